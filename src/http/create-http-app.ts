@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Router } from 'express';
+import type { Logger } from '../platform/logger';
+import { createErrorHandler, notFoundHandler } from './error-handler';
+import { keepRawBody } from './raw-body';
+
+export interface HttpAppOptions {
+  readonly logger: Logger;
+  readonly routers: readonly Router[];
+  /** Reports readiness for /healthz: storage reachable, and so on. */
+  readonly health: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+  readonly bodyLimit?: string;
+}
+
+/** Builds the express app without listening, so tests can drive it with supertest. */
+export function createHttpApp(options: HttpAppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const limit = options.bodyLimit ?? '1mb';
+
+  app.use(function requestLog(req, res, next) {
+    const started = process.hrtime.bigint();
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The path only: query strings can carry OAuth codes and states.
+      options.logger.debug({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  });
+  app.use(express.json({ limit, verify: keepRawBody, type: ['application/json', 'application/*+json'] }));
+  app.use(express.urlencoded({ limit, extended: false, verify: keepRawBody }));
+  app.use(express.text({ limit, verify: keepRawBody, type: ['text/csv', 'text/plain'] }));
+
+  app.get('/healthz', async (_req, res) => {
+    const health = await options.health().catch((err: unknown) => ({ ok: false, checks: { health: String(err) } }));
+    res.status(health.ok ? 200 : 503).json({ status: health.ok ? 'ok' : 'unavailable', checks: health.checks });
+  });
+  for (const router of options.routers) app.use(router);
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(options.logger));
+  return app;
+}

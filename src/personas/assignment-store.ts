@@ -1,0 +1,63 @@
+import type { PortalId } from '../crm/model';
+
+export interface WrittenValues {
+  readonly persona: string;
+  readonly secondary: string;
+  readonly score: string;
+}
+
+export interface ManualOverrideRecord {
+  readonly persona: string;
+  readonly by: string | null;
+  readonly at: number;
+}
+
+export interface ComputedAssignment {
+  readonly contactId: string;
+  readonly personaId: string;
+  readonly score: number;
+  readonly secondary: readonly string[];
+  readonly journeyStage: string;
+  readonly explanation: unknown;
+  readonly ruleSetVersion: number;
+  /** Whether the values HubSpot should hold differ from what was last written. */
+  readonly needsWrite: boolean;
+}
+
+export interface StoredAssignment extends ComputedAssignment {
+  readonly computedAt: number;
+  readonly written: WrittenValues | null;
+  readonly writtenAt: number | null;
+  /** The persona value HubSpot last reported for the contact, when known. */
+  readonly hubspotPersona: string | null;
+  readonly override: ManualOverrideRecord | null;
+}
+
+export interface AssignmentHistoryEntry {
+  readonly contactId: string;
+  readonly fromPersona: string | null;
+  readonly toPersona: string;
+  readonly score: number;
+  readonly ruleSetVersion: number;
+  readonly reason: string;
+  readonly at: number;
+}
+
+export interface AssignmentStore {
+  /**
+   * Saves freshly computed assignments, keeping what was written and any override, and appends a
+   * history entry for each contact whose computed persona changed. One transaction.
+   */
+  saveComputed(portalId: PortalId, assignments: readonly ComputedAssignment[], reason: string, now: number): Promise<{ changed: number }>;
+  get(portalId: PortalId, contactId: string): Promise<StoredAssignment | null>;
+  getMany(portalId: PortalId, contactIds: readonly string[]): Promise<Map<string, StoredAssignment>>;
+  /** Contacts whose HubSpot values must be written, in id order. */
+  pendingWrites(portalId: PortalId, afterContactId: string | null, limit: number): Promise<StoredAssignment[]>;
+  countPendingWrites(portalId: PortalId): Promise<number>;
+  markWritten(portalId: PortalId, written: readonly { contactId: string; values: WrittenValues }[], now: number): Promise<void>;
+  setOverride(portalId: PortalId, contactId: string, override: ManualOverrideRecord | null): Promise<void>;
+  setHubspotPersona(portalId: PortalId, contactId: string, value: string | null): Promise<void>;
+  /** Count per effective persona: the manual override when there is one, else the computed persona. */
+  distribution(portalId: PortalId): Promise<Record<string, number>>;
+  history(portalId: PortalId, options: { contactId?: string; since?: number; limit: number }): Promise<AssignmentHistoryEntry[]>;
+}

@@ -1,0 +1,96 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Pool, types as pgTypes } from 'pg';
+import type { Database } from './database';
+import { initialMigration } from './migrations/001-initial';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Storage {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Where the data lives, without credentials, for logs and status pages. */
+  readonly description: string;
+  close(): Promise<void>;
+  ping(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** Opens SQLite (`sqlite:<path>`, `sqlite::memory:`) or PostgreSQL (`postgres://…`) and runs pending migrations. */
+export interface OpenStorageOptions {
+  readonly migrate?: boolean;
+  readonly poolSize?: number;
+  /** PostgreSQL only: keep every table in this schema (created when missing). Test suites use one each. */
+  readonly schema?: string;
+}
+
+export async function openStorage(databaseUrl: string, options: OpenStorageOptions = {}): Promise<Storage> {
+  if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`Invalid schema name ${options.schema}`);
+  const storage = databaseUrl.startsWith('sqlite:')
+    ? openSqlite(databaseUrl.slice('sqlite:'.length))
+    : await openPostgres(databaseUrl, options.poolSize ?? 10, options.schema);
+  if (options.migrate !== false) await migrateToLatest(storage);
+  return storage;
+}
+
+function openSqlite(file: string): Storage {
+  const memory = file === ':memory:' || file === '';
+  if (!memory) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SqliteDatabase(memory ? ':memory:' : file);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: an acknowledged webhook must survive a power cut, not only a process crash.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    description: memory ? 'sqlite (in memory)' : `sqlite ${path.resolve(file)}`,
+    close: () => db.destroy(),
+    ping: async () => { sqlite.prepare('select 1').get(); },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number, schema: string | undefined): Promise<Storage> {
+  if (schema) {
+    const admin = new Pool({ connectionString: url, max: 1 });
+    try { await admin.query(`create schema if not exists ${schema}`); } finally { await admin.end(); }
+  }
+  const pool = new Pool({
+    connectionString: url,
+    max: poolSize,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    connectionTimeoutMillis: 5000,
+    // Epoch-millisecond columns are bigint; they fit a double exactly, so read them as numbers.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID || oid === NUMERIC_OID ? (v: string) => Number(v) : pgTypes.getTypeParser(oid, format as 'text')) as typeof pgTypes.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const safe = new URL(url);
+  return {
+    db,
+    dialect: 'postgres',
+    description: `postgres ${safe.host}${safe.pathname}${schema ? ` (schema ${schema})` : ''}`,
+    close: () => db.destroy(),
+    ping: async () => { await pool.query('select 1'); },
+  };
+}
+
+export async function migrateToLatest(storage: Storage): Promise<void> {
+  const migrations: Record<string, Migration> = {
+    '001-initial': initialMigration(storage.dialect),
+  };
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const migrator = new Migrator({ db: storage.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+}

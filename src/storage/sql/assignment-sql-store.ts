@@ -1,0 +1,131 @@
+import { sql, type Kysely } from 'kysely';
+import type {
+  AssignmentHistoryEntry, AssignmentStore, ComputedAssignment, ManualOverrideRecord, StoredAssignment, WrittenValues,
+} from '../../personas/assignment-store';
+import type { AssignmentsTable, Database } from '../database';
+import { chunk, fromJson, toJson } from './json';
+
+function toStored(row: AssignmentsTable): StoredAssignment {
+  return {
+    contactId: row.contact_id,
+    personaId: row.persona_id,
+    score: Number(row.score),
+    secondary: fromJson<string[]>(row.secondary, []),
+    journeyStage: row.journey_stage,
+    explanation: fromJson<unknown>(row.explanation, null),
+    ruleSetVersion: row.rule_set_version,
+    needsWrite: row.needs_write === 1,
+    computedAt: Number(row.computed_at),
+    written: row.written_persona === null ? null : { persona: row.written_persona, secondary: row.written_secondary ?? '', score: row.written_score ?? '' },
+    writtenAt: row.written_at === null ? null : Number(row.written_at),
+    hubspotPersona: row.hubspot_persona,
+    override: row.override_persona === null ? null : { persona: row.override_persona, by: row.override_by, at: Number(row.override_at ?? 0) },
+  };
+}
+
+export class AssignmentSqlStore implements AssignmentStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async saveComputed(portalId: number, assignments: readonly ComputedAssignment[], reason: string, now: number): Promise<{ changed: number }> {
+    if (assignments.length === 0) return { changed: 0 };
+    return this.db.transaction().execute(async (tx) => {
+      let changed = 0;
+      for (const part of chunk(assignments, 200)) {
+        const previous = new Map(
+          (await tx.selectFrom('assignments').select(['contact_id', 'persona_id']).where('portal_id', '=', portalId)
+            .where('contact_id', 'in', part.map((a) => a.contactId)).execute()).map((r) => [r.contact_id, r.persona_id]),
+        );
+        await tx.insertInto('assignments')
+          .values(part.map((a) => ({
+            portal_id: portalId, contact_id: a.contactId, persona_id: a.personaId, score: a.score, secondary: toJson(a.secondary),
+            journey_stage: a.journeyStage, explanation: toJson(a.explanation), rule_set_version: a.ruleSetVersion, computed_at: now,
+            written_persona: null, written_secondary: null, written_score: null, written_at: null, hubspot_persona: null,
+            override_persona: null, override_by: null, override_at: null, needs_write: a.needsWrite ? 1 : 0,
+          })))
+          .onConflict((oc) => oc.columns(['portal_id', 'contact_id']).doUpdateSet((eb) => ({
+            persona_id: eb.ref('excluded.persona_id'), score: eb.ref('excluded.score'), secondary: eb.ref('excluded.secondary'),
+            journey_stage: eb.ref('excluded.journey_stage'), explanation: eb.ref('excluded.explanation'),
+            rule_set_version: eb.ref('excluded.rule_set_version'), computed_at: eb.ref('excluded.computed_at'), needs_write: eb.ref('excluded.needs_write'),
+          })))
+          .execute();
+        const moves = part.filter((a) => previous.get(a.contactId) !== a.personaId);
+        changed += moves.length;
+        if (moves.length > 0) {
+          await tx.insertInto('assignment_history').values(moves.map((a) => ({
+            portal_id: portalId, contact_id: a.contactId, from_persona: previous.get(a.contactId) ?? null, to_persona: a.personaId,
+            score: a.score, rule_set_version: a.ruleSetVersion, reason, at: now,
+          }))).execute();
+        }
+      }
+      return { changed };
+    });
+  }
+
+  async get(portalId: number, contactId: string): Promise<StoredAssignment | null> {
+    const row = await this.db.selectFrom('assignments').selectAll().where('portal_id', '=', portalId).where('contact_id', '=', contactId).executeTakeFirst();
+    return row ? toStored(row) : null;
+  }
+
+  async getMany(portalId: number, contactIds: readonly string[]): Promise<Map<string, StoredAssignment>> {
+    const out = new Map<string, StoredAssignment>();
+    for (const part of chunk(contactIds, 500)) {
+      const rows = await this.db.selectFrom('assignments').selectAll().where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
+      for (const row of rows) out.set(row.contact_id, toStored(row));
+    }
+    return out;
+  }
+
+  async pendingWrites(portalId: number, afterContactId: string | null, limit: number): Promise<StoredAssignment[]> {
+    let q = this.db.selectFrom('assignments').selectAll().where('portal_id', '=', portalId).where('needs_write', '=', 1);
+    if (afterContactId !== null) q = q.where('contact_id', '>', afterContactId);
+    return (await q.orderBy('contact_id').limit(limit).execute()).map(toStored);
+  }
+
+  async countPendingWrites(portalId: number): Promise<number> {
+    const row = await this.db.selectFrom('assignments').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('portal_id', '=', portalId).where('needs_write', '=', 1).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async markWritten(portalId: number, written: readonly { contactId: string; values: WrittenValues }[], now: number): Promise<void> {
+    if (written.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      for (const w of written) {
+        await tx.updateTable('assignments')
+          .set({ written_persona: w.values.persona, written_secondary: w.values.secondary, written_score: w.values.score, written_at: now, hubspot_persona: w.values.persona, needs_write: 0 })
+          .where('portal_id', '=', portalId).where('contact_id', '=', w.contactId).execute();
+      }
+    });
+  }
+
+  async setOverride(portalId: number, contactId: string, override: ManualOverrideRecord | null): Promise<void> {
+    await this.db.updateTable('assignments')
+      .set({ override_persona: override?.persona ?? null, override_by: override?.by ?? null, override_at: override?.at ?? null })
+      .where('portal_id', '=', portalId).where('contact_id', '=', contactId).execute();
+  }
+
+  async setHubspotPersona(portalId: number, contactId: string, value: string | null): Promise<void> {
+    await this.db.updateTable('assignments').set({ hubspot_persona: value })
+      .where('portal_id', '=', portalId).where('contact_id', '=', contactId).execute();
+  }
+
+  async distribution(portalId: number): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom('assignments')
+      .select([sql<string>`coalesce(override_persona, persona_id)`.as('persona'), (eb) => eb.fn.countAll<number>().as('n')])
+      .where('portal_id', '=', portalId)
+      .groupBy(sql`coalesce(override_persona, persona_id)`)
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.persona, Number(r.n)]));
+  }
+
+  async history(portalId: number, options: { contactId?: string; since?: number; limit: number }): Promise<AssignmentHistoryEntry[]> {
+    let q = this.db.selectFrom('assignment_history').selectAll().where('portal_id', '=', portalId);
+    if (options.contactId !== undefined) q = q.where('contact_id', '=', options.contactId);
+    if (options.since !== undefined) q = q.where('at', '>=', options.since);
+    const rows = await q.orderBy('id', 'desc').limit(options.limit).execute();
+    return rows.map((r) => ({
+      contactId: r.contact_id, fromPersona: r.from_persona, toPersona: r.to_persona, score: Number(r.score),
+      ruleSetVersion: r.rule_set_version, reason: r.reason, at: Number(r.at),
+    }));
+  }
+}

@@ -1,0 +1,202 @@
+import { sql, type Kysely } from 'kysely';
+import type { PropertyBag } from '../../crm/model';
+import type { ContactTicketLink, ContactWithStoredTickets, CrmCounts, CrmStore, StoredContact, StoredTicket } from '../../sync/crm-store';
+import type { ContactsTable, Database, TicketsTable } from '../database';
+import { chunk, fromJson, toJson } from './json';
+
+const IN_CHUNK = 500;
+
+function toContact(row: ContactsTable): StoredContact {
+  return { id: row.id, email: row.email, properties: fromJson<PropertyBag>(row.properties, {}), hsUpdatedAt: Number(row.hs_updated_at), archived: row.archived === 1 };
+}
+
+function toTicket(row: TicketsTable): StoredTicket {
+  return { id: row.id, properties: fromJson<PropertyBag>(row.properties, {}), createdAt: row.created_at === null ? null : Number(row.created_at), hsUpdatedAt: Number(row.hs_updated_at) };
+}
+
+export class CrmSqlStore implements CrmStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async upsertContacts(portalId: number, contacts: readonly StoredContact[], syncedAt: number): Promise<void> {
+    if (contacts.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      for (const part of chunk(contacts, 200)) {
+        await tx.insertInto('contacts')
+          .values(part.map((c) => ({
+            portal_id: portalId, id: c.id, email: c.email?.toLowerCase() ?? null, properties: toJson(c.properties),
+            hs_updated_at: c.hsUpdatedAt, archived: c.archived ? 1 : 0, synced_at: syncedAt,
+          })))
+          .onConflict((oc) => oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
+            email: eb.ref('excluded.email'), properties: eb.ref('excluded.properties'), hs_updated_at: eb.ref('excluded.hs_updated_at'),
+            archived: eb.ref('excluded.archived'), synced_at: eb.ref('excluded.synced_at'),
+          })))
+          .execute();
+      }
+    });
+  }
+
+  async upsertTickets(portalId: number, tickets: readonly StoredTicket[], syncedAt: number): Promise<void> {
+    if (tickets.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      for (const part of chunk(tickets, 200)) {
+        await tx.insertInto('tickets')
+          .values(part.map((t) => ({ portal_id: portalId, id: t.id, properties: toJson(t.properties), created_at: t.createdAt, hs_updated_at: t.hsUpdatedAt, synced_at: syncedAt })))
+          .onConflict((oc) => oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
+            properties: eb.ref('excluded.properties'), created_at: eb.ref('excluded.created_at'),
+            hs_updated_at: eb.ref('excluded.hs_updated_at'), synced_at: eb.ref('excluded.synced_at'),
+          })))
+          .execute();
+      }
+    });
+  }
+
+  async replaceContactTickets(portalId: number, contactIds: readonly string[], links: readonly ContactTicketLink[]): Promise<void> {
+    if (contactIds.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      for (const ids of chunk(contactIds, IN_CHUNK)) {
+        await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('contact_id', 'in', ids).execute();
+      }
+      for (const part of chunk(links, 300)) {
+        await tx.insertInto('contact_tickets').values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, ticket_id: l.ticketId })))
+          .onConflict((oc) => oc.doNothing()).execute();
+      }
+    });
+  }
+
+  async link(portalId: number, links: readonly ContactTicketLink[]): Promise<void> {
+    for (const part of chunk(links, 300)) {
+      await this.db.insertInto('contact_tickets').values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, ticket_id: l.ticketId })))
+        .onConflict((oc) => oc.doNothing()).execute();
+    }
+  }
+
+  async unlink(portalId: number, links: readonly ContactTicketLink[]): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      for (const l of links) {
+        await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('contact_id', '=', l.contactId).where('ticket_id', '=', l.ticketId).execute();
+      }
+    });
+  }
+
+  async getContact(portalId: number, id: string): Promise<StoredContact | null> {
+    const row = await this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).where('id', '=', id).executeTakeFirst();
+    return row ? toContact(row) : null;
+  }
+
+  async getContactsWithTickets(portalId: number, ids: readonly string[]): Promise<Map<string, ContactWithStoredTickets>> {
+    const out = new Map<string, ContactWithStoredTickets>();
+    for (const part of chunk(ids, IN_CHUNK)) {
+      const rows = await this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).where('id', 'in', part).execute();
+      const tickets = await this.ticketsOf(portalId, rows.map((r) => r.id));
+      for (const row of rows) out.set(row.id, { contact: toContact(row), tickets: tickets.get(row.id) ?? [] });
+    }
+    return out;
+  }
+
+  async *streamContactsWithTickets(portalId: number, options: { batchSize?: number; afterId?: string } = {}): AsyncIterable<ContactWithStoredTickets[]> {
+    const batchSize = options.batchSize ?? 1000;
+    let after = options.afterId ?? null;
+    for (;;) {
+      let q = this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).where('archived', '=', 0);
+      if (after !== null) q = q.where('id', '>', after);
+      const rows = await q.orderBy('id').limit(batchSize).execute();
+      if (rows.length === 0) return;
+      const tickets = await this.ticketsOf(portalId, rows.map((r) => r.id));
+      yield rows.map((row) => ({ contact: toContact(row), tickets: tickets.get(row.id) ?? [] }));
+      after = rows[rows.length - 1]!.id;
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  private async ticketsOf(portalId: number, contactIds: readonly string[]): Promise<Map<string, StoredTicket[]>> {
+    const byContact = new Map<string, StoredTicket[]>();
+    if (contactIds.length === 0) return byContact;
+    for (const part of chunk(contactIds, IN_CHUNK)) {
+      const rows = await this.db.selectFrom('contact_tickets as ct')
+        .innerJoin('tickets as t', (j) => j.onRef('t.portal_id', '=', 'ct.portal_id').onRef('t.id', '=', 'ct.ticket_id'))
+        .select(['ct.contact_id', 't.portal_id', 't.id', 't.properties', 't.created_at', 't.hs_updated_at', 't.synced_at'])
+        .where('ct.portal_id', '=', portalId).where('ct.contact_id', 'in', part)
+        .orderBy('t.id')
+        .execute();
+      for (const row of rows) {
+        const list = byContact.get(row.contact_id) ?? [];
+        list.push(toTicket(row));
+        byContact.set(row.contact_id, list);
+      }
+    }
+    return byContact;
+  }
+
+  async contactIdsOfTicket(portalId: number, ticketId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('contact_tickets').select('contact_id').where('portal_id', '=', portalId).where('ticket_id', '=', ticketId).execute();
+    return rows.map((r) => r.contact_id);
+  }
+
+  async listContactIds(portalId: number, afterId: string | null, limit: number): Promise<string[]> {
+    let q = this.db.selectFrom('contacts').select('id').where('portal_id', '=', portalId);
+    if (afterId !== null) q = q.where('id', '>', afterId);
+    return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id);
+  }
+
+  async listTicketIds(portalId: number, afterId: string | null, limit: number): Promise<string[]> {
+    let q = this.db.selectFrom('tickets').select('id').where('portal_id', '=', portalId);
+    if (afterId !== null) q = q.where('id', '>', afterId);
+    return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id);
+  }
+
+  async searchContacts(portalId: number, query: string, limit: number): Promise<StoredContact[]> {
+    const needle = query.trim().toLowerCase();
+    if (needle === '') {
+      return (await this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).orderBy('id').limit(limit).execute()).map(toContact);
+    }
+    const escaped = needle.replace(/[\\%_]/g, (m) => `\\${m}`);
+    const rows = await this.db.selectFrom('contacts').selectAll()
+      .where('portal_id', '=', portalId)
+      .where((eb) => eb.or([
+        eb('id', '=', query.trim()),
+        eb('email', '=', needle),
+        eb(sql<string>`lower(properties)`, 'like', sql<string>`${`%${escaped}%`} escape '\\'`),
+      ]))
+      .orderBy('id').limit(limit).execute();
+    return rows.map(toContact);
+  }
+
+  async findContactIdsByEmail(portalId: number, emails: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const part of chunk(emails.map((e) => e.trim().toLowerCase()), IN_CHUNK)) {
+      const rows = await this.db.selectFrom('contacts').select(['id', 'email']).where('portal_id', '=', portalId).where('email', 'in', part).execute();
+      for (const row of rows) if (row.email) out.set(row.email, row.id);
+    }
+    return out;
+  }
+
+  async purgeContacts(portalId: number, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      for (const part of chunk(ids, IN_CHUNK)) {
+        await tx.deleteFrom('contacts').where('portal_id', '=', portalId).where('id', 'in', part).execute();
+        await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
+        await tx.deleteFrom('assignments').where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
+        await tx.deleteFrom('assignment_history').where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
+        await tx.deleteFrom('pilot_results').where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
+        await tx.deleteFrom('audit_log').where('portal_id', '=', portalId).where('target', 'in', part.map((id) => `contact:${id}`)).execute();
+      }
+    });
+  }
+
+  async deleteTickets(portalId: number, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      for (const part of chunk(ids, IN_CHUNK)) {
+        await tx.deleteFrom('tickets').where('portal_id', '=', portalId).where('id', 'in', part).execute();
+        await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('ticket_id', 'in', part).execute();
+      }
+    });
+  }
+
+  async counts(portalId: number): Promise<CrmCounts> {
+    const count = async (table: 'contacts' | 'tickets' | 'contact_tickets') =>
+      Number((await this.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('portal_id', '=', portalId).executeTakeFirstOrThrow()).n);
+    return { contacts: await count('contacts'), tickets: await count('tickets'), associations: await count('contact_tickets') };
+  }
+}

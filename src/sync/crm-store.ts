@@ -1,0 +1,60 @@
+import type { PortalId, PropertyBag } from '../crm/model';
+
+export interface StoredContact {
+  readonly id: string;
+  readonly email: string | null;
+  readonly properties: PropertyBag;
+  readonly hsUpdatedAt: number;
+  readonly archived: boolean;
+}
+
+export interface StoredTicket {
+  readonly id: string;
+  readonly properties: PropertyBag;
+  readonly createdAt: number | null;
+  readonly hsUpdatedAt: number;
+}
+
+export interface ContactWithStoredTickets {
+  readonly contact: StoredContact;
+  readonly tickets: readonly StoredTicket[];
+}
+
+export interface ContactTicketLink {
+  readonly contactId: string;
+  readonly ticketId: string;
+}
+
+export interface CrmCounts {
+  readonly contacts: number;
+  readonly tickets: number;
+  readonly associations: number;
+}
+
+export interface CrmStore {
+  /** Replaces each contact's stored properties with the ones given (we always fetch the full set we need). */
+  upsertContacts(portalId: PortalId, contacts: readonly StoredContact[], syncedAt: number): Promise<void>;
+  upsertTickets(portalId: PortalId, tickets: readonly StoredTicket[], syncedAt: number): Promise<void>;
+  /** For each contact named, its ticket links become exactly the ones given. */
+  replaceContactTickets(portalId: PortalId, contactIds: readonly string[], links: readonly ContactTicketLink[]): Promise<void>;
+  link(portalId: PortalId, links: readonly ContactTicketLink[]): Promise<void>;
+  unlink(portalId: PortalId, links: readonly ContactTicketLink[]): Promise<void>;
+  getContact(portalId: PortalId, id: string): Promise<StoredContact | null>;
+  getContactsWithTickets(portalId: PortalId, ids: readonly string[]): Promise<Map<string, ContactWithStoredTickets>>;
+  /** Streams every unarchived contact with its tickets, in id order, a batch at a time: never the whole portal in memory. */
+  streamContactsWithTickets(portalId: PortalId, options?: { batchSize?: number; afterId?: string }): AsyncIterable<ContactWithStoredTickets[]>;
+  contactIdsOfTicket(portalId: PortalId, ticketId: string): Promise<string[]>;
+  listContactIds(portalId: PortalId, afterId: string | null, limit: number): Promise<string[]>;
+  listTicketIds(portalId: PortalId, afterId: string | null, limit: number): Promise<string[]>;
+  /** Finds contacts by id, email or name fragment, for the admin's contact search. */
+  searchContacts(portalId: PortalId, query: string, limit: number): Promise<StoredContact[]>;
+  findContactIdsByEmail(portalId: PortalId, emails: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Removes everything stored about these contacts, in one transaction: the record, its ticket
+   * links, its assignment and assignment history, pilot results and the audit entries about it.
+   * Used for deletion and GDPR privacy deletion.
+   */
+  purgeContacts(portalId: PortalId, ids: readonly string[]): Promise<void>;
+  deleteTickets(portalId: PortalId, ids: readonly string[]): Promise<void>;
+  counts(portalId: PortalId): Promise<CrmCounts>;
+}

@@ -1,0 +1,42 @@
+import type { PortalId } from '../crm/model';
+
+export type SyncRunKind = 'full' | 'incremental' | 'reconcile' | 'rescore' | 'writeback';
+export type SyncRunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+
+export interface SyncProgress {
+  readonly phase?: string;
+  readonly done: number;
+  readonly total?: number | null;
+  readonly [counter: string]: unknown;
+}
+
+export interface SyncRun {
+  readonly id: number;
+  readonly portalId: PortalId;
+  readonly kind: SyncRunKind;
+  readonly status: SyncRunStatus;
+  readonly startedAt: number;
+  readonly finishedAt: number | null;
+  readonly progress: SyncProgress;
+  readonly error: string | null;
+}
+
+export interface ApiUsage {
+  readonly calls: number;
+  readonly throttled: number;
+  readonly failures: number;
+}
+
+export interface SyncStore {
+  getCursor(portalId: PortalId, stream: string): Promise<string | null>;
+  setCursor(portalId: PortalId, stream: string, cursor: string, now: number): Promise<void>;
+  clearCursor(portalId: PortalId, stream: string): Promise<void>;
+  startRun(portalId: PortalId, kind: SyncRunKind, now: number): Promise<SyncRun>;
+  updateRun(id: number, progress: SyncProgress): Promise<void>;
+  finishRun(id: number, status: Exclude<SyncRunStatus, 'running'>, error: string | null, now: number): Promise<void>;
+  /** Runs left `running` by a process that died are marked interrupted at start-up. */
+  interruptRunning(now: number): Promise<number>;
+  recentRuns(portalId: PortalId, limit: number): Promise<SyncRun[]>;
+  recordApiUsage(portalId: PortalId, minute: number, delta: ApiUsage): Promise<void>;
+  apiUsageSince(portalId: PortalId, sinceMinute: number): Promise<ApiUsage>;
+}

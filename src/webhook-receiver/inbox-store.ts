@@ -1,0 +1,35 @@
+import type { PortalId } from '../crm/model';
+
+export interface InboxEntry {
+  readonly portalId: PortalId;
+  /** Content-derived key: HubSpot does not promise that eventId is unique. */
+  readonly dedupeKey: string;
+  readonly event: unknown;
+  readonly occurredAt: number;
+}
+
+export interface InboxItem extends InboxEntry {
+  readonly id: number;
+  readonly attempts: number;
+}
+
+export interface InboxBacklog {
+  readonly pending: number;
+  readonly processing: number;
+  readonly failed: number;
+  readonly oldestPendingAt: number | null;
+}
+
+export interface InboxStore {
+  /** Persists a batch in one transaction; an entry whose key is already stored is skipped. */
+  enqueue(entries: readonly InboxEntry[], now: number): Promise<{ inserted: number; duplicates: number }>;
+  /** Claims up to `limit` pending entries, oldest first, so that two workers never claim the same one. */
+  claim(limit: number, now: number): Promise<InboxItem[]>;
+  complete(ids: readonly number[], now: number): Promise<void>;
+  /** Returns an entry to pending (retryable) or parks it as failed after too many attempts. */
+  fail(id: number, error: string, retry: boolean): Promise<void>;
+  /** Claimed entries whose worker died go back to pending. */
+  releaseStale(claimedBefore: number): Promise<number>;
+  backlog(portalId?: PortalId): Promise<InboxBacklog>;
+  purgeDone(before: number): Promise<number>;
+}
