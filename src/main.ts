@@ -1,0 +1,44 @@
+import type { Server } from 'node:http';
+import { buildApp } from './app';
+import { ConfigError, loadConfig, processEnvironment } from './platform/config';
+import { createLogger } from './platform/logger';
+
+/** Process entry: configuration, the app, the listener, and a graceful stop on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(processEnvironment());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const app = await buildApp({ config, logger });
+  const server: Server = app.http.listen(config.port, () => {
+    logger.info({ port: config.port, mode: config.mode, storage: app.storage.description }, `Personas for HubSpot listening on ${config.appBaseUrl}`);
+  });
+  await app.start();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+    await app.close();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error('Start-up failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
