@@ -1,0 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * `npm run bench` runs every test/bench/*.bench.ts in its own process (so one bench's heap and
+ * timers never skew the next); `npm run bench -- engine sync` runs the named ones.
+ */
+const dir = __dirname;
+const wanted = process.argv.slice(2).filter((a) => a !== '--');
+const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+const chosen = wanted.length === 0 ? all : all.filter((f) => wanted.some((w) => f === `${w}.bench.ts` || f.startsWith(w)));
+if (chosen.length === 0) {
+  console.error(`No benchmark matches ${wanted.join(', ')}. Available: ${all.map((f) => f.replace('.bench.ts', '')).join(', ')}`);
+  process.exit(2);
+}
+let failed = 0;
+for (const file of chosen) {
+  console.log(`\n━━━ ${file.replace('.bench.ts', '')} ━━━`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, file)], { stdio: 'inherit' });
+  if (result.status !== 0) failed++;
+}
+process.exit(failed === 0 ? 0 : 1);
