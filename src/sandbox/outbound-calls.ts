@@ -1,0 +1,110 @@
+import { signV2, signV3 } from '../platform/hubspot-signature';
+
+/**
+ * HubSpot calling the app outside webhooks: app-card `hubspot.fetch` requests (signed v3, with
+ * the caller identity HubSpot appends as query parameters) and custom workflow-action executions
+ * (signed v2 and v3, body per reference §8.2).
+ */
+
+export interface CardFetchOptions {
+  portalId: number;
+  contactId: string;
+  userId?: number;
+  userEmail?: string;
+  path?: string;
+}
+
+export interface WorkflowActionOptions {
+  portalId: number;
+  contactId: string;
+  callbackId?: string;
+  inputFields?: Record<string, string>;
+  /** Enrolled-object properties to include (`objectRequestOptions.properties` in the definition). */
+  objectProperties?: Record<string, string | null>;
+  workflowId?: number;
+}
+
+export interface OutboundResult {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+export interface OutboundCallerDeps {
+  appId: number;
+  clientSecret: string;
+  targetBaseUrl?: string;
+  clock: () => number;
+  timeoutMs: number;
+}
+
+export const CARD_FETCH_PATH = '/api/cards/persona';
+export const WORKFLOW_ACTION_PATH = '/workflow-actions/persona';
+// hubspot.fetch gives up after 15 s at most (reference §7b).
+const CARD_FETCH_TIMEOUT_MS = 15_000;
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export class OutboundCaller {
+  private nextCallback = 1;
+
+  constructor(private readonly deps: OutboundCallerDeps) {}
+
+  private base(): string {
+    if (!this.deps.targetBaseUrl) throw new Error('the sandbox has no app.targetBaseUrl to call');
+    return this.deps.targetBaseUrl.replace(/\/+$/, '');
+  }
+
+  async cardFetch(o: CardFetchOptions): Promise<OutboundResult> {
+    const url = new URL(`${this.base()}${o.path ?? CARD_FETCH_PATH}`);
+    url.searchParams.set('portalId', String(o.portalId));
+    url.searchParams.set('contactId', o.contactId);
+    // Reference §7b/§11: HubSpot appends the caller identity; query parameters are the conservative reading.
+    url.searchParams.set('userId', String(o.userId ?? 7_000_001));
+    url.searchParams.set('userEmail', o.userEmail ?? `user@sandbox-${o.portalId}.example.com`);
+    url.searchParams.set('appId', String(this.deps.appId));
+    const href = url.toString();
+    const timestamp = this.deps.clock();
+    const headers = {
+      accept: 'application/json',
+      'x-hubspot-signature-v3': signV3({ method: 'GET', url: href, body: '' }, this.deps.clientSecret, timestamp),
+      'x-hubspot-request-timestamp': String(timestamp),
+    };
+    const res = await fetch(href, { method: 'GET', headers, signal: AbortSignal.timeout(CARD_FETCH_TIMEOUT_MS) });
+    return { status: res.status, body: await readBody(res), headers: Object.fromEntries(res.headers.entries()) };
+  }
+
+  async workflowAction(o: WorkflowActionOptions): Promise<OutboundResult> {
+    const url = `${this.base()}${WORKFLOW_ACTION_PATH}`;
+    const callbackId = o.callbackId ?? `ap-${o.portalId}-${Date.now()}-${this.nextCallback++}-0`;
+    const body = JSON.stringify({
+      callbackId,
+      origin: {
+        portalId: o.portalId, actionDefinitionId: 10_860_211, actionDefinitionVersion: 1,
+        extensionDefinitionId: 10_860_211, extensionDefinitionVersionId: 1,
+      },
+      context: { source: 'WORKFLOWS', workflowId: o.workflowId ?? 192_814_114 },
+      object: { objectId: Number(o.contactId), objectType: 'CONTACT', properties: o.objectProperties ?? {} },
+      inputFields: o.inputFields ?? {},
+    });
+    const timestamp = this.deps.clock();
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'x-hubspot-signature': signV2({ method: 'POST', url, body }, this.deps.clientSecret),
+      'x-hubspot-signature-version': 'v2',
+      'x-hubspot-signature-v3': signV3({ method: 'POST', url, body }, this.deps.clientSecret, timestamp),
+      'x-hubspot-request-timestamp': String(timestamp),
+    };
+    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(Math.max(this.deps.timeoutMs, 1000)) });
+    return { status: res.status, body: await readBody(res), headers: Object.fromEntries(res.headers.entries()) };
+  }
+}

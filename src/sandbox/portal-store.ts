@@ -1,0 +1,426 @@
+import {
+  CONTACT_ID_BASE, MAX_TICKETS_PER_CONTACT, TICKET_ID_BASE, generatePortal,
+  type GeneratedPortal, type PlantedGroup,
+} from './generator';
+import {
+  builtinContactGroups, builtinContactProperties, builtinTicketProperties,
+  type PropertyDefinition, type PropertyGroup,
+} from './property-definitions';
+
+/**
+ * One sandbox portal's data: the lazily generated base portal plus overlays holding only what
+ * changed (edits, creations, archivals, association changes). Memory grows with the number of
+ * changes, never with the size of the portal.
+ */
+
+export type ObjectKind = 'contacts' | 'tickets';
+
+export interface StoredObject {
+  id: string;
+  properties: Record<string, string | null>;
+  createdAt: number;
+  updatedAt: number;
+  archived: boolean;
+  archivedAt?: number;
+}
+
+export interface ChangeOrigin {
+  changeSource: string;
+  sourceId?: string;
+}
+
+/** A change as the webhook layer needs it; the dispatcher adds ids, portal, app and timing. */
+export interface ChangeEvent {
+  subscriptionType: string;
+  objectId: number;
+  changeSource?: string;
+  sourceId?: string;
+  propertyName?: string;
+  propertyValue?: string;
+  primaryObjectId?: number;
+  mergedObjectIds?: number[];
+  newObjectId?: number;
+  numberOfPropertiesMoved?: number;
+  associationType?: string;
+  fromObjectId?: number;
+  toObjectId?: number;
+  associationRemoved?: boolean;
+  isPrimaryAssociation?: boolean;
+}
+
+interface Overlay {
+  edits: Map<string, { properties: Record<string, string | null>; updatedAt: number }>;
+  created: Map<string, StoredObject>;
+  archived: Map<string, { archivedAt: number; permanent: boolean }>;
+}
+
+export class PropertyValidationError extends Error {
+  constructor(readonly problems: { name: string; error: string; message: string }[]) {
+    super('Property values were not valid');
+  }
+}
+
+export class ObjectNotFoundError extends Error {
+  constructor(readonly kind: ObjectKind, readonly id: string) {
+    super(`${kind} ${id} not found`);
+  }
+}
+
+// Properties HubSpot maintains itself: a write to them through the API is ignored, not an error.
+const SYSTEM_PROPERTIES = new Set(['hs_object_id', 'createdate', 'lastmodifieddate', 'hs_lastmodifieddate']);
+
+function pairKey(contactId: string, ticketId: string): string {
+  return `${contactId}:${ticketId}`;
+}
+
+export interface PortalStoreOptions {
+  portalId: number;
+  contacts: number;
+  seed: number;
+  hubDomain: string;
+  clock: () => number;
+  referenceTime: number;
+  emit: (event: ChangeEvent) => void;
+}
+
+export class PortalStore {
+  readonly portalId: number;
+  readonly hubDomain: string;
+  readonly base: GeneratedPortal;
+  private readonly clock: () => number;
+  private readonly emit: (event: ChangeEvent) => void;
+  private readonly overlays: Record<ObjectKind, Overlay> = {
+    contacts: { edits: new Map(), created: new Map(), archived: new Map() },
+    tickets: { edits: new Map(), created: new Map(), archived: new Map() },
+  };
+  private readonly addedPairs = new Set<string>();
+  private readonly removedPairs = new Set<string>();
+  private readonly addedByContact = new Map<string, Set<string>>();
+  private readonly addedByTicket = new Map<string, Set<string>>();
+  private nextContactId: number;
+  private nextTicketId: number;
+  private lastStamp = 0;
+  readonly properties: Record<ObjectKind, Map<string, PropertyDefinition>>;
+  readonly groups = new Map<string, PropertyGroup>();
+
+  constructor(options: PortalStoreOptions) {
+    this.portalId = options.portalId;
+    this.hubDomain = options.hubDomain;
+    this.clock = options.clock;
+    this.emit = options.emit;
+    this.base = generatePortal({ seed: options.seed, contacts: options.contacts, referenceTime: options.referenceTime });
+    this.nextContactId = CONTACT_ID_BASE + options.contacts + 1000;
+    this.nextTicketId = TICKET_ID_BASE + options.contacts * MAX_TICKETS_PER_CONTACT + 1000;
+    this.properties = {
+      contacts: new Map(builtinContactProperties().map((p) => [p.name, p])),
+      tickets: new Map(builtinTicketProperties().map((p) => [p.name, p])),
+    };
+    for (const g of builtinContactGroups()) this.groups.set(g.name, g);
+  }
+
+  /** Strictly increasing timestamps, so lastmodifieddate advances on every change even under a frozen clock. */
+  private stamp(): number {
+    this.lastStamp = Math.max(this.clock(), this.lastStamp + 1);
+    return this.lastStamp;
+  }
+
+  // ---------- reading ----------
+
+  private baseObject(kind: ObjectKind, id: string): StoredObject | undefined {
+    if (kind === 'contacts') {
+      const index = this.base.indexOfContactId(id);
+      if (index === undefined) return undefined;
+      const c = this.base.contactAt(index);
+      return { id, properties: c.properties, createdAt: c.createdAt, updatedAt: c.updatedAt, archived: false };
+    }
+    const t = this.base.ticketById(id);
+    if (!t) return undefined;
+    const updated = Date.parse(t.properties.hs_lastmodifieddate ?? '') || t.createdAt;
+    return { id, properties: t.properties, createdAt: t.createdAt, updatedAt: updated, archived: false };
+  }
+
+  /** The object including archived ones (for archived listings and restore). */
+  getAny(kind: ObjectKind, id: string): StoredObject | undefined {
+    const overlay = this.overlays[kind];
+    const archived = overlay.archived.get(id);
+    if (archived?.permanent) return undefined;
+    const created = overlay.created.get(id);
+    const found = created ? { ...created, properties: { ...created.properties } } : this.baseObject(kind, id);
+    if (!found) return undefined;
+    const edit = overlay.edits.get(id);
+    const result: StoredObject = edit
+      ? { ...found, properties: { ...found.properties, ...edit.properties }, updatedAt: edit.updatedAt }
+      : found;
+    if (archived) return { ...result, archived: true, archivedAt: archived.archivedAt };
+    return result;
+  }
+
+  get(kind: ObjectKind, id: string): StoredObject | undefined {
+    const o = this.getAny(kind, id);
+    return o && !o.archived ? o : undefined;
+  }
+
+  /**
+   * Live (or archived) objects in id order starting at id `fromId` (inclusive). Base objects are
+   * generated as the iteration reaches them.
+   */
+  *iterate(kind: ObjectKind, options: { fromId?: string; archived?: boolean } = {}): Generator<StoredObject> {
+    const wantArchived = options.archived === true;
+    const from = options.fromId !== undefined && /^\d+$/.test(options.fromId) ? Number(options.fromId) : 0;
+    const overlay = this.overlays[kind];
+    if (wantArchived) {
+      const ids = [...overlay.archived.entries()].filter(([, a]) => !a.permanent).map(([id]) => id)
+        .filter((id) => Number(id) >= from).sort((a, b) => Number(a) - Number(b));
+      for (const id of ids) {
+        const o = this.getAny(kind, id);
+        if (o) yield o;
+      }
+      return;
+    }
+    if (kind === 'contacts') {
+      const start = Math.max(0, from - CONTACT_ID_BASE);
+      for (let i = start; i < this.base.contacts; i++) {
+        const id = this.base.contactIdAt(i);
+        if (overlay.archived.has(id)) continue;
+        const o = this.get(kind, id);
+        if (o) yield o;
+      }
+    } else {
+      const offset = Math.max(0, from - TICKET_ID_BASE);
+      const startIndex = Math.floor(offset / MAX_TICKETS_PER_CONTACT);
+      for (let i = startIndex; i < this.base.contacts; i++) {
+        const count = this.base.ticketCountOf(i);
+        for (let j = 0; j < count; j++) {
+          const id = String(TICKET_ID_BASE + i * MAX_TICKETS_PER_CONTACT + j);
+          if (Number(id) < from || overlay.archived.has(id)) continue;
+          const o = this.get(kind, id);
+          if (o) yield o;
+        }
+      }
+    }
+    const created = [...overlay.created.keys()].filter((id) => Number(id) >= from).sort((a, b) => Number(a) - Number(b));
+    for (const id of created) {
+      const o = this.get(kind, id);
+      if (o) yield o;
+    }
+  }
+
+  ticketIdsOfContact(contactId: string): string[] {
+    const ids: string[] = [];
+    const index = this.base.indexOfContactId(contactId);
+    if (index !== undefined && !this.overlays.contacts.created.has(contactId)) {
+      const count = this.base.ticketCountOf(index);
+      for (let j = 0; j < count; j++) {
+        const tid = String(TICKET_ID_BASE + index * MAX_TICKETS_PER_CONTACT + j);
+        if (!this.removedPairs.has(pairKey(contactId, tid))) ids.push(tid);
+      }
+    }
+    for (const tid of this.addedByContact.get(contactId) ?? []) if (!ids.includes(tid)) ids.push(tid);
+    return ids.filter((tid) => this.get('tickets', tid) !== undefined).sort((a, b) => Number(a) - Number(b));
+  }
+
+  contactIdsOfTicket(ticketId: string): string[] {
+    const ids: string[] = [];
+    const base = this.base.ticketById(ticketId);
+    if (base && !this.overlays.tickets.created.has(ticketId)) {
+      const cid = this.base.contactIdAt(base.contactIndex);
+      if (!this.removedPairs.has(pairKey(cid, ticketId))) ids.push(cid);
+    }
+    for (const cid of this.addedByTicket.get(ticketId) ?? []) if (!ids.includes(cid)) ids.push(cid);
+    return ids.filter((cid) => this.get('contacts', cid) !== undefined).sort((a, b) => Number(a) - Number(b));
+  }
+
+  isAssociated(contactId: string, ticketId: string): boolean {
+    return this.ticketIdsOfContact(contactId).includes(ticketId);
+  }
+
+  plantedGroupOf(contactId: string): PlantedGroup | undefined {
+    const index = this.base.indexOfContactId(contactId);
+    return index === undefined || this.overlays.contacts.created.has(contactId) ? undefined : this.base.plantedGroupOf(index);
+  }
+
+  // ---------- writing ----------
+
+  validate(kind: ObjectKind, props: Record<string, unknown>): Record<string, string | null> {
+    const problems: { name: string; error: string; message: string }[] = [];
+    const clean: Record<string, string | null> = {};
+    for (const [name, raw] of Object.entries(props)) {
+      const def = this.properties[kind].get(name);
+      if (!def) {
+        problems.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
+        continue;
+      }
+      if (SYSTEM_PROPERTIES.has(name)) continue;
+      const value = raw === null || raw === undefined ? null : String(raw);
+      if (value !== null && value !== '' && def.type === 'enumeration' && def.options.length > 0) {
+        const allowed = new Set(def.options.map((o) => o.value));
+        const parts = def.fieldType === 'checkbox' ? value.split(';').filter(Boolean) : [value];
+        const bad = parts.find((p) => !allowed.has(p));
+        if (bad !== undefined) {
+          problems.push({ name, error: 'INVALID_OPTION', message: `${bad} was not one of the allowed options: [${[...allowed].join(', ')}]` });
+          continue;
+        }
+      }
+      if (value !== null && value !== '' && def.type === 'number' && !Number.isFinite(Number(value))) {
+        problems.push({ name, error: 'INVALID_LONG', message: `${value} is not a valid number` });
+        continue;
+      }
+      // HubSpot stores "" as "no value".
+      clean[name] = value === '' ? null : value;
+    }
+    if (problems.length > 0) throw new PropertyValidationError(problems);
+    return clean;
+  }
+
+  update(kind: ObjectKind, id: string, props: Record<string, string | null>, origin: ChangeOrigin): StoredObject {
+    const current = this.get(kind, id);
+    if (!current) throw new ObjectNotFoundError(kind, id);
+    const changed = Object.entries(props).filter(([name, value]) => (current.properties[name] ?? null) !== value);
+    if (changed.length === 0) return current;
+    const overlay = this.overlays[kind];
+    const at = this.stamp();
+    const edit = overlay.edits.get(id) ?? { properties: {}, updatedAt: at };
+    for (const [name, value] of changed) edit.properties[name] = value;
+    const modified = new Date(at).toISOString();
+    edit.properties[kind === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate'] = modified;
+    if (kind === 'contacts') edit.properties.hs_lastmodifieddate = modified;
+    edit.updatedAt = at;
+    overlay.edits.set(id, edit);
+    const type = kind === 'contacts' ? 'contact' : 'ticket';
+    for (const [name, value] of changed) {
+      this.emit({
+        subscriptionType: `${type}.propertyChange`, objectId: Number(id), propertyName: name,
+        propertyValue: value ?? '', ...origin,
+      });
+    }
+    return this.get(kind, id)!;
+  }
+
+  create(kind: ObjectKind, props: Record<string, string | null>, origin: ChangeOrigin): StoredObject {
+    const at = this.stamp();
+    const id = String(kind === 'contacts' ? this.nextContactId++ : this.nextTicketId++);
+    const stamp = new Date(at).toISOString();
+    const properties: Record<string, string | null> = { ...props, hs_object_id: id, createdate: stamp };
+    if (kind === 'contacts') {
+      properties.lastmodifieddate = stamp;
+      properties.hs_lastmodifieddate = stamp;
+    } else {
+      properties.hs_lastmodifieddate = stamp;
+      properties.hs_pipeline ??= '0';
+      properties.hs_pipeline_stage ??= '1';
+    }
+    this.overlays[kind].created.set(id, { id, properties, createdAt: at, updatedAt: at, archived: false });
+    const type = kind === 'contacts' ? 'contact' : 'ticket';
+    this.emit({ subscriptionType: `${type}.creation`, objectId: Number(id), ...origin });
+    for (const [name, value] of Object.entries(props)) {
+      if (value !== null) this.emit({ subscriptionType: `${type}.propertyChange`, objectId: Number(id), propertyName: name, propertyValue: value, ...origin });
+    }
+    return this.get(kind, id)!;
+  }
+
+  archive(kind: ObjectKind, id: string, origin: ChangeOrigin): void {
+    if (!this.get(kind, id)) throw new ObjectNotFoundError(kind, id);
+    this.overlays[kind].archived.set(id, { archivedAt: this.stamp(), permanent: false });
+    this.emit({ subscriptionType: `${kind === 'contacts' ? 'contact' : 'ticket'}.deletion`, objectId: Number(id), ...origin });
+  }
+
+  /** GDPR deletion: gone for good (cannot be restored), and HubSpot sends both events. */
+  privacyDelete(contactId: string, origin: ChangeOrigin): void {
+    if (!this.getAny('contacts', contactId)) throw new ObjectNotFoundError('contacts', contactId);
+    this.overlays.contacts.archived.set(contactId, { archivedAt: this.stamp(), permanent: true });
+    this.overlays.contacts.edits.delete(contactId);
+    this.emit({ subscriptionType: 'contact.privacyDeletion', objectId: Number(contactId), ...origin });
+    this.emit({ subscriptionType: 'contact.deletion', objectId: Number(contactId), ...origin });
+  }
+
+  restore(kind: ObjectKind, id: string, origin: ChangeOrigin): StoredObject {
+    const archived = this.overlays[kind].archived.get(id);
+    if (!archived || archived.permanent) throw new ObjectNotFoundError(kind, id);
+    this.overlays[kind].archived.delete(id);
+    this.stamp();
+    this.emit({ subscriptionType: `${kind === 'contacts' ? 'contact' : 'ticket'}.restore`, objectId: Number(id), ...origin });
+    return this.get(kind, id)!;
+  }
+
+  /**
+   * Merges `mergedId` into `primaryId`: the primary keeps its values and takes the merged
+   * contact's values where it has none; the merged contact's tickets move to the primary.
+   */
+  merge(primaryId: string, mergedId: string, origin: ChangeOrigin): StoredObject {
+    const primary = this.get('contacts', primaryId);
+    const merged = this.get('contacts', mergedId);
+    if (!primary) throw new ObjectNotFoundError('contacts', primaryId);
+    if (!merged || primaryId === mergedId) throw new ObjectNotFoundError('contacts', mergedId);
+    const moved: Record<string, string | null> = {};
+    for (const [name, value] of Object.entries(merged.properties)) {
+      if (SYSTEM_PROPERTIES.has(name) || value === null || value === '') continue;
+      if (primary.properties[name] === null || primary.properties[name] === undefined || primary.properties[name] === '') moved[name] = value;
+    }
+    const at = this.stamp();
+    const edit = this.overlays.contacts.edits.get(primaryId) ?? { properties: {}, updatedAt: at };
+    Object.assign(edit.properties, moved);
+    edit.properties.lastmodifieddate = new Date(at).toISOString();
+    edit.properties.hs_lastmodifieddate = edit.properties.lastmodifieddate;
+    edit.updatedAt = at;
+    this.overlays.contacts.edits.set(primaryId, edit);
+    for (const tid of this.ticketIdsOfContact(mergedId)) {
+      this.removePair(mergedId, tid);
+      this.addPair(primaryId, tid);
+    }
+    this.overlays.contacts.archived.set(mergedId, { archivedAt: at, permanent: true });
+    this.emit({
+      subscriptionType: 'contact.merge', objectId: Number(primaryId), primaryObjectId: Number(primaryId),
+      mergedObjectIds: [Number(mergedId)], newObjectId: Number(primaryId),
+      numberOfPropertiesMoved: Object.keys(moved).length, ...origin,
+    });
+    return this.get('contacts', primaryId)!;
+  }
+
+  private addPair(contactId: string, ticketId: string): void {
+    const key = pairKey(contactId, ticketId);
+    this.removedPairs.delete(key);
+    this.addedPairs.add(key);
+    if (!this.addedByContact.has(contactId)) this.addedByContact.set(contactId, new Set());
+    this.addedByContact.get(contactId)!.add(ticketId);
+    if (!this.addedByTicket.has(ticketId)) this.addedByTicket.set(ticketId, new Set());
+    this.addedByTicket.get(ticketId)!.add(contactId);
+  }
+
+  private removePair(contactId: string, ticketId: string): void {
+    const key = pairKey(contactId, ticketId);
+    this.addedPairs.delete(key);
+    this.removedPairs.add(key);
+    this.addedByContact.get(contactId)?.delete(ticketId);
+    this.addedByTicket.get(ticketId)?.delete(contactId);
+  }
+
+  associate(contactId: string, ticketId: string, origin: ChangeOrigin): boolean {
+    if (!this.get('contacts', contactId)) throw new ObjectNotFoundError('contacts', contactId);
+    if (!this.get('tickets', ticketId)) throw new ObjectNotFoundError('tickets', ticketId);
+    if (this.isAssociated(contactId, ticketId)) return false;
+    this.addPair(contactId, ticketId);
+    this.emit({
+      subscriptionType: 'contact.associationChange', objectId: Number(contactId), associationType: 'CONTACT_TO_TICKET',
+      fromObjectId: Number(contactId), toObjectId: Number(ticketId), associationRemoved: false, isPrimaryAssociation: false,
+      ...origin,
+    });
+    return true;
+  }
+
+  unassociate(contactId: string, ticketId: string, origin: ChangeOrigin): boolean {
+    if (!this.isAssociated(contactId, ticketId)) return false;
+    this.removePair(contactId, ticketId);
+    this.emit({
+      subscriptionType: 'contact.associationChange', objectId: Number(contactId), associationType: 'CONTACT_TO_TICKET',
+      fromObjectId: Number(contactId), toObjectId: Number(ticketId), associationRemoved: true, isPrimaryAssociation: false,
+      ...origin,
+    });
+    return true;
+  }
+
+  /** Rough count of overlay entries: what the portal holds beyond the generator. */
+  overlaySize(): number {
+    const o = (k: ObjectKind) => this.overlays[k].edits.size + this.overlays[k].created.size + this.overlays[k].archived.size;
+    return o('contacts') + o('tickets') + this.addedPairs.size + this.removedPairs.size;
+  }
+}

@@ -1,0 +1,132 @@
+/** HubSpot-defined properties the sandbox knows, in the shape GET /crm/v3/properties returns. */
+
+export interface PropertyOption {
+  label: string;
+  value: string;
+  description?: string;
+  displayOrder: number;
+  hidden: boolean;
+  readOnly?: boolean;
+}
+
+export interface PropertyDefinition {
+  name: string;
+  label: string;
+  type: string;
+  fieldType: string;
+  description: string;
+  groupName: string;
+  options: PropertyOption[];
+  displayOrder: number;
+  calculated: boolean;
+  externalOptions: boolean;
+  hasUniqueValue: boolean;
+  hidden: boolean;
+  hubspotDefined: boolean;
+  formField: boolean;
+  archived: boolean;
+  createdAt: string;
+  updatedAt: string;
+  modificationMetadata: { archivable: boolean; readOnlyDefinition: boolean; readOnlyValue: boolean };
+  createdUserId?: string;
+  updatedUserId?: string;
+}
+
+export interface PropertyGroup {
+  name: string;
+  label: string;
+  displayOrder: number;
+  archived: boolean;
+}
+
+const BUILTIN_CREATED_AT = '2019-08-06T02:41:52.000Z';
+
+function enumOptions(values: readonly string[]): PropertyOption[] {
+  return values.map((value, i) => ({
+    label: value.replace(/_/g, ' ').toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase()),
+    value, displayOrder: i, hidden: false, readOnly: true,
+  }));
+}
+
+type Spec = [name: string, label: string, type: string, fieldType: string, group: string, options?: readonly string[], readOnly?: boolean];
+
+const CONTACT_SPECS: Spec[] = [
+  ['hs_object_id', 'Record ID', 'number', 'number', 'contactinformation', undefined, true],
+  ['firstname', 'First Name', 'string', 'text', 'contactinformation'],
+  ['lastname', 'Last Name', 'string', 'text', 'contactinformation'],
+  ['email', 'Email', 'string', 'text', 'contactinformation'],
+  ['jobtitle', 'Job Title', 'string', 'text', 'contactinformation'],
+  ['company', 'Company Name', 'string', 'text', 'contactinformation'],
+  ['industry', 'Industry', 'string', 'text', 'contactinformation'],
+  ['numemployees', 'Number of Employees', 'enumeration', 'select', 'contactinformation',
+    ['1-5', '5-25', '25-50', '50-100', '100-500', '500-1000', '1000+']],
+  ['annualrevenue', 'Annual Revenue', 'string', 'text', 'contactinformation'],
+  ['company_size', 'Company size', 'string', 'text', 'contactinformation'],
+  ['lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', 'contactinformation',
+    ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other']],
+  ['hs_analytics_source', 'Original Traffic Source', 'enumeration', 'select', 'analyticsinformation',
+    ['ORGANIC_SEARCH', 'PAID_SEARCH', 'EMAIL_MARKETING', 'SOCIAL_MEDIA', 'REFERRALS', 'OTHER_CAMPAIGNS', 'DIRECT_TRAFFIC', 'OFFLINE', 'PAID_SOCIAL'], true],
+  ['hs_analytics_num_page_views', 'Number of Pageviews', 'number', 'number', 'analyticsinformation', undefined, true],
+  ['hs_analytics_num_visits', 'Number of Sessions', 'number', 'number', 'analyticsinformation', undefined, true],
+  ['hs_email_delivered', 'Marketing emails delivered', 'number', 'number', 'emailinformation', undefined, true],
+  ['hs_email_open', 'Marketing emails opened', 'number', 'number', 'emailinformation', undefined, true],
+  ['hs_email_click', 'Marketing emails clicked', 'number', 'number', 'emailinformation', undefined, true],
+  ['hs_email_last_open_date', 'Last marketing email open date', 'datetime', 'date', 'emailinformation', undefined, true],
+  ['num_conversion_events', 'Number of Form Submissions', 'number', 'number', 'conversioninformation', undefined, true],
+  ['hs_persona', 'Persona', 'enumeration', 'select', 'contactinformation', []],
+  ['hubspot_owner_id', 'Contact owner', 'enumeration', 'select', 'contactinformation', []],
+  ['createdate', 'Create Date', 'datetime', 'date', 'contactinformation', undefined, true],
+  ['lastmodifieddate', 'Last Modified Date', 'datetime', 'date', 'contactinformation', undefined, true],
+  ['hs_lastmodifieddate', 'Object last modified date/time', 'datetime', 'date', 'contactinformation', undefined, true],
+];
+
+const TICKET_SPECS: Spec[] = [
+  ['hs_object_id', 'Record ID', 'number', 'number', 'ticketinformation', undefined, true],
+  ['subject', 'Ticket name', 'string', 'text', 'ticketinformation'],
+  ['content', 'Ticket description', 'string', 'textarea', 'ticketinformation'],
+  ['hs_ticket_category', 'Category', 'enumeration', 'checkbox', 'ticketinformation',
+    ['PRODUCT_ISSUE', 'BILLING_ISSUE', 'FEATURE_REQUEST', 'GENERAL_INQUIRY', 'ONBOARDING']],
+  ['hs_ticket_priority', 'Priority', 'enumeration', 'select', 'ticketinformation', ['LOW', 'MEDIUM', 'HIGH', 'URGENT']],
+  ['hs_pipeline', 'Pipeline', 'enumeration', 'select', 'ticketinformation', ['0']],
+  ['hs_pipeline_stage', 'Ticket status', 'enumeration', 'select', 'ticketinformation', ['1', '2', '3', '4']],
+  ['createdate', 'Create date', 'datetime', 'date', 'ticketinformation', undefined, true],
+  ['hs_lastmodifieddate', 'Last modified date', 'datetime', 'date', 'ticketinformation', undefined, true],
+];
+
+function fromSpec([name, label, type, fieldType, groupName, options, readOnly]: Spec, order: number): PropertyDefinition {
+  return {
+    name, label, type, fieldType, groupName, description: '',
+    options: options ? enumOptions(options) : [],
+    displayOrder: order, calculated: false, externalOptions: false, hasUniqueValue: false, hidden: false,
+    hubspotDefined: true, formField: !readOnly, archived: false,
+    createdAt: BUILTIN_CREATED_AT, updatedAt: BUILTIN_CREATED_AT,
+    modificationMetadata: { archivable: false, readOnlyDefinition: true, readOnlyValue: readOnly === true },
+  };
+}
+
+export function builtinContactProperties(): PropertyDefinition[] {
+  return CONTACT_SPECS.map(fromSpec);
+}
+
+export function builtinTicketProperties(): PropertyDefinition[] {
+  return TICKET_SPECS.map(fromSpec);
+}
+
+export function builtinContactGroups(): PropertyGroup[] {
+  return [
+    { name: 'contactinformation', label: 'Contact information', displayOrder: 0, archived: false },
+    { name: 'analyticsinformation', label: 'Web analytics history', displayOrder: 1, archived: false },
+    { name: 'emailinformation', label: 'Email information', displayOrder: 2, archived: false },
+    { name: 'conversioninformation', label: 'Conversion information', displayOrder: 3, archived: false },
+  ];
+}
+
+/** Properties HubSpot returns when a request names none (per reference §3.2). */
+export const DEFAULT_CONTACT_PROPERTIES = ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'];
+export const DEFAULT_TICKET_PROPERTIES = [
+  'content', 'hs_pipeline', 'hs_pipeline_stage', 'hs_ticket_category', 'hs_ticket_priority', 'subject', 'createdate',
+  'hs_lastmodifieddate', 'hs_object_id',
+];
+/** Returned with every object whatever was asked for. */
+export const ALWAYS_CONTACT_PROPERTIES = ['createdate', 'hs_object_id', 'lastmodifieddate'];
+export const ALWAYS_TICKET_PROPERTIES = ['createdate', 'hs_object_id', 'hs_lastmodifieddate'];

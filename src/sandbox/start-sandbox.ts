@@ -1,0 +1,280 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { createControlRoutes } from './control-routes';
+import { createCrmRoutes } from './crm-routes';
+import { FaultInjector, type FaultControl } from './fault-control';
+import { AUTH_MISSING_MESSAGE, errorBody, sendError } from './hubspot-errors';
+import { OAuthServer } from './oauth-server';
+import { OutboundCaller, type CardFetchOptions, type OutboundResult, type WorkflowActionOptions } from './outbound-calls';
+import { PortalStore } from './portal-store';
+import { RateLimiter, BURST_WINDOW_MS } from './rate-limiter';
+import { createSandboxDataControl, type SandboxDataControl } from './sandbox-data-control';
+import { DEFAULT_RETRY_DELAYS_MS, WebhookDispatcher, type DeliveryLog, type WebhookMode } from './webhook-dispatcher';
+
+export interface SandboxAppOptions {
+  clientId: string;
+  clientSecret: string;
+  appId: number;
+  redirectUris: string[];
+  /** Scopes the app may be granted. */
+  scopes: string[];
+  /** The app's public base URL: webhooks go to `${targetBaseUrl}/webhooks/hubspot`. */
+  targetBaseUrl?: string;
+}
+
+export interface SandboxPortalOptions {
+  portalId: number;
+  contacts: number;
+  seed?: number;
+  hubDomain?: string;
+}
+
+export interface SandboxLogger {
+  info(o: object, m?: string): void;
+  warn(o: object, m?: string): void;
+}
+
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  app: SandboxAppOptions;
+  portals: SandboxPortalOptions[];
+  accessTokenTtlSeconds?: number;
+  rateLimit?: { perTenSeconds?: number; searchPerSecond?: number; enabled?: boolean };
+  webhooks?: { enabled?: boolean; batchSize?: number; flushMs?: number; retryDelaysMs?: number[]; timeoutMs?: number };
+  clock?: () => number;
+  /** Generated dates are relative to this instant; defaults to the clock at start. */
+  referenceTime?: number;
+  logger?: SandboxLogger;
+}
+
+export interface SandboxStats {
+  requests: number;
+  throttled: number;
+  byPath: Record<string, number>;
+}
+
+export interface SandboxWebhooks {
+  /** Sends queued events now and waits for the attempts in flight. */
+  flush(): Promise<void>;
+  /** Waits until nothing is queued, in flight or scheduled for retry (use with short retry delays). */
+  settled(): Promise<void>;
+  deliveries(): DeliveryLog[];
+  setMode(mode: WebhookMode): void;
+}
+
+export interface SandboxOutbound {
+  cardFetch(o: CardFetchOptions): Promise<OutboundResult>;
+  workflowAction(o: WorkflowActionOptions): Promise<OutboundResult>;
+}
+
+export interface Sandbox {
+  baseUrl: string;
+  close(): Promise<void>;
+  faults: FaultControl;
+  data: SandboxDataControl;
+  webhooks: SandboxWebhooks;
+  outbound: SandboxOutbound;
+  /** Issues tokens for a portal without the browser step (tests and the demo's auto-install). */
+  tokens: { issue(portalId: number, scopes?: string[]): { accessToken: string; refreshToken: string; expiresIn: number } };
+  stats(portalId: number): SandboxStats;
+}
+
+export const WEBHOOK_PATH = '/webhooks/hubspot';
+
+const rawLengths = new WeakMap<Request, number>();
+
+function normalizePath(method: string, path: string): string {
+  return `${method} ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const clock = options.clock ?? Date.now;
+  const logger = options.logger;
+  const appOpts = options.app;
+  const webhookOpts = options.webhooks ?? {};
+  const targetBase = appOpts.targetBaseUrl?.replace(/\/+$/, '');
+
+  const dispatcher = new WebhookDispatcher({
+    appId: appOpts.appId,
+    clientSecret: appOpts.clientSecret,
+    targetUrl: targetBase ? `${targetBase}${WEBHOOK_PATH}` : undefined,
+    enabled: webhookOpts.enabled ?? true,
+    batchSize: Math.min(webhookOpts.batchSize ?? 100, 100),
+    flushMs: webhookOpts.flushMs ?? 1_000,
+    retryDelaysMs: webhookOpts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+    timeoutMs: webhookOpts.timeoutMs ?? 5_000,
+    clock,
+    logger,
+  });
+
+  const referenceTime = options.referenceTime ?? clock();
+  const stores = new Map<number, PortalStore>();
+  for (const p of options.portals) {
+    if (stores.has(p.portalId)) throw new RangeError(`portal ${p.portalId} listed twice`);
+    stores.set(p.portalId, new PortalStore({
+      portalId: p.portalId, contacts: p.contacts, seed: p.seed ?? p.portalId,
+      hubDomain: p.hubDomain ?? `sandbox-${p.portalId}.example.com`, clock, referenceTime,
+      emit: (event) => dispatcher.enqueue(p.portalId, event),
+    }));
+  }
+
+  const oauth = new OAuthServer({
+    app: appOpts,
+    portals: () => [...stores.values()].map((s) => ({ portalId: s.portalId, hubDomain: s.hubDomain })),
+    clock,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 1_800,
+  });
+
+  const limiter = new RateLimiter({
+    perTenSeconds: options.rateLimit?.perTenSeconds ?? 110,
+    searchPerSecond: options.rateLimit?.searchPerSecond ?? 5,
+    enabled: options.rateLimit?.enabled ?? true,
+    clock,
+  });
+
+  const stats = new Map<number, SandboxStats>();
+  const statsOf = (portalId: number): SandboxStats => {
+    if (!stats.has(portalId)) stats.set(portalId, { requests: 0, throttled: 0, byPath: {} });
+    return stats.get(portalId)!;
+  };
+
+  const faults = new FaultInjector({
+    clock,
+    revokePortal: (portalId) => oauth.revokePortal(portalId),
+    portalOfRequest: (req) => oauth.portalOfToken(req.header('authorization')),
+  });
+
+  const outbound = new OutboundCaller({ appId: appOpts.appId, clientSecret: appOpts.clientSecret, targetBaseUrl: targetBase, clock, timeoutMs: 20_000 });
+  const data = createSandboxDataControl(stores);
+  let baseUrl = '';
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use(createControlRoutes({
+    stores, data, faults, webhooks: dispatcher, outbound,
+    stats: (portalId) => ({ ...statsOf(portalId) }),
+    issueTokens: (portalId) => {
+      if (!stores.has(portalId)) throw new RangeError(`portal ${portalId} does not exist in this sandbox`);
+      return oauth.issueTokens(portalId);
+    },
+  }));
+
+  for (const prefix of ['/oauth/v1', '/oauth/v3', '/oauth/2026-03']) app.use(prefix, faults.middleware);
+  app.use(oauth.routes());
+
+  const authenticate = (req: Request, res: Response, next: NextFunction): void => {
+    const check = oauth.check(req.header('authorization'));
+    if (!check.ok) {
+      // The brief's reading: one INVALID_AUTHENTICATION body for missing, unknown, expired and revoked
+      // tokens. Live HubSpot has been seen answering expired tokens with category EXPIRED_AUTHENTICATION;
+      // clients must treat any 401 as "refresh, then retry once" either way (reference §1.4).
+      return sendError(res, 401, 'INVALID_AUTHENTICATION', AUTH_MISSING_MESSAGE);
+    }
+    res.locals.portalId = check.portalId;
+    next();
+  };
+
+  const rateLimit = (req: Request, res: Response, next: NextFunction): void => {
+    const portalId = res.locals.portalId as number;
+    const s = statsOf(portalId);
+    s.requests += 1;
+    const fullPath = req.originalUrl.split('?')[0];
+    const key = normalizePath(req.method, fullPath);
+    s.byPath[key] = (s.byPath[key] ?? 0) + 1;
+    const isSearch = req.method === 'POST' && /\/search$/.test(fullPath);
+    const decision = limiter.take(portalId, isSearch ? 'search' : 'burst');
+    if (!isSearch) {
+      // Search responses carry no rate-limit headers (reference §3.2).
+      res.setHeader('X-HubSpot-RateLimit-Max', String(limiter.max));
+      res.setHeader('X-HubSpot-RateLimit-Remaining', String(decision.remaining));
+      res.setHeader('X-HubSpot-RateLimit-Interval-Milliseconds', String(BURST_WINDOW_MS));
+    }
+    if (decision.allowed) return next();
+    s.throttled += 1;
+    if (isSearch) {
+      res.status(429).json(errorBody('RATE_LIMITS', 'You have reached your secondly limit.', { errorType: 'RATE_LIMIT', requestId: errorBody('', '').correlationId }));
+    } else {
+      res.status(429).json(errorBody('RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
+        errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', requestId: errorBody('', '').correlationId,
+      }));
+    }
+  };
+
+  const jsonBody = express.json({
+    limit: '1mb',
+    verify: (req, _res, buf) => { rawLengths.set(req as Request, buf.length); },
+  });
+  const recordLength = (req: Request, res: Response, next: NextFunction): void => {
+    res.locals.rawBodyLength = rawLengths.get(req) ?? 0;
+    next();
+  };
+
+  for (const prefix of ['/crm', '/account-info']) app.use(prefix, faults.middleware, authenticate, rateLimit, jsonBody, recordLength);
+  app.get('/account-info/v3/details', (_req, res) => {
+    const store = stores.get(res.locals.portalId as number)!;
+    res.json({ portalId: store.portalId, accountType: 'DEVELOPER_TEST', timeZone: 'US/Eastern', companyCurrency: 'USD',
+      additionalCurrencies: [], utcOffset: '-05:00', utcOffsetMilliseconds: -18_000_000, uiDomain: 'app.hubspot.com', dataHostingLocation: 'na1' });
+  });
+  app.use(createCrmRoutes({
+    appId: appOpts.appId,
+    storeOf: (res) => stores.get(res.locals.portalId as number)!,
+    baseUrl: () => baseUrl,
+  }));
+
+  app.use((req: Request, res: Response) => {
+    sendError(res, 404, 'OBJECT_NOT_FOUND', `No sandbox route for ${req.method} ${req.path}`);
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; message?: string; status?: number };
+    if (e.type === 'entity.parse.failed') return sendError(res, 400, 'VALIDATION_ERROR', `Invalid input JSON: ${e.message ?? ''}`);
+    if (e.type === 'entity.too.large') return sendError(res, 413, 'VALIDATION_ERROR', 'Request body too large');
+    logger?.warn({ err: e.message, path: req.path }, 'sandbox request failed');
+    if (!res.headersSent) sendError(res, 500, 'INTERNAL_ERROR', 'internal error');
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(options.port ?? 0, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger?.info({ baseUrl, portals: options.portals.map((p) => p.portalId) }, 'sandbox portal listening');
+
+  return {
+    baseUrl,
+    faults,
+    data,
+    webhooks: {
+      flush: () => dispatcher.flush(),
+      settled: () => dispatcher.settled(),
+      deliveries: () => dispatcher.deliveries(),
+      setMode: (m) => dispatcher.setMode(m),
+    },
+    outbound: {
+      cardFetch: (o) => outbound.cardFetch(o),
+      workflowAction: (o) => outbound.workflowAction(o),
+    },
+    tokens: {
+      issue: (portalId, scopes) => {
+        if (!stores.has(portalId)) throw new RangeError(`portal ${portalId} does not exist in this sandbox`);
+        return oauth.issueTokens(portalId, scopes);
+      },
+    },
+    stats: (portalId) => {
+      const s = statsOf(portalId);
+      return { requests: s.requests, throttled: s.throttled, byPath: { ...s.byPath } };
+    },
+    close: async () => {
+      await dispatcher.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
