@@ -1,0 +1,239 @@
+import type { ContactWithTickets } from '../../crm/model';
+import * as assign from './assign';
+import type { ScoreBoard } from './assign';
+import type { Assignment, DetailedEvaluation, FiredRule, NearestPersona, PersonaEvaluation } from './assignment';
+import {
+  type CompiledCondition,
+  compileCondition,
+  type ConditionColumns,
+  countContactConditions,
+  type EvalContext,
+  PropertyColumns,
+} from './conditions';
+import { compileJourney } from './journey';
+import type { JourneyStage, Persona, RuleSet } from './rule-set-schema';
+import { ValueTable } from './value-table';
+
+/** A rule set compiled once into closures; evaluate as many contacts as needed with it. */
+export interface CompiledRuleSet {
+  readonly ruleSet: RuleSet;
+  /** Every contact property the rules read, plus `lifecyclestage` (journey); fetch these from HubSpot. */
+  readonly contactProperties: readonly string[];
+  /** Every ticket property the rules read, plus `createdate`. */
+  readonly ticketProperties: readonly string[];
+  /** Pure and deterministic: the same rule set, contact and `now` (epoch ms) give the same assignment. */
+  assign(contact: ContactWithTickets, now: number): Assignment;
+  /** Every persona's score and every rule's result, plus the nearest persona for an unassigned contact. */
+  explainAll(contact: ContactWithTickets, now: number): DetailedEvaluation;
+}
+
+interface CompiledRule {
+  readonly label: string;
+  readonly points: number;
+  readonly when: CompiledCondition;
+}
+
+interface CompiledPersona {
+  readonly persona: Persona;
+  readonly rules: readonly CompiledRule[];
+  /** Index of this persona's first rule in the flat `fired` array. */
+  readonly firstRule: number;
+}
+
+// Local bindings: some loaders compile imports to getter calls, which the hot path should not pay for.
+const { choosePrimary, chooseRunnerUp, chooseSecondary, qualifies } = assign;
+
+const LIFECYCLE_STAGE = 'lifecyclestage';
+const CREATE_DATE = 'createdate';
+
+/**
+ * Compiles a validated rule set (see validateRuleSet): regexes, case folding and `in` sets are
+ * prepared here once. The returned object keeps reusable buffers, so one instance must not be used
+ * from two evaluations at the same time (evaluation is synchronous, so in Node it never is).
+ */
+export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
+  const counts = new Map<string, number>();
+  for (const persona of ruleSet.personas) for (const rule of persona.rules) countContactConditions(rule.when, counts);
+  const columns: ConditionColumns = {
+    contact: new PropertyColumns(),
+    ticket: new PropertyColumns(),
+    ticketCreateDate: 0,
+    repeated: new Set([...counts].filter(([, count]) => count > 1).map(([key]) => key)),
+    memoSlots: new Map(),
+  };
+  columns.ticketCreateDate = columns.ticket.column(CREATE_DATE);
+
+  let ruleCount = 0;
+  const personas: CompiledPersona[] = ruleSet.personas.map((persona) => {
+    const firstRule = ruleCount;
+    ruleCount += persona.rules.length;
+    return {
+      persona,
+      firstRule,
+      rules: persona.rules.map((rule) => ({
+        label: rule.label,
+        points: rule.points,
+        when: compileCondition(rule.when, columns, 'contact'),
+      })),
+    };
+  });
+  const lifecycleColumn = columns.contact.column(LIFECYCLE_STAGE);
+  const journeyOf = compileJourney(ruleSet.journey);
+
+  const contactTable = new ValueTable(columns.contact.names);
+  const ticketTable = new ValueTable(columns.ticket.names);
+  const ctx: EvalContext = {
+    contact: contactTable,
+    tickets: ticketTable,
+    memoGeneration: 0,
+    memoStamp: new Int32Array(columns.memoSlots.size),
+    memoValue: new Uint8Array(columns.memoSlots.size),
+  };
+  const contactRow: { properties: ContactWithTickets['properties'] }[] = [{ properties: {} }];
+
+  const count = personas.length;
+  const board: ScoreBoard = {
+    scores: new Float64Array(count),
+    thresholds: Float64Array.from(personas, (p) => p.persona.threshold),
+    priorities: Float64Array.from(personas, (p) => p.persona.priority),
+    negative: Uint8Array.from(personas, (p) => (p.persona.kind === 'negative' ? 1 : 0)),
+  };
+  const fired = new Uint8Array(ruleCount);
+
+  function evaluate(contact: ContactWithTickets, now: number): JourneyStage {
+    contactRow[0] = contact;
+    contactTable.load(contactRow);
+    ticketTable.load(contact.tickets ?? []);
+    contactTable.now = now;
+    ticketTable.now = now;
+    ctx.memoGeneration += 1;
+    if (ctx.memoGeneration === 0x7fffffff) {
+      ctx.memoStamp.fill(0);
+      ctx.memoGeneration = 1;
+    }
+    for (let p = 0; p < count; p += 1) {
+      const { rules, firstRule } = personas[p];
+      let score = 0;
+      for (let r = 0; r < rules.length; r += 1) {
+        const rule = rules[r];
+        if (rule.when(contactTable, 0, ctx)) {
+          score += rule.points;
+          fired[firstRule + r] = 1;
+        } else {
+          fired[firstRule + r] = 0;
+        }
+      }
+      board.scores[p] = score;
+    }
+    const stage = contactTable.raw(0, lifecycleColumn) === null ? null : contactTable.lower(0, lifecycleColumn);
+    const journeyStage = journeyOf(stage);
+    // Drop the references so the caller's objects are not retained between evaluations.
+    contactRow[0] = EMPTY_RECORD;
+    contactTable.load(contactRow);
+    ticketTable.load(NO_RECORDS);
+    return journeyStage;
+  }
+
+  function firedRulesOf(p: number): FiredRule[] {
+    const { rules, firstRule } = personas[p];
+    const out: FiredRule[] = [];
+    for (let r = 0; r < rules.length; r += 1) {
+      if (fired[firstRule + r] === 1) out.push({ label: rules[r].label, points: rules[r].points });
+    }
+    return out;
+  }
+
+  function buildAssignment(journeyStage: JourneyStage): Assignment {
+    const primary = choosePrimary(board);
+    const runner = chooseRunnerUp(board, primary);
+    const runnerUp =
+      runner === -1
+        ? null
+        : {
+            personaId: personas[runner].persona.id,
+            score: board.scores[runner],
+            threshold: board.thresholds[runner],
+            qualifies: qualifies(board, runner),
+          };
+    if (primary === -1) {
+      return {
+        personaId: ruleSet.unassigned.id,
+        assigned: false,
+        kind: null,
+        score: 0,
+        threshold: null,
+        secondary: [],
+        journeyStage,
+        explanation: { firedRules: [], score: 0, threshold: null, runnerUp },
+      };
+    }
+    const persona = personas[primary].persona;
+    const score = board.scores[primary];
+    return {
+      personaId: persona.id,
+      assigned: true,
+      kind: persona.kind,
+      score,
+      threshold: persona.threshold,
+      secondary: chooseSecondary(board, primary).map((i) => personas[i].persona.id),
+      journeyStage,
+      explanation: { firedRules: firedRulesOf(primary), score, threshold: persona.threshold, runnerUp },
+    };
+  }
+
+  function evaluatePersona(p: number): PersonaEvaluation {
+    const { persona, rules, firstRule } = personas[p];
+    const score = board.scores[p];
+    const ruleResults = rules.map((rule, r) => ({ label: rule.label, points: rule.points, fired: fired[firstRule + r] === 1 }));
+    return {
+      personaId: persona.id,
+      name: persona.name,
+      kind: persona.kind,
+      priority: persona.priority,
+      threshold: persona.threshold,
+      score,
+      qualifies: score >= persona.threshold,
+      pointsMissing: Math.max(0, persona.threshold - score),
+      rules: ruleResults,
+      notFired: ruleResults.filter((rule) => !rule.fired).map(({ label, points }) => ({ label, points })),
+    };
+  }
+
+  function nearestOf(evaluations: readonly PersonaEvaluation[]): NearestPersona | null {
+    let best = -1;
+    for (let p = 0; p < evaluations.length; p += 1) {
+      if (evaluations[p].kind === 'negative') continue;
+      if (
+        best === -1 ||
+        evaluations[p].pointsMissing < evaluations[best].pointsMissing ||
+        (evaluations[p].pointsMissing === evaluations[best].pointsMissing && evaluations[p].priority > evaluations[best].priority)
+      ) {
+        best = p;
+      }
+    }
+    if (best === -1) return null;
+    const suggestions = evaluations[best].notFired
+      .map((rule, order) => ({ rule, order }))
+      .filter(({ rule }) => rule.points > 0)
+      .sort((a, b) => b.rule.points - a.rule.points || a.order - b.order)
+      .map(({ rule }) => rule);
+    return { personaId: evaluations[best].personaId, pointsMissing: evaluations[best].pointsMissing, suggestions };
+  }
+
+  return {
+    ruleSet,
+    contactProperties: [...columns.contact.names],
+    ticketProperties: [...columns.ticket.names],
+    assign(contact, now) {
+      return buildAssignment(evaluate(contact, now));
+    },
+    explainAll(contact, now) {
+      const assignment = buildAssignment(evaluate(contact, now));
+      const evaluations = personas.map((_, p) => evaluatePersona(p));
+      return { assignment, personas: evaluations, nearest: assignment.assigned ? null : nearestOf(evaluations) };
+    },
+  };
+}
+
+const EMPTY_RECORD = { properties: {} };
+const NO_RECORDS: readonly { properties: ContactWithTickets['properties'] }[] = [];

@@ -1,0 +1,72 @@
+import cases from './persona-cases.json';
+import type { PropertyBag } from '../../src/crm/model';
+import { compileRuleSet } from '../../src/personas/engine/compile-rule-set';
+import type { Condition, Persona, RuleSet } from '../../src/personas/engine/rule-set-schema';
+import { validateRuleSet } from '../../src/personas/engine/validate-rule-set';
+import { aContact, aPersona, aRuleSet, aSingleConditionRuleSet } from '../support/rule-set-builders';
+
+interface ConditionCase {
+  name: string;
+  when: unknown;
+  contact: PropertyBag;
+  tickets?: PropertyBag[];
+  now?: string;
+  expected: boolean;
+}
+
+interface RuleSetCase {
+  personas: (Partial<Persona> & { id: string })[];
+  unassigned?: RuleSet['unassigned'];
+  journey?: RuleSet['journey'];
+}
+
+interface AssignmentCase {
+  name: string;
+  ruleSet: string;
+  contact: PropertyBag;
+  tickets?: PropertyBag[];
+  now?: string;
+  expected: unknown;
+}
+
+const defaultNow = Date.parse(cases.now);
+
+function validated(input: unknown): RuleSet {
+  const result = validateRuleSet(input);
+  if (!result.ok) throw new Error(`golden rule set is invalid: ${JSON.stringify(result.errors)}`);
+  return result.ruleSet;
+}
+
+describe('golden conditions', () => {
+  it.each((cases.conditions as ConditionCase[]).map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const ruleSet = validated(aSingleConditionRuleSet(c.when as Condition));
+    const assignment = compileRuleSet(ruleSet).assign(aContact(c.contact, c.tickets ?? []), c.now ? Date.parse(c.now) : defaultNow);
+
+    expect(assignment.assigned).toBe(c.expected);
+  });
+});
+
+describe('golden assignments', () => {
+  const ruleSets = cases.ruleSets as Record<string, RuleSetCase>;
+
+  it.each((cases.assignments as AssignmentCase[]).map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const spec = ruleSets[c.ruleSet];
+    const { personas, ...overrides } = spec;
+    const ruleSet = validated(aRuleSet(personas.map((persona) => aPersona(persona)), overrides));
+    const contact = aContact(c.contact, c.tickets ?? []);
+    const now = c.now ? Date.parse(c.now) : defaultNow;
+
+    const assignment = compileRuleSet(ruleSet).assign(contact, now);
+
+    expect(assignment).toEqual(c.expected);
+    expect(JSON.parse(JSON.stringify(assignment))).toEqual(assignment);
+  });
+});
+
+describe('golden journey stages', () => {
+  const compiled = compileRuleSet(validated(aRuleSet([])));
+
+  it.each(cases.journey.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    expect(compiled.assign(aContact({ lifecyclestage: c.lifecyclestage }), defaultNow).journeyStage).toBe(c.expected);
+  });
+});
