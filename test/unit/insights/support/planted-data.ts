@@ -1,0 +1,47 @@
+import { generatePortal, type GeneratedPortal } from '../../../../src/sandbox/generator';
+import type { AnalysisContact } from '../../../../src/insights/feature-extraction';
+import type { PilotExposure } from '../../../../src/insights/pilot-statistics';
+import type { RandomSource } from '../../../../src/insights/seeded-random';
+
+/** A sandbox portal with planted groups, as analysis contacts, with each contact's true group. */
+export function plantedPortal(seed: number, contacts: number): { portal: GeneratedPortal; contacts: AnalysisContact[]; groups: string[] } {
+  const portal = generatePortal({ seed, contacts });
+  const list: AnalysisContact[] = [];
+  const groups: string[] = [];
+  for (const contact of portal.iterateContacts()) {
+    list.push({
+      id: contact.id,
+      email: contact.properties.email ?? undefined,
+      properties: contact.properties,
+      tickets: portal.ticketsOfContact(contact.index),
+      personaId: null,
+    });
+    groups.push(contact.group);
+  }
+  return { portal, contacts: list, groups };
+}
+
+/**
+ * A simulated pilot: `perArm` contacts per persona and variant, each reaching `outcome` with the
+ * given probability per (persona, variant).
+ */
+export function simulatePilot(
+  random: RandomSource,
+  perArm: number,
+  rates: Readonly<Record<string, Readonly<Record<string, number>>>>,
+  outcome = 'clicked',
+): PilotExposure[] {
+  const exposures: PilotExposure[] = [];
+  // Shared, never mutated: hundreds of simulated pilots would otherwise allocate a set per contact.
+  const reached: ReadonlySet<string> = new Set([outcome]);
+  const missed: ReadonlySet<string> = new Set();
+  let next = 1;
+  for (const [personaId, byVariant] of Object.entries(rates)) {
+    for (const [variant, rate] of Object.entries(byVariant)) {
+      for (let i = 0; i < perArm; i++) {
+        exposures.push({ contactId: String(next++), personaId, variant, outcomes: random() < rate ? reached : missed });
+      }
+    }
+  }
+  return exposures;
+}
