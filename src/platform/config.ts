@@ -44,7 +44,7 @@ const envSchema = z.object({
   JOBS_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   SANDBOX_CONTACTS: z.coerce.number().int().min(0).max(1_000_000).default(3000),
-  HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).max(1000).default(100),
+  HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).max(1000).default(105),
   HUBSPOT_SEARCH_PER_SECOND: z.coerce.number().int().min(1).max(50).default(4),
 });
 

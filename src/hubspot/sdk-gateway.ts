@@ -1,0 +1,271 @@
+import { Client } from '@hubspot/api-client';
+import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
+import { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/properties';
+import Bottleneck from 'bottleneck';
+import type { PortalId, PropertyBag } from '../crm/model';
+import type { AccessTokenProvider } from '../install/token-service';
+import type { Logger } from '../platform/logger';
+import {
+  HubSpotCallError, type BatchWriteResult, type ContactPropertyInfo, type ContactRecord, type CrmRecord, type HubSpotGateways,
+  type NewContactProperty, type ObjectKind, type Page, type PortalHubSpot, type PropertyOptionDefinition, type SearchPage,
+} from '../sync/hubspot-port';
+import type { ApiUsageRecorder } from './api-usage-recorder';
+import { backoffDelay, classifyFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+
+export interface SdkGatewayOptions {
+  readonly apiBaseUrl: string;
+  readonly tokens: AccessTokenProvider;
+  readonly usage: ApiUsageRecorder;
+  readonly logger: Logger;
+  /** Our own budget under HubSpot's 110 requests per rolling 10 s (per portal, search excluded). */
+  readonly ratePer10s: number;
+  /** Our own budget under search's 5 requests per second. */
+  readonly searchPerSecond: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Requests in flight per portal at most (the rate is enforced separately). */
+  readonly maxConcurrent?: number;
+}
+
+interface PortalLimits {
+  readonly api: Bottleneck;
+  readonly search: Bottleneck;
+  /** Set by a 429: every caller of this portal waits until then, not only the one that was refused. */
+  pausedUntil: { api: number; search: number };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function toMillis(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  const parsed = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(parsed) ? parsed : 0;
+}
+
+function bag(properties: unknown): PropertyBag {
+  return (properties && typeof properties === 'object' ? properties : {}) as PropertyBag;
+}
+
+function toRecord(o: { id: string; properties?: unknown; updatedAt?: unknown }): CrmRecord {
+  return { id: String(o.id), properties: bag(o.properties), updatedAt: toMillis(o.updatedAt) };
+}
+
+const MODIFIED_PROPERTY: Record<ObjectKind, string> = { contacts: 'lastmodifieddate', tickets: 'hs_lastmodifieddate' };
+
+/**
+ * The only user of @hubspot/api-client. One SDK client per call (the SDK's retry and limiter
+ * settings are process-wide and ignore Retry-After, so none are set); one pair of Bottleneck
+ * limiters per portal (general API and search) shared by everything that calls HubSpot for it;
+ * our own retry policy around each call.
+ */
+export class SdkGateways implements HubSpotGateways {
+  private readonly limits = new Map<PortalId, PortalLimits>();
+  private readonly policy: RetryPolicy;
+
+  constructor(private readonly options: SdkGatewayOptions) {
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  }
+
+  forPortal(portalId: PortalId): PortalHubSpot {
+    return new SdkPortalGateway(portalId, this);
+  }
+
+  async stop(): Promise<void> {
+    for (const l of this.limits.values()) {
+      await Promise.all([l.api.stop({ dropWaitingJobs: true }), l.search.stop({ dropWaitingJobs: true })]).catch(() => undefined);
+    }
+    this.limits.clear();
+  }
+
+  private limitsOf(portalId: PortalId): PortalLimits {
+    let l = this.limits.get(portalId);
+    if (!l) {
+      // minTime spaces request starts evenly, so no rolling 10-second window ever holds more than ratePer10s.
+      l = {
+        api: new Bottleneck({ minTime: Math.ceil(10_000 / this.options.ratePer10s), maxConcurrent: this.options.maxConcurrent ?? 8 }),
+        search: new Bottleneck({ minTime: Math.ceil(1_000 / this.options.searchPerSecond), maxConcurrent: 2 }),
+        pausedUntil: { api: 0, search: 0 },
+      };
+      this.limits.set(portalId, l);
+    }
+    return l;
+  }
+
+  /** Runs one HubSpot operation for a portal under its limiter and the retry policy. */
+  async call<T>(portalId: PortalId, operation: string, lane: 'api' | 'search', fn: (client: Client) => Promise<T>): Promise<T> {
+    const limits = this.limitsOf(portalId);
+    const { usage, logger } = this.options;
+    let token = await this.options.tokens.accessToken(portalId);
+    let refreshed = false;
+    for (let attempt = 1; ; attempt += 1) {
+      const pause = limits.pausedUntil[lane] - Date.now();
+      if (pause > 0) await sleep(pause);
+      const client = new Client({ accessToken: token, basePath: this.options.apiBaseUrl });
+      try {
+        const result = await limits[lane].schedule(() => fn(client));
+        usage.record(portalId, { calls: 1 });
+        return result;
+      } catch (err) {
+        const failure = classifyFailure(err, this.policy, lane === 'search');
+        // A 404 or 409 answers a question (no such property, group exists); it is not a failure.
+        const expected = failure.status === 404 || failure.status === 409;
+        usage.record(portalId, { calls: 1, throttled: failure.kind === 'rate-limited' ? 1 : 0, failures: failure.kind === 'rate-limited' || expected ? 0 : 1 });
+        if (failure.kind === 'unauthorized' && !refreshed) {
+          // A 401 is not proof of expiry (reference §1.4), but a refresh is the only remedy worth one try.
+          refreshed = true;
+          token = await this.options.tokens.refreshAfterRejection(portalId, token);
+          continue;
+        }
+        if (failure.kind === 'fatal' || failure.kind === 'unauthorized' || attempt >= this.policy.maxAttempts) {
+          throw new HubSpotCallError(operation, failure.status, `HubSpot ${operation} failed after ${attempt} attempt(s): ${failure.message}`, { cause: err });
+        }
+        if (failure.kind === 'rate-limited') {
+          const wait = failure.waitMs ?? this.policy.burstRateLimitDelayMs;
+          limits.pausedUntil[lane] = Math.max(limits.pausedUntil[lane], Date.now() + wait);
+          logger.warn({ portalId, operation, attempt, waitMs: wait }, 'HubSpot rate limit hit; waiting');
+        } else {
+          const wait = backoffDelay(this.policy, attempt);
+          logger.warn({ portalId, operation, attempt, status: failure.status, waitMs: wait }, 'HubSpot call failed; retrying');
+          await sleep(wait);
+        }
+      }
+    }
+  }
+}
+
+class SdkPortalGateway implements PortalHubSpot {
+  constructor(readonly portalId: PortalId, private readonly gateways: SdkGateways) {}
+
+  private call<T>(operation: string, fn: (client: Client) => Promise<T>, lane: 'api' | 'search' = 'api'): Promise<T> {
+    return this.gateways.call(this.portalId, operation, lane, fn);
+  }
+
+  async listContacts(o: { after: string | null; properties: readonly string[]; withTickets: boolean }): Promise<Page<ContactRecord>> {
+    const page = await this.call('contacts list', (c) =>
+      c.crm.contacts.basicApi.getPage(100, o.after ?? undefined, [...o.properties], undefined, o.withTickets ? ['tickets'] : undefined, false));
+    return {
+      results: page.results.map((r) => ({
+        ...toRecord(r),
+        ticketIds: o.withTickets ? [...new Set((r.associations?.tickets?.results ?? []).map((a) => String(a.id)))] : null,
+      })),
+      nextAfter: page.paging?.next?.after ?? null,
+    };
+  }
+
+  async listTickets(o: { after: string | null; properties: readonly string[] }): Promise<Page<CrmRecord>> {
+    const page = await this.call('tickets list', (c) => c.crm.tickets.basicApi.getPage(100, o.after ?? undefined, [...o.properties], undefined, undefined, false));
+    return { results: page.results.map(toRecord), nextAfter: page.paging?.next?.after ?? null };
+  }
+
+  async searchModifiedSince(kind: ObjectKind, o: { since: number; after: number | null; properties: readonly string[] }): Promise<SearchPage<CrmRecord>> {
+    const propertyName = MODIFIED_PROPERTY[kind];
+    const request = {
+      filterGroups: [{ filters: [{ propertyName, operator: FilterOperatorEnum.Gte, value: String(o.since) }] }],
+      // The SDK types sorts as string[]; the API takes sort objects, which pass through unchanged.
+      sorts: [{ propertyName, direction: 'ASCENDING' }] as unknown as string[],
+      properties: [...o.properties],
+      limit: 200,
+      after: o.after === null ? undefined : String(o.after),
+    };
+    const page = await this.call(`${kind} search`, (c) =>
+      kind === 'contacts' ? c.crm.contacts.searchApi.doSearch(request) : c.crm.tickets.searchApi.doSearch(request), 'search');
+    const next = page.paging?.next?.after;
+    return { results: page.results.map(toRecord), nextAfter: next === undefined ? null : Number(next), total: page.total };
+  }
+
+  async countObjects(kind: ObjectKind): Promise<number> {
+    const request = { filterGroups: [], properties: ['hs_object_id'], limit: 1 };
+    const page = await this.call(`${kind} count`, (c) =>
+      kind === 'contacts' ? c.crm.contacts.searchApi.doSearch(request) : c.crm.tickets.searchApi.doSearch(request), 'search');
+    return page.total;
+  }
+
+  async readContacts(ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]> {
+    if (ids.length === 0) return [];
+    const res = await this.call('contacts batch read', (c) =>
+      c.crm.contacts.batchApi.read({ inputs: ids.map((id) => ({ id })), properties: [...properties], propertiesWithHistory: [] }, false));
+    return res.results.map(toRecord);
+  }
+
+  async readTickets(ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]> {
+    if (ids.length === 0) return [];
+    const res = await this.call('tickets batch read', (c) =>
+      c.crm.tickets.batchApi.read({ inputs: ids.map((id) => ({ id })), properties: [...properties], propertiesWithHistory: [] }, false));
+    return res.results.map(toRecord);
+  }
+
+  ticketIdsOfContacts(contactIds: readonly string[]): Promise<Map<string, string[]>> {
+    return this.associated('contacts', 'tickets', contactIds);
+  }
+
+  contactIdsOfTickets(ticketIds: readonly string[]): Promise<Map<string, string[]>> {
+    return this.associated('tickets', 'contacts', ticketIds);
+  }
+
+  private async associated(from: ObjectKind, to: ObjectKind, ids: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>(ids.map((id) => [id, []]));
+    if (ids.length === 0) return out;
+    const res = await this.call(`${from}→${to} associations`, (c) =>
+      c.crm.associations.v4.batchApi.getPage(from, to, { inputs: ids.map((id) => ({ id })) }));
+    for (const r of res.results) {
+      // Inputs without associations come back as 207 errors, which leave them at [].
+      out.set(String(r._from.id), [...new Set(r.to.map((t) => String(t.toObjectId)))]);
+    }
+    return out;
+  }
+
+  async updateContacts(inputs: readonly { id: string; properties: Record<string, string> }[]): Promise<BatchWriteResult> {
+    if (inputs.length === 0) return { written: [], failed: [] };
+    const res = await this.call('contacts batch update', (c) => c.crm.contacts.batchApi.update({ inputs: inputs.map((i) => ({ id: i.id, properties: i.properties })) }));
+    const written = res.results.map((r) => String(r.id));
+    const failed: { id: string; message: string; notFound: boolean }[] = [];
+    if ('errors' in res && Array.isArray(res.errors)) {
+      for (const e of res.errors) {
+        const ids = (e.context as Record<string, string[]> | undefined)?.ids ?? [];
+        for (const id of ids) failed.push({ id: String(id), message: e.message, notFound: e.category === 'OBJECT_NOT_FOUND' });
+      }
+    }
+    return { written, failed };
+  }
+
+  async createContactPropertyGroup(group: { name: string; label: string; displayOrder: number }): Promise<'created' | 'exists'> {
+    try {
+      await this.call('property group create', (c) => c.crm.properties.groupsApi.create('contacts', group));
+      return 'created';
+    } catch (err) {
+      if (err instanceof HubSpotCallError && err.status === 409) return 'exists';
+      throw err;
+    }
+  }
+
+  async getContactProperty(name: string): Promise<ContactPropertyInfo | null> {
+    try {
+      const p = await this.call('property read', (c) => c.crm.properties.coreApi.getByName('contacts', name));
+      return {
+        name: p.name, label: p.label, type: String(p.type), fieldType: String(p.fieldType), groupName: p.groupName,
+        options: (p.options ?? []).map((o) => ({ label: o.label, value: o.value, displayOrder: o.displayOrder ?? 0, hidden: o.hidden, description: o.description })),
+      };
+    } catch (err) {
+      if (err instanceof HubSpotCallError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  async createContactProperty(d: NewContactProperty): Promise<void> {
+    await this.call('property create', (c) => c.crm.properties.coreApi.create('contacts', {
+      name: d.name, label: d.label, groupName: d.groupName, description: d.description, formField: d.formField,
+      type: d.type as PropertyCreateTypeEnum, fieldType: d.fieldType as PropertyCreateFieldTypeEnum,
+      options: d.options.map(optionInput),
+    }));
+  }
+
+  async updateContactProperty(name: string, patch: { label?: string; options?: readonly PropertyOptionDefinition[] }): Promise<void> {
+    await this.call('property update', (c) => c.crm.properties.coreApi.update('contacts', name, {
+      ...(patch.label === undefined ? {} : { label: patch.label }),
+      ...(patch.options === undefined ? {} : { options: patch.options.map(optionInput) }),
+    }));
+  }
+}
+
+function optionInput(o: PropertyOptionDefinition) {
+  return { label: o.label, value: o.value, displayOrder: o.displayOrder, hidden: o.hidden, ...(o.description === undefined ? {} : { description: o.description }) };
+}

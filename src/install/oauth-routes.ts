@@ -1,0 +1,108 @@
+import { createHash, randomBytes } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { InstallService } from './install-service';
+import { OAuthTokenError } from './oauth-client';
+import type { OAuthStateStore } from './portal-store';
+
+export interface OAuthRoutesDeps {
+  readonly states: OAuthStateStore;
+  readonly install: Pick<InstallService, 'completeInstall'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly clientId: string;
+  readonly appBaseUrl: string;
+  readonly authBaseUrl: string;
+  readonly scopes: readonly string[];
+}
+
+export const INSTALL_COOKIE = 'personas_install';
+const STATE_TTL_MS = 10 * 60_000;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const part of (req.header('cookie') ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;color:#33475b;line-height:1.5}</style></head>
+<body>${body}</body></html>`;
+}
+
+/**
+ * GET /oauth/install and GET /oauth/callback. The state is single-use, expires after 10 minutes,
+ * and is bound to the browser that started the install by an HttpOnly cookie: a missing, wrong,
+ * reused or foreign state is refused before any code is exchanged. Codes and tokens never reach
+ * logs or responses.
+ */
+export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
+  const router = express.Router();
+  const secure = deps.appBaseUrl.startsWith('https:');
+  const redirectUri = `${deps.appBaseUrl}/oauth/callback`;
+  const cookieAttributes = `Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=${STATE_TTL_MS / 1000}${secure ? '; Secure' : ''}`;
+
+  router.get('/oauth/install', async (req: Request, res: Response) => {
+    const existing = cookieValue(req, INSTALL_COOKIE);
+    const browser = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomBytes(32).toString('base64url');
+    const state = randomBytes(32).toString('base64url');
+    const now = deps.clock.now();
+    await deps.states.save({ stateHash: sha256(state), browserHash: sha256(browser), purpose: 'install', createdAt: now, expiresAt: now + STATE_TTL_MS });
+    const url = new URL(`${deps.authBaseUrl}/oauth/authorize`);
+    url.searchParams.set('client_id', deps.clientId);
+    url.searchParams.set('redirect_uri', redirectUri);
+    url.searchParams.set('scope', deps.scopes.join(' '));
+    url.searchParams.set('state', state);
+    res.setHeader('Set-Cookie', `${INSTALL_COOKIE}=${browser}; ${cookieAttributes}`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(302, url.toString().replace(/\+/g, '%20'));
+  });
+
+  router.get('/oauth/callback', async (req: Request, res: Response) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const refuse = (status: number, message: string) =>
+      res.status(status).type('html').send(page('Install refused', `<h1>The install could not be completed</h1><p>${escapeHtml(message)}</p><p><a href="/oauth/install">Start the install again</a></p>`));
+    const query = req.query as Record<string, unknown>;
+    if (typeof query.error === 'string') return refuse(400, 'HubSpot reported that the install was not approved.');
+    const state = typeof query.state === 'string' ? query.state : '';
+    const code = typeof query.code === 'string' ? query.code : '';
+    const browser = cookieValue(req, INSTALL_COOKIE);
+    if (!state || !browser) {
+      deps.logger.warn({ hasState: Boolean(state), hasCookie: Boolean(browser) }, 'install callback refused: missing state or browser cookie');
+      return refuse(400, 'This install link is missing its security check. Start the install from this app.');
+    }
+    const outcome = await deps.states.consume(sha256(state), sha256(browser), 'install', deps.clock.now());
+    if (outcome !== 'ok') {
+      deps.logger.warn({ outcome }, 'install callback refused: state check failed');
+      return refuse(400, 'This install link is not valid any more (expired, already used, or started in another browser). Start the install again.');
+    }
+    if (!code) return refuse(400, 'HubSpot did not send an authorization code.');
+    res.setHeader('Set-Cookie', `${INSTALL_COOKIE}=; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`);
+    try {
+      const result = await deps.install.completeInstall(code);
+      const domain = result.hubDomain ? ` (${escapeHtml(result.hubDomain)})` : '';
+      res.type('html').send(page('Installed', `<h1>${result.reinstall ? 'Reconnected' : 'Installed'}: portal ${result.portalId}${domain}</h1>
+<p>What happens next: the app is syncing this portal's contacts and tickets now, assigns every contact a persona,
+and writes it to the <strong>Persona</strong> contact property in HubSpot. A first sync takes a few minutes for
+tens of thousands of contacts; after that, changes are picked up automatically.</p>
+<p>Follow the progress on the <a href="/admin">admin page</a>, or open any contact record in HubSpot to see its persona card.</p>`));
+    } catch (err) {
+      const rejected = err instanceof OAuthTokenError && err.kind === 'rejected';
+      deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'install failed');
+      refuse(rejected ? 400 : 502, rejected
+        ? 'HubSpot did not accept the authorization code (it may have expired). Start the install again.'
+        : 'The app could not finish setting up the portal. Try the install again in a minute.');
+    }
+  });
+
+  return router;
+}

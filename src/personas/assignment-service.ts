@@ -1,0 +1,253 @@
+import { AppError } from '../platform/errors';
+import type { PortalId } from '../crm/model';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { ContactWithStoredTickets, CrmStore, StoredContact } from '../sync/crm-store';
+import type { HubSpotGateways } from '../sync/hubspot-port';
+import type { AssignmentStore, ComputedAssignment, StoredAssignment, WrittenValues } from './assignment-store';
+import type { LiveRuleSet, RuleSetService } from './rule-set-service';
+import { diffWriteback, formatScore, personaPropertyNames, type PersonaPropertyNames } from './writeback';
+
+export interface Progress {
+  readonly done: number;
+  readonly total: number | null;
+}
+
+export interface RescoreResult {
+  readonly scored: number;
+  readonly changed: number;
+  readonly overrides: number;
+}
+
+export interface WriteBackResult {
+  readonly written: number;
+  readonly failed: number;
+  /** Contacts HubSpot says no longer exist: removed from the store. */
+  readonly purged: number;
+  readonly requests: number;
+  readonly errors: readonly string[];
+}
+
+export interface AssignmentServiceDeps {
+  readonly crm: CrmStore;
+  readonly assignments: AssignmentStore;
+  readonly ruleSets: RuleSetService;
+  readonly gateways: HubSpotGateways;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Batch writes in flight at once; the portal's rate limiter still paces them. */
+  readonly writeConcurrency?: number;
+  /** Extra attempts for the inputs a 207 reports as failed. */
+  readonly failedInputRetries?: number;
+}
+
+const WRITE_BATCH = 100;
+const SCORE_BATCH = 500;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Scores contacts from the store with the live rule set and writes the persona properties back.
+ * A contact is written only when its values differ from what was last written; a persona value
+ * set in HubSpot by anyone else is a manual override (shared/spec/personas.md): detected here from
+ * the value the sync fetched (it differs from what the app last wrote), kept, and never overwritten
+ * until it is emptied in HubSpot or an admin clears it.
+ */
+export class AssignmentService {
+  constructor(private readonly deps: AssignmentServiceDeps) {}
+
+  async rescoreAll(portalId: PortalId, options: { reason?: string; onProgress?: (p: Progress) => void } = {}): Promise<RescoreResult> {
+    const live = await this.deps.ruleSets.live(portalId);
+    const total = (await this.deps.crm.counts(portalId)).contacts;
+    let scored = 0;
+    let changed = 0;
+    let overrides = 0;
+    for await (const batch of this.deps.crm.streamContactsWithTickets(portalId, { batchSize: SCORE_BATCH })) {
+      const r = await this.scoreBatch(portalId, live, batch, options.reason ?? 'rescore');
+      scored += batch.length;
+      changed += r.changed;
+      overrides += r.overrides;
+      options.onProgress?.({ done: scored, total });
+    }
+    return { scored, changed, overrides };
+  }
+
+  async rescore(portalId: PortalId, contactIds: readonly string[], reason = 'change'): Promise<RescoreResult> {
+    const live = await this.deps.ruleSets.live(portalId);
+    let scored = 0;
+    let changed = 0;
+    let overrides = 0;
+    for (let i = 0; i < contactIds.length; i += SCORE_BATCH) {
+      const found = await this.deps.crm.getContactsWithTickets(portalId, contactIds.slice(i, i + SCORE_BATCH));
+      const batch = [...found.values()].filter((c) => !c.contact.archived);
+      const r = await this.scoreBatch(portalId, live, batch, reason);
+      scored += batch.length;
+      changed += r.changed;
+      overrides += r.overrides;
+    }
+    return { scored, changed, overrides };
+  }
+
+  private async scoreBatch(portalId: PortalId, live: LiveRuleSet, batch: readonly ContactWithStoredTickets[], reason: string): Promise<{ changed: number; overrides: number }> {
+    if (batch.length === 0) return { changed: 0, overrides: 0 };
+    const now = this.deps.clock.now();
+    const names = personaPropertyNames(live.ruleSet.property);
+    const stored = await this.deps.assignments.getMany(portalId, batch.map((c) => c.contact.id));
+    const computed: ComputedAssignment[] = [];
+    const overrideChanges: { contactId: string; override: { persona: string; by: string | null; at: number } | null }[] = [];
+    for (const { contact, tickets } of batch) {
+      const assignment = live.compiled.assign({ properties: contact.properties, tickets }, now);
+      const previous = stored.get(contact.id) ?? null;
+      const decision = diffWriteback({
+        assignment,
+        property: live.ruleSet.property,
+        lastWritten: previous?.written
+          ? { persona: previous.written.persona, secondary: previous.written.secondary.split(';').filter(Boolean), score: Number(previous.written.score) }
+          : null,
+        current: currentValues(contact, names),
+        storedOverride: previous?.override
+          ? { state: 'active', personaId: previous.override.persona, setBy: previous.override.by, setAt: iso(previous.override.at) }
+          : null,
+      });
+      computed.push({
+        contactId: contact.id, personaId: assignment.personaId, score: assignment.score, secondary: assignment.secondary,
+        journeyStage: assignment.journeyStage, explanation: assignment.explanation, ruleSetVersion: live.version,
+        needsWrite: decision.patch !== null,
+      });
+      const had = previous?.override ?? null;
+      if (decision.override && (had === null || had.persona !== decision.override.personaId)) {
+        const at = decision.override.setAt ? Date.parse(decision.override.setAt) : Number.NaN;
+        overrideChanges.push({ contactId: contact.id, override: { persona: decision.override.personaId, by: decision.override.setBy, at: Number.isFinite(at) ? at : contact.hsUpdatedAt || now } });
+      } else if (!decision.override && had !== null) {
+        overrideChanges.push({ contactId: contact.id, override: null });
+      }
+    }
+    const { changed } = await this.deps.assignments.saveComputed(portalId, computed, reason, now);
+    for (const change of overrideChanges) {
+      await this.deps.assignments.setOverride(portalId, change.contactId, change.override);
+      this.deps.logger.info({ portalId, contactId: change.contactId, override: change.override?.persona ?? null }, change.override ? 'manual override detected' : 'manual override ended');
+    }
+    return { changed, overrides: overrideChanges.filter((c) => c.override !== null).length };
+  }
+
+  /**
+   * An admin sets or clears a contact's persona by hand in our admin. HubSpot is written first,
+   * so workflows see the effective persona, and the store follows only once HubSpot has it: the
+   * value then reads as the app's own write, never as someone else's override, and clearing
+   * writes the computed persona back over a value a rep had set in HubSpot.
+   */
+  async applyAdminOverride(portalId: PortalId, contactId: string, override: { persona: string; by: string; at: number } | null): Promise<void> {
+    const live = await this.deps.ruleSets.live(portalId);
+    const names = personaPropertyNames(live.ruleSet.property);
+    const assignment = await this.deps.assignments.get(portalId, contactId);
+    if (!assignment) throw new AppError('not_found', `Contact ${contactId} has no assignment yet; sync it first`);
+    if (override && override.persona !== live.ruleSet.unassigned.id && !live.ruleSet.personas.some((p) => p.id === override.persona)) {
+      throw new AppError('validation_failed', `Unknown persona ${override.persona}`, { details: [{ path: 'persona', message: 'must be a persona id of the live rule set or the unassigned id' }] });
+    }
+    const values: WrittenValues = {
+      persona: override?.persona ?? assignment.personaId,
+      secondary: assignment.secondary.join(';'),
+      score: formatScore(assignment.score),
+    };
+    const result = await this.deps.gateways.forPortal(portalId).updateContacts([
+      { id: contactId, properties: { [names.persona]: values.persona, [names.secondary]: values.secondary, [names.score]: values.score } },
+    ]);
+    if (!result.written.includes(contactId)) {
+      throw new AppError('upstream_failed', `HubSpot did not accept the persona for contact ${contactId}: ${result.failed[0]?.message ?? 'unknown error'}`);
+    }
+    const now = this.deps.clock.now();
+    await this.deps.assignments.setOverride(portalId, contactId, override);
+    await this.deps.assignments.markWritten(portalId, [{ contactId, values }], now);
+    await this.rememberWritten(portalId, names, [contactId], new Map([[contactId, values]]), now);
+  }
+
+  /** Writes every pending contact in batches of 100, several batches in flight. */
+  async writeBack(portalId: PortalId, options: { onProgress?: (p: Progress) => void; shouldStop?: () => boolean } = {}): Promise<WriteBackResult> {
+    const live = await this.deps.ruleSets.live(portalId);
+    const names = personaPropertyNames(live.ruleSet.property);
+    const total = await this.deps.assignments.countPendingWrites(portalId);
+    const concurrency = this.deps.writeConcurrency ?? 4;
+    const totals = { written: 0, failed: 0, purged: 0, requests: 0, errors: [] as string[] };
+    const inFlight = new Set<Promise<void>>();
+    let after: string | null = null;
+    // Stopping leaves the rest pending: the next run writes it.
+    while (!options.shouldStop?.()) {
+      const page: StoredAssignment[] = await this.deps.assignments.pendingWrites(portalId, after, WRITE_BATCH);
+      if (page.length === 0) break;
+      after = page[page.length - 1].contactId;
+      const task: Promise<void> = this.writeBatch(portalId, names, page)
+        .then((r) => {
+          totals.written += r.written;
+          totals.failed += r.failed;
+          totals.purged += r.purged;
+          totals.requests += r.requests;
+          if (r.error) totals.errors.push(r.error);
+        })
+        .finally(() => {
+          inFlight.delete(task);
+          options.onProgress?.({ done: totals.written + totals.failed + totals.purged, total });
+        });
+      inFlight.add(task);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    return totals;
+  }
+
+  private async writeBatch(portalId: PortalId, names: PersonaPropertyNames, page: readonly StoredAssignment[]): Promise<{ written: number; failed: number; purged: number; requests: number; error?: string }> {
+    const hubspot = this.deps.gateways.forPortal(portalId);
+    const values = new Map<string, WrittenValues>(page.map((a) => [a.contactId, { persona: a.personaId, secondary: a.secondary.join(';'), score: formatScore(a.score) }]));
+    let pending = [...values.keys()];
+    const written: string[] = [];
+    let notFound: string[] = [];
+    let requests = 0;
+    let error: string | undefined;
+    const attempts = 1 + (this.deps.failedInputRetries ?? 2);
+    for (let attempt = 1; attempt <= attempts && pending.length > 0; attempt += 1) {
+      try {
+        requests += 1;
+        const result = await hubspot.updateContacts(pending.map((id) => {
+          const v = values.get(id)!;
+          return { id, properties: { [names.persona]: v.persona, [names.secondary]: v.secondary, [names.score]: v.score } };
+        }));
+        written.push(...result.written);
+        const failedIds = new Set(result.failed.map((f) => f.id));
+        // Inputs neither written nor reported failed are treated as failed: nothing is assumed written.
+        pending = pending.filter((id) => failedIds.has(id) || !result.written.includes(id));
+        notFound = result.failed.filter((f) => f.notFound).map((f) => f.id);
+        if (result.failed.length > 0) error = result.failed[0].message;
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+        break;
+      }
+    }
+    const now = this.deps.clock.now();
+    await this.deps.assignments.markWritten(portalId, written.map((contactId) => ({ contactId, values: values.get(contactId)! })), now);
+    await this.rememberWritten(portalId, names, written, values, now);
+    const gone = pending.filter((id) => notFound.includes(id));
+    if (gone.length > 0) await this.deps.crm.purgeContacts(portalId, gone);
+    const failed = pending.length - gone.length;
+    if (failed > 0) this.deps.logger.warn({ portalId, failed, error }, 'some persona writes failed; they stay pending');
+    return { written: written.length, failed, purged: gone.length, requests, ...(failed > 0 && error ? { error } : {}) };
+  }
+
+  /** The store's copy of each contact now holds what HubSpot holds after our write, so a later sync's value reads as ours. */
+  private async rememberWritten(portalId: PortalId, names: PersonaPropertyNames, ids: readonly string[], values: Map<string, WrittenValues>, now: number): Promise<void> {
+    if (ids.length === 0) return;
+    const found = await this.deps.crm.getContactsWithTickets(portalId, ids);
+    const updated: StoredContact[] = [...found.values()].map(({ contact }) => {
+      const v = values.get(contact.id)!;
+      return { ...contact, properties: { ...contact.properties, [names.persona]: v.persona, [names.secondary]: v.secondary, [names.score]: v.score } };
+    });
+    await this.deps.crm.upsertContacts(portalId, updated, now);
+  }
+}
+
+function currentValues(contact: StoredContact, names: PersonaPropertyNames) {
+  const p = contact.properties;
+  // A property the sync did not fetch is unknown (undefined), not empty.
+  if (!(names.persona in p)) return null;
+  return { persona: p[names.persona] ?? null, secondary: p[names.secondary] ?? null, score: p[names.score] ?? null };
+}

@@ -1,0 +1,109 @@
+import type { PortalId, PropertyBag } from '../crm/model';
+
+/**
+ * What the app needs from HubSpot for one portal, in our own types. Implemented by src/hubspot
+ * (the only importer of the SDK); every call goes through that portal's rate limiter and retry policy.
+ */
+
+export interface CrmRecord {
+  readonly id: string;
+  readonly properties: PropertyBag;
+  /** HubSpot's last-modified time of the record, epoch ms. */
+  readonly updatedAt: number;
+}
+
+export interface ContactRecord extends CrmRecord {
+  /** Associated ticket ids when requested with the page, else null. */
+  readonly ticketIds: readonly string[] | null;
+}
+
+export interface Page<T> {
+  readonly results: readonly T[];
+  /** The cursor of the next page; null on the last page. */
+  readonly nextAfter: string | null;
+}
+
+export interface SearchPage<T> {
+  readonly results: readonly T[];
+  /** The offset of the next page; null on the last page. */
+  readonly nextAfter: number | null;
+  readonly total: number;
+}
+
+export interface BatchWriteResult {
+  readonly written: readonly string[];
+  /** Inputs HubSpot reported as failed (207); `notFound` when the record does not exist any more. */
+  readonly failed: readonly { readonly id: string; readonly message: string; readonly notFound: boolean }[];
+}
+
+export interface PropertyOptionDefinition {
+  readonly label: string;
+  readonly value: string;
+  readonly displayOrder: number;
+  readonly hidden: boolean;
+  readonly description?: string;
+}
+
+export interface ContactPropertyInfo {
+  readonly name: string;
+  readonly label: string;
+  readonly type: string;
+  readonly fieldType: string;
+  readonly groupName: string;
+  readonly options: readonly PropertyOptionDefinition[];
+}
+
+export interface NewContactProperty {
+  readonly name: string;
+  readonly label: string;
+  readonly type: string;
+  readonly fieldType: string;
+  readonly groupName: string;
+  readonly description: string;
+  readonly formField: boolean;
+  readonly options: readonly PropertyOptionDefinition[];
+}
+
+export type ObjectKind = 'contacts' | 'tickets';
+
+export interface PortalHubSpot {
+  readonly portalId: PortalId;
+  listContacts(options: { after: string | null; properties: readonly string[]; withTickets: boolean }): Promise<Page<ContactRecord>>;
+  listTickets(options: { after: string | null; properties: readonly string[] }): Promise<Page<CrmRecord>>;
+  /** Records modified at or after `since` (epoch ms), oldest first, through CRM search. */
+  searchModifiedSince(kind: ObjectKind, options: { since: number; after: number | null; properties: readonly string[] }): Promise<SearchPage<CrmRecord>>;
+  /** How many records of a kind the portal holds (one search request; search does not count against the burst budget). */
+  countObjects(kind: ObjectKind): Promise<number>;
+  /** Batch reads (at most 100 ids); ids that do not exist are left out. */
+  readContacts(ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]>;
+  readTickets(ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]>;
+  /** Ticket ids of each contact (v4 batch read, at most 1,000 ids); contacts without tickets map to []. */
+  ticketIdsOfContacts(contactIds: readonly string[]): Promise<Map<string, string[]>>;
+  contactIdsOfTickets(ticketIds: readonly string[]): Promise<Map<string, string[]>>;
+  /** Batch update (at most 100 inputs). */
+  updateContacts(inputs: readonly { id: string; properties: Record<string, string> }[]): Promise<BatchWriteResult>;
+  createContactPropertyGroup(group: { name: string; label: string; displayOrder: number }): Promise<'created' | 'exists'>;
+  getContactProperty(name: string): Promise<ContactPropertyInfo | null>;
+  createContactProperty(definition: NewContactProperty): Promise<void>;
+  updateContactProperty(name: string, patch: { label?: string; options?: readonly PropertyOptionDefinition[] }): Promise<void>;
+}
+
+export interface HubSpotGateways {
+  forPortal(portalId: PortalId): PortalHubSpot;
+}
+
+/** HubSpot refused the portal's refresh token: the portal must be installed again. */
+export class ReauthorizationRequiredError extends Error {
+  constructor(readonly portalId: PortalId, message = `Portal ${portalId} needs to be re-authorized: HubSpot rejected its refresh token`) {
+    super(message);
+    this.name = 'ReauthorizationRequiredError';
+  }
+}
+
+/** A HubSpot call that failed for good (after the retries the policy allows). */
+export class HubSpotCallError extends Error {
+  constructor(readonly operation: string, readonly status: number | null, message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'HubSpotCallError';
+  }
+}

@@ -1,0 +1,580 @@
+import type { PortalId } from '../crm/model';
+import type { PortalStore } from '../install/portal-store';
+import type { AssignmentService, RescoreResult, WriteBackResult } from '../personas/assignment-service';
+import type { RuleSetService } from '../personas/rule-set-service';
+import { personaPropertyNames } from '../personas/writeback';
+import { AppError } from '../platform/errors';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { ContactTicketLink, CrmStore, StoredContact, StoredTicket } from './crm-store';
+import type { ContactRecord, CrmRecord, HubSpotGateways, ObjectKind, Page, PortalHubSpot } from './hubspot-port';
+import type { SyncProgress, SyncRunKind, SyncStore } from './sync-store';
+
+export type SyncPhase = 'contacts' | 'tickets' | 'assign' | 'write' | 'purge';
+
+export interface SyncProgressEvent {
+  readonly phase: SyncPhase;
+  readonly done: number;
+  readonly total: number | null;
+}
+
+export interface SyncOptions {
+  readonly onProgress?: (event: SyncProgressEvent) => void;
+}
+
+export interface SyncSummary {
+  readonly runId: number;
+  readonly kind: SyncRunKind;
+  readonly contacts: number;
+  readonly tickets: number;
+  readonly purgedContacts: number;
+  readonly purgedTickets: number;
+  readonly rescore: RescoreResult;
+  readonly writeBack: WriteBackResult;
+}
+
+/** Test seams: a hook that throws after a page simulates a crash at that point. */
+export interface SyncHooks {
+  afterPage?(info: { portalId: PortalId; stream: string; page: number }): void | Promise<void>;
+}
+
+export interface SyncServiceDeps {
+  readonly crm: CrmStore;
+  readonly sync: SyncStore;
+  readonly portals: PortalStore;
+  readonly ruleSets: RuleSetService;
+  readonly assignments: AssignmentService;
+  readonly gateways: HubSpotGateways;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly hooks?: SyncHooks;
+  /** Incremental searches start this far before the watermark: search is eventually consistent. */
+  readonly searchOverlapMs?: number;
+}
+
+/** Properties the persona card shows besides what the rules read. */
+export const CARD_CONTACT_PROPERTIES = ['email', 'firstname', 'lastname', 'jobtitle', 'company', 'lifecyclestage'] as const;
+const MODIFIED: Record<ObjectKind, string> = { contacts: 'lastmodifieddate', tickets: 'hs_lastmodifieddate' };
+const SEARCH_RESULT_CAP = 10_000;
+const SEARCH_PAGE = 200;
+
+const cursorKey = {
+  fullState: 'full:state',
+  full: (kind: ObjectKind) => `full:${kind}`,
+  watermark: (kind: ObjectKind) => `incremental:${kind}`,
+};
+const DONE = 'done';
+
+interface RunningSync {
+  readonly kind: SyncRunKind;
+  readonly ctx: RunContext;
+  readonly startedAt: number;
+  readonly live: { progress: SyncProgress };
+  readonly promise: Promise<SyncSummary>;
+}
+
+export interface CurrentRun {
+  readonly kind: SyncRunKind;
+  readonly startedAt: number;
+  readonly progress: SyncProgress;
+}
+
+function modifiedAt(kind: ObjectKind, r: CrmRecord): number {
+  const parsed = Date.parse(r.properties[MODIFIED[kind]] ?? '');
+  return Number.isFinite(parsed) ? parsed : r.updatedAt;
+}
+
+function toStoredContact(r: CrmRecord): StoredContact {
+  return { id: r.id, email: r.properties.email ?? null, properties: r.properties, hsUpdatedAt: r.updatedAt, archived: false };
+}
+
+function toStoredTicket(r: CrmRecord): StoredTicket {
+  const created = Date.parse(r.properties.createdate ?? '');
+  return { id: r.id, properties: r.properties, createdAt: Number.isFinite(created) ? created : null, hsUpdatedAt: r.updatedAt };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Keeps the store in step with HubSpot: a full sync streamed page by page with a persisted cursor
+ * (a crash resumes where it stopped), incremental syncs through search by last-modified date, and a
+ * reconcile that re-lists everything to catch deletions and anything missed. Each run ends by
+ * scoring and writing back the contacts whose persona values changed. One run per portal at a time.
+ */
+export class SyncService {
+  private readonly running = new Map<PortalId, RunningSync>();
+
+  constructor(private readonly deps: SyncServiceDeps) {}
+
+  currentRun(portalId: PortalId): CurrentRun | null {
+    const r = this.running.get(portalId);
+    return r ? { kind: r.kind, startedAt: r.startedAt, progress: r.live.progress } : null;
+  }
+
+  /** Stops every run at its next page boundary (cursors stay, so the next run resumes) and waits for them. */
+  async stop(): Promise<void> {
+    const runs = [...this.running.values()];
+    for (const r of runs) r.ctx.aborted = true;
+    await Promise.allSettled(runs.map((r) => r.promise));
+  }
+
+  isRunning(portalId: PortalId): boolean {
+    return this.running.has(portalId);
+  }
+
+  /** Full sync; a second caller while one runs joins it. */
+  fullSync(portalId: PortalId, options: SyncOptions = {}): Promise<SyncSummary> {
+    return this.exclusive(portalId, 'full', options, (ctx) => this.runFull(portalId, ctx));
+  }
+
+  incrementalSync(portalId: PortalId, options: SyncOptions = {}): Promise<SyncSummary> {
+    return this.exclusive(portalId, 'incremental', options, (ctx) => this.runIncremental(portalId, ctx));
+  }
+
+  reconcile(portalId: PortalId, options: SyncOptions = {}): Promise<SyncSummary> {
+    return this.exclusive(portalId, 'reconcile', options, (ctx) => this.runReconcile(portalId, ctx));
+  }
+
+  /** Rescores every stored contact with the live rule set and writes back what changed (no HubSpot reads). */
+  rescore(portalId: PortalId, options: SyncOptions = {}): Promise<SyncSummary> {
+    return this.exclusive(portalId, 'rescore', options, async (ctx) => {
+      const rescore = await this.deps.assignments.rescoreAll(portalId, { reason: 'rescore', onProgress: (p) => ctx.progress('assign', p.done, p.total) });
+      const writeBack = await this.deps.assignments.writeBack(portalId, { onProgress: (p) => ctx.progress('write', p.done, p.total), shouldStop: () => ctx.aborted });
+      return { contacts: 0, tickets: 0, purgedContacts: 0, purgedTickets: 0, rescore, writeBack };
+    });
+  }
+
+  /** The scheduled sync: incremental once a full sync has completed, else the (resumed) full sync. */
+  async scheduledSync(portalId: PortalId): Promise<SyncSummary | null> {
+    if (this.isRunning(portalId)) return null;
+    const watermark = await this.deps.sync.getCursor(portalId, cursorKey.watermark('contacts'));
+    return watermark === null ? this.fullSync(portalId) : this.incrementalSync(portalId);
+  }
+
+  /**
+   * Refetches contacts with batch reads (their ticket associations and those tickets too), stores
+   * them, rescores them and writes back what changed. Contacts HubSpot no longer has are purged.
+   * For the webhook worker and the card.
+   */
+  async refreshContacts(portalId: PortalId, contactIds: readonly string[]): Promise<{ refreshed: number; purged: number; writeBack: WriteBackResult }> {
+    const hubspot = this.deps.gateways.forPortal(portalId);
+    const { contactProperties, ticketProperties } = await this.properties(portalId);
+    const ids = [...new Set(contactIds)];
+    let refreshed = 0;
+    let purged = 0;
+    const now = this.deps.clock.now();
+    for (let i = 0; i < ids.length; i += 100) {
+      const part = ids.slice(i, i + 100);
+      const found = await hubspot.readContacts(part, contactProperties);
+      const foundIds = new Set(found.map((c) => c.id));
+      const gone = part.filter((id) => !foundIds.has(id));
+      if (gone.length > 0) await this.deps.crm.purgeContacts(portalId, gone);
+      purged += gone.length;
+      if (found.length === 0) continue;
+      const links = await hubspot.ticketIdsOfContacts([...foundIds]);
+      await this.storeMissingTickets(portalId, hubspot, links, ticketProperties);
+      await this.deps.crm.upsertContacts(portalId, found.map(toStoredContact), now);
+      await this.deps.crm.replaceContactTickets(portalId, [...foundIds], [...links].flatMap(([contactId, tickets]) => tickets.map((ticketId) => ({ contactId, ticketId }))));
+      refreshed += found.length;
+    }
+    await this.deps.assignments.rescore(portalId, ids.filter((id) => id), 'refresh');
+    const writeBack = await this.deps.assignments.writeBack(portalId);
+    return { refreshed, purged, writeBack };
+  }
+
+  /** Refetches tickets and their contact associations, then rescores the contacts they touch. */
+  async refreshTickets(portalId: PortalId, ticketIds: readonly string[]): Promise<{ refreshed: number; deleted: number; contacts: number; writeBack: WriteBackResult }> {
+    const hubspot = this.deps.gateways.forPortal(portalId);
+    const { ticketProperties } = await this.properties(portalId);
+    const ids = [...new Set(ticketIds)];
+    const affected = new Set<string>();
+    let refreshed = 0;
+    let deleted = 0;
+    for (let i = 0; i < ids.length; i += 100) {
+      const part = ids.slice(i, i + 100);
+      const found = await hubspot.readTickets(part, ticketProperties);
+      const foundIds = new Set(found.map((t) => t.id));
+      for (const id of part) for (const c of await this.deps.crm.contactIdsOfTicket(portalId, id)) affected.add(c);
+      const gone = part.filter((id) => !foundIds.has(id));
+      if (gone.length > 0) await this.deps.crm.deleteTickets(portalId, gone);
+      deleted += gone.length;
+      if (found.length === 0) continue;
+      await this.deps.crm.upsertTickets(portalId, found.map(toStoredTicket), this.deps.clock.now());
+      for (const c of await this.relinkTickets(portalId, hubspot, [...foundIds])) affected.add(c);
+      refreshed += found.length;
+    }
+    await this.deps.assignments.rescore(portalId, [...affected], 'refresh');
+    const writeBack = await this.deps.assignments.writeBack(portalId);
+    return { refreshed, deleted, contacts: affected.size, writeBack };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async properties(portalId: PortalId): Promise<{ contactProperties: string[]; ticketProperties: string[] }> {
+    const live = await this.deps.ruleSets.live(portalId);
+    const names = personaPropertyNames(live.ruleSet.property);
+    return {
+      contactProperties: [...new Set([...live.compiled.contactProperties, names.persona, names.secondary, names.score, ...CARD_CONTACT_PROPERTIES, MODIFIED.contacts])],
+      ticketProperties: [...new Set([...live.compiled.ticketProperties, 'subject', 'createdate', MODIFIED.tickets])],
+    };
+  }
+
+  private exclusive(
+    portalId: PortalId, kind: SyncRunKind, options: SyncOptions,
+    body: (ctx: RunContext) => Promise<Omit<SyncSummary, 'runId' | 'kind'>>,
+  ): Promise<SyncSummary> {
+    const current = this.running.get(portalId);
+    if (current) {
+      if (current.kind === kind) return current.promise;
+      return Promise.reject(new AppError('conflict', `A ${current.kind} sync of portal ${portalId} is already running`));
+    }
+    const startedAt = this.deps.clock.now();
+    const live: { progress: SyncProgress } = { progress: { done: 0 } };
+    let lastSaved = 0;
+    const ctx: RunContext = {
+      aborted: false,
+      progress: (phase, done, total) => {
+        const progress: SyncProgress = { ...live.progress, phase, done, total, [phase]: done };
+        live.progress = progress;
+        options.onProgress?.({ phase, done, total });
+        const now = Date.now();
+        if (runId !== null && now - lastSaved > 1_000) {
+          lastSaved = now;
+          void this.deps.sync.updateRun(runId, progress).catch(() => undefined);
+        }
+      },
+    };
+    let runId: number | null = null;
+    const promise = (async (): Promise<SyncSummary> => {
+      const portal = await this.deps.portals.get(portalId);
+      if (!portal || portal.state === 'uninstalled') throw new AppError('not_found', `Portal ${portalId} is not installed`);
+      const run = await this.deps.sync.startRun(portalId, kind, startedAt);
+      runId = run.id;
+      try {
+        const result = await body(ctx);
+        if (ctx.aborted) throw new Error('the sync was stopped; the next run resumes where it stopped');
+        await this.deps.sync.updateRun(run.id, { ...live.progress, ...summaryCounters(result) });
+        const failed = result.writeBack.failed;
+        await this.deps.sync.finishRun(run.id, 'succeeded', failed > 0 ? `${failed} persona write(s) failed and stay pending: ${result.writeBack.errors[0] ?? ''}` : null, this.deps.clock.now());
+        this.deps.logger.info({ portalId, kind, ...summaryCounters(result) }, 'sync finished');
+        return { runId: run.id, kind, ...result };
+      } catch (err) {
+        ctx.aborted = true;
+        await this.deps.sync.finishRun(run.id, 'failed', errorText(err), this.deps.clock.now()).catch(() => undefined);
+        this.deps.logger.warn({ portalId, kind, err: errorText(err) }, 'sync failed');
+        throw err;
+      }
+    })().finally(() => this.running.delete(portalId));
+    const entry: RunningSync = { kind, ctx, startedAt, live, promise };
+    this.running.set(portalId, entry);
+    return promise;
+  }
+
+  private async runFull(portalId: PortalId, ctx: RunContext): Promise<Omit<SyncSummary, 'runId' | 'kind'>> {
+    const { sync } = this.deps;
+    let state = await sync.getCursor(portalId, cursorKey.fullState);
+    if (state === null) {
+      state = String(this.deps.clock.now());
+      await sync.setCursor(portalId, cursorKey.fullState, state, this.deps.clock.now());
+    }
+    const startedAt = Number(state);
+    const hubspot = this.deps.gateways.forPortal(portalId);
+    const props = await this.properties(portalId);
+    const total = await hubspot.countObjects('contacts').catch(() => null);
+    const listed = await this.listAll(portalId, hubspot, props, ctx, { cursor: cursorKey.full('contacts'), total, collect: false });
+    stopIfAborted(ctx);
+    const rescore = await this.deps.assignments.rescoreAll(portalId, { reason: 'sync', onProgress: (p) => ctx.progress('assign', p.done, p.total) });
+    const writeBack = await this.deps.assignments.writeBack(portalId, { onProgress: (p) => ctx.progress('write', p.done, p.total), shouldStop: () => ctx.aborted });
+    const now = this.deps.clock.now();
+    for (const kind of ['contacts', 'tickets'] as const) await sync.setCursor(portalId, cursorKey.watermark(kind), String(startedAt), now);
+    await sync.clearCursor(portalId, cursorKey.full('contacts'));
+    await sync.clearCursor(portalId, cursorKey.fullState);
+    return { contacts: listed.contacts, tickets: listed.tickets, purgedContacts: 0, purgedTickets: 0, rescore, writeBack };
+  }
+
+  private async runReconcile(portalId: PortalId, ctx: RunContext): Promise<Omit<SyncSummary, 'runId' | 'kind'>> {
+    const startedAt = this.deps.clock.now();
+    const hubspot = this.deps.gateways.forPortal(portalId);
+    const props = await this.properties(portalId);
+    const listed = await this.listAll(portalId, hubspot, props, ctx, { cursor: null, total: null, collect: true });
+    // Purging after a partial listing would delete what was merely not reached.
+    stopIfAborted(ctx);
+    const purgedContacts = await this.purgeUnseen(portalId, 'contacts', listed.seenContacts!, ctx);
+    const purgedTickets = await this.purgeUnseen(portalId, 'tickets', listed.seenTickets!, ctx);
+    const rescore = await this.deps.assignments.rescoreAll(portalId, { reason: 'reconcile', onProgress: (p) => ctx.progress('assign', p.done, p.total) });
+    const writeBack = await this.deps.assignments.writeBack(portalId, { onProgress: (p) => ctx.progress('write', p.done, p.total), shouldStop: () => ctx.aborted });
+    const now = this.deps.clock.now();
+    for (const kind of ['contacts', 'tickets'] as const) {
+      const current = Number(await this.deps.sync.getCursor(portalId, cursorKey.watermark(kind)) ?? 0);
+      await this.deps.sync.setCursor(portalId, cursorKey.watermark(kind), String(Math.max(current, startedAt)), now);
+    }
+    return { contacts: listed.contacts, tickets: listed.tickets, purgedContacts, purgedTickets, rescore, writeBack };
+  }
+
+  /**
+   * Lists every contact, 100 a page with its ticket associations, and batch-reads the tickets those
+   * pages name in full batches of 100 ids gathered across pages (a sparse portal names a few tickets
+   * a page; reading each page's few would cost a request a page). Listing is sequential (cursor
+   * paging); ticket reads run while the next pages are listed, so the portal's request budget stays
+   * busy. A page's cursor is saved only once the page and every batch holding one of its tickets are
+   * stored, in page order: a crash re-reads at most the pages listed since the last saved cursor,
+   * and upserts make that harmless. A partly filled batch is sent early only at the end, on a stop,
+   * or once MAX_PAGES_AWAITING_BATCH pages wait for it, which bounds that re-read. Tickets no
+   * contact names do not affect any persona and are not fetched.
+   */
+  private async listAll(
+    portalId: PortalId, hubspot: PortalHubSpot, props: { contactProperties: string[]; ticketProperties: string[] }, ctx: RunContext,
+    options: { cursor: string | null; total: number | null; collect: boolean },
+  ): Promise<{ contacts: number; tickets: number; seenContacts: Set<string> | null; seenTickets: Set<string> | null }> {
+    const { crm, sync } = this.deps;
+    const seenContacts = options.collect ? new Set<string>() : null;
+    const seenTickets = new Set<string>();
+    const counts = { contacts: 0, tickets: 0 };
+    let after = options.cursor ? await sync.getCursor(portalId, options.cursor) : null;
+    if (after === DONE) return { ...counts, seenContacts, seenTickets: options.collect ? seenTickets : null };
+    let failure: unknown = null;
+    let chain: Promise<void> = Promise.resolve();
+
+    // Ticket ids waiting for a batch, and the pages (oldest first) that still have ids among them.
+    let buffer: string[] = [];
+    let awaiting: PageTickets[] = [];
+    const inFlight: Promise<void>[] = [];
+    const dispatch = async (): Promise<void> => {
+      if (buffer.length === 0) return;
+      const ids = buffer;
+      buffer = [];
+      const read = hubspot.readTickets(ids, props.ticketProperties).then(async (tickets) => {
+        await crm.upsertTickets(portalId, tickets.map(toStoredTicket), this.deps.clock.now());
+        counts.tickets += tickets.length;
+      });
+      read.catch(() => undefined);
+      for (const p of awaiting) p.reads.push(read);
+      inFlight.push(read);
+      // Bounds the reads queued ahead of the next page's listing; failures surface through the page chain.
+      if (inFlight.length > MAX_TICKET_BATCHES_IN_FLIGHT) await inFlight.shift()!.catch(() => undefined);
+    };
+    /** Every awaiting page but `keep` has all its ids in dispatched batches now. */
+    const release = (keep: PageTickets | null): void => {
+      for (const p of awaiting) if (p !== keep) p.release();
+      awaiting = keep ? [keep] : [];
+    };
+
+    for (let page = 1; !ctx.aborted && failure === null; page += 1) {
+      const now = this.deps.clock.now();
+      let result: Page<ContactRecord>;
+      let links: ContactTicketLink[];
+      try {
+        result = await hubspot.listContacts({ after, properties: props.contactProperties, withTickets: true });
+        await crm.upsertContacts(portalId, result.results.map(toStoredContact), now);
+        links = result.results.flatMap((c) => (c.ticketIds ?? []).map((ticketId) => ({ contactId: c.id, ticketId })));
+        await crm.replaceContactTickets(portalId, result.results.map((c) => c.id), links);
+      } catch (err) {
+        // Settle the pages already listed below, then fail.
+        failure ??= err;
+        break;
+      }
+      for (const c of result.results) seenContacts?.add(c.id);
+      counts.contacts += result.results.length;
+      const nextAfter = result.nextAfter;
+
+      const tickets = pageTickets();
+      awaiting.push(tickets);
+      for (const id of new Set(links.map((l) => l.ticketId))) {
+        // A ticket an earlier page named is in that page's batch, which this page's cursor waits for anyway.
+        if (seenTickets.has(id)) continue;
+        seenTickets.add(id);
+        buffer.push(id);
+        if (buffer.length === TICKET_BATCH) {
+          await dispatch();
+          release(tickets);
+        }
+      }
+      if (nextAfter === null || awaiting.length > MAX_PAGES_AWAITING_BATCH) await dispatch();
+      if (buffer.length === 0) release(null);
+
+      const pageNo = page;
+      chain = chain.then(() => tickets.stored).then(async () => {
+        if (options.cursor) await sync.setCursor(portalId, options.cursor, nextAfter ?? DONE, this.deps.clock.now());
+        ctx.progress('contacts', counts.contacts, options.total);
+        await this.deps.hooks?.afterPage?.({ portalId, stream: 'contacts', page: pageNo });
+      });
+      chain.catch((err: unknown) => { failure ??= err; });
+      if (nextAfter === null) break;
+      after = nextAfter;
+    }
+    if (failure === null) {
+      // Stopped early: send what is buffered so the pages already listed can save their cursors.
+      await dispatch();
+      release(null);
+    } else {
+      // Nothing more is read after a failure, so pages still waiting for a batch must not save a cursor.
+      for (const p of awaiting) p.abandon();
+      awaiting = [];
+    }
+    await chain.catch(() => undefined);
+    if (failure !== null) throw failure;
+    return { ...counts, seenContacts, seenTickets: options.collect ? seenTickets : null };
+  }
+
+  private async purgeUnseen(portalId: PortalId, kind: ObjectKind, seen: Set<string>, ctx: RunContext): Promise<number> {
+    let after: string | null = null;
+    let purged = 0;
+    for (;;) {
+      const ids: string[] = kind === 'contacts'
+        ? await this.deps.crm.listContactIds(portalId, after, 1000)
+        : await this.deps.crm.listTicketIds(portalId, after, 1000);
+      if (ids.length === 0) break;
+      after = ids[ids.length - 1];
+      const gone = ids.filter((id) => !seen.has(id));
+      if (gone.length > 0) {
+        if (kind === 'contacts') await this.deps.crm.purgeContacts(portalId, gone);
+        else await this.deps.crm.deleteTickets(portalId, gone);
+        purged += gone.length;
+        ctx.progress('purge', purged, null);
+      }
+    }
+    return purged;
+  }
+
+  private async runIncremental(portalId: PortalId, ctx: RunContext): Promise<Omit<SyncSummary, 'runId' | 'kind'>> {
+    const hubspot = this.deps.gateways.forPortal(portalId);
+    const props = await this.properties(portalId);
+    const changedContacts = new Set<string>();
+    const counts = { contacts: 0, tickets: 0 };
+    for (const kind of ['contacts', 'tickets'] as const) {
+      const key = cursorKey.watermark(kind);
+      const watermark = await this.deps.sync.getCursor(portalId, key);
+      if (watermark === null) throw new AppError('conflict', `Portal ${portalId} has no completed full sync yet`);
+      let since = Number(watermark) - (this.deps.searchOverlapMs ?? 60_000);
+      let after: number | null = null;
+      let highest = Number(watermark);
+      while (!ctx.aborted) {
+        const page = await hubspot.searchModifiedSince(kind, { since, after, properties: kind === 'contacts' ? props.contactProperties : props.ticketProperties });
+        if (page.results.length > 0) {
+          if (kind === 'contacts') await this.storeChangedContacts(portalId, hubspot, page.results, props.ticketProperties);
+          else for (const c of await this.storeChangedTickets(portalId, hubspot, page.results)) changedContacts.add(c);
+          if (kind === 'contacts') for (const c of page.results) changedContacts.add(c.id);
+          counts[kind] += page.results.length;
+          const last = modifiedAt(kind, page.results[page.results.length - 1]);
+          highest = Math.max(highest, last);
+          // Sorted ascending: everything before the last record's time is stored, so resume there (GTE re-reads ties).
+          await this.deps.sync.setCursor(portalId, key, String(highest), this.deps.clock.now());
+          ctx.progress(kind, counts[kind], page.total);
+        }
+        if (page.nextAfter === null) break;
+        if (page.nextAfter + SEARCH_PAGE > SEARCH_RESULT_CAP) {
+          // Search stops at 10,000 results: start a new window at the last time seen.
+          const next = modifiedAt(kind, page.results[page.results.length - 1]);
+          if (next <= since) {
+            this.deps.logger.warn({ portalId, kind, since }, 'more than 10,000 records share one modification time; skipping ahead 1 ms');
+            since += 1;
+          } else {
+            since = next;
+          }
+          after = null;
+        } else {
+          after = page.nextAfter;
+        }
+      }
+    }
+    stopIfAborted(ctx);
+    const rescore = await this.deps.assignments.rescore(portalId, [...changedContacts], 'sync');
+    const writeBack = await this.deps.assignments.writeBack(portalId, { onProgress: (p) => ctx.progress('write', p.done, p.total), shouldStop: () => ctx.aborted });
+    return { contacts: counts.contacts, tickets: counts.tickets, purgedContacts: 0, purgedTickets: 0, rescore, writeBack };
+  }
+
+  private async storeChangedContacts(portalId: PortalId, hubspot: PortalHubSpot, records: readonly CrmRecord[], ticketProperties: readonly string[]): Promise<void> {
+    const ids = records.map((r) => r.id);
+    const links = await hubspot.ticketIdsOfContacts(ids);
+    await this.storeMissingTickets(portalId, hubspot, links, ticketProperties);
+    await this.deps.crm.upsertContacts(portalId, records.map(toStoredContact), this.deps.clock.now());
+    await this.deps.crm.replaceContactTickets(portalId, ids, [...links].flatMap(([contactId, tickets]) => tickets.map((ticketId) => ({ contactId, ticketId }))));
+  }
+
+  /** Stores changed tickets, brings their contact links in line with HubSpot and returns the contacts they touch. */
+  private async storeChangedTickets(portalId: PortalId, hubspot: PortalHubSpot, records: readonly CrmRecord[]): Promise<string[]> {
+    await this.deps.crm.upsertTickets(portalId, records.map(toStoredTicket), this.deps.clock.now());
+    return this.relinkTickets(portalId, hubspot, records.map((r) => r.id));
+  }
+
+  private async relinkTickets(portalId: PortalId, hubspot: PortalHubSpot, ticketIds: readonly string[]): Promise<string[]> {
+    const affected = new Set<string>();
+    const hub = await hubspot.contactIdsOfTickets(ticketIds);
+    const add: ContactTicketLink[] = [];
+    const remove: ContactTicketLink[] = [];
+    for (const ticketId of ticketIds) {
+      const now = new Set(hub.get(ticketId) ?? []);
+      const before = new Set(await this.deps.crm.contactIdsOfTicket(portalId, ticketId));
+      for (const contactId of now) if (!before.has(contactId)) add.push({ contactId, ticketId });
+      for (const contactId of before) if (!now.has(contactId)) remove.push({ contactId, ticketId });
+      for (const c of [...now, ...before]) affected.add(c);
+    }
+    // Only contacts we hold can be linked; the others arrive with their own sync.
+    const known = await this.deps.crm.getContactsWithTickets(portalId, [...new Set(add.map((l) => l.contactId))]);
+    const linkable = add.filter((l) => known.has(l.contactId));
+    if (linkable.length > 0) await this.deps.crm.link(portalId, linkable);
+    if (remove.length > 0) await this.deps.crm.unlink(portalId, remove);
+    return [...affected];
+  }
+
+  /** Batch-reads the linked tickets the store does not hold yet for these contacts (one store query, no per-ticket lookups). */
+  private async storeMissingTickets(portalId: PortalId, hubspot: PortalHubSpot, links: Map<string, string[]>, properties: readonly string[]): Promise<void> {
+    const stored = await this.deps.crm.getContactsWithTickets(portalId, [...links.keys()]);
+    const known = new Set([...stored.values()].flatMap((c) => c.tickets.map((t) => t.id)));
+    const missing = [...new Set([...links.values()].flat())].filter((id) => !known.has(id));
+    for (let i = 0; i < missing.length; i += 100) {
+      const found = await hubspot.readTickets(missing.slice(i, i + 100), properties);
+      if (found.length > 0) await this.deps.crm.upsertTickets(portalId, found.map(toStoredTicket), this.deps.clock.now());
+    }
+  }
+
+}
+
+const TICKET_BATCH = 100;
+/**
+ * Below one ticket per 50 contacts a batch goes out part-filled rather than hold more than 50 pages'
+ * cursors back (a crash re-lists at most those pages).
+ */
+const MAX_PAGES_AWAITING_BATCH = 50;
+const MAX_TICKET_BATCHES_IN_FLIGHT = 4;
+
+/** A listed page's wait for the ticket batches holding its ids; `stored` settles once they are all stored. */
+interface PageTickets {
+  readonly reads: Promise<void>[];
+  readonly stored: Promise<void>;
+  /** Called once the page's last id is in a dispatched batch: `reads` is complete from then on. */
+  release(): void;
+  /** Some of the page's ids will never be read: `stored` rejects. */
+  abandon(): void;
+}
+
+function pageTickets(): PageTickets {
+  const reads: Promise<void>[] = [];
+  let release!: () => void;
+  let abandon!: () => void;
+  const released = new Promise<void>((resolve, reject) => {
+    release = resolve;
+    abandon = () => reject(new Error('the sync stopped before this page\'s tickets were read'));
+  });
+  const stored = released.then(() => Promise.all(reads)).then(() => undefined);
+  stored.catch(() => undefined);
+  return { reads, stored, release, abandon };
+}
+
+function stopIfAborted(ctx: RunContext): void {
+  if (ctx.aborted) throw new Error('the sync was stopped; the next run resumes where it stopped');
+}
+
+interface RunContext {
+  aborted: boolean;
+  progress(phase: SyncPhase, done: number, total: number | null): void;
+}
+
+function summaryCounters(s: Omit<SyncSummary, 'runId' | 'kind'>): Record<string, number> {
+  return {
+    contacts: s.contacts, tickets: s.tickets, purgedContacts: s.purgedContacts, purgedTickets: s.purgedTickets,
+    scored: s.rescore.scored, changed: s.rescore.changed, written: s.writeBack.written, writeFailures: s.writeBack.failed,
+  };
+}
