@@ -23,11 +23,14 @@ export interface InboxBacklog {
 export interface InboxStore {
   /** Persists a batch in one transaction; an entry whose key is already stored is skipped. */
   enqueue(entries: readonly InboxEntry[], now: number): Promise<{ inserted: number; duplicates: number }>;
-  /** Claims up to `limit` pending entries, oldest first, so that two workers never claim the same one. */
+  /** Claims up to `limit` pending entries whose retry time has come, oldest first, so that two workers never claim the same one. */
   claim(limit: number, now: number): Promise<InboxItem[]>;
   complete(ids: readonly number[], now: number): Promise<void>;
-  /** Returns an entry to pending (retryable) or parks it as failed after too many attempts. */
-  fail(id: number, error: string, retry: boolean): Promise<void>;
+  /**
+   * Returns an entry to pending (retryable) or parks it as failed after too many attempts. A retried
+   * entry is not claimed again before `retryAt` (epoch ms), so a failing dependency gets a backoff.
+   */
+  fail(id: number, error: string, retry: boolean, retryAt?: number): Promise<void>;
   /** Claimed entries whose worker died go back to pending. */
   releaseStale(claimedBefore: number): Promise<number>;
   backlog(portalId?: PortalId): Promise<InboxBacklog>;

@@ -33,13 +33,15 @@ export class InboxSqlStore implements InboxStore {
       // SKIP LOCKED lets several workers drain the inbox without ever claiming the same entry.
       const rows = await sql<Row<'webhook_inbox'>>`
         update webhook_inbox set status = 'processing', claimed_at = ${now}, attempts = attempts + 1
-        where id in (select id from webhook_inbox where status = 'pending' order by id limit ${limit} for update skip locked)
+        where id in (select id from webhook_inbox where status = 'pending' and (claimed_at is null or claimed_at <= ${now})
+                     order by id limit ${limit} for update skip locked)
         returning id, portal_id, dedupe_key, event, occurred_at, attempts`.execute(this.db);
       return rows.rows.map(toItem).sort((a, b) => a.id - b.id);
     }
     return this.db.transaction().execute(async (tx) => {
       const rows = await tx.selectFrom('webhook_inbox').select(['id', 'portal_id', 'dedupe_key', 'event', 'occurred_at', 'attempts'])
-        .where('status', '=', 'pending').orderBy('id').limit(limit).execute();
+        .where('status', '=', 'pending').where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<=', now)]))
+        .orderBy('id').limit(limit).execute();
       if (rows.length === 0) return [];
       await tx.updateTable('webhook_inbox').set((eb) => ({ status: 'processing', claimed_at: now, attempts: eb('attempts', '+', 1) }))
         .where('id', 'in', rows.map((r) => r.id)).execute();
@@ -52,10 +54,13 @@ export class InboxSqlStore implements InboxStore {
     await this.db.updateTable('webhook_inbox').set({ status: 'done', claimed_at: now, last_error: null }).where('id', 'in', [...ids]).execute();
   }
 
-  async fail(id: number, error: string, retry: boolean): Promise<void> {
+  async fail(id: number, error: string, retry: boolean, retryAt?: number): Promise<void> {
     const row = await this.db.selectFrom('webhook_inbox').select('attempts').where('id', '=', id).executeTakeFirst();
     const giveUp = !retry || (row?.attempts ?? 0) >= MAX_ATTEMPTS;
-    await this.db.updateTable('webhook_inbox').set({ status: giveUp ? 'failed' : 'pending', last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
+    // A pending entry has no claim, so its claimed_at carries the earliest retry time instead: no extra column.
+    await this.db.updateTable('webhook_inbox')
+      .set({ status: giveUp ? 'failed' : 'pending', last_error: error.slice(0, 2000), ...(retryAt !== undefined && !giveUp ? { claimed_at: retryAt } : {}) })
+      .where('id', '=', id).execute();
   }
 
   async releaseStale(claimedBefore: number): Promise<number> {

@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import { classifyEvent, dedupeKeyOf, type WebhookEvent } from '../../../src/webhook-receiver/webhook-event';
+import { isOwnWrite, planWebhookWork, type WatchedProperties } from '../../../src/webhook-receiver/plan-webhook-work';
+
+const APP_ID = 424242;
+const PORTAL = 555;
+const T = Date.UTC(2026, 10, 28, 12);
+const WATCHED: WatchedProperties = { contactProperties: ['jobtitle', 'lifecyclestage'], ticketProperties: ['hs_ticket_category', 'createdate'], personaProperty: 'persona' };
+
+let nextId = 1;
+function ev(subscriptionType: string, objectId: number, at: number, extra: Partial<WebhookEvent> = {}): WebhookEvent {
+  return { eventId: nextId++, portalId: PORTAL, occurredAt: at, subscriptionType, objectId, ...extra };
+}
+const change = (objectId: number, at: number, propertyName: string, propertyValue: string, extra: Partial<WebhookEvent> = {}) =>
+  ev('contact.propertyChange', objectId, at, { propertyName, propertyValue, changeSource: 'CRM', sourceId: 'userId:7', ...extra });
+
+const plan = (events: WebhookEvent[]) => planWebhookWork(events, WATCHED, APP_ID);
+
+describe('classifying webhook events', () => {
+  it('reads legacy and generic subscription types alike', () => {
+    expect(classifyEvent({ subscriptionType: 'contact.privacyDeletion' })).toEqual({ object: 'contact', change: 'privacyDeletion' });
+    expect(classifyEvent({ subscriptionType: 'object.propertyChange', objectTypeId: '0-1' })).toEqual({ object: 'contact', change: 'propertyChange' });
+    expect(classifyEvent({ subscriptionType: 'object.creation', objectTypeId: '0-5' })).toEqual({ object: 'ticket', change: 'creation' });
+    expect(classifyEvent({ subscriptionType: 'object.creation', objectTypeId: '0-3' })).toEqual({ object: 'other', change: 'creation' });
+    expect(classifyEvent({ subscriptionType: 'contact.somethingNew' })).toEqual({ object: 'contact', change: 'other' });
+  });
+
+  it('derives the same dedupe key for a redelivery and different keys for different changes', () => {
+    const original = change(1, T, 'jobtitle', 'CEO');
+    expect(dedupeKeyOf({ ...original, eventId: 999, attemptNumber: 3 })).toBe(dedupeKeyOf(original));
+    expect(dedupeKeyOf({ ...original, propertyValue: 'CFO' })).not.toBe(dedupeKeyOf(original));
+    expect(dedupeKeyOf({ ...original, occurredAt: T + 1 })).not.toBe(dedupeKeyOf(original));
+    expect(dedupeKeyOf({ ...original, portalId: 556 })).not.toBe(dedupeKeyOf(original));
+  });
+
+  it("recognises the app's own writes by change source and app id", () => {
+    expect(isOwnWrite({ changeSource: 'INTEGRATION', sourceId: '424242' }, APP_ID)).toBe(true);
+    expect(isOwnWrite({ changeSource: 'INTEGRATION', sourceId: 'app:424242' }, APP_ID)).toBe(true);
+    expect(isOwnWrite({ changeSource: 'INTEGRATION', sourceId: '1424242' }, APP_ID)).toBe(false);
+    expect(isOwnWrite({ changeSource: 'INTEGRATION', sourceId: '99' }, APP_ID)).toBe(false);
+    expect(isOwnWrite({ changeSource: 'CRM', sourceId: '424242' }, APP_ID)).toBe(false);
+  });
+});
+
+describe('planning the work for a batch of webhook events', () => {
+  it('coalesces a burst of changes to one contact into one refresh', () => {
+    const events = Array.from({ length: 50 }, (_, i) => change(1, T + i, i % 2 ? 'jobtitle' : 'lifecyclestage', `v${i}`));
+    expect(plan(events)).toMatchObject({ refreshContacts: ['1'], purgeContacts: [], ignored: 0 });
+  });
+
+  it('ignores changes of properties the rules do not read', () => {
+    expect(plan([change(1, T, 'phone', '555'), change(2, T, 'jobtitle', 'CEO')])).toMatchObject({ refreshContacts: ['2'], ignored: 1 });
+  });
+
+  it("ignores the app's own writes, so writing back never triggers more work", () => {
+    const own = { changeSource: 'INTEGRATION', sourceId: String(APP_ID) };
+    const result = plan([change(1, T, 'persona', 'explorer', own), change(1, T, 'persona_score', '40', own), change(2, T, 'persona_secondary', 'x', own)]);
+    expect(result).toMatchObject({ refreshContacts: [], personaChanges: [], ignored: 3 });
+  });
+
+  it("reports a persona change by someone else as a manual override candidate, newest value per contact", () => {
+    const result = plan([change(1, T + 5, 'persona', ' analyst '), change(1, T + 1, 'persona', 'explorer', { sourceId: 'userId:8' })]);
+    expect(result.personaChanges).toEqual([{ contactId: '1', value: 'analyst', by: 'CRM userId:7', at: T + 5 }]);
+    expect(result.refreshContacts).toEqual([]);
+  });
+
+  it('purges a deleted contact, and a change older than the deletion does not bring it back', () => {
+    const result = plan([ev('contact.deletion', 1, T + 10), change(1, T + 5, 'jobtitle', 'CEO')]);
+    expect(result).toMatchObject({ refreshContacts: [], purgeContacts: [{ contactId: '1', permanent: false, at: T + 10 }] });
+  });
+
+  it('refreshes a contact restored after its deletion, whatever order the events arrive in', () => {
+    const events = [ev('contact.restore', 1, T + 20), ev('contact.deletion', 1, T + 10)];
+    expect(plan(events)).toMatchObject({ refreshContacts: ['1'], purgeContacts: [] });
+  });
+
+  it('never revives a privacy-deleted contact, even when a restore or change follows', () => {
+    const events = [ev('contact.restore', 1, T + 20), change(1, T + 30, 'jobtitle', 'x'), ev('contact.privacyDeletion', 1, T + 10), ev('contact.deletion', 1, T + 10)];
+    expect(plan(events)).toMatchObject({ refreshContacts: [], purgeContacts: [{ contactId: '1', permanent: true }], personaChanges: [] });
+  });
+
+  it('drops a persona change of a contact that is purged in the same batch', () => {
+    expect(plan([change(1, T, 'persona', 'explorer'), ev('contact.deletion', 1, T + 1)]).personaChanges).toEqual([]);
+  });
+
+  it('rescores the surviving contact of a merge and removes the merged ones for good', () => {
+    const merge = ev('contact.merge', 1, T + 10, { primaryObjectId: 1, mergedObjectIds: [2, 3], newObjectId: 1 });
+    const result = plan([change(2, T + 20, 'jobtitle', 'late'), merge]);
+    expect(result.refreshContacts).toEqual(['1']);
+    expect(result.purgeContacts.map((p) => [p.contactId, p.permanent]).sort()).toEqual([['2', true], ['3', true]]);
+  });
+
+  it('treats a merge into a new id as removing both originals', () => {
+    const merge = ev('contact.merge', 1, T, { primaryObjectId: 1, mergedObjectIds: [2], newObjectId: 9 });
+    const result = plan([merge]);
+    expect(result.refreshContacts).toEqual(['9']);
+    expect(result.purgeContacts.map((p) => p.contactId).sort()).toEqual(['1', '2']);
+  });
+
+  it('rescores a contact when a ticket is linked or unlinked, and ignores other associations', () => {
+    const linked = ev('contact.associationChange', 1, T, { associationType: 'CONTACT_TO_TICKET', fromObjectId: 1, toObjectId: 50, associationRemoved: false });
+    const unlinked = ev('contact.associationChange', 2, T, { associationType: 'CONTACT_TO_TICKET', fromObjectId: 2, toObjectId: 51, associationRemoved: true });
+    const company = ev('contact.associationChange', 3, T, { associationType: 'CONTACT_TO_COMPANY', fromObjectId: 3, toObjectId: 60 });
+    const fromTicket = ev('ticket.associationChange', 52, T, { associationType: 'TICKET_TO_CONTACT', fromObjectId: 52, toObjectId: 4 });
+    expect(plan([linked, unlinked, company, fromTicket])).toMatchObject({ refreshContacts: ['1', '2', '4'], ignored: 1 });
+  });
+
+  it('refreshes created tickets and tickets whose rule-read properties change, and deletes deleted ones', () => {
+    const result = plan([
+      ev('ticket.creation', 50, T),
+      ev('ticket.propertyChange', 51, T, { propertyName: 'hs_ticket_category', propertyValue: 'ONBOARDING' }),
+      ev('ticket.propertyChange', 52, T, { propertyName: 'subject', propertyValue: 'hi' }),
+      ev('ticket.propertyChange', 53, T, { propertyName: 'hs_ticket_category', propertyValue: 'X' }),
+      ev('ticket.deletion', 53, T + 1),
+      ev('object.creation', 54, T, { objectTypeId: '0-5' }),
+    ]);
+    expect(result).toMatchObject({ refreshTickets: ['50', '51', '54'], deleteTickets: ['53'], ignored: 1 });
+  });
+
+  it('plans the same work whatever the order and however many duplicates', () => {
+    const ids = [1, 2, 3];
+    const arbEvent = fc.record({
+      kind: fc.constantFrom('creation', 'deletion', 'restore', 'privacyDeletion', 'jobtitle', 'phone', 'persona', 'assoc'),
+      id: fc.constantFrom(...ids),
+      at: fc.integer({ min: 0, max: 1000 }),
+    }).map(({ kind, id, at }): WebhookEvent => {
+      if (kind === 'jobtitle' || kind === 'phone' || kind === 'persona') return change(id, T + at, kind, `v${at}`);
+      if (kind === 'assoc') return ev('contact.associationChange', id, T + at, { associationType: 'CONTACT_TO_TICKET', fromObjectId: id, toObjectId: 90 });
+      return ev(`contact.${kind}`, id, T + at);
+    });
+    // Distinct times: HubSpot's order within one millisecond is unknowable, so ties are out of scope.
+    const arbBatch = fc.uniqueArray(arbEvent, { selector: (e) => e.occurredAt, minLength: 1, maxLength: 30 });
+    const normal = (p: ReturnType<typeof plan>) => ({
+      refresh: [...p.refreshContacts].sort(),
+      purge: p.purgeContacts.map((x) => `${x.contactId}:${x.permanent}:${x.at}`).sort(),
+      persona: p.personaChanges.map((x) => `${x.contactId}:${x.value}:${x.at}`).sort(),
+    });
+    fc.assert(fc.property(arbBatch, fc.context(), (events, ctx) => {
+      const shuffled = [...events, ...events.filter((_, i) => i % 3 === 0)].sort((a, b) => ((a.eventId ?? 0) * 7919) % 97 - ((b.eventId ?? 0) * 7919) % 97);
+      ctx.log(JSON.stringify(shuffled.map((e) => [e.subscriptionType, e.objectId, e.occurredAt])));
+      expect(normal(plan(shuffled))).toEqual(normal(plan(events)));
+    }), { numRuns: 300 });
+  });
+});
