@@ -4,8 +4,21 @@ module.exports = {
     {
       displayName: 'server',
       testEnvironment: 'node',
+      // The machine has 2 cores shared by parallel suites: generous timeouts, never timing assertions.
+      testTimeout: 30_000,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+    },
+    {
+      displayName: 'cards',
+      rootDir: '<rootDir>/cards',
+      testEnvironment: 'node', // the ui-extensions renderer works through remote-ui, no DOM needed
+      testMatch: ['<rootDir>/tests/**/*.test.tsx'],
+      transform: {
+        '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: { jsx: 'react-jsx', module: 'commonjs', allowJs: true, esModuleInterop: true, isolatedModules: true } }],
+      },
+      // @hubspot/ui-extensions and its dependency tinyspy ship ESM only: compile them to CommonJS.
+      transformIgnorePatterns: ['/node_modules/(?!(@hubspot/ui-extensions|tinyspy)/)'],
     },
   ],
 };

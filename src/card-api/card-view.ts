@@ -1,0 +1,137 @@
+/**
+ * The JSON contract between the card API and the persona card (cards/). The server builds it, the
+ * card and the preview page only render it. This file is copied next to the card when the HubSpot
+ * project is assembled, so it must stay plain types with no imports.
+ */
+
+export type CardPersonaKind = 'buyer' | 'customer' | 'negative';
+
+export type CardJourneyStage = 'awareness' | 'consideration' | 'decision' | 'advocacy';
+
+export interface CardPersona {
+  id: string;
+  name: string;
+  /** Null when a manual value names a persona the live rule set does not have. */
+  kind: CardPersonaKind | null;
+  photoUrl: string | null;
+  bio: string;
+  goals: string[];
+  challenges: string[];
+  objections: string[];
+  talkingPoints: string[];
+  channels: string[];
+}
+
+export interface CardRule {
+  label: string;
+  points: number;
+}
+
+export interface CardRunnerUp {
+  personaId: string;
+  personaName: string;
+  score: number;
+  threshold: number;
+  qualifies: boolean;
+  /** The computed persona's score minus the runner-up's score. */
+  margin: number;
+}
+
+/** Why the rules chose what they chose (for the computed persona, also when a manual value wins). */
+export interface CardWhy {
+  personaId: string;
+  personaName: string;
+  firedRules: CardRule[];
+  score: number;
+  threshold: number;
+  runnerUp: CardRunnerUp | null;
+}
+
+export interface CardScore {
+  score: number;
+  threshold: number;
+  qualifies: boolean;
+}
+
+/** What the rules say, whether or not a manual value overrides it. `personaId` null means unassigned. */
+export interface CardComputed {
+  personaId: string | null;
+  personaName: string;
+  score: number;
+  threshold: number | null;
+}
+
+export interface CardManualOverride {
+  personaId: string;
+  personaName: string;
+  setBy: string | null;
+  /** ISO 8601. */
+  setAt: string | null;
+}
+
+export interface CardSecondaryPersona {
+  id: string;
+  name: string;
+  kind: CardPersonaKind;
+  score: number | null;
+}
+
+export interface CardTicket {
+  id: string;
+  subject: string;
+  status: 'open' | 'closed';
+  priority: string | null;
+  /** ISO 8601, null when HubSpot gave no parseable date. */
+  createdAt: string | null;
+}
+
+export interface CardTicketSummary {
+  total: number;
+  open: number;
+  /** Newest first, at most a handful. */
+  recent: CardTicket[];
+}
+
+/** For an unassigned contact: the persona it is closest to, and the rules that would get it there. */
+export interface CardUnassignedHint {
+  personaId: string;
+  personaName: string;
+  kind: CardPersonaKind;
+  score: number;
+  threshold: number;
+  pointsNeeded: number;
+  /** Rules not yet met, largest first, just enough to cover the gap (all of them when they are not enough). */
+  rulesToQualify: CardRule[];
+  /** False when even all unmet positive rules together would not reach the threshold. */
+  reachable: boolean;
+}
+
+export interface CardContact {
+  displayName: string;
+  email: string | null;
+  lifecycleStage: string | null;
+}
+
+export interface CardView {
+  /** Bumped on any breaking change, so an old card can tell it is talking to a newer server. */
+  contractVersion: 1;
+  portalId: number;
+  contactId: string;
+  contact: CardContact;
+  state: 'assigned' | 'unassigned';
+  /** The effective persona: the manual value when there is one, else the computed one; null when unassigned. */
+  persona: CardPersona | null;
+  /** The rules' score for the effective persona against its threshold; null when unassigned. */
+  score: CardScore | null;
+  setByHand: CardManualOverride | null;
+  computed: CardComputed;
+  why: CardWhy | null;
+  journeyStage: CardJourneyStage;
+  contentForStage: string[];
+  secondary: CardSecondaryPersona[];
+  tickets: CardTicketSummary;
+  unassignedLabel: string;
+  unassignedHint: CardUnassignedHint | null;
+  /** ISO 8601: when the view was built. */
+  generatedAt: string;
+}

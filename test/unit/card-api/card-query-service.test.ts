@@ -1,0 +1,109 @@
+import { CardQueryService } from '../../../src/card-api/card-query-service';
+import type { PropertyBag } from '../../../src/crm/model';
+import type { ManualOverrideRecord, StoredAssignment } from '../../../src/personas/assignment-store';
+import { compileRuleSet } from '../../../src/personas/engine';
+import { fixedClock } from '../../../src/platform/clock';
+import type { ContactWithStoredTickets } from '../../../src/sync/crm-store';
+import { aPersona, aRule, aRuleSet } from '../../support/rule-set-builders';
+import { NOW } from './card-fixtures';
+
+const PORTAL = 101;
+
+const ruleSet = aRuleSet([
+  aPersona({ id: 'analyst', name: 'Hands-on Analyst', threshold: 30, rules: [aRule({ property: 'jobtitle', matches: 'analyst' }, 30, 'Analyst title')] }),
+  aPersona({ id: 'leader', name: 'Ops Leader', kind: 'buyer', threshold: 20, rules: [aRule({ property: 'jobtitle', matches: '\\bvp\\b' }, 25, 'VP title')] }),
+]);
+
+function aRecord(id: string, properties: PropertyBag, archived = false): ContactWithStoredTickets {
+  return { contact: { id, email: null, properties, hsUpdatedAt: 0, archived }, tickets: [] };
+}
+
+function setup() {
+  const store = new Map<string, ContactWithStoredTickets>();
+  const hubspot = new Map<string, ContactWithStoredTickets>();
+  const overrides = new Map<string, ManualOverrideRecord>();
+  const refreshed: string[][] = [];
+  const service = new CardQueryService({
+    crm: { getContactsWithTickets: async (_portalId, ids) => new Map(ids.filter((id) => store.has(id)).map((id) => [id, store.get(id)!])) },
+    assignments: {
+      get: async (_portalId, contactId) => (overrides.has(contactId) ? { override: overrides.get(contactId)! } as StoredAssignment : null),
+    },
+    ruleSets: { live: async () => ({ version: 1, ruleSet, compiled: compileRuleSet(ruleSet) }) },
+    sync: {
+      refreshContacts: async (_portalId, ids) => {
+        refreshed.push([...ids]);
+        const found = ids.filter((id) => hubspot.has(id));
+        for (const id of ids) {
+          if (hubspot.has(id)) store.set(id, hubspot.get(id)!);
+          else store.delete(id);
+        }
+        return { refreshed: found.length, purged: ids.length - found.length, writeBack: { written: 0, failed: 0, purged: 0, requests: 0, errors: [] } };
+      },
+    },
+    clock: fixedClock(NOW),
+  });
+  return { service, store, hubspot, overrides, refreshed };
+}
+
+describe('CardQueryService', () => {
+  it('answers a synced contact from the store without calling HubSpot', async () => {
+    const { service, store, refreshed } = setup();
+    store.set('501', aRecord('501', { jobtitle: 'Data Analyst', firstname: 'Ada' }));
+
+    const view = await service.getCardView(PORTAL, '501');
+
+    expect(view).toMatchObject({ portalId: PORTAL, contactId: '501', state: 'assigned', persona: { id: 'analyst' }, score: { score: 30, threshold: 30 } });
+    expect(view?.why?.firedRules).toEqual([{ label: 'Analyst title', points: 30 }]);
+    expect(refreshed).toEqual([]);
+  });
+
+  it('fetches, assigns and stores a contact that is not synced yet', async () => {
+    const { service, store, hubspot, refreshed } = setup();
+    hubspot.set('777', aRecord('777', { jobtitle: 'VP Operations' }));
+
+    const view = await service.getCardView(PORTAL, '777');
+
+    expect(view?.persona?.id).toBe('leader');
+    expect(refreshed).toEqual([['777']]);
+    expect(store.has('777')).toBe(true);
+  });
+
+  it('answers null for a contact HubSpot does not have either', async () => {
+    const { service, refreshed } = setup();
+
+    await expect(service.getCardView(PORTAL, '404')).resolves.toBeNull();
+    expect(refreshed).toEqual([['404']]);
+  });
+
+  it('does not show an archived contact from the store', async () => {
+    const { service, store } = setup();
+    store.set('501', aRecord('501', { jobtitle: 'Data Analyst' }, true));
+
+    await expect(service.getCardView(PORTAL, '501')).resolves.toBeNull();
+  });
+
+  it('shows the stored manual value, by whom and when, beside what the rules say', async () => {
+    const { service, store, overrides } = setup();
+    store.set('501', aRecord('501', { jobtitle: 'Data Analyst' }));
+    overrides.set('501', { persona: 'leader', by: 'rep@example.com', at: Date.parse('2026-11-20T09:30:00Z') });
+
+    const view = await service.getCardView(PORTAL, '501');
+
+    expect(view?.persona?.id).toBe('leader');
+    expect(view?.setByHand).toEqual({ personaId: 'leader', personaName: 'Ops Leader', setBy: 'rep@example.com', setAt: '2026-11-20T09:30:00.000Z' });
+    expect(view?.computed.personaId).toBe('analyst');
+    expect(view?.score).toEqual({ score: 0, threshold: 20, qualifies: false });
+  });
+
+  it('refetches from HubSpot on recompute, even for a synced contact', async () => {
+    const { service, store, hubspot, refreshed } = setup();
+    store.set('501', aRecord('501', { jobtitle: 'Data Analyst' }));
+    hubspot.set('501', aRecord('501', { jobtitle: 'VP, Lead Analyst' }));
+
+    const view = await service.recompute(PORTAL, '501');
+
+    expect(refreshed).toEqual([['501']]);
+    expect(view?.persona?.id).toBe('analyst');
+    expect(view?.secondary.map((s) => s.id)).toEqual(['leader']);
+  });
+});

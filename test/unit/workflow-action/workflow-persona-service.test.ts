@@ -1,0 +1,42 @@
+import { buildCardView } from '../../../src/card-api/build-card-view';
+import type { CardView } from '../../../src/card-api/card-view';
+import { compileRuleSet } from '../../../src/personas/engine';
+import { WorkflowPersonaService } from '../../../src/workflow-action/workflow-persona-service';
+import { anAssignment, anEvaluation, anExplanation, anInput, champion, ruleSet, unassignedAssignment } from '../card-api/card-fixtures';
+import { aRuleSet } from '../../support/rule-set-builders';
+
+const fullRuleSet = aRuleSet([...ruleSet.personas], { unassigned: { id: 'no_persona', label: 'No persona yet' } });
+
+function serviceWith(views: Record<string, CardView>) {
+  return new WorkflowPersonaService({
+    cardQueries: { getCardView: async (_portalId, contactId) => views[contactId] ?? null },
+    ruleSets: { live: async () => ({ version: 3, ruleSet: fullRuleSet, compiled: compileRuleSet(fullRuleSet) }) },
+  });
+}
+
+describe('WorkflowPersonaService', () => {
+  it('reports the effective persona and its score', async () => {
+    const service = serviceWith({ '501': buildCardView(anInput({ assignment: anAssignment({ score: 45 }) })) });
+
+    await expect(service.personaFor(101, '501')).resolves.toEqual({ personaId: 'explorer', score: 45 });
+  });
+
+  it('reports a manual value over the computed persona, with the rules\' score for it', async () => {
+    const service = serviceWith({ '501': buildCardView(anInput({
+      override: { personaId: 'champion', setBy: null, setAt: null },
+      evaluation: anExplanation([anEvaluation(champion, { 'Big team': true }, [{ label: 'Big team', points: 30 }])]),
+    })) });
+
+    await expect(service.personaFor(101, '501')).resolves.toEqual({ personaId: 'champion', score: 30 });
+  });
+
+  it('reports the portal rule set\'s unassigned option for a contact no persona fits', async () => {
+    const service = serviceWith({ '501': buildCardView(anInput({ assignment: unassignedAssignment })) });
+
+    await expect(service.personaFor(101, '501')).resolves.toEqual({ personaId: 'no_persona', score: 0 });
+  });
+
+  it('reports nothing for a contact that does not exist', async () => {
+    await expect(serviceWith({}).personaFor(101, '404')).resolves.toBeNull();
+  });
+});
