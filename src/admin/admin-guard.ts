@@ -7,6 +7,8 @@ export interface AdminPrincipal {
   readonly actor: string;
   /** `all` for the automation token; a signed-in admin may act on their own portal only. */
   readonly portals: 'all' | readonly number[];
+  /** Set for browser sessions: state-changing requests must echo it in `X-CSRF-Token`. */
+  readonly csrfToken?: string;
 }
 
 export interface AdminGuardOptions {
@@ -15,7 +17,15 @@ export interface AdminGuardOptions {
   readonly sessionPrincipal?: (req: Request) => Promise<AdminPrincipal | null>;
 }
 
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Constant-time string comparison (hashing first gives equal lengths). */
+export function sameSecret(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
 
 export function principalOf(req: Request): AdminPrincipal {
   const principal = (req as Request & { admin?: AdminPrincipal }).admin;
@@ -30,13 +40,16 @@ export function assertPortalAccess(principal: AdminPrincipal, portalId: number):
   }
 }
 
-/** `Authorization: Bearer $ADMIN_TOKEN` for automation, or an admin session. */
+/**
+ * `Authorization: Bearer $ADMIN_TOKEN` for automation, or an admin session. A session's
+ * state-changing requests must carry the session's CSRF token; bearer requests are exempt because
+ * a browser never attaches that header on its own.
+ */
 export function requireAdmin(options: AdminGuardOptions): RequestHandler {
   const expected = options.adminToken ? digest(options.adminToken) : null;
   return async function adminGuard(req, _res, next) {
     const header = req.header('authorization');
     if (header?.startsWith('Bearer ')) {
-      // Hashing both sides gives equal lengths, so the comparison is constant-time.
       if (expected && timingSafeEqual(digest(header.slice('Bearer '.length).trim()), expected)) {
         (req as Request & { admin?: AdminPrincipal }).admin = { actor: 'admin-token', portals: 'all' };
         next();
@@ -49,6 +62,13 @@ export function requireAdmin(options: AdminGuardOptions): RequestHandler {
     if (!principal) {
       next(new AppError('unauthorized', 'Sign in as an admin, or send Authorization: Bearer <ADMIN_TOKEN>'));
       return;
+    }
+    if (!SAFE_METHODS.has(req.method)) {
+      const given = req.header(CSRF_HEADER);
+      if (!principal.csrfToken || !given || !sameSecret(given, principal.csrfToken)) {
+        next(new AppError('forbidden', `Missing or wrong ${CSRF_HEADER} header; reload the page`));
+        return;
+      }
     }
     (req as Request & { admin?: AdminPrincipal }).admin = principal;
     next();

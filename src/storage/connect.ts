@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type 
 import { Pool, types as pgTypes } from 'pg';
 import type { Database } from './database';
 import { initialMigration } from './migrations/001-initial';
+import { snapshotsAndShareLinksMigration } from './migrations/002-snapshots-and-share-links';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -85,6 +86,7 @@ async function openPostgres(url: string, poolSize: number, schema: string | unde
 export async function migrateToLatest(storage: Storage): Promise<void> {
   const migrations: Record<string, Migration> = {
     '001-initial': initialMigration(storage.dialect),
+    '002-snapshots-and-share-links': snapshotsAndShareLinksMigration(storage.dialect),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   const migrator = new Migrator({ db: storage.db, provider });

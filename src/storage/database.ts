@@ -193,7 +193,23 @@ export interface PilotResultsTable {
   value: number;
 }
 
+export interface AssignmentSnapshotsTable {
+  id: AutoId;
+  portal_id: number;
+  taken_at: number;
+  contacts: number;
+  unassigned: number;
+  entries: Json;
+}
+
+export interface ShareLinkRevocationsTable {
+  portal_id: number;
+  revoked_before: number;
+}
+
 export interface Database {
+  assignment_snapshots: AssignmentSnapshotsTable;
+  share_link_revocations: ShareLinkRevocationsTable;
   portals: PortalsTable;
   oauth_states: OauthStatesTable;
   contacts: ContactsTable;

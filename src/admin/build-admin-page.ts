@@ -1,0 +1,22 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+/** Bundles the admin page (plain TypeScript + DOM) into src/admin/page/dist: no CDN, no external host. */
+export async function buildAdminPage(outDir = path.join(__dirname, 'page', 'dist')): Promise<void> {
+  const pageDir = path.join(__dirname, 'page');
+  mkdirSync(outDir, { recursive: true });
+  await build({
+    entryPoints: [path.join(pageDir, 'main.ts')],
+    outfile: path.join(outDir, 'admin.js'),
+    bundle: true, minify: true, sourcemap: true, format: 'iife', target: ['es2022'], logLevel: 'warning', legalComments: 'none',
+  });
+  for (const file of ['index.html', 'admin.css']) copyFileSync(path.join(pageDir, file), path.join(outDir, file));
+}
+
+if (require.main === module) {
+  buildAdminPage().catch((err: unknown) => {
+    process.stderr.write(`admin page build failed: ${String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

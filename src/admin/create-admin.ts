@@ -1,0 +1,95 @@
+import type { RequestHandler, Router } from 'express';
+import type { AuditStore } from '../audit/audit-store';
+import type { PortalId } from '../crm/model';
+import type { OAuthStateStore, PortalStore } from '../install/portal-store';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { AssignmentStore } from '../personas/assignment-store';
+import { formatRuleSetErrors, type RuleSet, validateRuleSet } from '../personas/engine';
+import { RuleSetAdminService } from '../personas/rule-set-admin-service';
+import type { RuleSetStore } from '../personas/rule-set-store';
+import type { CrmStore } from '../sync/crm-store';
+import type { SyncStore } from '../sync/sync-store';
+import type { InboxStore } from '../webhook-receiver/inbox-store';
+import { requireAdmin } from './admin-guard';
+import { createAdminRoutes } from './admin-routes';
+import { AdminSessions } from './admin-sessions';
+import { createAdminPublicRoutes } from './public-routes';
+import type { SessionStore } from './session-store';
+import { ShareLinks, shareLinkSecret, type ShareRevocationStore } from './share-links';
+import { createSignInRoutes, SIGNIN_CALLBACK_PATH, type SignedInUser } from './signin-routes';
+
+export interface AdminDeps {
+  readonly stores: {
+    readonly ruleSets: RuleSetStore;
+    readonly crm: CrmStore;
+    readonly assignments: AssignmentStore;
+    readonly sync: SyncStore;
+    readonly inbox: InboxStore;
+    readonly portals: PortalStore;
+    readonly oauthStates: OAuthStateStore;
+    readonly audit: AuditStore;
+    readonly adminSessions: SessionStore;
+    readonly shareRevocations: ShareRevocationStore;
+  };
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly adminToken: string | undefined;
+  readonly appBaseUrl: string;
+  readonly encryptionKey: Buffer;
+  /** The default rule set (PERSONAS_CONFIG) as JSON; shown until a portal has a version of its own. */
+  readonly defaultRuleSet: () => unknown;
+  readonly oauth: {
+    /** HubSpot's app host (https://app.hubspot.com), or the sandbox's base URL in sandbox mode. */
+    readonly authBaseUrl: string;
+    readonly clientId: string;
+    readonly scopes: readonly string[];
+    readonly identify: (code: string, redirectUri: string) => Promise<SignedInUser>;
+  };
+  readonly syncPropertyOptions: (portalId: PortalId, ruleSet: RuleSet) => Promise<void>;
+  readonly invalidate: (portalId: PortalId) => void;
+  readonly rescore: (portalId: PortalId, reason: string) => Promise<unknown>;
+  /** See AdminRoutesDeps.applyOverride: the assignment service's admin override, so HubSpot follows. */
+  readonly applyOverride?: (portalId: PortalId, contactId: string, override: { persona: string; by: string; at: number } | null) => Promise<void>;
+  /** Where the built page lives; defaults to src/admin/page/dist. */
+  readonly pageDir?: string;
+}
+
+export interface Admin {
+  readonly routers: Router[];
+  /** Bearer token or signed-in session (with CSRF on state changes): give it to every /api/admin router. */
+  readonly guard: RequestHandler;
+  readonly ruleSetAdmin: RuleSetAdminService;
+  readonly sessions: AdminSessions;
+  /** The sign-in redirect URL: it must be listed in the app's redirect URLs (app.json). */
+  readonly redirectUri: string;
+}
+
+/** Builds the admin capability: sign-in, the /api/admin JSON API, the page, share links and avatars. */
+export function createAdmin(deps: AdminDeps): Admin {
+  const { stores, clock } = deps;
+  const secure = deps.appBaseUrl.startsWith('https:');
+  const sessions = new AdminSessions({ store: stores.adminSessions, clock, secure });
+  const guard = requireAdmin({ adminToken: deps.adminToken, sessionPrincipal: sessions.principal });
+  const parsedDefault = validateRuleSet(deps.defaultRuleSet());
+  if (!parsedDefault.ok) throw new Error(`The default rule set is invalid.\n${formatRuleSetErrors(parsedDefault.errors)}`);
+  const ruleSetAdmin = new RuleSetAdminService({
+    ruleSets: stores.ruleSets, crm: stores.crm, audit: stores.audit, clock, defaultRuleSet: parsedDefault.ruleSet,
+    syncPropertyOptions: deps.syncPropertyOptions, invalidate: deps.invalidate, rescore: deps.rescore,
+  });
+  const shareLinks = new ShareLinks({ secret: shareLinkSecret(deps.encryptionKey), revocations: stores.shareRevocations });
+  const redirectUri = `${deps.appBaseUrl}${SIGNIN_CALLBACK_PATH}`;
+  const routers = [
+    createSignInRoutes({
+      sessions, oauthStates: stores.oauthStates, portals: stores.portals, clock, logger: deps.logger,
+      authBaseUrl: deps.oauth.authBaseUrl, clientId: deps.oauth.clientId, scopes: deps.oauth.scopes, redirectUri,
+      identify: deps.oauth.identify, secure,
+    }),
+    createAdminPublicRoutes({ ruleSetAdmin, shareLinks, pageDir: deps.pageDir }),
+    createAdminRoutes({
+      guard, sessions, ruleSetAdmin, crm: stores.crm, assignments: stores.assignments, sync: stores.sync, inbox: stores.inbox,
+      portals: stores.portals, audit: stores.audit, shareLinks, clock, appBaseUrl: deps.appBaseUrl, applyOverride: deps.applyOverride,
+    }),
+  ];
+  return { routers, guard, ruleSetAdmin, sessions, redirectUri };
+}
