@@ -1,9 +1,13 @@
 import type { Server } from 'node:http';
 import { buildApp } from './app';
+import { startDemo } from './demo/start-demo';
 import { ConfigError, loadConfig, processEnvironment } from './platform/config';
 import { createLogger } from './platform/logger';
 
-/** Process entry: configuration, the app, the listener, and a graceful stop on SIGTERM/SIGINT. */
+/**
+ * Process entry: configuration, the app, the listener, and a graceful stop on SIGTERM/SIGINT.
+ * Without HubSpot credentials it runs the demo: the sandbox portal, installed and synced.
+ */
 async function main(): Promise<void> {
   let config;
   try {
@@ -16,21 +20,34 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
-  const app = await buildApp({ config, logger });
-  const server: Server = app.http.listen(config.port, () => {
+
+  let close: () => Promise<void>;
+  let server: Server;
+  if (config.mode === 'sandbox') {
+    const demo = await startDemo({ config, logger, print: (line) => console.log(line) });
+    server = demo.server;
+    close = () => demo.close();
+  } else {
+    const app = await buildApp({ config, logger });
+    server = await new Promise<Server>((resolve) => {
+      const s = app.http.listen(config.port, () => resolve(s));
+    });
     logger.info({ port: config.port, mode: config.mode, storage: app.storage.description }, `Personas for HubSpot listening on ${config.appBaseUrl}`);
-  });
-  await app.start();
+    await app.start();
+    close = async () => {
+      server.close();
+      await app.close();
+    };
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.close();
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
-    await app.close();
+    await close();
     clearTimeout(force);
     process.exit(0);
   };

@@ -7,6 +7,11 @@ import { keepRawBody } from './raw-body';
 export interface HttpAppOptions {
   readonly logger: Logger;
   readonly routers: readonly Router[];
+  /**
+   * Routers that read their own body (raw bytes, their own limit) and must see the request before
+   * the shared JSON parser does: the webhook intake checks the signature before parsing anything.
+   */
+  readonly rawBodyRouters?: readonly Router[];
   /** Reports readiness for /healthz: storage reachable, and so on. */
   readonly health: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
   readonly bodyLimit?: string;
@@ -30,6 +35,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     });
     next();
   });
+  for (const router of options.rawBodyRouters ?? []) app.use(router);
   app.use(express.json({ limit, verify: keepRawBody, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit, extended: false, verify: keepRawBody }));
   app.use(express.text({ limit, verify: keepRawBody, type: ['text/csv', 'text/plain'] }));

@@ -1,0 +1,45 @@
+import { createServer } from 'node:net';
+import { DEMO_PORTAL_ID, startDemo, type Demo } from '../../src/demo/start-demo';
+import { loadConfig } from '../../src/platform/config';
+import { silentLogger } from '../../src/platform/logger';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+jest.setTimeout(60_000);
+
+describe('the sandbox demo (npm start without HubSpot credentials)', () => {
+  let demo: Demo | undefined;
+  afterEach(async () => { await demo?.close(); });
+
+  it('installs into the sandbox through OAuth, syncs, assigns, writes back and prints the URLs and a generated admin token', async () => {
+    const [port, sandboxPort] = [await freePort(), await freePort()];
+    const config = loadConfig({
+      PORT: String(port), SANDBOX_PORT: String(sandboxPort), SANDBOX_CONTACTS: '250', DATABASE_URL: 'sqlite::memory:',
+      JOBS_ENABLED: 'false', LOG_LEVEL: 'silent',
+    }, { ensureSandboxKey: false });
+    const lines: string[] = [];
+    demo = await startDemo({ config, logger: silentLogger, print: (line) => lines.push(line) });
+    const out = lines.join('\n');
+    expect(out).toMatch(/Installed the app into portal 2024001 through the OAuth flow/);
+    expect(out).toContain(`http://localhost:${port}/admin`);
+    expect(out).toContain(`/preview/cards/persona?portalId=${DEMO_PORTAL_ID}&contactId=`);
+    expect(out).toContain(`/_sandbox`);
+    const token = /ADMIN_TOKEN=(\S+)/.exec(out)?.[1];
+    expect(token).toBeDefined();
+
+    const status = await fetch(`http://localhost:${port}/api/admin/portals/${DEMO_PORTAL_ID}/status`, { headers: { authorization: `Bearer ${token}` } });
+    const body = await status.json() as { counts: { contacts: number }; personas: { pendingWrites: number }; installState: string };
+    expect(body.installState).toBe('installed');
+    expect(body.counts.contacts).toBe(250);
+    expect(body.personas.pendingWrites).toBe(0);
+    const written = [...demo.sandbox.data.store(DEMO_PORTAL_ID).iterate('contacts')].filter((c) => c.properties.persona);
+    expect(written).toHaveLength(250);
+  });
+});
