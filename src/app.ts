@@ -207,7 +207,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const cardQueries = new CardQueryService({ crm: stores.crm, assignments: stores.assignments, ruleSets, sync, clock });
   const signed = { clientSecret: config.hubspot.clientSecret, appBaseUrl: config.appBaseUrl, clock, logger };
   routers.push(
-    createCardRoutes({ ...signed, cardQueries, adminGuard: admin.guard }),
+    createCardRoutes({ ...signed, cardQueries, adminGuard: admin.pageGuard }),
     createWorkflowActionRoutes({ ...signed, workflowAction: new WorkflowPersonaService({ cardQueries, ruleSets }), responses: stores.workflowCallbacks }),
   );
 

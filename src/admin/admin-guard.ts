@@ -15,6 +15,11 @@ export interface AdminGuardOptions {
   readonly adminToken: string | undefined;
   /** Resolves a browser session (cookie) to a principal; added by the admin sign-in. */
   readonly sessionPrincipal?: (req: Request) => Promise<AdminPrincipal | null>;
+  /**
+   * For pages (not APIs): a browser without a session is sent to sign in, then back here,
+   * instead of reading a JSON 401.
+   */
+  readonly signInPath?: string;
 }
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -47,7 +52,7 @@ export function assertPortalAccess(principal: AdminPrincipal, portalId: number):
  */
 export function requireAdmin(options: AdminGuardOptions): RequestHandler {
   const expected = options.adminToken ? digest(options.adminToken) : null;
-  return async function adminGuard(req, _res, next) {
+  return async function adminGuard(req, res, next) {
     const header = req.header('authorization');
     if (header?.startsWith('Bearer ')) {
       if (expected && timingSafeEqual(digest(header.slice('Bearer '.length).trim()), expected)) {
@@ -60,6 +65,10 @@ export function requireAdmin(options: AdminGuardOptions): RequestHandler {
     }
     const principal = options.sessionPrincipal ? await options.sessionPrincipal(req) : null;
     if (!principal) {
+      if (options.signInPath && req.method === 'GET' && req.accepts(['json', 'html']) === 'html') {
+        res.redirect(302, `${options.signInPath}?returnTo=${encodeURIComponent(req.originalUrl)}`);
+        return;
+      }
       next(new AppError('unauthorized', 'Sign in as an admin, or send Authorization: Bearer <ADMIN_TOKEN>'));
       return;
     }
@@ -73,4 +82,11 @@ export function requireAdmin(options: AdminGuardOptions): RequestHandler {
     (req as Request & { admin?: AdminPrincipal }).admin = principal;
     next();
   };
+}
+
+/** A return path after sign-in: only a path on this app, never another origin (no open redirect). */
+export function safeReturnPath(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 2000) return null;
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\r\n]/.test(value)) return null;
+  return value;
 }

@@ -59,6 +59,8 @@ export interface Admin {
   readonly routers: Router[];
   /** Bearer token or signed-in session (with CSRF on state changes): give it to every /api/admin router. */
   readonly guard: RequestHandler;
+  /** The same guard for pages a person opens: without a session it sends the browser to sign in and back. */
+  readonly pageGuard: RequestHandler;
   readonly ruleSetAdmin: RuleSetAdminService;
   readonly sessions: AdminSessions;
   /** The sign-in redirect URL: it must be listed in the app's redirect URLs (app.json). */
@@ -71,6 +73,7 @@ export function createAdmin(deps: AdminDeps): Admin {
   const secure = deps.appBaseUrl.startsWith('https:');
   const sessions = new AdminSessions({ store: stores.adminSessions, clock, secure });
   const guard = requireAdmin({ adminToken: deps.adminToken, sessionPrincipal: sessions.principal });
+  const pageGuard = requireAdmin({ adminToken: deps.adminToken, sessionPrincipal: sessions.principal, signInPath: '/admin/signin' });
   const parsedDefault = validateRuleSet(deps.defaultRuleSet());
   if (!parsedDefault.ok) throw new Error(`The default rule set is invalid.\n${formatRuleSetErrors(parsedDefault.errors)}`);
   const ruleSetAdmin = new RuleSetAdminService({
@@ -91,5 +94,5 @@ export function createAdmin(deps: AdminDeps): Admin {
       portals: stores.portals, audit: stores.audit, shareLinks, clock, appBaseUrl: deps.appBaseUrl, applyOverride: deps.applyOverride,
     }),
   ];
-  return { routers, guard, ruleSetAdmin, sessions, redirectUri };
+  return { routers, guard, pageGuard, ruleSetAdmin, sessions, redirectUri };
 }

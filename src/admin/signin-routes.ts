@@ -1,3 +1,4 @@
+import { safeReturnPath } from './admin-guard';
 import express, { type Router } from 'express';
 import type { PortalId } from '../crm/model';
 import type { OAuthStateStore, PortalStore } from '../install/portal-store';
@@ -56,13 +57,17 @@ export function createSignInRoutes(deps: SignInRoutesDeps): Router {
   const router = express.Router();
   const browserCookie = deps.secure ? '__Host-personas_signin' : 'personas_signin';
 
-  router.get('/admin/signin', async (_req, res) => {
+  const returnCookie = deps.secure ? '__Host-personas_return' : 'personas_return';
+
+  router.get('/admin/signin', async (req, res) => {
     const state = newSecret();
     const browser = newSecret();
     const now = deps.clock.now();
     await deps.oauthStates.save({ stateHash: hashSecret(state), browserHash: hashSecret(browser), purpose: 'signin', createdAt: now, expiresAt: now + STATE_TTL_MS });
     // The state is bound to this browser: a state lured into another browser is refused.
     res.cookie(browserCookie, browser, { httpOnly: true, sameSite: 'lax', secure: deps.secure, path: '/', maxAge: STATE_TTL_MS });
+    const returnTo = safeReturnPath(req.query.returnTo);
+    if (returnTo) res.cookie(returnCookie, returnTo, { httpOnly: true, sameSite: 'lax', secure: deps.secure, path: '/', maxAge: STATE_TTL_MS });
     const url = new URL('/oauth/authorize', deps.authBaseUrl);
     url.searchParams.set('client_id', deps.clientId);
     url.searchParams.set('redirect_uri', deps.redirectUri);
@@ -75,7 +80,9 @@ export function createSignInRoutes(deps: SignInRoutesDeps): Router {
     const code = typeof req.query.code === 'string' ? req.query.code : '';
     const state = typeof req.query.state === 'string' ? req.query.state : '';
     const browser = readCookie(req, browserCookie);
+    const returnTo = safeReturnPath(readCookie(req, returnCookie)) ?? '/admin/';
     res.clearCookie(browserCookie, { httpOnly: true, sameSite: 'lax', secure: deps.secure, path: '/' });
+    res.clearCookie(returnCookie, { httpOnly: true, sameSite: 'lax', secure: deps.secure, path: '/' });
     const retry = '<p><a href="/admin/signin">Sign in again</a></p>';
     if (!code || !state || !browser) {
       res.status(400).type('html').send(messagePage('Sign-in did not complete', `<p>The sign-in link is incomplete or was opened in another browser.</p>${retry}`));
@@ -102,7 +109,7 @@ export function createSignInRoutes(deps: SignInRoutesDeps): Router {
       return;
     }
     await deps.sessions.start(res, user);
-    res.redirect(303, '/admin/');
+    res.redirect(303, returnTo);
   });
 
   return router;
