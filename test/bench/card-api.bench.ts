@@ -1,26 +1,28 @@
 /**
  * Card API latency: signed GET /api/cards/persona on a 100,000-contact portal at 200 requests per
  * second (open loop, so a slow answer cannot slow the arrivals down), p50/p90/p99 against the 50 ms
- * p99 ceiling. The server runs in its own process, like production, with the app's CardQueryService
- * over an in-memory stand-in for the store (contacts, tickets, manual values), so each request
+ * p99 ceiling. The server runs in its own process, like production, with the app's own
+ * CardQueryService and RuleSetService over the real SQLite store (a file, WAL), filled with a synced
+ * portal: contacts, tickets, links, assignments and manual values. Each request reads the store,
  * evaluates the live rule set and builds the card view exactly as the app does.
  * Run: npx tsx test/bench/card-api.bench.ts
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CardQueryService } from '../../src/card-api/card-query-service';
 import { CARD_API_PATH, createCardRoutes } from '../../src/card-api/card-routes';
 import { createHttpApp } from '../../src/http/create-http-app';
-import type { ManualOverrideRecord, StoredAssignment } from '../../src/personas/assignment-store';
-import { compileRuleSet, validateRuleSet } from '../../src/personas/engine';
+import { RuleSetService } from '../../src/personas/rule-set-service';
+import { openStorage } from '../../src/storage/connect';
+import { createStores } from '../../src/storage/stores';
 import { systemClock } from '../../src/platform/clock';
 import { signV3 } from '../../src/platform/hubspot-signature';
 import { silentLogger } from '../../src/platform/logger';
 import { generatePortal } from '../../src/sandbox/generator';
-import type { ContactWithStoredTickets } from '../../src/sync/crm-store';
 
 const CONTACTS = 100_000;
 const PORTAL_ID = 4242;
@@ -37,39 +39,43 @@ interface Ready { port: number; setupMs: number; assigned: number; rssMb: number
 
 async function serve(): Promise<void> {
   const started = performance.now();
-  const validation = validateRuleSet(JSON.parse(readFileSync(path.resolve(__dirname, '../../config/personas.json'), 'utf8')));
-  if (!validation.ok) throw new Error('config/personas.json is not a valid rule set');
-  const live = { version: 1, ruleSet: validation.ruleSet, compiled: compileRuleSet(validation.ruleSet) };
+  const defaultRuleSet = JSON.parse(readFileSync(path.resolve(__dirname, '../../config/personas.json'), 'utf8')) as unknown;
+  const dir = mkdtempSync(path.join(tmpdir(), 'card-bench-'));
+  const storage = await openStorage(`sqlite:${path.join(dir, 'bench.db')}`);
+  const stores = createStores(storage);
+  const ruleSets = new RuleSetService({ ruleSets: stores.ruleSets, clock: systemClock, defaultRuleSet: () => defaultRuleSet });
+  const live = await ruleSets.ensureSeeded(PORTAL_ID);
   const portal = generatePortal({ seed: 7, contacts: CONTACTS });
 
-  // The synced portal's store: rows are materialised on read from the deterministic generator, the
-  // way a database hands out fresh row objects, so the heap holds no 100,000 live records to skew GC.
-  const recordAt = (index: number): ContactWithStoredTickets => {
-    const contact = portal.contactAt(index);
-    const tickets = portal.ticketsOfContact(index).map((t) => ({ id: t.id, properties: t.properties, createdAt: t.createdAt, hsUpdatedAt: t.createdAt }));
-    return { contact: { id: contact.id, email: contact.properties.email ?? null, properties: contact.properties, hsUpdatedAt: contact.updatedAt, archived: false }, tickets };
-  };
-  const overrides = new Map<string, ManualOverrideRecord>();
+  // Fill the store the way a first sync does, a page at a time.
   let assigned = 0;
-  for (let i = 0; i < CONTACTS; i += 1) {
-    const { contact, tickets } = recordAt(i);
-    if (live.compiled.assign({ properties: contact.properties, tickets }, portal.referenceTime).assigned) assigned += 1;
-    if (i % MANUAL_EVERY === 0) overrides.set(contact.id, { persona: live.ruleSet.personas[0].id, by: 'rep@example.com', at: portal.referenceTime });
+  const PAGE = 1000;
+  for (let from = 0; from < CONTACTS; from += PAGE) {
+    const contacts = [];
+    const tickets = [];
+    const links = [];
+    const computed = [];
+    for (let i = from; i < Math.min(CONTACTS, from + PAGE); i += 1) {
+      const c = portal.contactAt(i);
+      const ts = portal.ticketsOfContact(i).map((t) => ({ id: t.id, properties: t.properties, createdAt: t.createdAt, hsUpdatedAt: t.createdAt }));
+      contacts.push({ id: c.id, email: c.properties.email ?? null, properties: c.properties, hsUpdatedAt: c.updatedAt, archived: false });
+      tickets.push(...ts);
+      links.push(...ts.map((t) => ({ contactId: c.id, ticketId: t.id })));
+      const a = live.compiled.assign({ properties: c.properties, tickets: ts }, portal.referenceTime);
+      if (a.assigned) assigned += 1;
+      computed.push({ contactId: c.id, personaId: a.personaId, score: a.score, secondary: a.secondary, journeyStage: a.journeyStage, explanation: a.explanation, ruleSetVersion: live.version, needsWrite: false });
+    }
+    await stores.crm.upsertContacts(PORTAL_ID, contacts, portal.referenceTime);
+    await stores.crm.upsertTickets(PORTAL_ID, tickets, portal.referenceTime);
+    await stores.crm.link(PORTAL_ID, links);
+    await stores.assignments.saveComputed(PORTAL_ID, computed, 'sync', portal.referenceTime);
   }
-  const lookup = (id: string): ContactWithStoredTickets | null => {
-    const index = portal.indexOfContactId(id);
-    return index === undefined ? null : recordAt(index);
-  };
+  for (let i = 0; i < CONTACTS; i += MANUAL_EVERY) {
+    await stores.assignments.setOverride(PORTAL_ID, portal.contactAt(i).id, { persona: live.ruleSet.personas[0].id, by: 'rep@example.com', at: portal.referenceTime });
+  }
 
   const cardQueries = new CardQueryService({
-    crm: {
-      getContactsWithTickets: async (portalId, ids) => new Map(portalId !== PORTAL_ID ? [] : ids.flatMap((id) => {
-        const record = lookup(id);
-        return record ? [[id, record] as const] : [];
-      })),
-    },
-    assignments: { get: async (_portalId, contactId) => (overrides.has(contactId) ? { override: overrides.get(contactId)! } as StoredAssignment : null) },
-    ruleSets: { live: async () => live },
+    crm: stores.crm, assignments: stores.assignments, ruleSets,
     sync: { refreshContacts: async () => { throw new Error('the benchmark portal is fully synced: no HubSpot call expected'); } },
     clock: systemClock,
   });
@@ -85,7 +91,7 @@ async function serve(): Promise<void> {
     const ready: Ready = { port: (server.address() as AddressInfo).port, setupMs: performance.now() - started, assigned, rssMb: process.memoryUsage().rss / 2 ** 20 };
     process.send!(ready);
   });
-  process.on('disconnect', () => server.close(() => process.exit(0)));
+  process.on('disconnect', () => server.close(() => { void storage.close().then(() => { rmSync(dir, { recursive: true, force: true }); process.exit(0); }); }));
 }
 
 interface Sample { latencyMs: number; status: number; sendLagMs: number }

@@ -116,7 +116,9 @@ export class CrmSqlStore implements CrmStore {
         .innerJoin('tickets as t', (j) => j.onRef('t.portal_id', '=', 'ct.portal_id').onRef('t.id', '=', 'ct.ticket_id'))
         .select(['ct.contact_id', 't.portal_id', 't.id', 't.properties', 't.created_at', 't.hs_updated_at', 't.synced_at'])
         .where('ct.portal_id', '=', portalId).where('ct.contact_id', 'in', part)
-        .orderBy('t.id')
+        // Ordered by the link's columns, never by t.id: ordering by the tickets table led SQLite to
+        // walk every ticket of the portal for each lookup (measured: 17 ms a card at 100k contacts).
+        .orderBy('ct.contact_id').orderBy('ct.ticket_id')
         .execute();
       for (const row of rows) {
         const list = byContact.get(row.contact_id) ?? [];
