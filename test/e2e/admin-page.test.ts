@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildAdminPage } from '../../src/admin/build-admin-page';
-import { ADMIN_STACK_TOKEN, startAdminStack, type AdminStack } from './support/admin-stack';
+import { startAppHarness, type Harness } from '../support/app-harness';
 
 jest.setTimeout(120_000);
 
@@ -12,14 +12,15 @@ const describeWithChromium = existsSync(CHROMIUM) ? describe : describe.skip;
 interface Dist { personaId: string; count: number }
 
 describeWithChromium('the admin page in headless Chromium', () => {
-  let stack: AdminStack;
+  let stack: Harness;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     await buildAdminPage();
-    stack = await startAdminStack({ contacts: 300 });
+    stack = await startAppHarness({ portalId: 7_200_001, contacts: 300 });
     await stack.install();
+    await stack.waitForFirstSync();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -191,7 +192,7 @@ describeWithChromium('the admin page in headless Chromium', () => {
   });
 
   it('hides the option of a removed persona in HubSpot on publish, never deletes it, and restores it on rollback', async () => {
-    const auth = { authorization: `Bearer ${ADMIN_STACK_TOKEN}`, 'content-type': 'application/json' };
+    const auth = { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' };
     const adminApi = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${stack.appBaseUrl}/api/admin/portals/${stack.portalId}${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: res.status, body: await res.json() as Record<string, unknown> };

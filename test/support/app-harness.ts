@@ -32,6 +32,8 @@ export interface Harness {
   readonly adminToken: string;
   /** Installs the app into the sandbox portal through the real OAuth flow. */
   install(): Promise<void>;
+  /** The first full sync starts in the background on install; this waits until it has assigned personas. */
+  waitForFirstSync(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,13 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<Har
   return {
     sandbox, app, config, appBaseUrl, portalId, adminToken: TEST_ADMIN_TOKEN,
     install: async () => { await installThroughBrowser(appBaseUrl, portalId); },
+    waitForFirstSync: async () => {
+      for (let i = 0; i < 600; i++) {
+        if (!app.services.sync.isRunning(portalId) && Object.keys(await app.stores.assignments.distribution(portalId)).length > 0) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the first sync did not finish in 30 s');
+    },
     close: async () => {
       await app.close();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
