@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { buildApp } from './app';
 import { startDemo } from './demo/start-demo';
-import { ConfigError, loadConfig, processEnvironment } from './platform/config';
+import { EXIT_CONFIG, loadProcessConfig } from './platform/config';
 import { createLogger } from './platform/logger';
 
 /**
@@ -9,16 +9,8 @@ import { createLogger } from './platform/logger';
  * Without HubSpot credentials it runs the demo: the sandbox portal, installed and synced.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(processEnvironment());
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = loadProcessConfig((message) => console.error(message));
+  if (!config) process.exit(EXIT_CONFIG);
   const logger = createLogger({ level: config.logLevel });
 
   let close: () => Promise<void>;

@@ -1,5 +1,5 @@
 import { buildApp } from '../app';
-import { ConfigError, loadConfig, processEnvironment } from '../platform/config';
+import { EXIT_CONFIG, loadProcessConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { commands } from './commands';
 
@@ -12,16 +12,8 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const c of Object.values(commands)) console.log(`  ${c.usage.padEnd(36)} ${c.description}`);
     return name ? 64 : 0;
   }
-  let config;
-  try {
-    config = loadConfig(processEnvironment());
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 78;
-    }
-    throw err;
-  }
+  let config = loadProcessConfig((message) => console.error(message));
+  if (!config) return EXIT_CONFIG;
   if (config.mode === 'sandbox') {
     const sandboxUrl = `http://127.0.0.1:${config.sandbox.port}`;
     config = { ...config, hubspot: { ...config.hubspot, apiBaseUrl: sandboxUrl, authBaseUrl: sandboxUrl } };

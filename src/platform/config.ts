@@ -23,7 +23,7 @@ const urlString = (name: string) =>
 const cronExpression = z.string().trim().regex(/^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression of 5 or 6 fields' });
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).default(3000),
   APP_BASE_URL: blankAsUndefined(urlString('APP_BASE_URL')),
   HUBSPOT_CLIENT_ID: optionalString,
   HUBSPOT_CLIENT_SECRET: optionalString,
@@ -42,7 +42,7 @@ const envSchema = z.object({
   RESCORE_CRON: cronExpression.default('0 3 * * *'),
   REVIEW_CRON: cronExpression.default('0 6 1 1,4,7,10 *'),
   JOBS_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  SANDBOX_PORT: z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).default(3001),
   SANDBOX_CONTACTS: z.coerce.number().int().min(0).max(1_000_000).default(3000),
   HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).max(1000).default(105),
   HUBSPOT_SEARCH_PER_SECOND: z.coerce.number().int().min(1).max(50).default(4),
@@ -161,4 +161,20 @@ export function testEnvironment(): { databaseUrl: string | undefined } {
 /** The process environment, read here so that the rest of the code base never touches it. */
 export function processEnvironment(): Readonly<Record<string, string | undefined>> {
   return process.env;
+}
+
+/** sysexits' EX_CONFIG: what entry points exit with when the configuration is unusable. */
+export const EXIT_CONFIG = 78;
+
+/** The process's configuration for an entry point, or null after reporting every problem. */
+export function loadProcessConfig(report: (message: string) => void): AppConfig | null {
+  try {
+    return loadConfig(processEnvironment());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      report(err.message);
+      return null;
+    }
+    throw err;
+  }
 }
