@@ -251,16 +251,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
       if (o && o.archived === archived) results.push(serialize(store, kind, o, props));
       else missing.push(id);
     }
-    const out: Record<string, unknown> = { status: 'COMPLETE', results, ...batchTimes(started) };
-    if (missing.length === 0) return void res.json(out);
-    res.status(207).json({
-      ...out, numErrors: 1,
-      errors: [{
-        status: 'error', category: 'OBJECT_NOT_FOUND',
-        message: `Could not get some ${UPPER[kind]} objects, they may be deleted or not exist. Check that ids are valid.`,
-        context: { ids: missing }, errors: [],
-      }],
-    });
+    sendBatchResult(res, { results, started, missing, what: `get some ${UPPER[kind]} objects` });
   });
 
   const batchUpdate = withKind((req, res, kind, store) => {
@@ -293,16 +284,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
         else throw e;
       }
     }
-    const out: Record<string, unknown> = { status: 'COMPLETE', results, ...batchTimes(started) };
-    if (missing.length === 0) return void res.json(out);
-    res.status(207).json({
-      ...out, numErrors: 1,
-      errors: [{
-        status: 'error', category: 'OBJECT_NOT_FOUND',
-        message: `Could not update some ${UPPER[kind]} objects, they may be deleted or not exist. Check that ids are valid.`,
-        context: { ids: missing }, errors: [],
-      }],
-    });
+    sendBatchResult(res, { results, started, missing, what: `update some ${UPPER[kind]} objects` });
   });
 
   for (const prefix of objectPrefixes) {
@@ -517,4 +499,21 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
   });
 
   return router;
+}
+
+/** HubSpot's batch answer: 200 when every input was found, else 207 naming the missing ids. */
+function sendBatchResult(res: Response, o: { results: unknown[]; started: number; missing: string[]; what: string }): void {
+  const out: Record<string, unknown> = { status: 'COMPLETE', results: o.results, ...batchTimes(o.started) };
+  if (o.missing.length === 0) {
+    res.json(out);
+    return;
+  }
+  res.status(207).json({
+    ...out, numErrors: 1,
+    errors: [{
+      status: 'error', category: 'OBJECT_NOT_FOUND',
+      message: `Could not ${o.what}, they may be deleted or not exist. Check that ids are valid.`,
+      context: { ids: o.missing }, errors: [],
+    }],
+  });
 }
