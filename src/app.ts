@@ -112,6 +112,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const gateways = new SdkGateways({
     apiBaseUrl: config.hubspot.apiBaseUrl, tokens, usage, logger, retry: tuning.retry,
     ratePer10s: config.hubspot.ratePer10s, searchPerSecond: config.hubspot.searchPerSecond, maxConcurrent: tuning.maxConcurrentRequests,
+    redisUrl: config.redisUrl,
   });
 
   // --- Personas, sync, install ---

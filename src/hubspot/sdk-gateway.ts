@@ -2,6 +2,7 @@ import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/properties';
 import Bottleneck from 'bottleneck';
+import Redis from 'ioredis';
 import type { PortalId, PropertyBag } from '../crm/model';
 import type { AccessTokenProvider } from '../install/token-service';
 import type { Logger } from '../platform/logger';
@@ -24,6 +25,11 @@ export interface SdkGatewayOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Requests in flight per portal at most (the rate is enforced separately). */
   readonly maxConcurrent?: number;
+  /**
+   * Several processes calling HubSpot for the same portal (the server, a CLI sync, extra
+   * replicas) share one budget only through Redis; without it each process has its own.
+   */
+  readonly redisUrl?: string;
 }
 
 interface PortalLimits {
@@ -61,8 +67,11 @@ export class SdkGateways implements HubSpotGateways {
   private readonly limits = new Map<PortalId, PortalLimits>();
   private readonly policy: RetryPolicy;
 
+  private readonly connection: Bottleneck.IORedisConnection | null;
+
   constructor(private readonly options: SdkGatewayOptions) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.connection = options.redisUrl ? new Bottleneck.IORedisConnection({ client: new Redis(options.redisUrl, { lazyConnect: false }) }) : null;
   }
 
   forPortal(portalId: PortalId): PortalHubSpot {
@@ -74,15 +83,19 @@ export class SdkGateways implements HubSpotGateways {
       await Promise.all([l.api.stop({ dropWaitingJobs: true }), l.search.stop({ dropWaitingJobs: true })]).catch(() => undefined);
     }
     this.limits.clear();
+    await this.connection?.disconnect(true);
   }
 
   private limitsOf(portalId: PortalId): PortalLimits {
     let l = this.limits.get(portalId);
     if (!l) {
       // minTime spaces request starts evenly, so no rolling 10-second window ever holds more than ratePer10s.
+      // With Redis the limiter's state lives there under the portal's id, so every process shares it.
+      const shared = (lane: string): Bottleneck.ConstructorOptions =>
+        this.connection ? { datastore: 'ioredis', connection: this.connection, id: `personas:hubspot:${portalId}:${lane}`, clearDatastore: false } : {};
       l = {
-        api: new Bottleneck({ minTime: Math.ceil(10_000 / this.options.ratePer10s), maxConcurrent: this.options.maxConcurrent ?? 8 }),
-        search: new Bottleneck({ minTime: Math.ceil(1_000 / this.options.searchPerSecond), maxConcurrent: 2 }),
+        api: new Bottleneck({ minTime: Math.ceil(10_000 / this.options.ratePer10s), maxConcurrent: this.options.maxConcurrent ?? 8, ...shared('api') }),
+        search: new Bottleneck({ minTime: Math.ceil(1_000 / this.options.searchPerSecond), maxConcurrent: 2, ...shared('search') }),
         pausedUntil: { api: 0, search: 0 },
       };
       this.limits.set(portalId, l);

@@ -46,6 +46,7 @@ const envSchema = z.object({
   SANDBOX_CONTACTS: z.coerce.number().int().min(0).max(1_000_000).default(3000),
   HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).max(1000).default(105),
   HUBSPOT_SEARCH_PER_SECOND: z.coerce.number().int().min(1).max(50).default(4),
+  REDIS_URL: blankAsUndefined(z.string().trim().regex(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -63,6 +64,8 @@ export interface AppConfig {
     readonly ratePer10s: number;
     readonly searchPerSecond: number;
   };
+  /** Shares each portal's HubSpot rate budget between processes; unset, each process keeps its own. */
+  readonly redisUrl: string | undefined;
   readonly databaseUrl: string;
   readonly personasConfigPath: string;
   readonly encryptionKey: Buffer;
@@ -129,6 +132,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
       ? { clientId: e.HUBSPOT_CLIENT_ID!, clientSecret: e.HUBSPOT_CLIENT_SECRET!, appId: e.HUBSPOT_APP_ID!, apiBaseUrl: e.HUBSPOT_API_BASE_URL, authBaseUrl: e.HUBSPOT_AUTH_BASE_URL, ratePer10s: e.HUBSPOT_RATE_LIMIT_PER_10S, searchPerSecond: e.HUBSPOT_SEARCH_PER_SECOND }
       // In sandbox mode the URLs are filled in by the composition root once the sandbox listens.
       : { ...SANDBOX_APP, apiBaseUrl: '', authBaseUrl: '', ratePer10s: e.HUBSPOT_RATE_LIMIT_PER_10S, searchPerSecond: e.HUBSPOT_SEARCH_PER_SECOND }),
+    redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,
     personasConfigPath: e.PERSONAS_CONFIG,
     encryptionKey,
@@ -154,8 +158,8 @@ function sandboxKey(dataDir: string): Buffer {
 }
 
 /** Test-only access to the environment variables the test suites honour (lint allows only this file to read env). */
-export function testEnvironment(): { databaseUrl: string | undefined } {
-  return { databaseUrl: process.env.TEST_DATABASE_URL || undefined };
+export function testEnvironment(): { databaseUrl: string | undefined; redisUrl: string | undefined } {
+  return { databaseUrl: process.env.TEST_DATABASE_URL || undefined, redisUrl: process.env.TEST_REDIS_URL || undefined };
 }
 
 /** The process environment, read here so that the rest of the code base never touches it. */

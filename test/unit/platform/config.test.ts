@@ -57,8 +57,8 @@ describe('configuration', () => {
   });
 
   it('names each malformed variable', () => {
-    const problems = problemsOf({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', APP_BASE_URL: 'not a url', SYNC_CRON: 'often', ADMIN_TOKEN: 'short' });
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ADMIN_TOKEN', 'APP_BASE_URL', 'DATABASE_URL', 'LOG_LEVEL', 'PORT', 'SYNC_CRON']);
+    const problems = problemsOf({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', APP_BASE_URL: 'not a url', SYNC_CRON: 'often', ADMIN_TOKEN: 'short', REDIS_URL: 'localhost:6379' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ADMIN_TOKEN', 'APP_BASE_URL', 'DATABASE_URL', 'LOG_LEVEL', 'PORT', 'REDIS_URL', 'SYNC_CRON']);
   });
 
   it('rejects an encryption key that is not 32 bytes', () => {
