@@ -1,5 +1,5 @@
 import type { ContactWithTickets, PropertyBag } from '../../src/crm/model';
-import type { Condition, Persona, PersonaProfile, Rule, RuleSet } from '../../src/personas/engine/rule-set-schema';
+import { defaultJourney, type Condition, type Persona, type PersonaProfile, type Rule, type RuleSet } from '../../src/personas/engine/rule-set-schema';
 
 export const aProfile = (overrides: Partial<PersonaProfile> = {}): PersonaProfile => ({
   bio: 'A persona used in tests.',
@@ -29,15 +29,7 @@ export const aRuleSet = (personas: Persona[], overrides: Partial<RuleSet> = {}):
   version: 1,
   property: { name: 'persona', label: 'Persona', groupName: 'personas' },
   unassigned: { id: 'unassigned', label: 'No persona yet' },
-  journey: {
-    subscriber: 'awareness',
-    lead: 'awareness',
-    marketingqualifiedlead: 'consideration',
-    salesqualifiedlead: 'consideration',
-    opportunity: 'decision',
-    customer: 'advocacy',
-    evangelist: 'advocacy',
-  },
+  journey: { ...defaultJourney },
   personas,
   ...overrides,
 });

@@ -3,7 +3,8 @@ import { createHttpApp } from '../../../src/http/create-http-app';
 import { fixedClock } from '../../../src/platform/clock';
 import { signV3 } from '../../../src/platform/hubspot-signature';
 import { silentLogger } from '../../../src/platform/logger';
-import { InMemoryResponseStore } from '../../../src/workflow-action/in-memory-response-store';
+import { openStorage, type Storage } from '../../../src/storage/connect';
+import { WorkflowCallbackSqlStore } from '../../../src/storage/sql/workflow-callback-sql-store';
 import {
   createWorkflowActionRoutes, WORKFLOW_ACTION_PATH, type WorkflowActionPort, type WorkflowPersona,
 } from '../../../src/workflow-action/workflow-action-routes';
@@ -33,7 +34,13 @@ class FakeWorkflowPort implements WorkflowActionPort {
   }
 }
 
-function setup() {
+const opened: Storage[] = [];
+afterEach(async () => { await Promise.all(opened.splice(0).map((storage) => storage.close())); });
+
+/** The routes over the durable answer store the app uses, on a fresh in-memory SQLite each time. */
+async function setup() {
+  const storage = await openStorage('sqlite::memory:');
+  opened.push(storage);
   const port = new FakeWorkflowPort();
   port.personas.set('101/614', { personaId: 'explorer', score: 45 });
   port.personas.set('202/614', { personaId: 'champion', score: 70 });
@@ -41,7 +48,7 @@ function setup() {
     logger: silentLogger,
     health: async () => ({ ok: true, checks: {} }),
     routers: [createWorkflowActionRoutes({
-      workflowAction: port, responses: new InMemoryResponseStore(), clientSecret: SECRET, appBaseUrl: BASE, clock: fixedClock(NOW), logger: silentLogger,
+      workflowAction: port, responses: new WorkflowCallbackSqlStore(storage.db), clientSecret: SECRET, appBaseUrl: BASE, clock: fixedClock(NOW), logger: silentLogger,
     })],
   });
   return { port, app };
@@ -57,7 +64,7 @@ function execution(overrides: { callbackId?: string; portalId?: number; objectId
   });
 }
 
-function post(app: ReturnType<typeof setup>['app'], body: string, options: { signedBody?: string; timestamp?: number } = {}) {
+function post(app: Awaited<ReturnType<typeof setup>>['app'], body: string, options: { signedBody?: string; timestamp?: number } = {}) {
   const timestamp = options.timestamp ?? NOW;
   const signature = signV3({ method: 'POST', url: BASE + WORKFLOW_ACTION_PATH, body: options.signedBody ?? body }, SECRET, timestamp);
   return request(app).post(WORKFLOW_ACTION_PATH)
@@ -69,7 +76,7 @@ function post(app: ReturnType<typeof setup>['app'], body: string, options: { sig
 
 describe('persona workflow action', () => {
   it('answers with the persona and its score as output fields', async () => {
-    const { app } = setup();
+    const { app } = await setup();
 
     const res = await post(app, execution());
 
@@ -78,7 +85,7 @@ describe('persona workflow action', () => {
   });
 
   it('reads the portal from the signed body', async () => {
-    const { app, port } = setup();
+    const { app, port } = await setup();
 
     const res = await post(app, execution({ portalId: 202, callbackId: 'cb-202' }));
 
@@ -87,7 +94,7 @@ describe('persona workflow action', () => {
   });
 
   it('refuses a body changed after signing', async () => {
-    const { app, port } = setup();
+    const { app, port } = await setup();
 
     const res = await post(app, execution({ portalId: 202 }), { signedBody: execution({ portalId: 101 }) });
 
@@ -96,7 +103,7 @@ describe('persona workflow action', () => {
   });
 
   it('refuses a stale signature', async () => {
-    const { app, port } = setup();
+    const { app, port } = await setup();
 
     const res = await post(app, execution(), { timestamp: NOW - 10 * 60 * 1000 });
 
@@ -105,7 +112,7 @@ describe('persona workflow action', () => {
   });
 
   it('refuses an unsigned execution', async () => {
-    const { app } = setup();
+    const { app } = await setup();
 
     const res = await request(app).post(WORKFLOW_ACTION_PATH).set('content-type', 'application/json').send(execution());
 
@@ -113,7 +120,7 @@ describe('persona workflow action', () => {
   });
 
   it('answers a repeated callback with the stored answer, without recomputing', async () => {
-    const { app, port } = setup();
+    const { app, port } = await setup();
     const first = await post(app, execution());
     port.personas.set('101/614', { personaId: 'champion', score: 90 });
 
@@ -124,7 +131,7 @@ describe('persona workflow action', () => {
   });
 
   it('computes concurrent deliveries of one callback once', async () => {
-    const { app, port } = setup();
+    const { app, port } = await setup();
     let open!: () => void;
     port.gate = new Promise((resolve) => { open = resolve; });
 
@@ -138,7 +145,7 @@ describe('persona workflow action', () => {
   });
 
   it('treats the same callback id in another portal as a different execution', async () => {
-    const { app, port } = setup();
+    const { app, port } = await setup();
 
     await post(app, execution({ callbackId: 'same' }));
     const other = await post(app, execution({ callbackId: 'same', portalId: 202 }));
@@ -148,7 +155,7 @@ describe('persona workflow action', () => {
   });
 
   it('answers the unassigned option with score 0 for a contact that cannot be assigned', async () => {
-    const { app } = setup();
+    const { app } = await setup();
 
     const res = await post(app, execution({ objectId: '999' }));
 
@@ -156,7 +163,7 @@ describe('persona workflow action', () => {
   });
 
   it('answers 5xx on an internal failure so HubSpot retries, and succeeds on the retry', async () => {
-    const { app, port } = setup();
+    const { app, port } = await setup();
     port.failures = 1;
 
     const failed = await post(app, execution());
@@ -173,7 +180,7 @@ describe('persona workflow action', () => {
     ['a non-contact object', execution({ objectType: 'DEAL' })],
     ['an object id that is not a number', execution({ objectId: 'abc' })],
   ])('rejects %s as a bad request', async (_name, body) => {
-    const { app, port } = setup();
+    const { app, port } = await setup();
 
     const res = await post(app, body);
 
