@@ -178,7 +178,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     worker: { staleAfterMs: storage.dialect === 'sqlite' ? 0 : 60_000 },
   });
 
-  // --- Admin (issue 8): sign-in with HubSpot, /api/admin, the page at /admin/, share links, avatars ---
+  // --- Admin: sign-in with HubSpot, /api/admin, the page at /admin/, share links, avatars ---
   const admin = createAdmin({
     stores, clock, logger, adminToken: config.adminToken, appBaseUrl: config.appBaseUrl, encryptionKey: config.encryptionKey,
     defaultRuleSet,

@@ -34,7 +34,7 @@ function runJson(r: SyncRun) {
 
 /**
  * GET /api/admin/portals and GET /api/admin/portals/:portalId/status. Both routes and their JSON
- * field names are a public contract, documented in README.md (section api): add fields, never rename.
+ * field names are a public contract, documented in docs/api.md: add fields, never rename.
  */
 export function createPortalStatusRoutes(deps: PortalStatusRoutesDeps): Router {
   const router = express.Router();

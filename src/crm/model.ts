@@ -1,6 +1,6 @@
 /**
  * Our own model of the HubSpot records the app works with. HubSpot sends every property value
- * as a string (or null); we keep them that way and let the engine interpret them per the spec.
+ * as a string (or null); we keep them that way and let the engine interpret them per docs/rule-language.md, Conditions ("Values, precisely").
  */
 export type PortalId = number;
 

@@ -123,7 +123,7 @@ export class SdkGateways implements HubSpotGateways {
         const expected = failure.status === 404 || failure.status === 409;
         usage.record(portalId, { calls: 1, throttled: failure.kind === 'rate-limited' ? 1 : 0, failures: failure.kind === 'rate-limited' || expected ? 0 : 1 });
         if (failure.kind === 'unauthorized' && !refreshed) {
-          // A 401 is not proof of expiry (reference §1.4), but a refresh is the only remedy worth one try.
+          // A 401 is not proof of expiry (docs/hubspot-contracts.md, OAuth tokens), but a refresh is the only remedy worth one try.
           refreshed = true;
           token = await this.options.tokens.refreshAfterRejection(portalId, token);
           continue;

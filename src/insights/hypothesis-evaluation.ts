@@ -40,7 +40,7 @@ function addRatio(sums: RatioSums, x: number, y: number): void {
   sums.xy += x * y;
 }
 
-/** Streams contacts into the per-persona sums the spec's hypothesis metrics need. */
+/** Streams contacts into the per-persona sums the hypothesis metrics need (docs/rule-language.md, Hypotheses). */
 export class PersonaMetricAccumulator {
   private readonly totals = new Map<string, { contacts: number; opens: RatioSums; clicks: RatioSums; converted: number; customers: number }>();
 

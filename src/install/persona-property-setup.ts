@@ -10,7 +10,7 @@ function sameOptions(a: readonly PropertyOptionDefinition[], b: readonly Propert
 }
 
 /**
- * Creates the property group and the persona properties of shared/spec/personas.md in a portal, or
+ * Creates the property group and the persona properties of docs/rule-language.md in a portal, or
  * brings their options in line with the rule set. Idempotent; options of removed personas are
  * hidden, never deleted (HubSpot replaces the whole list, so the merged list is always sent).
  */

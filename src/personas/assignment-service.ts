@@ -51,7 +51,7 @@ function iso(ms: number): string {
 /**
  * Scores contacts from the store with the live rule set and writes the persona properties back.
  * A contact is written only when its values differ from what was last written; a persona value
- * set in HubSpot by anyone else is a manual override (shared/spec/personas.md): detected here from
+ * set in HubSpot by anyone else is a manual override (docs/rule-language.md): detected here from
  * the value the sync fetched (it differs from what the app last wrote), kept, and never overwritten
  * until it is emptied in HubSpot or an admin clears it.
  */

@@ -94,7 +94,7 @@ function sameScore(a: string | number, b: number): boolean {
 }
 
 /**
- * Decides what to write for one contact after an assignment, per shared/spec/personas.md
+ * Decides what to write for one contact after an assignment, per docs/rule-language.md
  * "Manual overrides" and "What is written to HubSpot":
  * - an `active` stored override holds until the persona property is emptied in HubSpot (then the
  *   app writes again) or the caller drops/clears the record (an admin cleared it);

@@ -211,7 +211,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
       res.json(body);
     } catch (e) {
       if (e instanceof SearchCapError) {
-        // Reference §3.2: paging past 10,000 results is a 400; the exact message is not documented.
+        // docs/hubspot-contracts.md, Search: paging past 10,000 results is a 400; the exact message is not documented.
         return sendValidationError(res, 'There was a problem with the request. Search can return at most 10000 results; paging beyond them is not allowed.', {
           subCategory: 'SEARCH_RESULT_LIMIT_EXCEEDED',
         });
@@ -445,7 +445,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
       return sendValidationError(res, `Property group ${String(b.groupName)} does not exist.`);
     }
     if (store.properties[kind].has(name)) {
-      // Reference §4 gives no body for this case; HubSpot's category for duplicates is OBJECT_ALREADY_EXISTS.
+      // docs/hubspot-contracts.md, Properties, gives no body for this case; HubSpot's category for duplicates is OBJECT_ALREADY_EXISTS.
       return sendError(res, 409, 'OBJECT_ALREADY_EXISTS', `Property already exists: a property named '${name}' already exists.`, {
         subCategory: 'PropertyDefinitionError.PROPERTY_ALREADY_EXISTS', context: { name: [name] },
       });
@@ -489,7 +489,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
     }
     if (kind === 'contacts' && !store.groups.has(next.groupName)) return sendValidationError(res, `Property group ${next.groupName} does not exist.`);
     if (b.options !== undefined) {
-      // Sending options replaces the whole list (reference §4, assumed; the conservative reading).
+      // Sending options replaces the whole list (docs/hubspot-contracts.md, Properties: assumed, the conservative reading).
       const options = readOptions(b.options);
       if (typeof options === 'string') return sendValidationError(res, options);
       next.options = options;

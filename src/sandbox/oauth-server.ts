@@ -235,7 +235,7 @@ export class OAuthServer {
     return field(body, 'client_id') === this.deps.app.clientId && field(body, 'client_secret') === this.deps.app.clientSecret;
   }
 
-  // The prose guide and the OpenAPI spec disagree on the field name; accept every spelling (reference §1.3).
+  // The prose guide and the OpenAPI spec disagree on the field name; accept every spelling (docs/hubspot-contracts.md, OAuth tokens).
   private tokenField(body: Record<string, unknown>): string | undefined {
     return field(body, 'token') ?? field(body, 'access_token') ?? field(body, 'refresh_token');
   }

@@ -3,7 +3,7 @@ import { signV2, signV3 } from '../platform/hubspot-signature';
 /**
  * HubSpot calling the app outside webhooks: app-card `hubspot.fetch` requests (signed v3, with
  * the caller identity HubSpot appends as query parameters) and custom workflow-action executions
- * (signed v2 and v3, body per reference §8.2).
+ * (signed v2 and v3, body per docs/hubspot-contracts.md, Workflow actions).
  */
 
 export interface CardFetchOptions {
@@ -40,7 +40,7 @@ export interface OutboundCallerDeps {
 
 export const CARD_FETCH_PATH = '/api/cards/persona';
 export const WORKFLOW_ACTION_PATH = '/workflow-actions/persona';
-// hubspot.fetch gives up after 15 s at most (reference §7b).
+// hubspot.fetch gives up after 15 s at most (docs/hubspot-contracts.md, Cards).
 const CARD_FETCH_TIMEOUT_MS = 15_000;
 
 async function readBody(res: Response): Promise<unknown> {
@@ -67,7 +67,7 @@ export class OutboundCaller {
     const url = new URL(`${this.base()}${o.path ?? CARD_FETCH_PATH}`);
     url.searchParams.set('portalId', String(o.portalId));
     url.searchParams.set('contactId', o.contactId);
-    // Reference §7b/§11: HubSpot appends the caller identity; query parameters are the conservative reading.
+    // docs/hubspot-contracts.md, Cards: HubSpot appends the caller identity; query parameters are the conservative reading.
     url.searchParams.set('userId', String(o.userId ?? 7_000_001));
     url.searchParams.set('userEmail', o.userEmail ?? `user@sandbox-${o.portalId}.example.com`);
     url.searchParams.set('appId', String(this.deps.appId));

@@ -121,7 +121,7 @@ export function builtinContactGroups(): PropertyGroup[] {
   ];
 }
 
-/** Properties HubSpot returns when a request names none (per reference §3.2). */
+/** Properties HubSpot returns when a request names none (docs/hubspot-contracts.md, Search). */
 export const DEFAULT_CONTACT_PROPERTIES = ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'];
 export const DEFAULT_TICKET_PROPERTIES = [
   'content', 'hs_pipeline', 'hs_pipeline_stage', 'hs_ticket_category', 'hs_ticket_priority', 'subject', 'createdate',

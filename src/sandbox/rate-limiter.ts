@@ -1,6 +1,6 @@
 /**
  * HubSpot's per-portal limits for public OAuth apps: a rolling 10-second burst window for the
- * general API and a separate 1-second window for CRM search (reference §5).
+ * general API and a separate 1-second window for CRM search (docs/hubspot-contracts.md, Rate limits).
  */
 
 export const BURST_WINDOW_MS = 10_000;

@@ -2,7 +2,7 @@ import type { PropertyDefinition } from './property-definitions';
 import type { ObjectKind, PortalStore, StoredObject } from './portal-store';
 
 /**
- * CRM search as HubSpot evaluates it (reference §3.2): filter groups OR-ed, filters inside a group
+ * CRM search as HubSpot evaluates it (docs/hubspot-contracts.md, Search): filter groups OR-ed, filters inside a group
  * AND-ed, one sort, offset paging capped at 10,000 results. Comparisons follow the property type:
  * numbers numerically, dates as epoch ms, enumerations case-sensitively, strings case-insensitively.
  */

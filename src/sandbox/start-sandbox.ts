@@ -171,7 +171,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (!check.ok) {
       // HubSpot tells an expired token apart (EXPIRED_AUTHENTICATION) from a missing, unknown or
       // revoked one (INVALID_AUTHENTICATION). Clients must still treat any 401 as "refresh, then
-      // retry once", since the reference warns a 401 is no reliable sign of expiry (§1.4).
+      // retry once", since the reference warns a 401 is no reliable sign of expiry (docs/hubspot-contracts.md, OAuth tokens).
       if (check.reason === 'expired') return sendError(res, 401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.');
       return sendError(res, 401, 'INVALID_AUTHENTICATION', AUTH_MISSING_MESSAGE);
     }
@@ -189,7 +189,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const isSearch = req.method === 'POST' && /\/search$/.test(fullPath);
     const decision = limiter.take(portalId, isSearch ? 'search' : 'burst');
     if (!isSearch) {
-      // Search responses carry no rate-limit headers (reference §3.2).
+      // Search responses carry no rate-limit headers (docs/hubspot-contracts.md, Search).
       res.setHeader('X-HubSpot-RateLimit-Max', String(limiter.max));
       res.setHeader('X-HubSpot-RateLimit-Remaining', String(decision.remaining));
       res.setHeader('X-HubSpot-RateLimit-Interval-Milliseconds', String(BURST_WINDOW_MS));

@@ -5,7 +5,7 @@ import type { ChangeEvent } from './portal-store';
  * HubSpot's webhook delivery: events are batched (≤100 per POST), signed v1 + v3, and retried
  * when the app answers non-2xx or slower than the timeout; `attemptNumber` counts attempts from 0.
  * Duplicates and reordering can be switched on, because HubSpot guarantees neither uniqueness
- * nor order (reference §6.2).
+ * nor order (docs/hubspot-contracts.md, Delivery).
  */
 
 export interface WebhookEvent extends ChangeEvent {

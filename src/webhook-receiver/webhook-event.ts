@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * One event of a HubSpot webhook batch, as HubSpot sends it (reference §6.2). Unknown fields are
+ * One event of a HubSpot webhook batch, as HubSpot sends it (docs/hubspot-contracts.md, Delivery). Unknown fields are
  * kept: the inbox stores the event as received, and a field we do not read today costs nothing.
  */
 const objectId = z.number().int().nonnegative();

@@ -2,7 +2,7 @@ import { WEBHOOK_ROUTE } from './webhook-routes';
 
 /**
  * The app's webhook subscriptions as a 2025.2 project component (`webhooks/webhooks-hsmeta.json`,
- * reference §6.4), derived from the rule set so that every contact property the rules read has a
+ * docs/hubspot-contracts.md, Subscriptions), derived from the rule set so that every contact property the rules read has a
  * property-change subscription and nothing else does (each one costs HubSpot traffic and our work).
  */
 
@@ -34,7 +34,7 @@ export interface WebhooksHsmeta {
 /** Placeholder the project assembler replaces with APP_BASE_URL. */
 export const DEFAULT_WEBHOOK_BASE_URL = 'https://personas.example.com';
 
-// HubSpot refuses subscriptions to these (reference §6.1).
+// HubSpot refuses subscriptions to these (docs/hubspot-contracts.md, Subscriptions).
 const UNSUBSCRIBABLE = new Set(['num_unique_conversion_events', 'hs_lastmodifieddate']);
 
 export interface SubscriptionSource {

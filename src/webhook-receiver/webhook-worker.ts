@@ -201,7 +201,7 @@ export class WebhookWorker {
           refreshContacts.add(change.contactId); // eligible for write-back again
           continue;
         }
-        // The app's own write whose change source did not say so, or agreement with the rules before any write (spec).
+        // The app's own write whose change source did not say so, or agreement with the rules before any write (docs/rule-language.md, Manual overrides).
         const ours = assignment.override === null
           && (assignment.written?.persona === change.value || (assignment.written === null && assignment.personaId === change.value));
         if (ours || assignment.override?.persona === change.value) continue;

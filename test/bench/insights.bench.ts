@@ -1,6 +1,6 @@
 /**
  * Persona discovery on a 100,000-contact sandbox portal with planted groups: wall time against
- * the 60 s ceiling the issue sets, and the adjusted Rand index against the planted groups
+ * the 60 s ceiling we hold discovery to, and the adjusted Rand index against the planted groups
  * (target >= 0.8). Also our k-means against simple-statistics' kMeansCluster on the same sample.
  *
  *   npx tsx test/bench/insights.bench.ts [contacts]

@@ -3,7 +3,7 @@ import type { Condition, RuleSet } from '../../src/personas/engine/rule-set-sche
 import { parseDateValue, parseNumberValue } from '../../src/personas/engine/values';
 
 /**
- * A deliberately naive reading of shared/spec/personas.md: re-parses every value on every test and
+ * A deliberately naive reading of docs/rule-language.md: re-parses every value on every test and
  * builds regexes on the fly. Property-based tests compare the compiled engine against it.
  */
 const DAY = 86_400_000;

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 
 /**
- * HubSpot's response shapes, written from /work/shared/reference/hubspot.md (not from the
+ * HubSpot's response shapes, written from docs/hubspot-contracts.md (not from the
  * sandbox's code), so the contract suite can catch the sandbox drifting from HubSpot.
  */
 
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}T/.test(s), 'ISO-8601 date-time');
 const propertyValues = z.record(z.string(), z.string().nullable());
 
-// §3.1: results[] of { id: string, properties: {name: string|null}, createdAt, updatedAt, archived, archivedAt? }
+// docs/hubspot-contracts.md, Objects (list): results[] of { id: string, properties: {name: string|null}, createdAt, updatedAt, archived, archivedAt? }
 export const simpleObject = z.object({
   id: z.string().regex(/^\d+$/),
   properties: propertyValues,
@@ -23,7 +23,7 @@ export const pagingNext = z.object({ next: z.object({ after: z.string(), link: z
 
 export const listPage = z.object({ results: z.array(simpleObject), paging: pagingNext.optional() });
 
-// §3.2: { total, results[], paging?.next.after } with after an integer offset serialised as a string
+// docs/hubspot-contracts.md, Search: { total, results[], paging?.next.after } with after an integer offset serialised as a string
 export const searchPage = z.object({
   total: z.number().int().nonnegative(),
   results: z.array(simpleObject),
@@ -38,7 +38,7 @@ export const hubspotError = z.object({
   category: z.string().min(1),
 }).passthrough();
 
-// §3.3 batch: { status, results[], startedAt, completedAt, numErrors?, errors?[{status, category, message, context}] }
+// docs/hubspot-contracts.md, Objects (batch): { status, results[], startedAt, completedAt, numErrors?, errors?[{status, category, message, context}] }
 const batchError = z.object({
   status: z.string(),
   category: z.string(),
@@ -56,7 +56,7 @@ export const batchResponse = z.object({
   errors: z.array(batchError).optional(),
 });
 
-// §3.4 associations v4 batch read
+// docs/hubspot-contracts.md, Objects (associations v4 batch read)
 export const associationBatch = z.object({
   status: z.string(),
   results: z.array(z.object({
@@ -75,7 +75,7 @@ export const associationBatch = z.object({
   errors: z.array(batchError).optional(),
 }).passthrough();
 
-// §4 property read
+// docs/hubspot-contracts.md, Properties (read)
 export const propertyOption = z.object({
   label: z.string(), value: z.string(), displayOrder: z.number().optional(), hidden: z.boolean(),
   description: z.string().optional(), readOnly: z.boolean().optional(),
@@ -94,7 +94,7 @@ export const property = z.object({
   modificationMetadata: z.object({ archivable: z.boolean(), readOnlyDefinition: z.boolean(), readOnlyValue: z.boolean() }).passthrough().optional(),
 }).passthrough();
 
-// §1.3 v3 token response
+// docs/hubspot-contracts.md, OAuth tokens (v3 token response)
 export const v3TokenResponse = z.object({
   access_token: z.string().min(1),
   refresh_token: z.string().min(1),
@@ -106,7 +106,7 @@ export const v3TokenResponse = z.object({
   scopes: z.array(z.string()).optional(),
 });
 
-// §1.3 errors: RFC 6749 plus the legacy fields
+// docs/hubspot-contracts.md, OAuth tokens (errors): RFC 6749 plus the legacy fields
 export const oauthError = z.object({
   error: z.string().min(1),
   error_description: z.string().optional(),
@@ -130,7 +130,7 @@ export const introspectActive = z.object({
   is_private_distribution: z.boolean().optional(),
 }).passthrough();
 
-// §5 burst 429
+// docs/hubspot-contracts.md, Rate limits (burst 429)
 export const burst429 = z.object({
   status: z.literal('error'),
   message: z.literal('You have reached your ten_secondly_rolling limit.'),
@@ -139,7 +139,7 @@ export const burst429 = z.object({
   policyName: z.literal('TEN_SECONDLY_ROLLING'),
 }).passthrough();
 
-// §6.2 webhook event
+// docs/hubspot-contracts.md, Delivery (webhook event)
 export const webhookEvent = z.object({
   eventId: z.number().int(),
   subscriptionId: z.number().int(),
@@ -165,7 +165,7 @@ export const webhookEvent = z.object({
   isPrimaryAssociation: z.boolean().optional(),
 }).strict();
 
-// §8.2 workflow-action execution request
+// docs/hubspot-contracts.md, Workflow actions (execution request)
 export const workflowActionRequest = z.object({
   callbackId: z.string().min(1),
   origin: z.object({

@@ -1,5 +1,5 @@
 /**
- * Choosing personas from scores, per shared/spec/personas.md "Scoring and assignment".
+ * Choosing personas from scores, per docs/rule-language.md "Scoring and assignment".
  * Personas are referred to by their index in the rule set (list order).
  */
 export interface ScoreBoard {

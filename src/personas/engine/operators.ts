@@ -94,7 +94,7 @@ function stringPredicate(test: (text: string, constant: string) => boolean) {
 function numericPredicate(test: (n: number, constant: number) => boolean) {
   return (value: unknown, column: number): PropertyPredicate => {
     const constant = value as number;
-    // NaN fails every comparison, which is the spec's "does not parse as a number is false".
+    // NaN fails every comparison, which is the rule language's "does not parse as a number is false" (docs/rule-language.md, Conditions).
     return (table, row) => test(table.number(row, column), constant);
   };
 }

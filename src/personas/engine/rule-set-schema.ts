@@ -10,7 +10,7 @@ const propertyNamePattern = /^[a-z][a-z0-9_]*$/;
 
 export type ScalarValue = string | number | boolean;
 
-/** `{ property: P, <exactly one operator>: value }`; see shared/spec/personas.md "Conditions". */
+/** `{ property: P, <exactly one operator>: value }`; see docs/rule-language.md "Conditions". */
 export interface PropertyCondition {
   readonly property: string;
   readonly eq?: ScalarValue;

@@ -33,7 +33,7 @@ function toErrors(issue: z.core.$ZodIssue): RuleSetError[] {
 }
 
 /**
- * Checks an untrusted rule set against shared/spec/personas.md and reports every problem at once,
+ * Checks an untrusted rule set against docs/rule-language.md and reports every problem at once,
  * in document order of discovery. Never throws.
  */
 export function validateRuleSet(input: unknown): RuleSetValidation {

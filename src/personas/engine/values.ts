@@ -1,5 +1,5 @@
 /**
- * How raw HubSpot property strings are read, exactly as shared/spec/personas.md "Values" says.
+ * How raw HubSpot property strings are read, exactly as docs/rule-language.md "Conditions" says under "Values, precisely".
  * Module-level regexes: nothing here builds a regex per call.
  */
 
