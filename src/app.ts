@@ -27,7 +27,7 @@ import type { AppConfig } from './platform/config';
 import type { Logger } from './platform/logger';
 import { openStorage, type Storage } from './storage/connect';
 import { createStores, type Stores } from './storage/stores';
-import type { HubSpotGateways } from './sync/hubspot-port';
+import type { HubSpotGateways } from './crm/hubspot-port';
 import { SyncService, type SyncHooks } from './sync/sync-service';
 import { createWebhookReceiver } from './webhook-receiver/webhook-receiver';
 import { createWorkflowActionRoutes } from './workflow-action/workflow-action-routes';

@@ -9,7 +9,7 @@ import { AppError } from '../platform/errors';
 import type { AssignmentStore } from '../personas/assignment-store';
 import { compileRuleSet, journeyStages, type RuleSet } from '../personas/engine';
 import type { RuleSetAdminService } from '../personas/rule-set-admin-service';
-import type { CrmStore } from '../sync/crm-store';
+import type { CrmStore } from '../crm/crm-store';
 import type { SyncStore } from '../sync/sync-store';
 import type { InboxStore } from '../webhook-receiver/inbox-store';
 import { assertPortalAccess, principalOf } from './admin-guard';

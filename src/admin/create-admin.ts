@@ -8,7 +8,7 @@ import type { AssignmentStore } from '../personas/assignment-store';
 import { formatRuleSetErrors, type RuleSet, validateRuleSet } from '../personas/engine';
 import { RuleSetAdminService } from '../personas/rule-set-admin-service';
 import type { RuleSetStore } from '../personas/rule-set-store';
-import type { CrmStore } from '../sync/crm-store';
+import type { CrmStore } from '../crm/crm-store';
 import type { SyncStore } from '../sync/sync-store';
 import type { InboxStore } from '../webhook-receiver/inbox-store';
 import { requireAdmin } from './admin-guard';

@@ -7,7 +7,7 @@ import type { AssignmentStore } from '../personas/assignment-store';
 import type { RuleSetService } from '../personas/rule-set-service';
 import { AppError } from '../platform/errors';
 import type { Clock } from '../platform/clock';
-import type { CrmStore } from '../sync/crm-store';
+import type { CrmStore } from '../crm/crm-store';
 import type { CurrentRun } from '../sync/sync-service';
 import type { SyncRun, SyncStore } from '../sync/sync-store';
 import { assertPortalAccess, principalOf } from './admin-guard';

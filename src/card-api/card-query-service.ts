@@ -2,7 +2,7 @@ import type { PortalId } from '../crm/model';
 import type { AssignmentStore } from '../personas/assignment-store';
 import type { RuleSetService } from '../personas/rule-set-service';
 import type { Clock } from '../platform/clock';
-import type { ContactWithStoredTickets, CrmStore } from '../sync/crm-store';
+import type { ContactWithStoredTickets, CrmStore } from '../crm/crm-store';
 import type { SyncService } from '../sync/sync-service';
 import { buildCardView } from './build-card-view';
 import type { CardQueries } from './card-routes';

@@ -9,7 +9,7 @@ import type { Logger } from '../platform/logger';
 import {
   HubSpotCallError, type BatchWriteResult, type ContactPropertyInfo, type ContactRecord, type CrmRecord, type HubSpotGateways,
   type NewContactProperty, type ObjectKind, type Page, type PortalHubSpot, type PropertyOptionDefinition, type SearchPage,
-} from '../sync/hubspot-port';
+} from '../crm/hubspot-port';
 import type { ApiUsageRecorder } from './api-usage-recorder';
 import { backoffDelay, classifyFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 

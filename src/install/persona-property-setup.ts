@@ -2,7 +2,7 @@ import type { PortalId } from '../crm/model';
 import type { Logger } from '../platform/logger';
 import type { RuleSet } from '../personas/engine';
 import { mergeEnumerationOptions, personaPropertyDefinitions, type ContactPropertyDefinition } from '../personas/persona-properties';
-import type { HubSpotGateways, PortalHubSpot, PropertyOptionDefinition } from '../sync/hubspot-port';
+import type { HubSpotGateways, PortalHubSpot, PropertyOptionDefinition } from '../crm/hubspot-port';
 
 function sameOptions(a: readonly PropertyOptionDefinition[], b: readonly PropertyOptionDefinition[]): boolean {
   const key = (o: PropertyOptionDefinition) => `${o.value}|${o.label}|${o.hidden}|${o.displayOrder}`;

@@ -1,7 +1,7 @@
 import type { PortalId } from '../crm/model';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import { HubSpotCallError, ReauthorizationRequiredError } from '../sync/hubspot-port';
+import { HubSpotCallError, ReauthorizationRequiredError } from '../crm/hubspot-port';
 import { OAuthTokenError, type OAuthClient, type OAuthTokens } from './oauth-client';
 import type { PortalStore } from './portal-store';
 import { accessTokenAad, refreshTokenAad, type TokenCrypto } from './token-crypto';

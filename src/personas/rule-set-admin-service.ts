@@ -2,7 +2,7 @@ import type { AuditStore } from '../audit/audit-store';
 import type { PortalId } from '../crm/model';
 import type { Clock } from '../platform/clock';
 import { AppError } from '../platform/errors';
-import type { CrmStore, ContactWithStoredTickets } from '../sync/crm-store';
+import type { CrmStore, ContactWithStoredTickets } from '../crm/crm-store';
 import { type Assignment, compileRuleSet, type CompiledRuleSet, type RuleSet, type RuleSetError, validateRuleSet } from './engine';
 import { diffRuleSets, type RuleSetChange } from './rule-set-diff';
 import type { RuleSetStore, RuleSetVersion } from './rule-set-store';

@@ -6,8 +6,8 @@ import { personaPropertyNames } from '../personas/writeback';
 import { AppError } from '../platform/errors';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import type { ContactTicketLink, CrmStore, StoredContact, StoredTicket } from './crm-store';
-import type { ContactRecord, CrmRecord, HubSpotGateways, ObjectKind, Page, PortalHubSpot } from './hubspot-port';
+import type { ContactTicketLink, CrmStore, StoredContact, StoredTicket } from '../crm/crm-store';
+import type { ContactRecord, CrmRecord, HubSpotGateways, ObjectKind, Page, PortalHubSpot } from '../crm/hubspot-port';
 import type { SyncProgress, SyncRunKind, SyncStore } from './sync-store';
 
 export type SyncPhase = 'contacts' | 'tickets' | 'assign' | 'write' | 'purge';

@@ -2,7 +2,7 @@ import type { PortalId } from '../crm/model';
 import type { AssignmentStore } from '../personas/assignment-store';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import type { CrmStore } from '../sync/crm-store';
+import type { CrmStore } from '../crm/crm-store';
 import type { InboxItem, InboxStore } from './inbox-store';
 import { planWebhookWork, type WebhookWorkPlan } from './plan-webhook-work';
 import { webhookEventSchema, type WebhookEvent } from './webhook-event';

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { PropertyBag } from '../../crm/model';
-import type { ContactTicketLink, ContactWithStoredTickets, CrmCounts, CrmStore, StoredContact, StoredTicket } from '../../sync/crm-store';
+import type { ContactTicketLink, ContactWithStoredTickets, CrmCounts, CrmStore, StoredContact, StoredTicket } from '../../crm/crm-store';
 import type { ContactsTable, Database, TicketsTable } from '../database';
 import { chunk, fromJson, toJson } from './json';
 

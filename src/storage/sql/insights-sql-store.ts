@@ -6,7 +6,7 @@ import type {
   AnalysisContactSource, AssignmentHistoryReader, InsightsReportKind, InsightsReportStore, PilotResultStore, StoredPilotImport, StoredReportSummary,
 } from '../../insights/insights-ports';
 import type { PilotRow } from '../../insights/pilot-import';
-import type { CrmStore } from '../../sync/crm-store';
+import type { CrmStore } from '../../crm/crm-store';
 import type { Database } from '../database';
 import { chunk, fromJson, toJson } from './json';
 

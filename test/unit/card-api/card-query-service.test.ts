@@ -3,7 +3,7 @@ import type { PropertyBag } from '../../../src/crm/model';
 import type { ManualOverrideRecord, StoredAssignment } from '../../../src/personas/assignment-store';
 import { compileRuleSet } from '../../../src/personas/engine';
 import { fixedClock } from '../../../src/platform/clock';
-import type { ContactWithStoredTickets } from '../../../src/sync/crm-store';
+import type { ContactWithStoredTickets } from '../../../src/crm/crm-store';
 import { aPersona, aRule, aRuleSet } from '../../support/rule-set-builders';
 import { NOW } from './card-fixtures';
 

@@ -5,7 +5,7 @@ import { TokenCrypto } from '../../../src/install/token-crypto';
 import { TokenService } from '../../../src/install/token-service';
 import { fixedClock } from '../../../src/platform/clock';
 import { silentLogger } from '../../../src/platform/logger';
-import { ReauthorizationRequiredError } from '../../../src/sync/hubspot-port';
+import { ReauthorizationRequiredError } from '../../../src/crm/hubspot-port';
 
 class MemoryPortals implements PortalStore {
   readonly rows = new Map<number, PortalRecord>();

@@ -5,7 +5,7 @@ import { fixedClock } from '../../../src/platform/clock';
 import { silentLogger } from '../../../src/platform/logger';
 import { openStorage, type Storage } from '../../../src/storage/connect';
 import { createStores, type Stores } from '../../../src/storage/stores';
-import type { BatchWriteResult, HubSpotGateways, PortalHubSpot } from '../../../src/sync/hubspot-port';
+import type { BatchWriteResult, HubSpotGateways, PortalHubSpot } from '../../../src/crm/hubspot-port';
 
 const PORTAL = 8;
 const defaultRuleSet = () => JSON.parse(readFileSync('config/personas.json', 'utf8')) as unknown;

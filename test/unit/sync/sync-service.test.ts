@@ -4,7 +4,7 @@ import { fixedClock } from '../../../src/platform/clock';
 import { silentLogger } from '../../../src/platform/logger';
 import { openStorage, type Storage } from '../../../src/storage/connect';
 import { createStores, type Stores } from '../../../src/storage/stores';
-import type { ContactRecord, CrmRecord, HubSpotGateways, Page, PortalHubSpot } from '../../../src/sync/hubspot-port';
+import type { ContactRecord, CrmRecord, HubSpotGateways, Page, PortalHubSpot } from '../../../src/crm/hubspot-port';
 import { SyncService, type SyncHooks } from '../../../src/sync/sync-service';
 import { readFileSync } from 'node:fs';
 

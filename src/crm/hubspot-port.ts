@@ -1,4 +1,4 @@
-import type { PortalId, PropertyBag } from '../crm/model';
+import type { PortalId, PropertyBag } from './model';
 
 /**
  * What the app needs from HubSpot for one portal, in our own types. Implemented by src/hubspot

@@ -1,4 +1,4 @@
-import type { PortalId, PropertyBag } from '../crm/model';
+import type { PortalId, PropertyBag } from './model';
 
 export interface StoredContact {
   readonly id: string;
