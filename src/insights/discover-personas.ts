@@ -1,4 +1,4 @@
-import type { RuleSet } from '../personas/engine/rule-set-schema';
+import type { RuleSet } from '../personas/engine';
 import { adjustedRandIndex } from './adjusted-rand-index';
 import { clusterContacts, type ClusterCountCandidate, type ClusteringOptions, type SamplingNote } from './cluster-contacts';
 import { describeClusters, type ClusterDescription, type DescribeOptions } from './describe-clusters';

@@ -1,4 +1,4 @@
-import type { Condition, Hypothesis, Persona, PersonaKind, RuleSet } from '../personas/engine/rule-set-schema';
+import type { Condition, Hypothesis, Persona, PersonaKind, RuleSet } from '../personas/engine';
 import type { ClusterDescription, FeatureContrast } from './describe-clusters';
 import type { ExtractedFeatures, FeatureDescriptor } from './feature-extraction';
 

@@ -1,5 +1,5 @@
 import type { PropertyBag } from '../crm/model';
-import { parseDateValue, parseNumberValue, presentValue, DAY_MS } from '../personas/engine/values';
+import { parseDateValue, parseNumberValue, presentValue, DAY_MS } from '../personas/engine';
 import { contentWords, Vocabulary } from './text-tokens';
 
 /** A contact as discovery reads it: its properties, its tickets and its current effective persona. */

@@ -1,6 +1,5 @@
 import type { PropertyBag } from '../crm/model';
-import type { Hypothesis, Persona } from '../personas/engine/rule-set-schema';
-import { parseNumberValue, presentValue } from '../personas/engine/values';
+import { type Hypothesis, type Persona, parseNumberValue, presentValue } from '../personas/engine';
 import type { Interval, PilotAnalysis } from './pilot-statistics';
 import { wilsonInterval } from './pilot-statistics';
 import { normalQuantile } from './statistical-distributions';

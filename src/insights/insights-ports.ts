@@ -1,5 +1,5 @@
 import type { PortalId } from '../crm/model';
-import type { RuleSet } from '../personas/engine/rule-set-schema';
+import type { RuleSet } from '../personas/engine';
 import type { AssignmentSnapshot, SnapshotSummary } from './drift';
 import type { AnalysisContact } from './feature-extraction';
 import type { PilotRow } from './pilot-import';

@@ -1,7 +1,5 @@
 import type { PortalId } from '../crm/model';
-import { compileRuleSet } from '../personas/engine/compile-rule-set';
-import type { RuleSet } from '../personas/engine/rule-set-schema';
-import { validateRuleSet } from '../personas/engine/validate-rule-set';
+import { compileRuleSet, type RuleSet, validateRuleSet } from '../personas/engine';
 import { AppError } from '../platform/errors';
 import { discoverPersonas, recoveryAgainst, type DiscoveryOptions, type DiscoveryReport } from './discover-personas';
 import { suggestionsToDraftRuleSet } from './draft-persona';

@@ -1,5 +1,5 @@
 import type { PropertyBag } from '../crm/model';
-import { parseNumberValue, presentValue } from '../personas/engine/values';
+import { parseNumberValue, presentValue } from '../personas/engine';
 
 /** Where a pilot lives on the contact records themselves (say, set by a workflow A/B branch). */
 export interface PilotPropertyMapping {

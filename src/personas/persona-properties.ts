@@ -1,4 +1,4 @@
-import type { RuleSet } from './engine/rule-set-schema';
+import type { RuleSet } from './engine';
 import { personaPropertyNames } from './writeback';
 
 /** An enumeration option as HubSpot's properties API takes it. */

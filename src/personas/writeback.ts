@@ -1,4 +1,4 @@
-import type { Assignment } from './engine/assignment';
+import type { Assignment } from './engine';
 
 /** The three contact properties the app owns, derived from the rule set's `property.name`. */
 export interface PersonaPropertyNames {

@@ -4,10 +4,11 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
 import type { Database } from './database';
+import type { Dialect } from './dialect';
 import { initialMigration } from './migrations/001-initial';
 import { snapshotsAndShareLinksMigration } from './migrations/002-snapshots-and-share-links';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect };
 
 export interface Storage {
   readonly db: Kysely<Database>;

@@ -26,3 +26,4 @@ export {
   type RuleSetInput,
 } from './rule-set-schema';
 export { formatJsonPath, formatRuleSetErrors, type RuleSetError, type RuleSetValidation, validateRuleSet } from './validate-rule-set';
+export { DAY_MS, parseDateValue, parseNumberValue, presentValue } from './values';

@@ -1,5 +1,5 @@
 import type { Kysely, CreateTableBuilder } from 'kysely';
-import type { Dialect } from '../connect';
+import type { Dialect } from '../dialect';
 
 /**
  * Written once for both engines through Kysely's schema builder; the only dialect difference is

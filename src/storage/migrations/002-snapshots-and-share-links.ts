@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../connect';
+import type { Dialect } from '../dialect';
 
 /**
  * Drift reports compare the portal's assignments over time: one row per snapshot, its entries as

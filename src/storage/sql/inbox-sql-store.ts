@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { InboxBacklog, InboxEntry, InboxItem, InboxStore } from '../../webhook-receiver/inbox-store';
-import type { Dialect } from '../connect';
+import type { Dialect } from '../dialect';
 import type { Database, Row } from '../database';
 import { fromJson, toJson } from './json';
 
