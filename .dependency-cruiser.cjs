@@ -43,6 +43,13 @@ module.exports = {
       to: { path: '^src/sandbox/' },
     },
     {
+      name: 'build-tools-stay-out-of-the-runtime',
+      comment: 'tools/ builds and checks what ships; the app never loads it.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^tools/' },
+    },
+    {
       name: 'sandbox-stays-separate',
       comment: 'The sandbox plays HubSpot from the outside: it may share the CRM model and platform helpers, nothing of the app.',
       severity: 'error',

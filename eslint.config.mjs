@@ -37,7 +37,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [INFRASTRUCTURE[4]] }] },
   },
   {
-    files: ['src/cli/**/*.ts', 'src/main.ts', 'src/hubspot-project/main.ts', 'test/bench/**/*.ts'],
+    files: ['src/cli/**/*.ts', 'src/main.ts', 'tools/**/*.ts', 'test/bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   {

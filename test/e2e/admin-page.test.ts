@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildAdminPage } from '../../src/admin/build-admin-page';
+import { buildAdminPage } from '../../tools/build-admin-page';
 import { startAppHarness, type Harness } from '../support/app-harness';
 
 jest.setTimeout(120_000);

@@ -3,8 +3,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { assembleHubSpotProject, ProjectAssemblyError } from '../../../src/hubspot-project/assemble-hubspot-project';
-import type { ProjectCheck } from '../../../src/hubspot-project/check-hubspot-project';
+import { assembleHubSpotProject, ProjectAssemblyError } from '../../../tools/hubspot-project/assemble-hubspot-project';
+import type { ProjectCheck } from '../../../tools/hubspot-project/check-hubspot-project';
 import { validateRuleSet, type RuleSet } from '../../../src/personas/engine';
 
 const run = promisify(execFile);
@@ -14,7 +14,7 @@ const BASE = 'https://personas.example.com';
 /** The CLI under tsx: project-parsing-lib is ESM-only and does not load inside Jest. */
 async function cli(args: string[]): Promise<{ code: number; result: { assembled?: string[]; check?: ProjectCheck; problems?: string[] } }> {
   try {
-    const { stdout } = await run(process.execPath, [require.resolve('tsx/cli'), 'src/hubspot-project/main.ts', ...args, '--json'], { cwd: ROOT });
+    const { stdout } = await run(process.execPath, [require.resolve('tsx/cli'), 'tools/hubspot-project/main.ts', ...args, '--json'], { cwd: ROOT });
     return { code: 0, result: JSON.parse(stdout) };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

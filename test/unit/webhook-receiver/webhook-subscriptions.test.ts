@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileRuleSet, validateRuleSet } from '../../../src/personas/engine';
 import { buildWebhooksHsmeta, renderWebhooksHsmeta } from '../../../src/webhook-receiver/webhook-subscriptions';
-import { DEFAULT_RULE_SET_PATH, WEBHOOKS_HSMETA_PATH, webhooksHsmetaForRuleSetFile } from '../../../src/webhook-receiver/webhooks-hsmeta-cli';
+import { DEFAULT_RULE_SET_PATH, WEBHOOKS_HSMETA_PATH, webhooksHsmetaForRuleSetFile } from '../../../tools/webhooks-hsmeta';
 
 const root = path.resolve(__dirname, '../../..');
 const committed = readFileSync(path.join(root, WEBHOOKS_HSMETA_PATH), 'utf8');
 const meta = JSON.parse(committed) as ReturnType<typeof buildWebhooksHsmeta>;
 
 describe('the webhook subscriptions', () => {
-  it('are exactly what the default rule set calls for (regenerate with src/webhook-receiver/webhooks-hsmeta-cli.ts)', () => {
+  it('are exactly what the default rule set calls for (regenerate with tools/webhooks-hsmeta.ts)', () => {
     expect(committed).toBe(renderWebhooksHsmeta(webhooksHsmetaForRuleSetFile(path.join(root, DEFAULT_RULE_SET_PATH))));
   });
 

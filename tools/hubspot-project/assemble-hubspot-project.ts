@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { WORKFLOW_ACTION_PATH } from '../workflow-action/workflow-action-routes';
-import { buildWorkflowActionHsMeta, type ActionRuleSetInput } from '../workflow-action/workflow-action-definition';
+import { WORKFLOW_ACTION_PATH } from '../../src/workflow-action/workflow-action-routes';
+import { buildWorkflowActionHsMeta, type ActionRuleSetInput } from '../../src/workflow-action/workflow-action-definition';
 import { appHsMetaSchema, cardHsMetaSchema, webhooksHsMetaSchema, workflowActionHsMetaSchema } from './hsmeta-schemas';
 
 export const PROJECT_NAME = 'hubspot-personas';

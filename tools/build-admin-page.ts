@@ -3,8 +3,10 @@ import path from 'node:path';
 import { build } from 'esbuild';
 
 /** Bundles the admin page (plain TypeScript + DOM) into src/admin/page/dist: no CDN, no external host. */
-export async function buildAdminPage(outDir = path.join(__dirname, 'page', 'dist')): Promise<void> {
-  const pageDir = path.join(__dirname, 'page');
+const PAGE_DIR = path.join(__dirname, '..', 'src', 'admin', 'page');
+
+export async function buildAdminPage(outDir = path.join(PAGE_DIR, 'dist')): Promise<void> {
+  const pageDir = PAGE_DIR;
   mkdirSync(outDir, { recursive: true });
   await build({
     entryPoints: [path.join(pageDir, 'main.ts')],

@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { compileRuleSet, formatRuleSetErrors, validateRuleSet } from '../personas/engine';
-import { buildWebhooksHsmeta, renderWebhooksHsmeta, type WebhooksHsmeta } from './webhook-subscriptions';
+import { compileRuleSet, formatRuleSetErrors, validateRuleSet } from '../src/personas/engine';
+import { buildWebhooksHsmeta, renderWebhooksHsmeta, type WebhooksHsmeta } from '../src/webhook-receiver/webhook-subscriptions';
 
 /**
  * Regenerates `webhooks/webhooks-hsmeta.json` from a rule set, or checks that it is current:
- *   npx tsx src/webhook-receiver/webhooks-hsmeta-cli.ts [--check] [rule-set.json] [output.json]
+ *   npx tsx tools/webhooks-hsmeta.ts [--check] [rule-set.json] [output.json]
  * Run it whenever the default rule set reads a new contact property.
  */
 

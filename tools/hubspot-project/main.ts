@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatRuleSetErrors, validateRuleSet } from '../personas/engine';
-import { loadConfig, processEnvironment } from '../platform/config';
+import { formatRuleSetErrors, validateRuleSet } from '../../src/personas/engine';
+import { loadConfig, processEnvironment } from '../../src/platform/config';
 import { assembleHubSpotProject, DEFAULT_PROJECT_DIR, ProjectAssemblyError } from './assemble-hubspot-project';
 import { checkHubSpotProject, type ProjectCheck } from './check-hubspot-project';
 
