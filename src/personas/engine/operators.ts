@@ -1,3 +1,4 @@
+import { compileRe2Pattern, re2SyntaxProblem } from './re2-pattern';
 import type { ValueTable } from './value-table';
 import { constantNumber, DAY_MS, stringKey } from './values';
 
@@ -112,16 +113,10 @@ export const operators: ReadonlyMap<string, OperatorDefinition> = new Map<string
     {
       validate(value) {
         if (typeof value !== 'string') return 'expected a string holding a regular expression';
-        try {
-          new RegExp(value, 'i');
-          return null;
-        } catch (error) {
-          return (error as Error).message;
-        }
+        return re2SyntaxProblem(value);
       },
       compile(value, column) {
-        // No g/y flag: test() stays stateless, so one RegExp serves every contact.
-        const pattern = new RegExp(value as string, 'i');
+        const pattern = compileRe2Pattern(value as string);
         return (table, row) => {
           const text = table.raw(row, column);
           return text !== null && pattern.test(text);
