@@ -35,7 +35,7 @@ export async function openStorage(databaseUrl: string, options: OpenStorageOptio
   const storage = databaseUrl.startsWith('sqlite:')
     ? openSqlite(databaseUrl.slice('sqlite:'.length))
     : await openPostgres(databaseUrl, options.poolSize ?? 10, options.schema);
-  if (options.migrate !== false) await migrateToLatest(storage);
+  if (options.migrate !== false) await migrateToLatest(storage, options.schema);
   return storage;
 }
 
@@ -88,13 +88,16 @@ async function openPostgres(url: string, poolSize: number, schema: string | unde
   };
 }
 
-export async function migrateToLatest(storage: Storage): Promise<void> {
+export async function migrateToLatest(storage: Storage, schema?: string): Promise<void> {
   const migrations: Record<string, Migration> = {
     '001-initial': initialMigration(storage.dialect),
     '002-snapshots-and-share-links': snapshotsAndShareLinksMigration(storage.dialect),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
-  const migrator = new Migrator({ db: storage.db, provider });
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: another schema of
+  // the same database (a second app, a test run) would make it skip creating its own.
+  const migrationTableSchema = storage.dialect === 'postgres' ? (schema ?? 'public') : undefined;
+  const migrator = new Migrator({ db: storage.db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
