@@ -1,7 +1,7 @@
 import { RE2JS } from 're2js';
 
 /**
- * The `matches` operator's expressions, in RE2 syntax (shared/spec/personas.md): a rule set is
+ * The `matches` operator's expressions, in RE2 syntax (docs/rule-language.md): a rule set is
  * written by an admin, so a pattern such as `(a+)+$` must not be able to stall the event loop that
  * every portal shares. RE2 matches in time linear in the value's length, and has no backreferences
  * or lookaround, so those are refused when the rule set is validated instead of running slowly.
