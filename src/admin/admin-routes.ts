@@ -2,6 +2,7 @@ import express, { type Request, type RequestHandler, type Router } from 'express
 import { z } from 'zod';
 import type { AuditStore } from '../audit/audit-store';
 import type { PortalId } from '../crm/model';
+import type { ManualOverride } from '../personas/writeback';
 import { parseOrThrow } from '../http/validate';
 import type { PortalStore } from '../install/portal-store';
 import type { Clock } from '../platform/clock';
@@ -35,7 +36,7 @@ export interface AdminRoutesDeps {
    * assignment service's version so HubSpot follows: the manual value is written, and a cleared
    * override lets the computed value be written again.
    */
-  readonly applyOverride?: (portalId: PortalId, contactId: string, override: { persona: string; by: string; at: number } | null) => Promise<void>;
+  readonly applyOverride?: (portalId: PortalId, contactId: string, override: ManualOverride | null) => Promise<void>;
 }
 
 const ruleSetBody = z.object({ ruleSet: z.unknown(), note: z.string().max(500).nullish() });
@@ -58,7 +59,7 @@ function personaNames(ruleSet: RuleSet): Map<string, string> {
 export function createAdminRoutes(deps: AdminRoutesDeps): Router {
   const router = express.Router();
   const api = express.Router({ mergeParams: true });
-  const applyOverride = deps.applyOverride ?? ((portalId: PortalId, contactId: string, override: { persona: string; by: string; at: number } | null) =>
+  const applyOverride = deps.applyOverride ?? ((portalId: PortalId, contactId: string, override: ManualOverride | null) =>
     deps.assignments.setOverride(portalId, contactId, override));
   router.use('/api/admin', deps.guard, api);
 

@@ -1,6 +1,7 @@
 import type { RequestHandler, Router } from 'express';
 import type { AuditStore } from '../audit/audit-store';
 import type { PortalId } from '../crm/model';
+import type { ManualOverride } from '../personas/writeback';
 import type { OAuthStateStore, PortalStore } from '../install/portal-store';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
@@ -50,7 +51,7 @@ export interface AdminDeps {
   readonly invalidate: (portalId: PortalId) => void;
   readonly rescore: (portalId: PortalId, reason: string) => Promise<unknown>;
   /** See AdminRoutesDeps.applyOverride: the assignment service's admin override, so HubSpot follows. */
-  readonly applyOverride?: (portalId: PortalId, contactId: string, override: { persona: string; by: string; at: number } | null) => Promise<void>;
+  readonly applyOverride?: (portalId: PortalId, contactId: string, override: ManualOverride | null) => Promise<void>;
   /** Where the built page lives; defaults to src/admin/page/dist. */
   readonly pageDir?: string;
 }

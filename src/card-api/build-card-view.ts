@@ -1,15 +1,9 @@
 import type { PropertyBag } from '../crm/model';
 import type { Assignment, DetailedEvaluation, Persona, RuleSet } from '../personas/engine';
+import type { ManualOverride } from '../personas/writeback';
 import type {
   CardPersona, CardRule, CardSecondaryPersona, CardTicket, CardTicketSummary, CardUnassignedHint, CardView, CardWhy,
 } from './card-view';
-
-export interface CardOverrideInput {
-  readonly personaId: string;
-  readonly setBy?: string | null;
-  /** Epoch milliseconds or ISO 8601, as the store has it. */
-  readonly setAt?: number | string | null;
-}
 
 export interface BuildCardViewInput {
   readonly portalId: number;
@@ -18,7 +12,7 @@ export interface BuildCardViewInput {
   /** What the rules computed. */
   readonly assignment: Assignment;
   /** A manual value set in HubSpot, which wins over the computed one. */
-  readonly override: CardOverrideInput | null;
+  readonly override: ManualOverride | null;
   readonly contact: { readonly properties: PropertyBag };
   readonly tickets: readonly { readonly id: string; readonly properties: PropertyBag }[];
   /** The engine's explainAll for this contact: scores of personas other than the computed one, and the nearest persona. */
@@ -38,7 +32,7 @@ export function buildCardView(input: BuildCardViewInput): CardView {
   const nameOf = (id: string) => personasById.get(id)?.name ?? (id === ruleSet.unassigned.id ? ruleSet.unassigned.label : id);
 
   const computedId = assignment.assigned ? assignment.personaId : null;
-  const manualId = override && override.personaId !== ruleSet.unassigned.id ? override.personaId : null;
+  const manualId = override && override.persona !== ruleSet.unassigned.id ? override.persona : null;
   const effectiveId = override ? manualId : computedId;
 
   const persona = effectiveId === null ? null : toCardPersona(effectiveId, personasById.get(effectiveId));
@@ -78,10 +72,10 @@ export function buildCardView(input: BuildCardViewInput): CardView {
     persona,
     score,
     setByHand: override === null ? null : {
-      personaId: override.personaId,
-      personaName: nameOf(override.personaId),
-      setBy: override.setBy ?? null,
-      setAt: toIso(override.setAt),
+      personaId: override.persona,
+      personaName: nameOf(override.persona),
+      setBy: override.by,
+      setAt: new Date(override.at).toISOString(),
     },
     computed: {
       personaId: computedId,
@@ -202,8 +196,3 @@ function parseDate(value: string | null | undefined): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
-function toIso(value: number | string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const ms = typeof value === 'number' ? value : parseDate(value);
-  return ms === null ? null : new Date(ms).toISOString();
-}

@@ -51,14 +51,13 @@ export class CardQueryService implements CardQueries {
     const [live, stored] = await Promise.all([this.deps.ruleSets.live(portalId), this.deps.assignments.get(portalId, contactId)]);
     const now = this.deps.clock.now();
     const evaluation = live.compiled.explainAll({ properties: record.contact.properties, tickets: record.tickets }, now);
-    const override = stored?.override ?? null;
     return buildCardView({
       portalId,
       contactId,
       ruleSet: live.ruleSet,
       assignment: evaluation.assignment,
       evaluation,
-      override: override && { personaId: override.persona, setBy: override.by, setAt: override.at },
+      override: stored?.override ?? null,
       contact: record.contact,
       tickets: record.tickets,
       now,

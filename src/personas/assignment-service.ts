@@ -4,9 +4,9 @@ import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { ContactWithStoredTickets, CrmStore, StoredContact } from '../crm/crm-store';
 import type { HubSpotGateways } from '../crm/hubspot-port';
-import type { AssignmentStore, ComputedAssignment, StoredAssignment, WrittenValues } from './assignment-store';
+import type { AssignmentStore, ComputedAssignment, StoredAssignment } from './assignment-store';
 import type { LiveRuleSet, RuleSetService } from './rule-set-service';
-import { diffWriteback, formatScore, personaPropertyNames, type PersonaPropertyNames } from './writeback';
+import { diffWriteback, type ManualOverride, personaPatch, personaPropertyNames, type PersonaPropertyNames, type WrittenValues, writtenValuesOf } from './writeback';
 
 export interface Progress {
   readonly done: number;
@@ -44,9 +44,6 @@ export interface AssignmentServiceDeps {
 const WRITE_BATCH = 100;
 const SCORE_BATCH = 500;
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
 
 /**
  * Scores contacts from the store with the live rule set and writes the persona properties back.
@@ -96,20 +93,17 @@ export class AssignmentService {
     const names = personaPropertyNames(live.ruleSet.property);
     const stored = await this.deps.assignments.getMany(portalId, batch.map((c) => c.contact.id));
     const computed: ComputedAssignment[] = [];
-    const overrideChanges: { contactId: string; override: { persona: string; by: string | null; at: number } | null }[] = [];
+    const overrideChanges: { contactId: string; override: ManualOverride | null }[] = [];
     for (const { contact, tickets } of batch) {
       const assignment = live.compiled.assign({ properties: contact.properties, tickets }, now);
       const previous = stored.get(contact.id) ?? null;
       const decision = diffWriteback({
         assignment,
         property: live.ruleSet.property,
-        lastWritten: previous?.written
-          ? { persona: previous.written.persona, secondary: previous.written.secondary.split(';').filter(Boolean), score: Number(previous.written.score) }
-          : null,
+        lastWritten: previous?.written ?? null,
         current: currentValues(contact, names),
-        storedOverride: previous?.override
-          ? { state: 'active', personaId: previous.override.persona, setBy: previous.override.by, setAt: iso(previous.override.at) }
-          : null,
+        override: previous?.override ?? null,
+        observedAt: contact.hsUpdatedAt || now,
       });
       computed.push({
         contactId: contact.id, personaId: assignment.personaId, score: assignment.score, secondary: assignment.secondary,
@@ -117,9 +111,8 @@ export class AssignmentService {
         needsWrite: decision.patch !== null,
       });
       const had = previous?.override ?? null;
-      if (decision.override && (had === null || had.persona !== decision.override.personaId)) {
-        const at = decision.override.setAt ? Date.parse(decision.override.setAt) : Number.NaN;
-        overrideChanges.push({ contactId: contact.id, override: { persona: decision.override.personaId, by: decision.override.setBy, at: Number.isFinite(at) ? at : contact.hsUpdatedAt || now } });
+      if (decision.override && (had === null || had.persona !== decision.override.persona)) {
+        overrideChanges.push({ contactId: contact.id, override: decision.override });
       } else if (!decision.override && had !== null) {
         overrideChanges.push({ contactId: contact.id, override: null });
       }
@@ -138,7 +131,7 @@ export class AssignmentService {
    * value then reads as the app's own write, never as someone else's override, and clearing
    * writes the computed persona back over a value a rep had set in HubSpot.
    */
-  async applyAdminOverride(portalId: PortalId, contactId: string, override: { persona: string; by: string; at: number } | null): Promise<void> {
+  async applyAdminOverride(portalId: PortalId, contactId: string, override: ManualOverride | null): Promise<void> {
     const live = await this.deps.ruleSets.live(portalId);
     const names = personaPropertyNames(live.ruleSet.property);
     const assignment = await this.deps.assignments.get(portalId, contactId);
@@ -146,14 +139,8 @@ export class AssignmentService {
     if (override && override.persona !== live.ruleSet.unassigned.id && !live.ruleSet.personas.some((p) => p.id === override.persona)) {
       throw new AppError('validation_failed', `Unknown persona ${override.persona}`, { details: [{ path: 'persona', message: 'must be a persona id of the live rule set or the unassigned id' }] });
     }
-    const values: WrittenValues = {
-      persona: override?.persona ?? assignment.personaId,
-      secondary: assignment.secondary.join(';'),
-      score: formatScore(assignment.score),
-    };
-    const result = await this.deps.gateways.forPortal(portalId).updateContacts([
-      { id: contactId, properties: { [names.persona]: values.persona, [names.secondary]: values.secondary, [names.score]: values.score } },
-    ]);
+    const values = writtenValuesOf(assignment, override?.persona);
+    const result = await this.deps.gateways.forPortal(portalId).updateContacts([{ id: contactId, properties: personaPatch(names, values) }]);
     if (!result.written.includes(contactId)) {
       throw new AppError('upstream_failed', `HubSpot did not accept the persona for contact ${contactId}: ${result.failed[0]?.message ?? 'unknown error'}`);
     }
@@ -198,7 +185,7 @@ export class AssignmentService {
 
   private async writeBatch(portalId: PortalId, names: PersonaPropertyNames, page: readonly StoredAssignment[]): Promise<{ written: number; failed: number; purged: number; requests: number; error?: string }> {
     const hubspot = this.deps.gateways.forPortal(portalId);
-    const values = new Map<string, WrittenValues>(page.map((a) => [a.contactId, { persona: a.personaId, secondary: a.secondary.join(';'), score: formatScore(a.score) }]));
+    const values = new Map<string, WrittenValues>(page.map((a) => [a.contactId, writtenValuesOf(a)]));
     let pending = [...values.keys()];
     const written: string[] = [];
     let notFound: string[] = [];
@@ -208,10 +195,7 @@ export class AssignmentService {
     for (let attempt = 1; attempt <= attempts && pending.length > 0; attempt += 1) {
       try {
         requests += 1;
-        const result = await hubspot.updateContacts(pending.map((id) => {
-          const v = values.get(id)!;
-          return { id, properties: { [names.persona]: v.persona, [names.secondary]: v.secondary, [names.score]: v.score } };
-        }));
+        const result = await hubspot.updateContacts(pending.map((id) => ({ id, properties: personaPatch(names, values.get(id)!) })));
         written.push(...result.written);
         const failedIds = new Set(result.failed.map((f) => f.id));
         // Inputs neither written nor reported failed are treated as failed: nothing is assumed written.
@@ -237,10 +221,9 @@ export class AssignmentService {
   private async rememberWritten(portalId: PortalId, names: PersonaPropertyNames, ids: readonly string[], values: Map<string, WrittenValues>, now: number): Promise<void> {
     if (ids.length === 0) return;
     const found = await this.deps.crm.getContactsWithTickets(portalId, ids);
-    const updated: StoredContact[] = [...found.values()].map(({ contact }) => {
-      const v = values.get(contact.id)!;
-      return { ...contact, properties: { ...contact.properties, [names.persona]: v.persona, [names.secondary]: v.secondary, [names.score]: v.score } };
-    });
+    const updated: StoredContact[] = [...found.values()].map(({ contact }) => (
+      { ...contact, properties: { ...contact.properties, ...personaPatch(names, values.get(contact.id)!) } }
+    ));
     await this.deps.crm.upsertContacts(portalId, updated, now);
   }
 }

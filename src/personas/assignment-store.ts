@@ -1,16 +1,6 @@
 import type { PortalId } from '../crm/model';
+import type { ManualOverride, WrittenValues } from './writeback';
 
-export interface WrittenValues {
-  readonly persona: string;
-  readonly secondary: string;
-  readonly score: string;
-}
-
-export interface ManualOverrideRecord {
-  readonly persona: string;
-  readonly by: string | null;
-  readonly at: number;
-}
 
 export interface ComputedAssignment {
   readonly contactId: string;
@@ -30,7 +20,7 @@ export interface StoredAssignment extends ComputedAssignment {
   readonly writtenAt: number | null;
   /** The persona value HubSpot last reported for the contact, when known. */
   readonly hubspotPersona: string | null;
-  readonly override: ManualOverrideRecord | null;
+  readonly override: ManualOverride | null;
 }
 
 export interface AssignmentHistoryEntry {
@@ -55,7 +45,7 @@ export interface AssignmentStore {
   pendingWrites(portalId: PortalId, afterContactId: string | null, limit: number): Promise<StoredAssignment[]>;
   countPendingWrites(portalId: PortalId): Promise<number>;
   markWritten(portalId: PortalId, written: readonly { contactId: string; values: WrittenValues }[], now: number): Promise<void>;
-  setOverride(portalId: PortalId, contactId: string, override: ManualOverrideRecord | null): Promise<void>;
+  setOverride(portalId: PortalId, contactId: string, override: ManualOverride | null): Promise<void>;
   setHubspotPersona(portalId: PortalId, contactId: string, value: string | null): Promise<void>;
   /** Count per effective persona: the manual override when there is one, else the computed persona. */
   distribution(portalId: PortalId): Promise<Record<string, number>>;

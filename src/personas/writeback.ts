@@ -11,11 +11,25 @@ export function personaPropertyNames(property: { readonly name: string }): Perso
   return { persona: property.name, secondary: `${property.name}_secondary`, score: `${property.name}_score` };
 }
 
-/** What the app last wrote for a contact (kept by the caller after each successful write). */
+/**
+ * The persona properties exactly as the app sends them to HubSpot: the persona id, the secondary
+ * ids joined with `;` and the formatted score. The store records them once HubSpot accepted them.
+ */
 export interface WrittenValues {
-  persona: string;
-  secondary: readonly string[];
-  score: number;
+  readonly persona: string;
+  readonly secondary: string;
+  readonly score: string;
+}
+
+/**
+ * A persona value set by hand (a rep in HubSpot, an import, another integration, or an admin in our
+ * admin page): the effective persona until it is cleared. `by` is who set it, where known; `at`
+ * when, in epoch milliseconds.
+ */
+export interface ManualOverride {
+  readonly persona: string;
+  readonly by: string | null;
+  readonly at: number;
 }
 
 /**
@@ -28,50 +42,40 @@ export interface CurrentPersonaValues {
   score?: string | null;
   /** True when HubSpot's change source for the current persona value is this app (property history / webhook sourceId). */
   writtenByApp?: boolean;
-  /** Who and when set the current persona value, where HubSpot says. */
+  /** Who and when (epoch ms) set the current persona value, where HubSpot says. */
   changedBy?: string | null;
-  changedAt?: string | null;
-}
-
-/** A persona value set in HubSpot by someone or something other than the app. */
-export interface ManualOverride {
-  /** The manual value: the effective persona. */
-  personaId: string;
-  /** What the rules say, shown beside it. */
-  computedPersonaId: string;
-  setBy: string | null;
-  setAt: string | null;
-}
-
-/**
- * The caller's stored override record. `active`: the override holds and the app does not write.
- * `cleared`: an admin dismissed the override whose value was `personaId`; that value in HubSpot is no
- * longer an override, so the app overwrites it (after that write the caller drops the record).
- */
-export interface StoredOverride {
-  state: 'active' | 'cleared';
-  personaId: string;
-  setBy?: string | null;
-  setAt?: string | null;
+  changedAt?: number | null;
 }
 
 export interface WritebackInput {
   assignment: Assignment;
   property: { readonly name: string };
   lastWritten: WrittenValues | null;
-  /** Undefined or null when HubSpot's current values are not known (then only `storedOverride` can hold one). */
+  /** Undefined or null when HubSpot's current values are not known (then only `override` can hold one). */
   current?: CurrentPersonaValues | null;
-  storedOverride?: StoredOverride | null;
+  /** The override in force, as stored. */
+  override?: ManualOverride | null;
+  /** When the current values were last seen changing: the time of a new override HubSpot gives no time for. */
+  observedAt: number;
 }
 
 /**
  * `patch`: the properties to write (only those that changed), or null for no write.
- * `override`: the manual override in force (store it as `active`), or null when none is (drop any
- * stored record; a `cleared` one once the patch is written).
+ * `override`: the manual override in force (store it), or null when none is (drop any stored one).
  */
 export interface WritebackDecision {
   patch: Record<string, string> | null;
   override: ManualOverride | null;
+}
+
+/** The values to write for an assignment; `persona` replaces the computed persona (an admin's override). */
+export function writtenValuesOf(assignment: { readonly personaId: string; readonly secondary: readonly string[]; readonly score: number }, persona = assignment.personaId): WrittenValues {
+  return { persona, secondary: assignment.secondary.join(';'), score: formatScore(assignment.score) };
+}
+
+/** The HubSpot properties that carry written values. */
+export function personaPatch(names: PersonaPropertyNames, values: WrittenValues): Record<string, string> {
+  return { [names.persona]: values.persona, [names.secondary]: values.secondary, [names.score]: values.score };
 }
 
 /** The persona score as written to the number property (no float noise such as 0.30000000000000004). */
@@ -96,73 +100,57 @@ function sameScore(a: string | number, b: number): boolean {
 /**
  * Decides what to write for one contact after an assignment, per docs/rule-language.md
  * "Manual overrides" and "What is written to HubSpot":
- * - an `active` stored override holds until the persona property is emptied in HubSpot (then the
- *   app writes again) or the caller drops/clears the record (an admin cleared it);
+ * - an override in force holds until the persona property is emptied in HubSpot (then the app
+ *   writes again) or the caller drops it (an admin cleared it); a different non-empty value
+ *   replaces it as the new override;
  * - a non-empty current persona value that the app did not write (HubSpot's change source says so,
- *   or it differs from `lastWritten`) is a new override, unless it is the value an admin cleared,
- *   or nothing was ever recorded as written and the value equals the computed persona (the app's own
- *   unrecorded write cannot be told apart, and agreeing with the rules is harmless);
+ *   or it differs from `lastWritten`) is a new override, unless nothing was ever recorded as written
+ *   and the value equals the computed persona (the app's own unrecorded write cannot be told apart,
+ *   and agreeing with the rules is harmless);
  * - otherwise each property is written when its desired value differs from what was last written
  *   or from what HubSpot currently holds (when known).
  */
 export function diffWriteback(input: WritebackInput): WritebackDecision {
-  const { assignment, lastWritten, storedOverride } = input;
+  const { assignment, lastWritten } = input;
+  const inForce = input.override ?? null;
   const current = input.current ?? null;
   const names = personaPropertyNames(input.property);
   const currentPersona = current === null ? null : text(current.persona);
+  const setByHand = (persona: string): ManualOverride => ({ persona, by: current?.changedBy ?? null, at: current?.changedAt ?? input.observedAt });
 
-  if (storedOverride?.state === 'active' && currentPersona !== '') {
-    const changed = currentPersona !== null && currentPersona !== storedOverride.personaId;
-    return {
-      patch: null,
-      override: {
-        personaId: currentPersona ?? storedOverride.personaId,
-        computedPersonaId: assignment.personaId,
-        setBy: changed ? (current?.changedBy ?? null) : (storedOverride.setBy ?? current?.changedBy ?? null),
-        setAt: changed ? (current?.changedAt ?? null) : (storedOverride.setAt ?? current?.changedAt ?? null),
-      },
-    };
+  if (inForce !== null && currentPersona !== '') {
+    if (currentPersona !== null && currentPersona !== inForce.persona) return { patch: null, override: setByHand(currentPersona) };
+    return { patch: null, override: inForce.by === null && current?.changedBy ? { ...inForce, by: current.changedBy } : inForce };
   }
 
   const isOverride =
     current !== null &&
     currentPersona !== null &&
     currentPersona !== '' &&
-    storedOverride?.state !== 'active' &&
+    inForce === null &&
     current.writtenByApp !== true &&
     currentPersona !== lastWritten?.persona &&
-    !(storedOverride?.state === 'cleared' && currentPersona === storedOverride.personaId) &&
     !(lastWritten === null && currentPersona === assignment.personaId);
-  if (isOverride) {
-    return {
-      patch: null,
-      override: {
-        personaId: currentPersona,
-        computedPersonaId: assignment.personaId,
-        setBy: current.changedBy ?? null,
-        setAt: current.changedAt ?? null,
-      },
-    };
-  }
+  if (isOverride) return { patch: null, override: setByHand(currentPersona) };
 
   const patch: Record<string, string> = {};
-  const desiredSecondary = assignment.secondary.join(';');
-  if (lastWritten === null || lastWritten.persona !== assignment.personaId || (currentPersona !== null && currentPersona !== assignment.personaId)) {
-    patch[names.persona] = assignment.personaId;
+  const desired = writtenValuesOf(assignment);
+  if (lastWritten === null || lastWritten.persona !== desired.persona || (currentPersona !== null && currentPersona !== desired.persona)) {
+    patch[names.persona] = desired.persona;
   }
   if (
     lastWritten === null ||
     valueSet(lastWritten.secondary) !== valueSet(assignment.secondary) ||
     (current?.secondary !== undefined && valueSet(text(current.secondary)) !== valueSet(assignment.secondary))
   ) {
-    patch[names.secondary] = desiredSecondary;
+    patch[names.secondary] = desired.secondary;
   }
   if (
     lastWritten === null ||
     !sameScore(lastWritten.score, assignment.score) ||
     (current?.score !== undefined && !sameScore(text(current.score), assignment.score))
   ) {
-    patch[names.score] = formatScore(assignment.score);
+    patch[names.score] = desired.score;
   }
   return { patch: Object.keys(patch).length === 0 ? null : patch, override: null };
 }
@@ -174,9 +162,9 @@ export interface EffectivePersona {
   computedPersonaId: string;
 }
 
-export function effectivePersona(assignment: Pick<Assignment, 'personaId'>, override: Pick<ManualOverride, 'personaId'> | null): EffectivePersona {
-  if (override !== null && override.personaId.trim() !== '') {
-    return { personaId: override.personaId, source: 'manual', computedPersonaId: assignment.personaId };
+export function effectivePersona(assignment: Pick<Assignment, 'personaId'>, override: Pick<ManualOverride, 'persona'> | null): EffectivePersona {
+  if (override !== null && override.persona.trim() !== '') {
+    return { personaId: override.persona, source: 'manual', computedPersonaId: assignment.personaId };
   }
   return { personaId: assignment.personaId, source: 'computed', computedPersonaId: assignment.personaId };
 }

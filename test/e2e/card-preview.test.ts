@@ -13,6 +13,7 @@ import { createHttpApp } from '../../src/http/create-http-app';
 import { compileRuleSet, initialsAvatarSvg, validateRuleSet, type RuleSet } from '../../src/personas/engine';
 import { fixedClock } from '../../src/platform/clock';
 import { silentLogger } from '../../src/platform/logger';
+import type { ManualOverride } from '../../src/personas/writeback';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_TOKEN = 'preview-test-admin-token';
@@ -28,7 +29,7 @@ function defaultRuleSet(): RuleSet {
 /** The default rule set scoring three contacts, as the app's card queries would. */
 function portalViews(ruleSet: RuleSet): Map<string, CardView> {
   const compiled = compileRuleSet(ruleSet);
-  const contacts: Record<string, { properties: PropertyBag; tickets: { id: string; properties: PropertyBag }[]; override?: { personaId: string; setBy: string; setAt: string } }> = {
+  const contacts: Record<string, { properties: PropertyBag; tickets: { id: string; properties: PropertyBag }[]; override?: ManualOverride }> = {
     '501': {
       properties: {
         firstname: 'Priya', lastname: 'Natarajan', email: 'priya@fintech.example', jobtitle: 'Senior Data Analyst',
@@ -45,7 +46,7 @@ function portalViews(ruleSet: RuleSet): Map<string, CardView> {
         hs_email_click: '4', industry: 'COMPUTER_SOFTWARE', lifecyclestage: 'opportunity',
       },
       tickets: [],
-      override: { personaId: 'ops_leader', setBy: 'rep@example.com', setAt: '2026-11-21T15:30:00Z' },
+      override: { persona: 'ops_leader', by: 'rep@example.com', at: Date.parse('2026-11-21T15:30:00Z') },
     },
     '503': {
       properties: { firstname: 'Jo', lastname: 'Bloggs', email: 'jo@acme.example', jobtitle: 'Marketing Coordinator', hs_analytics_num_page_views: '6', lifecyclestage: 'lead' },

@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type {
-  AssignmentHistoryEntry, AssignmentStore, ComputedAssignment, ManualOverrideRecord, StoredAssignment, WrittenValues,
-} from '../../personas/assignment-store';
+import type { AssignmentHistoryEntry, AssignmentStore, ComputedAssignment, StoredAssignment } from '../../personas/assignment-store';
+import type { ManualOverride, WrittenValues } from '../../personas/writeback';
 import type { AssignmentsTable, Database } from '../database';
 import { chunk, fromJson, toJson } from './json';
 
@@ -98,7 +97,7 @@ export class AssignmentSqlStore implements AssignmentStore {
     });
   }
 
-  async setOverride(portalId: number, contactId: string, override: ManualOverrideRecord | null): Promise<void> {
+  async setOverride(portalId: number, contactId: string, override: ManualOverride | null): Promise<void> {
     await this.db.updateTable('assignments')
       .set({ override_persona: override?.persona ?? null, override_by: override?.by ?? null, override_at: override?.at ?? null })
       .where('portal_id', '=', portalId).where('contact_id', '=', contactId).execute();

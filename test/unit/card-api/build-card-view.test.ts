@@ -38,7 +38,7 @@ describe('buildCardView', () => {
 
   it('lets a manual value win while still showing what the rules computed and who set it', () => {
     const view = buildCardView(anInput({
-      override: { personaId: 'champion', setBy: 'rep@example.com', setAt: Date.parse('2026-11-20T09:30:00Z') },
+      override: { persona: 'champion', by: 'rep@example.com', at: Date.parse('2026-11-20T09:30:00Z') },
       evaluation: anExplanation([anEvaluation(champion, { 'Owns budget': false, 'Big team': true }, [{ label: 'Owns budget', points: 60 }, { label: 'Big team', points: 30 }])]),
     }));
 
@@ -52,14 +52,14 @@ describe('buildCardView', () => {
   });
 
   it('shows a manual value naming a persona the rule set no longer has by its raw value', () => {
-    const view = buildCardView(anInput({ override: { personaId: 'retired_persona', setBy: null, setAt: null } }));
+    const view = buildCardView(anInput({ override: { persona: 'retired_persona', by: null, at: Date.parse('2026-11-01T00:00:00Z') } }));
 
     expect(view.persona).toMatchObject({ id: 'retired_persona', name: 'retired_persona', kind: null, talkingPoints: [] });
     expect(view.score).toBeNull();
   });
 
   it('treats a manual unassigned value as unassigned, set by hand', () => {
-    const view = buildCardView(anInput({ override: { personaId: 'unassigned', setBy: 'rep@example.com', setAt: '2026-11-01T00:00:00Z' } }));
+    const view = buildCardView(anInput({ override: { persona: 'unassigned', by: 'rep@example.com', at: Date.parse('2026-11-01T00:00:00Z') } }));
 
     expect(view.state).toBe('unassigned');
     expect(view.persona).toBeNull();

@@ -1,6 +1,7 @@
 import { CardQueryService } from '../../../src/card-api/card-query-service';
 import type { PropertyBag } from '../../../src/crm/model';
-import type { ManualOverrideRecord, StoredAssignment } from '../../../src/personas/assignment-store';
+import type { StoredAssignment } from '../../../src/personas/assignment-store';
+import type { ManualOverride } from '../../../src/personas/writeback';
 import { compileRuleSet } from '../../../src/personas/engine';
 import { fixedClock } from '../../../src/platform/clock';
 import type { ContactWithStoredTickets } from '../../../src/crm/crm-store';
@@ -21,7 +22,7 @@ function aRecord(id: string, properties: PropertyBag, archived = false): Contact
 function setup() {
   const store = new Map<string, ContactWithStoredTickets>();
   const hubspot = new Map<string, ContactWithStoredTickets>();
-  const overrides = new Map<string, ManualOverrideRecord>();
+  const overrides = new Map<string, ManualOverride>();
   const refreshed: string[][] = [];
   const service = new CardQueryService({
     crm: { getContactsWithTickets: async (_portalId, ids) => new Map(ids.filter((id) => store.has(id)).map((id) => [id, store.get(id)!])) },

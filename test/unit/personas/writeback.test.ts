@@ -13,10 +13,15 @@ const assignment = (overrides: Partial<Assignment> = {}): Assignment => ({
   ...overrides,
 });
 
+const OBSERVED = Date.parse('2026-05-30T00:00:00Z');
+const JUNE_1 = Date.parse('2026-06-01T10:00:00Z');
+const JUNE_5 = Date.parse('2026-06-05T00:00:00Z');
+
 const input = (overrides: Partial<WritebackInput> = {}): WritebackInput => ({
   assignment: assignment(),
   property: { name: 'persona' },
-  lastWritten: { persona: 'analyst', secondary: ['developer', 'marketing_ops'], score: 45 },
+  lastWritten: { persona: 'analyst', secondary: 'developer;marketing_ops', score: '45' },
+  observedAt: OBSERVED,
   ...overrides,
 });
 
@@ -49,7 +54,7 @@ describe('diffWriteback', () => {
   });
 
   it('treats the secondary personas as a set, so a different order is no change', () => {
-    const decision = diffWriteback(input({ lastWritten: { persona: 'analyst', secondary: ['marketing_ops', 'developer'], score: 45 } }));
+    const decision = diffWriteback(input({ lastWritten: { persona: 'analyst', secondary: 'marketing_ops;developer', score: '45' } }));
 
     expect(decision.patch).toBeNull();
   });
@@ -70,12 +75,12 @@ describe('diffWriteback', () => {
 
   it('detects a value set by someone else as a manual override and writes nothing', () => {
     const decision = diffWriteback(
-      input({ current: { persona: 'ops_leader', changedBy: 'rep@example.com', changedAt: '2026-06-01T10:00:00Z' } }),
+      input({ current: { persona: 'ops_leader', changedBy: 'rep@example.com', changedAt: JUNE_1 } }),
     );
 
     expect(decision).toEqual({
       patch: null,
-      override: { personaId: 'ops_leader', computedPersonaId: 'analyst', setBy: 'rep@example.com', setAt: '2026-06-01T10:00:00Z' },
+      override: { persona: 'ops_leader', by: 'rep@example.com', at: JUNE_1 },
     });
   });
 
@@ -83,7 +88,7 @@ describe('diffWriteback', () => {
     const decision = diffWriteback(input({ assignment: assignment({ personaId: 'developer' }), current: { persona: 'ops_leader' } }));
 
     expect(decision.patch).toBeNull();
-    expect(decision.override).toMatchObject({ personaId: 'ops_leader', computedPersonaId: 'developer' });
+    expect(decision.override).toEqual({ persona: 'ops_leader', by: null, at: OBSERVED });
   });
 
   it('does not mistake a value HubSpot attributes to the app for an override', () => {
@@ -97,59 +102,46 @@ describe('diffWriteback', () => {
   });
 
   it('treats any other value found before the first recorded write as an override', () => {
-    expect(diffWriteback(input({ lastWritten: null, current: { persona: 'ops_leader' } })).override?.personaId).toBe('ops_leader');
+    expect(diffWriteback(input({ lastWritten: null, current: { persona: 'ops_leader' } })).override?.persona).toBe('ops_leader');
   });
 
   it('keeps a stored override while HubSpot still holds a value, and never writes', () => {
     const decision = diffWriteback(
       input({
         assignment: assignment({ score: 99 }),
-        storedOverride: { state: 'active', personaId: 'ops_leader', setBy: 'rep@example.com', setAt: '2026-06-01' },
+        override: { persona: 'ops_leader', by: 'rep@example.com', at: JUNE_1 },
         current: { persona: 'ops_leader' },
       }),
     );
 
     expect(decision).toEqual({
       patch: null,
-      override: { personaId: 'ops_leader', computedPersonaId: 'analyst', setBy: 'rep@example.com', setAt: '2026-06-01' },
+      override: { persona: 'ops_leader', by: 'rep@example.com', at: JUNE_1 },
     });
   });
 
   it('keeps a stored override when the current HubSpot value is unknown', () => {
-    const decision = diffWriteback(input({ storedOverride: { state: 'active', personaId: 'ops_leader' } }));
+    const decision = diffWriteback(input({ override: { persona: 'ops_leader', by: null, at: JUNE_1 } }));
 
     expect(decision.patch).toBeNull();
-    expect(decision.override?.personaId).toBe('ops_leader');
+    expect(decision.override).toEqual({ persona: 'ops_leader', by: null, at: JUNE_1 });
   });
 
   it('follows a stored override to the new value when someone changes it again', () => {
     const decision = diffWriteback(
       input({
-        storedOverride: { state: 'active', personaId: 'ops_leader', setBy: 'a@example.com', setAt: '2026-06-01' },
-        current: { persona: 'developer', changedBy: 'b@example.com', changedAt: '2026-06-05' },
+        override: { persona: 'ops_leader', by: 'a@example.com', at: JUNE_1 },
+        current: { persona: 'developer', changedBy: 'b@example.com', changedAt: JUNE_5 },
       }),
     );
 
-    expect(decision.override).toEqual({ personaId: 'developer', computedPersonaId: 'analyst', setBy: 'b@example.com', setAt: '2026-06-05' });
+    expect(decision.override).toEqual({ persona: 'developer', by: 'b@example.com', at: JUNE_5 });
   });
 
   it('ends the override when the property is emptied in HubSpot and writes the computed value', () => {
-    const decision = diffWriteback(input({ storedOverride: { state: 'active', personaId: 'ops_leader' }, current: { persona: '  ' } }));
+    const decision = diffWriteback(input({ override: { persona: 'ops_leader', by: null, at: JUNE_1 }, current: { persona: '  ' } }));
 
     expect(decision).toEqual({ patch: { persona: 'analyst' }, override: null });
-  });
-
-  it('writes over the manual value once an admin has cleared the override', () => {
-    const decision = diffWriteback(input({ storedOverride: { state: 'cleared', personaId: 'ops_leader' }, current: { persona: 'ops_leader' } }));
-
-    expect(decision).toEqual({ patch: { persona: 'analyst' }, override: null });
-  });
-
-  it('detects a new override after a cleared one when the value changes again', () => {
-    const decision = diffWriteback(input({ storedOverride: { state: 'cleared', personaId: 'ops_leader' }, current: { persona: 'developer' } }));
-
-    expect(decision.patch).toBeNull();
-    expect(decision.override?.personaId).toBe('developer');
   });
 
   it('rewrites values that were changed or emptied in HubSpot without being an override', () => {
@@ -173,7 +165,7 @@ describe('formatScore', () => {
 
 describe('effectivePersona', () => {
   it('is the manual value when there is an override', () => {
-    expect(effectivePersona(assignment(), { personaId: 'ops_leader' })).toEqual({
+    expect(effectivePersona(assignment(), { persona: 'ops_leader' })).toEqual({
       personaId: 'ops_leader',
       source: 'manual',
       computedPersonaId: 'analyst',

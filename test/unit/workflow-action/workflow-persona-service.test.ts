@@ -23,7 +23,7 @@ describe('WorkflowPersonaService', () => {
 
   it('reports a manual value over the computed persona, with the rules\' score for it', async () => {
     const service = serviceWith({ '501': buildCardView(anInput({
-      override: { personaId: 'champion', setBy: null, setAt: null },
+      override: { persona: 'champion', by: null, at: Date.parse('2026-11-01T00:00:00Z') },
       evaluation: anExplanation([anEvaluation(champion, { 'Big team': true }, [{ label: 'Big team', points: 30 }])]),
     })) });
 
