@@ -117,7 +117,11 @@ export function createControlRoutes(deps: ControlRoutesDeps): Router {
   router.post(`${api}/webhooks/flush`, guard(async () => { await deps.webhooks.flush(); }));
   router.post(`${api}/webhooks/mode`, json, guard((req) => {
     const b = body(req);
-    deps.webhooks.setMode({ duplicates: b.duplicates === undefined ? undefined : Number(b.duplicates), outOfOrder: b.outOfOrder === true });
+    if (b.dialect !== undefined && b.dialect !== 'legacy' && b.dialect !== 'generic') throw new RangeError('dialect must be legacy or generic');
+    deps.webhooks.setMode({
+      duplicates: b.duplicates === undefined ? undefined : Number(b.duplicates), outOfOrder: b.outOfOrder === true,
+      dialect: b.dialect as 'legacy' | 'generic' | undefined,
+    });
   }));
 
   // ---------- the page ----------

@@ -32,7 +32,10 @@ export interface ChangeOrigin {
 /** A change as the webhook layer needs it; the dispatcher adds ids, portal, app and timing. */
 export interface ChangeEvent {
   subscriptionType: string;
-  objectId: number;
+  /** Absent on association changes: HubSpot documents only their from/to ids. */
+  objectId?: number;
+  /** Generic (`object.*`) events only. */
+  objectTypeId?: string;
   changeSource?: string;
   sourceId?: string;
   propertyName?: string;
@@ -399,23 +402,25 @@ export class PortalStore {
     if (!this.get('tickets', ticketId)) throw new ObjectNotFoundError('tickets', ticketId);
     if (this.isAssociated(contactId, ticketId)) return false;
     this.addPair(contactId, ticketId);
-    this.emit({
-      subscriptionType: 'contact.associationChange', objectId: Number(contactId), associationType: 'CONTACT_TO_TICKET',
-      fromObjectId: Number(contactId), toObjectId: Number(ticketId), associationRemoved: false, isPrimaryAssociation: false,
-      ...origin,
-    });
+    this.emitAssociationChange(contactId, ticketId, false, origin);
     return true;
   }
 
   unassociate(contactId: string, ticketId: string, origin: ChangeOrigin): boolean {
     if (!this.isAssociated(contactId, ticketId)) return false;
     this.removePair(contactId, ticketId);
-    this.emit({
-      subscriptionType: 'contact.associationChange', objectId: Number(contactId), associationType: 'CONTACT_TO_TICKET',
-      fromObjectId: Number(contactId), toObjectId: Number(ticketId), associationRemoved: true, isPrimaryAssociation: false,
-      ...origin,
-    });
+    this.emitAssociationChange(contactId, ticketId, true, origin);
     return true;
+  }
+
+  /**
+   * HubSpot reports a link between two object types once from each side, with exactly the
+   * documented fields: the type, both ids, removed and primary flags, and no `objectId`.
+   */
+  private emitAssociationChange(contactId: string, ticketId: string, removed: boolean, origin: ChangeOrigin): void {
+    const flags = { associationRemoved: removed, isPrimaryAssociation: false, ...origin };
+    this.emit({ subscriptionType: 'contact.associationChange', associationType: 'CONTACT_TO_TICKET', fromObjectId: Number(contactId), toObjectId: Number(ticketId), ...flags });
+    this.emit({ subscriptionType: 'ticket.associationChange', associationType: 'TICKET_TO_CONTACT', fromObjectId: Number(ticketId), toObjectId: Number(contactId), ...flags });
   }
 
   /** Rough count of overlay entries: what the portal holds beyond the generator. */

@@ -62,6 +62,7 @@ export interface SandboxWebhooks {
   settled(): Promise<void>;
   deliveries(): DeliveryLog[];
   setMode(mode: WebhookMode): void;
+  mode(): WebhookMode;
 }
 
 export interface SandboxOutbound {
@@ -255,6 +256,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       settled: () => dispatcher.settled(),
       deliveries: () => dispatcher.deliveries(),
       setMode: (m) => dispatcher.setMode(m),
+      mode: () => dispatcher.currentMode(),
     },
     outbound: {
       cardFetch: (o) => outbound.cardFetch(o),

@@ -38,6 +38,22 @@ export interface WebhookMode {
   duplicates?: number;
   /** Deliver each batch's events in reverse order of occurrence. */
   outOfOrder?: boolean;
+  /**
+   * `generic`: events as 2025.2 `crmObjects` subscriptions deliver them (`object.creation` with
+   * `objectTypeId`); default `legacy` (`contact.creation`). Privacy deletions exist only in the
+   * legacy form, and association changes carry no `objectTypeId` in either.
+   */
+  dialect?: 'legacy' | 'generic';
+}
+
+const GENERIC_TYPE_IDS: Record<string, string> = { contact: '0-1', ticket: '0-5' };
+
+function inDialect(change: ChangeEvent, dialect: WebhookMode['dialect']): ChangeEvent {
+  if (dialect !== 'generic') return change;
+  const [object, kind] = change.subscriptionType.split('.');
+  if (kind === 'privacyDeletion' || !GENERIC_TYPE_IDS[object]) return change;
+  if (kind === 'associationChange') return { ...change, subscriptionType: 'object.associationChange' };
+  return { ...change, subscriptionType: `object.${kind}`, objectTypeId: GENERIC_TYPE_IDS[object] };
 }
 
 // HubSpot retries up to 10 times over 24 hours; these defaults keep that count with a shorter spread.
@@ -48,6 +64,8 @@ const SUBSCRIPTION_IDS: Record<string, number> = {
   'contact.restore': 3005, 'contact.privacyDeletion': 3006, 'contact.associationChange': 3007,
   'ticket.creation': 3101, 'ticket.deletion': 3102, 'ticket.propertyChange': 3103, 'ticket.restore': 3104,
   'ticket.merge': 3105, 'ticket.associationChange': 3106,
+  'object.creation': 3201, 'object.deletion': 3202, 'object.propertyChange': 3203, 'object.merge': 3204,
+  'object.restore': 3205, 'object.associationChange': 3206,
 };
 
 const MAX_LOG = 2_000;
@@ -90,12 +108,17 @@ export class WebhookDispatcher {
     this.mode = { ...mode };
   }
 
+  currentMode(): WebhookMode {
+    return { ...this.mode };
+  }
+
   deliveries(): DeliveryLog[] {
     return this.log.map((d) => ({ ...d }));
   }
 
-  enqueue(portalId: number, change: ChangeEvent): void {
+  enqueue(portalId: number, original: ChangeEvent): void {
     if (!this.active) return;
+    const change = inDialect(original, this.mode.dialect);
     const event: WebhookEvent = {
       eventId: this.nextEventId++,
       subscriptionId: SUBSCRIPTION_IDS[change.subscriptionType] ?? 3999,
@@ -105,7 +128,7 @@ export class WebhookDispatcher {
       attemptNumber: 0,
       ...change,
     };
-    if (change.subscriptionType.endsWith('.creation')) event.changeFlag = 'NEW';
+    if (original.subscriptionType.endsWith('.creation')) event.changeFlag = 'NEW';
     this.pending.push(event);
     if (this.mode.duplicates && Math.random() < this.mode.duplicates) this.pending.push({ ...event });
     this.schedule();

@@ -1,4 +1,10 @@
-import { classifyEvent, type WebhookEvent } from './webhook-event';
+import { associationPairOf, classifyEvent, mergeOutcomeOf, type WebhookEvent } from './webhook-event';
+
+/**
+ * Objects whose links to a contact feed the rules: linking or unlinking one changes what the rules
+ * see for that contact, so the contact is read again. Keyed by the object name of the other end.
+ */
+export const CONTACT_LINKED_OBJECTS: ReadonlySet<string> = new Set(['ticket']);
 
 /** What the rules read, and which property the app owns: decides which events cause work. */
 export interface WatchedProperties {
@@ -81,6 +87,25 @@ export function planWebhookWork(events: readonly WebhookEvent[], watched: Watche
   const ordered = [...events].sort((a, b) => a.occurredAt - b.occurredAt);
   for (const event of ordered) {
     const { object, change } = classifyEvent(event);
+    if (change === 'associationChange') {
+      // Whichever side reported it (contact.*, ticket.* or object.*), the pair names the contact.
+      const contactId = linkedContactOf(event);
+      if (contactId === null) ignored++;
+      else touchContact(contactId);
+      continue;
+    }
+    if (change === 'merge' && (object === 'contact' || object === 'ticket')) {
+      const outcome = mergeOutcomeOf(event);
+      if (!outcome) ignored++;
+      else if (object === 'contact') {
+        for (const g of outcome.gone) deleteContact(g, true, event.occurredAt);
+        touchContact(outcome.survivor);
+      } else {
+        for (const g of outcome.gone) tickets.set(g, 'delete');
+        tickets.set(outcome.survivor, 'refresh');
+      }
+      continue;
+    }
     const id = event.objectId === undefined ? null : String(event.objectId);
     if (object === 'contact' && id !== null) {
       switch (change) {
@@ -93,18 +118,6 @@ export function planWebhookWork(events: readonly WebhookEvent[], watched: Watche
           continue;
         case 'privacyDeletion':
           deleteContact(id, true, event.occurredAt);
-          continue;
-        case 'merge': {
-          const survivor = String(event.newObjectId ?? event.primaryObjectId ?? event.objectId);
-          const gone = [event.objectId, event.primaryObjectId, ...(event.mergedObjectIds ?? [])]
-            .filter((x): x is number => x !== undefined).map(String).filter((x) => x !== survivor);
-          for (const g of new Set(gone)) deleteContact(g, true, event.occurredAt);
-          touchContact(survivor);
-          continue;
-        }
-        case 'associationChange':
-          if (touchesTickets(event)) touchContact(String(event.fromObjectId ?? id));
-          else ignored++;
           continue;
         case 'propertyChange': {
           const name = event.propertyName ?? '';
@@ -133,19 +146,6 @@ export function planWebhookWork(events: readonly WebhookEvent[], watched: Watche
           if (!isOwnWrite(event, appId) && ticketProps.has(event.propertyName ?? '')) tickets.set(id, 'refresh');
           else ignored++;
           continue;
-        case 'merge': {
-          const survivor = String(event.newObjectId ?? event.primaryObjectId ?? event.objectId);
-          for (const g of [event.objectId, event.primaryObjectId, ...(event.mergedObjectIds ?? [])]) {
-            if (g !== undefined && String(g) !== survivor) tickets.set(String(g), 'delete');
-          }
-          tickets.set(survivor, 'refresh');
-          continue;
-        }
-        case 'associationChange':
-          // From the ticket's side the contact is the other end.
-          if (touchesContacts(event) && event.toObjectId !== undefined) touchContact(String(event.toObjectId));
-          else ignored++;
-          continue;
         default:
           ignored++;
           continue;
@@ -170,12 +170,13 @@ export function planWebhookWork(events: readonly WebhookEvent[], watched: Watche
   };
 }
 
-function touchesTickets(event: WebhookEvent): boolean {
-  return /TICKET/i.test(event.associationType ?? '') || event.toObjectTypeId === '0-5';
-}
-
-function touchesContacts(event: WebhookEvent): boolean {
-  return /TO_CONTACT/i.test(event.associationType ?? '') || event.toObjectTypeId === '0-1';
+/** The contact whose linked objects changed, when the other end is one the rules read; else null. */
+function linkedContactOf(event: WebhookEvent): string | null {
+  const pair = associationPairOf(event);
+  if (!pair) return null;
+  if (pair.from === 'contact' && CONTACT_LINKED_OBJECTS.has(pair.to)) return String(pair.fromObjectId);
+  if (pair.to === 'contact' && CONTACT_LINKED_OBJECTS.has(pair.from)) return String(pair.toObjectId);
+  return null;
 }
 
 function sourceOf(event: WebhookEvent): string | null {

@@ -66,6 +66,50 @@ export function classifyEvent(event: Pick<WebhookEvent, 'subscriptionType' | 'ob
   return { object, change };
 }
 
+// HubSpot names association types by object (`CONTACT_TO_TICKET`); the generic dialect may
+// carry type ids instead. Both spellings map to one lowercase object name.
+const OBJECT_NAMES: Record<string, string> = {
+  CONTACT: 'contact', COMPANY: 'company', DEAL: 'deal', TICKET: 'ticket', LINE_ITEM: 'line_item', PRODUCT: 'product',
+  '0-1': 'contact', '0-2': 'company', '0-3': 'deal', '0-5': 'ticket', '0-8': 'line_item', '0-7': 'product',
+};
+
+export interface AssociationPair {
+  /** Lowercase object names, e.g. `contact` and `ticket`; unknown types keep their own lowercase name. */
+  readonly from: string;
+  readonly to: string;
+  readonly fromObjectId: number;
+  readonly toObjectId: number;
+}
+
+function objectName(raw: string): string {
+  const upper = raw.trim().toUpperCase();
+  return OBJECT_NAMES[upper] ?? OBJECT_NAMES[raw.trim()] ?? upper.toLowerCase();
+}
+
+/**
+ * Both ends of an association change, as documented: `associationType` `FROM_TO_TO`, with the
+ * ids in `fromObjectId` and `toObjectId` (there is no `objectId`). Explicit `fromObjectTypeId` /
+ * `toObjectTypeId`, when present, win over the names. Null when an end cannot be told.
+ */
+export function associationPairOf(event: WebhookEvent): AssociationPair | null {
+  if (event.fromObjectId === undefined || event.toObjectId === undefined) return null;
+  const split = /^(.+?)_TO_(.+)$/i.exec(event.associationType ?? '');
+  const from = event.fromObjectTypeId ? objectName(event.fromObjectTypeId) : split ? objectName(split[1]) : null;
+  const to = event.toObjectTypeId ? objectName(event.toObjectTypeId) : split ? objectName(split[2]) : null;
+  if (!from || !to) return null;
+  return { from, to, fromObjectId: event.fromObjectId, toObjectId: event.toObjectId };
+}
+
+/** The ids a merge names: the survivor, and every id that no longer exists. Null when no id is given. */
+export function mergeOutcomeOf(event: WebhookEvent): { survivor: string; gone: string[] } | null {
+  // newObjectId is set when the merge created a new record; then the primary is gone as well.
+  const survivor = event.newObjectId ?? event.primaryObjectId ?? event.objectId;
+  if (survivor === undefined) return null;
+  const gone = [event.objectId, event.primaryObjectId, ...(event.mergedObjectIds ?? [])]
+    .filter((x): x is number => x !== undefined && x !== survivor).map(String);
+  return { survivor: String(survivor), gone: [...new Set(gone)] };
+}
+
 /**
  * A key derived from what the event says, not from `eventId`, which HubSpot does not promise to
  * be unique: a redelivery (same content, new attempt) maps to the same key, two real changes do not.

@@ -183,6 +183,29 @@ describe('webhooks from the sandbox portal', () => {
     expect(personaInHubSpot(c)).toBe(expectedPersona(c));
   });
 
+  it('does the same from generic object.* payloads: links, unlinks and merges, with no objectId on link changes', async () => {
+    sandbox.webhooks.setMode({ dialect: 'generic' });
+    try {
+      const [c, primary, merged] = [take(), take(), take()];
+      const ticket = sandbox.data.createTicket(P, { subject: 'Generic billing', hs_ticket_category: 'BILLING_ISSUE' }, []);
+      await settle();
+      const before = stack.refreshed.length;
+      sandbox.data.associate(P, c, ticket.id);
+      await settle();
+      expect(await stores.crm.contactIdsOfTicket(P, ticket.id)).toEqual([c]);
+      expect(refreshCount(before, c)).toBeGreaterThanOrEqual(1);
+      sandbox.data.unassociate(P, c, ticket.id);
+      await settle();
+      expect(await stores.crm.contactIdsOfTicket(P, ticket.id)).toEqual([]);
+      sandbox.data.mergeContacts(P, primary, merged);
+      await settle();
+      expect(await stores.crm.getContact(P, merged)).toBeNull();
+      expect((await stores.assignments.get(P, primary))?.personaId).toBe(expectedPersona(primary));
+    } finally {
+      sandbox.webhooks.setMode({});
+    }
+  });
+
   it('keeps a persona set by a rep as a manual override until the rep empties it', async () => {
     const c = ids.slice(nextContact).find((id) => expectedPersona(id) !== 'developer')!;
     nextContact = ids.indexOf(c) + 1;

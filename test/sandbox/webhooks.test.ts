@@ -1,6 +1,6 @@
 import { Client, Signature } from '@hubspot/api-client';
 import type { DeliveryLog, Sandbox, WebhookEvent } from '../../src/sandbox';
-import { webhookEvent } from '../support/sandbox-schemas';
+import { genericWebhookEvent, legacyWebhookEvent, webhookEvent } from '../support/sandbox-schemas';
 import { PORTAL_A, TEST_APP, startTestSandbox } from '../support/sandbox-harness';
 import { startReceiver, type Receiver } from '../support/sandbox-receiver';
 
@@ -31,6 +31,9 @@ async function delivered(): Promise<{ deliveries: DeliveryLog[]; events: Webhook
   const deliveries = sandbox.webhooks.deliveries().slice(seen);
   seen += deliveries.length;
   const events = deliveries.filter((d) => d.ok).flatMap((d) => d.events);
+  // Every payload the sandbox sends must have exactly the documented shape of its dialect.
+  const dialect = sandbox.webhooks.mode().dialect === 'generic' ? genericWebhookEvent : legacyWebhookEvent;
+  for (const e of events) dialect.parse(e);
   return { deliveries, events };
 }
 
@@ -104,18 +107,43 @@ describe('webhook deliveries', () => {
     expect(sandbox.data.getContact(PORTAL_A, '1021')).toBeUndefined();
   });
 
-  it('announces new tickets and association changes', async () => {
+  it('announces new tickets and association changes from both sides, with the documented fields and no objectId', async () => {
     const ticket = sandbox.data.createTicket(PORTAL_A, { subject: 'Cannot log in', hs_ticket_category: 'PRODUCT_ISSUE', hs_ticket_priority: 'HIGH' }, ['1030']);
     sandbox.data.updateTicket(PORTAL_A, ticket.id, { hs_pipeline_stage: '2' });
     sandbox.data.unassociate(PORTAL_A, '1030', ticket.id);
     const { events } = await delivered();
     const types = events.map((e) => e.subscriptionType);
-    expect(types).toEqual(expect.arrayContaining(['ticket.creation', 'ticket.propertyChange', 'contact.associationChange']));
-    const assoc = events.filter((e) => e.subscriptionType === 'contact.associationChange');
-    expect(assoc.map((e) => [e.associationType, e.fromObjectId, e.toObjectId, e.associationRemoved])).toEqual([
-      ['CONTACT_TO_TICKET', 1030, Number(ticket.id), false], ['CONTACT_TO_TICKET', 1030, Number(ticket.id), true],
+    expect(types).toEqual(expect.arrayContaining(['ticket.creation', 'ticket.propertyChange', 'contact.associationChange', 'ticket.associationChange']));
+    const assoc = events.filter((e) => e.subscriptionType.endsWith('.associationChange'));
+    const tid = Number(ticket.id);
+    expect(assoc.map((e) => [e.subscriptionType, e.associationType, e.fromObjectId, e.toObjectId, e.associationRemoved, e.isPrimaryAssociation])).toEqual([
+      ['contact.associationChange', 'CONTACT_TO_TICKET', 1030, tid, false, false], ['ticket.associationChange', 'TICKET_TO_CONTACT', tid, 1030, false, false],
+      ['contact.associationChange', 'CONTACT_TO_TICKET', 1030, tid, true, false], ['ticket.associationChange', 'TICKET_TO_CONTACT', tid, 1030, true, false],
     ]);
-    for (const e of events) webhookEvent.parse(e);
+    for (const e of assoc) expect(e).not.toHaveProperty('objectId');
+  });
+
+  it('speaks the generic dialect when asked: object.* with objectTypeId, association changes without it', async () => {
+    sandbox.webhooks.setMode({ dialect: 'generic' });
+    sandbox.data.updateContact(PORTAL_A, '1031', { jobtitle: 'Generic Engineer' });
+    const ticket = sandbox.data.createTicket(PORTAL_A, { subject: 'Generic' }, ['1031']);
+    sandbox.data.mergeContacts(PORTAL_A, '1031', '1032');
+    sandbox.data.privacyDelete(PORTAL_A, '1033');
+    const { events } = await delivered();
+    expect(events.find((e) => e.propertyName === 'jobtitle')).toMatchObject({ subscriptionType: 'object.propertyChange', objectTypeId: '0-1', objectId: 1031 });
+    expect(events.find((e) => e.subscriptionType === 'object.creation')).toMatchObject({ objectTypeId: '0-5', objectId: Number(ticket.id) });
+    expect(events.filter((e) => e.subscriptionType === 'object.associationChange').map((e) => e.associationType)).toEqual(['CONTACT_TO_TICKET', 'TICKET_TO_CONTACT']);
+    expect(events.find((e) => e.subscriptionType === 'object.merge')).toMatchObject({ objectTypeId: '0-1', primaryObjectId: 1031, mergedObjectIds: [1032] });
+    expect(events.filter((e) => e.objectId === 1033).map((e) => e.subscriptionType).sort()).toEqual(['contact.privacyDeletion', 'object.deletion']);
+  });
+
+  it('has a contract schema that refuses undocumented convenience fields', () => {
+    const base = { eventId: 1, subscriptionId: 2, portalId: 3, appId: 4, occurredAt: 5, attemptNumber: 0 };
+    const assoc = { ...base, subscriptionType: 'contact.associationChange', associationType: 'CONTACT_TO_TICKET', fromObjectId: 1, toObjectId: 2, associationRemoved: false, isPrimaryAssociation: false };
+    expect(webhookEvent.safeParse(assoc).success).toBe(true);
+    expect(webhookEvent.safeParse({ ...assoc, objectId: 1 }).success).toBe(false);
+    expect(webhookEvent.safeParse({ ...assoc, isPrimaryAssociation: undefined }).success).toBe(false);
+    expect(genericWebhookEvent.safeParse({ ...base, subscriptionType: 'object.creation', objectId: 9 }).success).toBe(false);
   });
 
   it('batches at most 100 events per request', async () => {

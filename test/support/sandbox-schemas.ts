@@ -139,31 +139,57 @@ export const burst429 = z.object({
   policyName: z.literal('TEN_SECONDLY_ROLLING'),
 }).passthrough();
 
-// docs/hubspot-contracts.md, Delivery (webhook event)
-export const webhookEvent = z.object({
+// docs/hubspot-contracts.md, Delivery (webhook events): the fields every event carries, then exactly
+// the documented fields of each kind (strict: a convenience field HubSpot does not send fails the contract).
+const webhookCommon = {
   eventId: z.number().int(),
   subscriptionId: z.number().int(),
   portalId: z.number().int(),
   appId: z.number().int(),
   occurredAt: z.number().int(),
-  subscriptionType: z.string().regex(/^(contact|ticket)\.[a-zA-Z]+$/),
   attemptNumber: z.number().int().nonnegative(),
-  objectId: z.number().int(),
   changeSource: z.string().optional(),
   sourceId: z.string().optional(),
-  propertyName: z.string().optional(),
-  propertyValue: z.string().optional(),
   changeFlag: z.string().optional(),
+};
+const legacyType = (kinds: string) => z.string().regex(new RegExp(`^(contact|ticket)\\.(${kinds})$`));
+const genericType = (kinds: string) => z.string().regex(new RegExp(`^object\\.(${kinds})$`));
+const objectTypeId = z.enum(['0-1', '0-5']);
+const propertyChangeFields = { objectId: z.number().int(), propertyName: z.string().min(1), propertyValue: z.string() };
+const mergeFields = {
+  objectId: z.number().int().optional(),
   primaryObjectId: z.number().int().optional(),
   mergedObjectIds: z.array(z.number().int()).optional(),
   newObjectId: z.number().int().optional(),
   numberOfPropertiesMoved: z.number().int().optional(),
-  associationType: z.string().optional(),
-  fromObjectId: z.number().int().optional(),
-  toObjectId: z.number().int().optional(),
-  associationRemoved: z.boolean().optional(),
-  isPrimaryAssociation: z.boolean().optional(),
-}).strict();
+};
+// No objectId: the ends are fromObjectId/toObjectId, named by the type (`CONTACT_TO_TICKET`).
+const associationFields = {
+  associationType: z.string().regex(/^[A-Z_]+_TO_[A-Z_]+$/),
+  fromObjectId: z.number().int(),
+  toObjectId: z.number().int(),
+  associationRemoved: z.boolean(),
+  isPrimaryAssociation: z.boolean(),
+};
+
+export const legacyWebhookEvent = z.union([
+  z.strictObject({ ...webhookCommon, subscriptionType: legacyType('creation|deletion|restore|privacyDeletion'), objectId: z.number().int() }),
+  z.strictObject({ ...webhookCommon, subscriptionType: legacyType('propertyChange'), ...propertyChangeFields }),
+  z.strictObject({ ...webhookCommon, subscriptionType: legacyType('merge'), ...mergeFields }),
+  z.strictObject({ ...webhookCommon, subscriptionType: legacyType('associationChange'), ...associationFields }),
+]);
+
+export const genericWebhookEvent = z.union([
+  z.strictObject({ ...webhookCommon, subscriptionType: genericType('creation|deletion|restore'), objectTypeId, objectId: z.number().int() }),
+  z.strictObject({ ...webhookCommon, subscriptionType: genericType('propertyChange'), objectTypeId, ...propertyChangeFields }),
+  z.strictObject({ ...webhookCommon, subscriptionType: genericType('merge'), objectTypeId, ...mergeFields }),
+  z.strictObject({ ...webhookCommon, subscriptionType: genericType('associationChange'), ...associationFields }),
+  // Generic subscriptions cannot express privacy deletions; HubSpot keeps the legacy event for them.
+  z.strictObject({ ...webhookCommon, subscriptionType: z.literal('contact.privacyDeletion'), objectId: z.number().int() }),
+]);
+
+/** Either dialect. */
+export const webhookEvent = z.union([legacyWebhookEvent, genericWebhookEvent]);
 
 // docs/hubspot-contracts.md, Workflow actions (execution request)
 export const workflowActionRequest = z.object({

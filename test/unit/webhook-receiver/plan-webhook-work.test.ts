@@ -11,6 +11,14 @@ let nextId = 1;
 function ev(subscriptionType: string, objectId: number, at: number, extra: Partial<WebhookEvent> = {}): WebhookEvent {
   return { eventId: nextId++, portalId: PORTAL, occurredAt: at, subscriptionType, objectId, ...extra };
 }
+/** An association change exactly as documented: the ends in from/toObjectId and no objectId at all. */
+function link(subscriptionType: string, associationType: string, fromObjectId: number, toObjectId: number, at: number, extra: Partial<WebhookEvent> = {}): WebhookEvent {
+  return { eventId: nextId++, portalId: PORTAL, occurredAt: at, subscriptionType, associationType, fromObjectId, toObjectId, associationRemoved: false, isPrimaryAssociation: false, ...extra };
+}
+/** A merge without objectId, carrying only the merge fields given. */
+function merge(at: number, fields: Partial<WebhookEvent>, subscriptionType = 'contact.merge'): WebhookEvent {
+  return { eventId: nextId++, portalId: PORTAL, occurredAt: at, subscriptionType, ...fields };
+}
 const change = (objectId: number, at: number, propertyName: string, propertyValue: string, extra: Partial<WebhookEvent> = {}) =>
   ev('contact.propertyChange', objectId, at, { propertyName, propertyValue, changeSource: 'CRM', sourceId: 'userId:7', ...extra });
 
@@ -97,12 +105,41 @@ describe('planning the work for a batch of webhook events', () => {
     expect(result.purgeContacts.map((p) => p.contactId).sort()).toEqual(['1', '2']);
   });
 
-  it('rescores a contact when a ticket is linked or unlinked, and ignores other associations', () => {
-    const linked = ev('contact.associationChange', 1, T, { associationType: 'CONTACT_TO_TICKET', fromObjectId: 1, toObjectId: 50, associationRemoved: false });
-    const unlinked = ev('contact.associationChange', 2, T, { associationType: 'CONTACT_TO_TICKET', fromObjectId: 2, toObjectId: 51, associationRemoved: true });
-    const company = ev('contact.associationChange', 3, T, { associationType: 'CONTACT_TO_COMPANY', fromObjectId: 3, toObjectId: 60 });
-    const fromTicket = ev('ticket.associationChange', 52, T, { associationType: 'TICKET_TO_CONTACT', fromObjectId: 52, toObjectId: 4 });
-    expect(plan([linked, unlinked, company, fromTicket])).toMatchObject({ refreshContacts: ['1', '2', '4'], ignored: 1 });
+  it('rescores a contact when a ticket is linked or unlinked, from either side and in either dialect, and ignores other associations', () => {
+    const result = plan([
+      link('contact.associationChange', 'CONTACT_TO_TICKET', 1, 50, T),
+      link('contact.associationChange', 'CONTACT_TO_TICKET', 2, 51, T, { associationRemoved: true }),
+      link('contact.associationChange', 'CONTACT_TO_COMPANY', 3, 60, T, { isPrimaryAssociation: true }),
+      link('ticket.associationChange', 'TICKET_TO_CONTACT', 52, 4, T),
+      link('object.associationChange', 'CONTACT_TO_TICKET', 5, 53, T),
+      link('object.associationChange', 'TICKET_TO_CONTACT', 54, 6, T, { associationRemoved: true }),
+      link('object.associationChange', 'DEAL_TO_CONTACT', 70, 7, T),
+      link('object.associationChange', 'TICKET_TO_COMPANY', 55, 61, T),
+    ]);
+    expect([...result.refreshContacts].sort()).toEqual(['1', '2', '4', '5', '6']);
+    expect(result.ignored).toBe(3);
+  });
+
+  it('reads the ends from object type ids when the generic dialect names them', () => {
+    const result = plan([link('object.associationChange', '0-5_TO_0-1', 56, 8, T), link('object.associationChange', 'X', 9, 57, T, { fromObjectTypeId: '0-1', toObjectTypeId: '0-5' })]);
+    expect([...result.refreshContacts].sort()).toEqual(['8', '9']);
+  });
+
+  it('ignores an association change that lacks one of its ends instead of guessing', () => {
+    const noTo = { ...link('contact.associationChange', 'CONTACT_TO_TICKET', 10, 58, T), toObjectId: undefined };
+    expect(plan([noTo, link('contact.associationChange', '', 11, 59, T)])).toMatchObject({ refreshContacts: [], ignored: 2 });
+  });
+
+  it('handles merges whichever of primaryObjectId, mergedObjectIds and newObjectId are present', () => {
+    const ids = (r: ReturnType<typeof plan>) => ({ refresh: [...r.refreshContacts].sort(), purged: r.purgeContacts.map((p) => p.contactId).sort() });
+    expect(ids(plan([merge(T, { primaryObjectId: 1, mergedObjectIds: [2] })]))).toEqual({ refresh: ['1'], purged: ['2'] });
+    expect(ids(plan([merge(T, { newObjectId: 9, mergedObjectIds: [2, 3] })]))).toEqual({ refresh: ['9'], purged: ['2', '3'] });
+    expect(ids(plan([merge(T, { primaryObjectId: 1, newObjectId: 9 })]))).toEqual({ refresh: ['9'], purged: ['1'] });
+    expect(ids(plan([merge(T, { primaryObjectId: 1 })]))).toEqual({ refresh: ['1'], purged: [] });
+    expect(ids(plan([merge(T, { objectId: 4, mergedObjectIds: [5] })]))).toEqual({ refresh: ['4'], purged: ['5'] });
+    expect(plan([merge(T, { mergedObjectIds: [6] })])).toMatchObject({ refreshContacts: [], purgeContacts: [], ignored: 1 });
+    const tickets = plan([merge(T, { primaryObjectId: 50, mergedObjectIds: [51] }, 'ticket.merge'), merge(T, { newObjectId: 60, primaryObjectId: 52, mergedObjectIds: [53], objectTypeId: '0-5' }, 'object.merge')]);
+    expect({ refresh: [...tickets.refreshTickets].sort(), deleted: [...tickets.deleteTickets].sort() }).toEqual({ refresh: ['50', '60'], deleted: ['51', '52', '53'] });
   });
 
   it('refreshes created tickets and tickets whose rule-read properties change, and deletes deleted ones', () => {
@@ -125,7 +162,7 @@ describe('planning the work for a batch of webhook events', () => {
       at: fc.integer({ min: 0, max: 1000 }),
     }).map(({ kind, id, at }): WebhookEvent => {
       if (kind === 'jobtitle' || kind === 'phone' || kind === 'persona') return change(id, T + at, kind, `v${at}`);
-      if (kind === 'assoc') return ev('contact.associationChange', id, T + at, { associationType: 'CONTACT_TO_TICKET', fromObjectId: id, toObjectId: 90 });
+      if (kind === 'assoc') return link('contact.associationChange', 'CONTACT_TO_TICKET', id, 90, T + at);
       return ev(`contact.${kind}`, id, T + at);
     });
     // Distinct times: HubSpot's order within one millisecond is unknowable, so ties are out of scope.
