@@ -66,3 +66,41 @@ export async function installThroughBrowser(appBaseUrl: string, portalId: number
   if (result.status !== 200) throw new Error(`The install callback answered ${result.status}: ${result.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300)}`);
   return result;
 }
+
+export interface MarketplaceInstall {
+  /** The URL HubSpot sent the browser to: the app's install URL with `code` and `returnUrl`. */
+  readonly installUrl: string;
+  /** The app's answer to it. */
+  readonly status: number;
+  readonly location: string | null;
+  readonly body: string;
+}
+
+/** A customer clicking "Install from Marketplace" on the sandbox's control page; returns where HubSpot sends the browser. */
+export async function approveFromMarketplace(sandboxBaseUrl: string, portalId: number): Promise<string> {
+  const pageResponse = await fetch(`${sandboxBaseUrl}/_sandbox?portal=${portalId}`);
+  const html = await pageResponse.text();
+  const form = /<form method="post" action="([^"]+)">((?:(?!<form)[\s\S])*?)<button name="install" value="marketplace">/.exec(html);
+  if (!form) throw new Error('The sandbox control page offers no "Install from Marketplace" button');
+  const fields = new URLSearchParams();
+  for (const input of form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(input[1], unescapeHtml(input[2]));
+  fields.set('install', 'marketplace');
+  const approve = await fetch(new URL(form[1], sandboxBaseUrl), {
+    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString(),
+  });
+  const installUrl = approve.headers.get('location');
+  if (approve.status !== 302 || !installUrl) throw new Error(`The Marketplace approval answered ${approve.status} without a redirect`);
+  return installUrl;
+}
+
+/**
+ * A Marketplace install end to end: HubSpot (the sandbox) approves, sends the browser to the
+ * app's install URL with `code` and `returnUrl`, and the app answers. Follows no further: the
+ * caller checks where the app sends the browser.
+ */
+export async function installFromMarketplace(sandboxBaseUrl: string, portalId: number, rewrite: (installUrl: URL) => void = () => undefined): Promise<MarketplaceInstall> {
+  const url = new URL(await approveFromMarketplace(sandboxBaseUrl, portalId));
+  rewrite(url);
+  const response = await fetch(url, { redirect: 'manual' });
+  return { installUrl: url.toString(), status: response.status, location: response.headers.get('location'), body: await response.text() };
+}

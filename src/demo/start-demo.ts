@@ -79,6 +79,9 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   print(`  Admin page        ${appBaseUrl}/admin`);
   print(`  Persona card      ${appBaseUrl}/preview/cards/persona?portalId=${DEMO_PORTAL_ID}&contactId=${firstContact}`);
   print(`  Sandbox control   ${sandbox.baseUrl}/_sandbox`);
+  print('Install again, either way HubSpot customers do:');
+  print(`  From our link     ${appBaseUrl}/oauth/install   (authorize page, then back with our state)`);
+  print(`  From Marketplace  ${sandbox.baseUrl}/_sandbox → "Install from Marketplace"   (HubSpot approves, then calls ${appBaseUrl}/oauth/callback with code + returnUrl)`);
   print(`  Status API        curl -H "Authorization: Bearer $ADMIN_TOKEN" ${appBaseUrl}/api/admin/portals/${DEMO_PORTAL_ID}/status`);
   if (generatedAdminToken) print(`  ADMIN_TOKEN=${generatedAdminToken}   (generated for this sandbox run; set ADMIN_TOKEN to choose one)`);
 

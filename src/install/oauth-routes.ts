@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import type { InstallService } from './install-service';
+import type { InstallResult, InstallService } from './install-service';
 import { OAuthTokenError } from './oauth-client';
 import type { OAuthStateStore } from './portal-store';
 
@@ -40,10 +40,13 @@ function page(title: string, body: string): string {
 }
 
 /**
- * GET /oauth/install and GET /oauth/callback. The state is single-use, expires after 10 minutes,
- * and is bound to the browser that started the install by an HttpOnly cookie: a missing, wrong,
- * reused or foreign state is refused before any code is exchanged. Codes and tokens never reach
- * logs or responses.
+ * GET /oauth/install and GET /oauth/callback. Two ways in:
+ * - our own install link: the state is single-use, expires after 10 minutes, and is bound to the
+ *   browser that started the install by an HttpOnly cookie; a wrong, reused, expired or foreign
+ *   state is refused before any code is exchanged;
+ * - a Marketplace install, which HubSpot authorizes itself: `code` + `returnUrl` and no state.
+ *   After the install the browser goes back to `returnUrl` only if it is a HubSpot URL.
+ * Codes and tokens never reach logs or responses.
  */
 export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
   const router = express.Router();
@@ -67,17 +70,52 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
     res.redirect(302, url.toString().replace(/\+/g, '%20'));
   });
 
+  /** Where a Marketplace install may send the browser back: HubSpot only, never an open redirect. */
+  const authOrigin = new URL(deps.authBaseUrl).origin;
+  const hubSpotReturnUrl = (raw: string): string | null => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return null;
+    }
+    if (url.username || url.password) return null;
+    const hubspotHost = url.protocol === 'https:' && (url.hostname === 'hubspot.com' || url.hostname.endsWith('.hubspot.com'));
+    return hubspotHost || url.origin === authOrigin ? url.toString() : null;
+  };
+
   router.get('/oauth/callback', async (req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store');
     const refuse = (status: number, message: string) =>
       res.status(status).type('html').send(page('Install refused', `<h1>The install could not be completed</h1><p>${escapeHtml(message)}</p><p><a href="/oauth/install">Start the install again</a></p>`));
     const query = req.query as Record<string, unknown>;
-    if (typeof query.error === 'string') return refuse(400, 'HubSpot reported that the install was not approved.');
+    if (typeof query.error === 'string') {
+      deps.logger.info({ error: query.error.slice(0, 100) }, 'install not approved in HubSpot');
+      return res.status(400).type('html').send(page('Install cancelled', `<h1>The app was not installed</h1>
+<p>HubSpot reports that the install was cancelled or not approved${query.error === 'access_denied' ? '' : ` (${escapeHtml(query.error.slice(0, 100))})`}. Nothing was connected and no data was read.</p>
+<p><a href="/oauth/install">Install the app</a> when you are ready.</p>`));
+    }
     const state = typeof query.state === 'string' ? query.state : '';
     const code = typeof query.code === 'string' ? query.code : '';
+    const returnUrl = typeof query.returnUrl === 'string' ? query.returnUrl : '';
+
+    if (!state) {
+      // A Marketplace install: HubSpot approved it itself and sends code + returnUrl, no state of ours.
+      if (!code || !returnUrl) {
+        deps.logger.warn({ hasCode: Boolean(code), hasReturnUrl: Boolean(returnUrl) }, 'install callback refused: no state and not a Marketplace install');
+        return refuse(400, 'This install link is missing its security check. Start the install from this app or from the HubSpot Marketplace.');
+      }
+      const result = await install(code, refuse);
+      if (!result) return;
+      const back = hubSpotReturnUrl(returnUrl);
+      if (back) return res.redirect(302, back);
+      deps.logger.warn({ portalId: result.portalId }, 'Marketplace install finished; returnUrl is not a HubSpot URL, showing our page instead');
+      return installedPage(res, result);
+    }
+
     const browser = cookieValue(req, INSTALL_COOKIE);
-    if (!state || !browser) {
-      deps.logger.warn({ hasState: Boolean(state), hasCookie: Boolean(browser) }, 'install callback refused: missing state or browser cookie');
+    if (!browser) {
+      deps.logger.warn({ hasState: true, hasCookie: false }, 'install callback refused: missing state or browser cookie');
       return refuse(400, 'This install link is missing its security check. Start the install from this app.');
     }
     const outcome = await deps.states.consume(sha256(state), sha256(browser), 'install', deps.clock.now());
@@ -87,22 +125,31 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
     }
     if (!code) return refuse(400, 'HubSpot did not send an authorization code.');
     res.setHeader('Set-Cookie', `${INSTALL_COOKIE}=; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`);
+    const result = await install(code, refuse);
+    if (result) installedPage(res, result);
+  });
+
+  async function install(code: string, refuse: (status: number, message: string) => unknown): Promise<InstallResult | null> {
     try {
-      const result = await deps.install.completeInstall(code);
-      const domain = result.hubDomain ? ` (${escapeHtml(result.hubDomain)})` : '';
-      res.type('html').send(page('Installed', `<h1>${result.reinstall ? 'Reconnected' : 'Installed'}: portal ${result.portalId}${domain}</h1>
-<p>What happens next: the app is syncing this portal's contacts and tickets now, assigns every contact a persona,
-and writes it to the <strong>Persona</strong> contact property in HubSpot. A first sync takes a few minutes for
-tens of thousands of contacts; after that, changes are picked up automatically.</p>
-<p>Follow the progress on the <a href="/admin">admin page</a>, or open any contact record in HubSpot to see its persona card.</p>`));
+      return await deps.install.completeInstall(code);
     } catch (err) {
       const rejected = err instanceof OAuthTokenError && err.kind === 'rejected';
       deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'install failed');
       refuse(rejected ? 400 : 502, rejected
         ? 'HubSpot did not accept the authorization code (it may have expired). Start the install again.'
         : 'The app could not finish setting up the portal. Try the install again in a minute.');
+      return null;
     }
-  });
+  }
+
+  function installedPage(res: Response, result: InstallResult): void {
+    const domain = result.hubDomain ? ` (${escapeHtml(result.hubDomain)})` : '';
+    res.type('html').send(page('Installed', `<h1>${result.reinstall ? 'Reconnected' : 'Installed'}: portal ${result.portalId}${domain}</h1>
+<p>What happens next: the app is syncing this portal's contacts and tickets now, assigns every contact a persona,
+and writes it to the <strong>Persona</strong> contact property in HubSpot. A first sync takes a few minutes for
+tens of thousands of contacts; after that, changes are picked up automatically.</p>
+<p>Follow the progress on the <a href="/admin">admin page</a>, or open any contact record in HubSpot to see its persona card.</p>`));
+  }
 
   return router;
 }

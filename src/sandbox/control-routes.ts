@@ -4,6 +4,7 @@ import { ObjectNotFoundError, PropertyValidationError, type PortalStore } from '
 import type { SandboxDataControl } from './sandbox-data-control';
 import type { WebhookDispatcher } from './webhook-dispatcher';
 import type { OutboundCaller } from './outbound-calls';
+import { MARKETPLACE_APPROVE_PATH } from './oauth-server';
 
 /**
  * The sandbox's own control surface under /_sandbox: a JSON API for tests and scripts, and a
@@ -213,6 +214,10 @@ ${contact ? `<form method="post" action="/_sandbox/form/edit-contact">${pidField
 <section><h2>Merge two contacts</h2><form method="post" action="/_sandbox/form/merge">${pidField}
 <label>Keep (primary) <input name="primaryId" value="${h(contactId)}" size="10"></label>
 <label>Merge in <input name="mergedId" size="10"></label> <button>Merge</button></form></section>
+<section><h2>HubSpot Marketplace</h2><p>Install the app the way a customer does from its Marketplace listing:
+HubSpot approves the install itself and sends the browser to the app's install URL with a code and a return URL.</p>
+<form method="post" action="${MARKETPLACE_APPROVE_PATH}">${store ? `<input type="hidden" name="portal_id" value="${store.portalId}">` : ''}
+<button name="install" value="marketplace">Install from Marketplace</button></form></section>
 <section><h2>Recent webhook deliveries</h2><ul>${deliveries || '<li>none yet</li>'}</ul></section>
 </body></html>`);
   });

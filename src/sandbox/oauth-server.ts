@@ -12,6 +12,8 @@ export interface OAuthApp {
   appId: number;
   redirectUris: string[];
   scopes: string[];
+  /** The install URL Marketplace installs call (one of `redirectUris`); defaults to the first. */
+  installUrl?: string;
 }
 
 export interface PortalInfo {
@@ -31,7 +33,12 @@ export interface OAuthServerDeps {
   portals: () => PortalInfo[];
   clock: () => number;
   accessTokenTtlSeconds: number;
+  /** The sandbox's own origin: Marketplace installs send the browser back to a page there. */
+  baseUrl: () => string;
 }
+
+export const MARKETPLACE_APPROVE_PATH = '/oauth/marketplace/approve';
+export const MARKETPLACE_DONE_PATH = '/_sandbox/marketplace/installed';
 
 export type TokenCheck =
   | { ok: true; portalId: number; scopes: string[] }
@@ -167,6 +174,32 @@ export class OAuthServer {
     res.redirect(302, target.toString());
   }
 
+  /**
+   * A Marketplace ("seamless") install: HubSpot runs the authorize step itself, then sends the
+   * browser to the app's install URL with `code` and `returnUrl` and no state of the app's
+   * (reference §1.0). The code is bound to that install URL, like any other.
+   */
+  private marketplaceApprove(req: Request, res: Response): void {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const portalId = Number(field(body, 'portal_id'));
+    const { app } = this.deps;
+    if (!this.deps.portals().some((p) => p.portalId === portalId)) return this.errorPage(res, 'Unknown portal.');
+    const installUrl = app.installUrl ?? app.redirectUris[0];
+    if (!installUrl || !app.redirectUris.includes(installUrl)) return this.errorPage(res, 'The app has no install URL among its redirect URLs.');
+    const code = randomUUID();
+    this.codes.set(code, { portalId, redirectUri: installUrl, used: false, expiresAt: this.deps.clock() + AUTH_CODE_TTL_MS, scopes: [...app.scopes] });
+    const target = new URL(installUrl);
+    target.searchParams.set('code', code);
+    target.searchParams.set('returnUrl', `${this.deps.baseUrl()}${MARKETPLACE_DONE_PATH}?portalId=${portalId}`);
+    res.redirect(302, target.toString());
+  }
+
+  private marketplaceDone(req: Request, res: Response): void {
+    const portalId = Number(req.query.portalId);
+    res.type('html').send(page('App installed', `<h1>App installed</h1><p role="status">The app is connected to account ${Number.isInteger(portalId) ? portalId : '?'}.</p>
+<p><a href="/_sandbox?portal=${Number.isInteger(portalId) ? portalId : ''}">Back to the sandbox portal</a></p>`));
+  }
+
   private oauthError(res: Response, httpStatus: number, error: string, status: string, message: string): void {
     res.status(httpStatus).json({ error, error_description: message, status, message, correlationId: randomUUID() });
   }
@@ -293,6 +326,8 @@ export class OAuthServer {
     router.get('/oauth/authorize', (req, res) => this.authorizePage(req, res));
     router.get('/oauth/:portalId/authorize', (req, res) => this.authorizePage(req, res, Number(req.params.portalId)));
     router.post('/oauth/authorize/approve', form, (req, res) => this.approve(req, res));
+    router.post(MARKETPLACE_APPROVE_PATH, form, (req, res) => this.marketplaceApprove(req, res));
+    router.get(MARKETPLACE_DONE_PATH, (req, res) => this.marketplaceDone(req, res));
     router.post('/oauth/v1/token', form, (req, res) => this.token(req, res, 'v1'));
     router.post('/oauth/v3/token', form, (req, res) => this.token(req, res, 'v3'));
     router.post('/oauth/2026-03/token', form, (req, res) => this.token(req, res, 'v3'));

@@ -17,6 +17,8 @@ export interface SandboxAppOptions {
   clientSecret: string;
   appId: number;
   redirectUris: string[];
+  /** The install URL Marketplace installs call (one of `redirectUris`); defaults to the first. */
+  installUrl?: string;
   /** Scopes the app may be granted. */
   scopes: string[];
   /** The app's public base URL: webhooks go to `${targetBaseUrl}/webhooks/hubspot`. */
@@ -121,11 +123,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }));
   }
 
+  let baseUrl = '';
   const oauth = new OAuthServer({
     app: appOpts,
     portals: () => [...stores.values()].map((s) => ({ portalId: s.portalId, hubDomain: s.hubDomain })),
     clock,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 1_800,
+    baseUrl: () => baseUrl,
   });
 
   const limiter = new RateLimiter({
@@ -149,7 +153,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const outbound = new OutboundCaller({ appId: appOpts.appId, clientSecret: appOpts.clientSecret, targetBaseUrl: targetBase, clock, timeoutMs: 20_000 });
   const data = createSandboxDataControl(stores);
-  let baseUrl = '';
 
   const app = express();
   app.disable('x-powered-by');

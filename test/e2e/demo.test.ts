@@ -1,3 +1,4 @@
+import { installFromMarketplace } from '../../src/demo/browser-install';
 import { createServer } from 'node:net';
 import { DEMO_PORTAL_ID, startDemo, type Demo } from '../../src/demo/start-demo';
 import { loadConfig } from '../../src/platform/config';
@@ -41,5 +42,12 @@ describe('the sandbox demo (npm start without HubSpot credentials)', () => {
     expect(body.personas.pendingWrites).toBe(0);
     const written = [...demo.sandbox.data.store(DEMO_PORTAL_ID).iterate('contacts')].filter((c) => c.properties.persona);
     expect(written).toHaveLength(250);
+
+    // The demo offers both install paths: our link (done above) and the Marketplace button.
+    expect(out).toContain(`http://localhost:${port}/oauth/install`);
+    expect(out).toContain('Install from Marketplace');
+    const marketplace = await installFromMarketplace(demo.sandbox.baseUrl, DEMO_PORTAL_ID);
+    expect(marketplace.status).toBe(302);
+    expect(new URL(marketplace.location!).origin).toBe(demo.sandbox.baseUrl);
   });
 });

@@ -104,6 +104,28 @@ describe('OAuth v3 tokens', () => {
     expect(mismatch.body.status).toBe('BAD_REDIRECT_URI');
   });
 
+  it('plays a Marketplace install: code and returnUrl to the install URL, no state, the code bound to that URL, exchanged on v3', async () => {
+    const res = await fetch(`${sandbox.baseUrl}/oauth/marketplace/approve`, {
+      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `portal_id=${PORTAL_A}`,
+    });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
+    expect([...location.searchParams.keys()].sort()).toEqual(['code', 'returnUrl']);
+    expect(new URL(location.searchParams.get('returnUrl')!).origin).toBe(sandbox.baseUrl);
+    const code = location.searchParams.get('code')!;
+    const elsewhere = await tokenV3({ grant_type: 'authorization_code', code, redirect_uri: 'https://other.example/cb' });
+    expect(elsewhere.status).toBe(400);
+    const granted = await tokenV3({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT });
+    expect(granted.status).toBe(200);
+    expect(v3TokenResponse.parse(granted.body)).toMatchObject({ hub_id: PORTAL_A });
+    expect((await tokenV3({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT })).status).toBe(400);
+    const unknownPortal = await fetch(`${sandbox.baseUrl}/oauth/marketplace/approve`, {
+      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'portal_id=1',
+    });
+    expect(unknownPortal.status).toBe(400);
+  });
+
   it('refuses a wrong client secret', async () => {
     const code = await getCode();
     const res = await tokenV3({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_secret: 'wrong' });
