@@ -177,7 +177,7 @@ export class OAuthServer {
   /**
    * A Marketplace ("seamless") install: HubSpot runs the authorize step itself, then sends the
    * browser to the app's install URL with `code` and `returnUrl` and no state of the app's
-   * (reference §1.0). The code is bound to that install URL, like any other.
+   * (docs/hubspot-contracts.md, Installs). The code is bound to that install URL, like any other.
    */
   private marketplaceApprove(req: Request, res: Response): void {
     const body = (req.body ?? {}) as Record<string, unknown>;

@@ -3,7 +3,7 @@ import { startAppHarness, type Harness } from '../support/app-harness';
 
 /**
  * HubSpot's Marketplace ("seamless") install: HubSpot authorizes on its side and calls the app's
- * install URL with `code` and `returnUrl`, without any state the app issued (reference §1.0).
+ * install URL with `code` and `returnUrl`, without any state the app issued (docs/hubspot-contracts.md, Installs).
  */
 describe('installing the app from the HubSpot Marketplace', () => {
   let h: Harness;
