@@ -44,6 +44,8 @@ export interface CrmStore {
   /** Streams every unarchived contact with its tickets, in id order, a batch at a time: never the whole portal in memory. */
   streamContactsWithTickets(portalId: PortalId, options?: { batchSize?: number; afterId?: string }): AsyncIterable<ContactWithStoredTickets[]>;
   contactIdsOfTicket(portalId: PortalId, ticketId: string): Promise<string[]>;
+  /** Those of these tickets stored (read from HubSpot) at or after `since`. */
+  ticketIdsSyncedSince(portalId: PortalId, ids: readonly string[], since: number): Promise<Set<string>>;
   listContactIds(portalId: PortalId, afterId: string | null, limit: number): Promise<string[]>;
   listTicketIds(portalId: PortalId, afterId: string | null, limit: number): Promise<string[]>;
   /** Finds contacts by id, email or name fragment, for the admin's contact search. */

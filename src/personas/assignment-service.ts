@@ -6,7 +6,7 @@ import type { ContactWithStoredTickets, CrmStore, StoredContact } from '../crm/c
 import type { HubSpotGateways } from '../crm/hubspot-port';
 import type { AssignmentStore, ComputedAssignment, StoredAssignment } from './assignment-store';
 import type { LiveRuleSet, RuleSetService } from './rule-set-service';
-import { diffWriteback, type ManualOverride, personaPatch, personaPropertyNames, type PersonaPropertyNames, type WrittenValues, writtenValuesOf } from './writeback';
+import { diffWriteback, formatScore, type ManualOverride, personaPatch, personaPropertyNames, type PersonaPropertyNames, type WrittenValues, writtenValuesOf } from './writeback';
 
 export interface Progress {
   readonly done: number;
@@ -87,13 +87,26 @@ export class AssignmentService {
     return { scored, changed, overrides };
   }
 
-  private async scoreBatch(portalId: PortalId, live: LiveRuleSet, batch: readonly ContactWithStoredTickets[], reason: string): Promise<{ changed: number; overrides: number }> {
-    if (batch.length === 0) return { changed: 0, overrides: 0 };
+  /**
+   * Scores these stored contacts (one page of a sync, read with its related records) and names
+   * those whose values HubSpot must now be sent, in the order given.
+   */
+  async scoreContacts(portalId: PortalId, contactIds: readonly string[], reason: string): Promise<RescoreResult & { toWrite: string[] }> {
+    const live = await this.deps.ruleSets.live(portalId);
+    const found = await this.deps.crm.getContactsWithTickets(portalId, contactIds);
+    const batch = contactIds.map((id) => found.get(id)).filter((c): c is ContactWithStoredTickets => c !== undefined && !c.contact.archived);
+    const r = await this.scoreBatch(portalId, live, batch, reason);
+    return { scored: batch.length, changed: r.changed, overrides: r.overrides, toWrite: r.toWrite };
+  }
+
+  private async scoreBatch(portalId: PortalId, live: LiveRuleSet, batch: readonly ContactWithStoredTickets[], reason: string): Promise<{ changed: number; overrides: number; toWrite: string[] }> {
+    if (batch.length === 0) return { changed: 0, overrides: 0, toWrite: [] };
     const now = this.deps.clock.now();
     const names = personaPropertyNames(live.ruleSet.property);
     const stored = await this.deps.assignments.getMany(portalId, batch.map((c) => c.contact.id));
     const computed: ComputedAssignment[] = [];
     const overrideChanges: { contactId: string; override: ManualOverride | null }[] = [];
+    const adopted: { contactId: string; values: WrittenValues }[] = [];
     for (const { contact, tickets } of batch) {
       const assignment = live.compiled.assign({ properties: contact.properties, tickets }, now);
       const previous = stored.get(contact.id) ?? null;
@@ -105,10 +118,15 @@ export class AssignmentService {
         override: previous?.override ?? null,
         observedAt: contact.hsUpdatedAt || now,
       });
+      // HubSpot already holds exactly what would be written but nothing records the write (its answer
+      // was lost to a crash, or the store was rebuilt): it is ours, and writing it again changes nothing.
+      const values = writtenValuesOf(assignment);
+      const alreadyHeld = decision.patch !== null && !decision.override && previous?.written == null && holds(contact, names, values);
+      if (alreadyHeld) adopted.push({ contactId: contact.id, values });
       computed.push({
         contactId: contact.id, personaId: assignment.personaId, score: assignment.score, secondary: assignment.secondary,
         journeyStage: assignment.journeyStage, explanation: assignment.explanation, ruleSetVersion: live.version,
-        needsWrite: decision.patch !== null,
+        needsWrite: decision.patch !== null && !alreadyHeld,
       });
       const had = previous?.override ?? null;
       if (decision.override && (had === null || had.persona !== decision.override.persona)) {
@@ -118,11 +136,12 @@ export class AssignmentService {
       }
     }
     const { changed } = await this.deps.assignments.saveComputed(portalId, computed, reason, now);
+    if (adopted.length > 0) await this.deps.assignments.markWritten(portalId, adopted, now);
     for (const change of overrideChanges) {
       await this.deps.assignments.setOverride(portalId, change.contactId, change.override);
       this.deps.logger.info({ portalId, contactId: change.contactId, override: change.override?.persona ?? null }, change.override ? 'manual override detected' : 'manual override ended');
     }
-    return { changed, overrides: overrideChanges.filter((c) => c.override !== null).length };
+    return { changed, overrides: overrideChanges.filter((c) => c.override !== null).length, toWrite: computed.filter((c) => c.needsWrite).map((c) => c.contactId) };
   }
 
   /**
@@ -183,6 +202,20 @@ export class AssignmentService {
     return totals;
   }
 
+  /**
+   * Writes those of these contacts (at most 100, one request) whose values are still pending;
+   * failures stay pending for the next write-back.
+   */
+  async writeContacts(portalId: PortalId, contactIds: readonly string[]): Promise<WriteBackResult> {
+    if (contactIds.length > WRITE_BATCH) throw new RangeError(`at most ${WRITE_BATCH} contacts per write, got ${contactIds.length}`);
+    const live = await this.deps.ruleSets.live(portalId);
+    const found = await this.deps.assignments.getMany(portalId, contactIds);
+    const page = contactIds.map((id) => found.get(id)).filter((a): a is StoredAssignment => a !== undefined && a.needsWrite);
+    if (page.length === 0) return { written: 0, failed: 0, purged: 0, requests: 0, errors: [] };
+    const r = await this.writeBatch(portalId, personaPropertyNames(live.ruleSet.property), page);
+    return { written: r.written, failed: r.failed, purged: r.purged, requests: r.requests, errors: r.error ? [r.error] : [] };
+  }
+
   private async writeBatch(portalId: PortalId, names: PersonaPropertyNames, page: readonly StoredAssignment[]): Promise<{ written: number; failed: number; purged: number; requests: number; error?: string }> {
     const hubspot = this.deps.gateways.forPortal(portalId);
     const values = new Map<string, WrittenValues>(page.map((a) => [a.contactId, writtenValuesOf(a)]));
@@ -226,6 +259,16 @@ export class AssignmentService {
     ));
     await this.deps.crm.upsertContacts(portalId, updated, now);
   }
+}
+
+/** Whether the contact as last read from HubSpot holds exactly these persona values. */
+function holds(contact: StoredContact, names: PersonaPropertyNames, values: WrittenValues): boolean {
+  const p = contact.properties;
+  const sameSet = (a: string, b: string) => a.split(';').filter(Boolean).sort().join(';') === b.split(';').filter(Boolean).sort().join(';');
+  const score = Number(p[names.score] ?? '');
+  return (p[names.persona] ?? '') === values.persona
+    && sameSet(p[names.secondary] ?? '', values.secondary)
+    && (p[names.score] ?? '') !== '' && Number.isFinite(score) && formatScore(score) === values.score;
 }
 
 function currentValues(contact: StoredContact, names: PersonaPropertyNames) {

@@ -6,16 +6,21 @@ import { personaPropertyNames } from '../personas/writeback';
 import { AppError } from '../platform/errors';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import type { ContactTicketLink, CrmStore, StoredContact, StoredTicket } from '../crm/crm-store';
-import type { ContactRecord, CrmRecord, HubSpotGateways, ObjectKind, Page, PortalHubSpot } from '../crm/hubspot-port';
+import { streamContacts, ticketReader, toStoredContact, toStoredTicket, type StreamCounts } from './contact-stream';
+import type { ContactTicketLink, CrmStore } from '../crm/crm-store';
+import type { CrmRecord, HubSpotGateways, ObjectKind, PortalHubSpot } from '../crm/hubspot-port';
+import { ProgressMeter, type StreamFigures } from './progress-meter';
 import type { SyncProgress, SyncRunKind, SyncStore } from './sync-store';
 
-export type SyncPhase = 'contacts' | 'tickets' | 'assign' | 'write' | 'purge';
+/** `stream`: a full sync or reconcile listing, scoring and writing page by page. */
+export type SyncPhase = 'stream' | 'contacts' | 'tickets' | 'assign' | 'write' | 'purge';
 
 export interface SyncProgressEvent {
   readonly phase: SyncPhase;
   readonly done: number;
   readonly total: number | null;
+  /** While streaming: contacts scored, written, remaining, and the time to go at the measured rate. */
+  readonly figures?: StreamFigures;
 }
 
 export interface SyncOptions {
@@ -60,10 +65,11 @@ const SEARCH_PAGE = 200;
 
 const cursorKey = {
   fullState: 'full:state',
+  /** Contacts finished and written by the runs before this one of the same full sync (a crash's resume). */
+  fullDone: 'full:done',
   full: (kind: ObjectKind) => `full:${kind}`,
   watermark: (kind: ObjectKind) => `incremental:${kind}`,
 };
-const DONE = 'done';
 
 interface RunningSync {
   readonly kind: SyncRunKind;
@@ -82,15 +88,6 @@ export interface CurrentRun {
 function modifiedAt(kind: ObjectKind, r: CrmRecord): number {
   const parsed = Date.parse(r.properties[MODIFIED[kind]] ?? '');
   return Number.isFinite(parsed) ? parsed : r.updatedAt;
-}
-
-function toStoredContact(r: CrmRecord): StoredContact {
-  return { id: r.id, email: r.properties.email ?? null, properties: r.properties, hsUpdatedAt: r.updatedAt, archived: false };
-}
-
-function toStoredTicket(r: CrmRecord): StoredTicket {
-  const created = Date.parse(r.properties.createdate ?? '');
-  return { id: r.id, properties: r.properties, createdAt: Number.isFinite(created) ? created : null, hsUpdatedAt: r.updatedAt };
 }
 
 function errorText(err: unknown): string {
@@ -235,10 +232,10 @@ export class SyncService {
     let lastSaved = 0;
     const ctx: RunContext = {
       aborted: false,
-      progress: (phase, done, total) => {
-        const progress: SyncProgress = { ...live.progress, phase, done, total, [phase]: done };
+      progress: (phase, done, total, figures) => {
+        const progress: SyncProgress = { ...live.progress, phase, done, total, [phase]: done, ...figures };
         live.progress = progress;
-        options.onProgress?.({ phase, done, total });
+        options.onProgress?.({ phase, done, total, ...(figures ? { figures } : {}) });
         const now = Date.now();
         if (runId !== null && now - lastSaved > 1_000) {
           lastSaved = now;
@@ -280,142 +277,90 @@ export class SyncService {
       await sync.setCursor(portalId, cursorKey.fullState, state, this.deps.clock.now());
     }
     const startedAt = Number(state);
-    const hubspot = this.deps.gateways.forPortal(portalId);
-    const props = await this.properties(portalId);
-    const total = await hubspot.countObjects('contacts').catch(() => null);
-    const listed = await this.listAll(portalId, hubspot, props, ctx, { cursor: cursorKey.full('contacts'), total, collect: false });
+    const earlier = parseDone(await sync.getCursor(portalId, cursorKey.fullDone));
+    const counts = await this.stream(portalId, ctx, {
+      cursor: cursorKey.full('contacts'), since: startedAt, reason: 'sync', earlier,
+      onPageDone: async (done) => {
+        await sync.setCursor(portalId, cursorKey.fullDone, JSON.stringify({ contacts: earlier.contacts + done.contactsDone, written: earlier.written + done.written }), this.deps.clock.now());
+      },
+    });
     stopIfAborted(ctx);
-    const rescore = await this.deps.assignments.rescoreAll(portalId, { reason: 'sync', onProgress: (p) => ctx.progress('assign', p.done, p.total) });
-    const writeBack = await this.deps.assignments.writeBack(portalId, { onProgress: (p) => ctx.progress('write', p.done, p.total), shouldStop: () => ctx.aborted });
+    const sweep = await this.writeLeftovers(portalId, ctx);
     const now = this.deps.clock.now();
     for (const kind of ['contacts', 'tickets'] as const) await sync.setCursor(portalId, cursorKey.watermark(kind), String(startedAt), now);
-    await sync.clearCursor(portalId, cursorKey.full('contacts'));
-    await sync.clearCursor(portalId, cursorKey.fullState);
-    return { contacts: listed.contacts, tickets: listed.tickets, purgedContacts: 0, purgedTickets: 0, rescore, writeBack };
+    for (const key of [cursorKey.full('contacts'), cursorKey.fullDone, cursorKey.fullState]) await sync.clearCursor(portalId, key);
+    return summaryOf(counts, sweep, 0, 0);
   }
 
   private async runReconcile(portalId: PortalId, ctx: RunContext): Promise<Omit<SyncSummary, 'runId' | 'kind'>> {
     const startedAt = this.deps.clock.now();
-    const hubspot = this.deps.gateways.forPortal(portalId);
-    const props = await this.properties(portalId);
-    const listed = await this.listAll(portalId, hubspot, props, ctx, { cursor: null, total: null, collect: true });
+    const seenContacts = new Set<string>();
+    const seenTickets = new Set<string>();
+    const counts = await this.stream(portalId, ctx, {
+      cursor: null, since: startedAt, reason: 'reconcile', earlier: { contacts: 0, written: 0 },
+      onListed: (contacts) => {
+        for (const c of contacts) {
+          seenContacts.add(c.id);
+          for (const t of c.ticketIds ?? []) seenTickets.add(t);
+        }
+      },
+    });
     // Purging after a partial listing would delete what was merely not reached.
     stopIfAborted(ctx);
-    const purgedContacts = await this.purgeUnseen(portalId, 'contacts', listed.seenContacts!, ctx);
-    const purgedTickets = await this.purgeUnseen(portalId, 'tickets', listed.seenTickets!, ctx);
-    const rescore = await this.deps.assignments.rescoreAll(portalId, { reason: 'reconcile', onProgress: (p) => ctx.progress('assign', p.done, p.total) });
-    const writeBack = await this.deps.assignments.writeBack(portalId, { onProgress: (p) => ctx.progress('write', p.done, p.total), shouldStop: () => ctx.aborted });
+    const purgedContacts = await this.purgeUnseen(portalId, 'contacts', seenContacts, ctx);
+    const purgedTickets = await this.purgeUnseen(portalId, 'tickets', seenTickets, ctx);
+    const sweep = await this.writeLeftovers(portalId, ctx);
     const now = this.deps.clock.now();
     for (const kind of ['contacts', 'tickets'] as const) {
       const current = Number(await this.deps.sync.getCursor(portalId, cursorKey.watermark(kind)) ?? 0);
       await this.deps.sync.setCursor(portalId, cursorKey.watermark(kind), String(Math.max(current, startedAt)), now);
     }
-    return { contacts: listed.contacts, tickets: listed.tickets, purgedContacts, purgedTickets, rescore, writeBack };
+    return summaryOf(counts, sweep, purgedContacts, purgedTickets);
   }
 
   /**
-   * Lists every contact, 100 a page with its ticket associations, and batch-reads the tickets those
-   * pages name in full batches of 100 ids gathered across pages (a sparse portal names a few tickets
-   * a page; reading each page's few would cost a request a page). Listing is sequential (cursor
-   * paging); ticket reads run while the next pages are listed, so the portal's request budget stays
-   * busy. A page's cursor is saved only once the page and every batch holding one of its tickets are
-   * stored, in page order: a crash re-reads at most the pages listed since the last saved cursor,
-   * and upserts make that harmless. A partly filled batch is sent early only at the end, on a stop,
-   * or once MAX_PAGES_AWAITING_BATCH pages wait for it, which bounds that re-read. Tickets no
-   * contact names do not affect any persona and are not fetched.
+   * Lists every contact page by page, each stored with its tickets, scored and written back while
+   * the next pages are listed (streamContacts), reporting scored, written and remaining contacts
+   * with the time to go at the measured rate.
    */
-  private async listAll(
-    portalId: PortalId, hubspot: PortalHubSpot, props: { contactProperties: string[]; ticketProperties: string[] }, ctx: RunContext,
-    options: { cursor: string | null; total: number | null; collect: boolean },
-  ): Promise<{ contacts: number; tickets: number; seenContacts: Set<string> | null; seenTickets: Set<string> | null }> {
-    const { crm, sync } = this.deps;
-    const seenContacts = options.collect ? new Set<string>() : null;
-    const seenTickets = new Set<string>();
-    const counts = { contacts: 0, tickets: 0 };
-    let after = options.cursor ? await sync.getCursor(portalId, options.cursor) : null;
-    if (after === DONE) return { ...counts, seenContacts, seenTickets: options.collect ? seenTickets : null };
-    let failure: unknown = null;
-    let chain: Promise<void> = Promise.resolve();
-
-    // Ticket ids waiting for a batch, and the pages (oldest first) that still have ids among them.
-    let buffer: string[] = [];
-    let awaiting: PageTickets[] = [];
-    const inFlight: Promise<void>[] = [];
-    const dispatch = async (): Promise<void> => {
-      if (buffer.length === 0) return;
-      const ids = buffer;
-      buffer = [];
-      const read = hubspot.readTickets(ids, props.ticketProperties).then(async (tickets) => {
-        await crm.upsertTickets(portalId, tickets.map(toStoredTicket), this.deps.clock.now());
-        counts.tickets += tickets.length;
-      });
-      read.catch(() => undefined);
-      for (const p of awaiting) p.reads.push(read);
-      inFlight.push(read);
-      // Bounds the reads queued ahead of the next page's listing; failures surface through the page chain.
-      if (inFlight.length > MAX_TICKET_BATCHES_IN_FLIGHT) await inFlight.shift()!.catch(() => undefined);
+  private async stream(
+    portalId: PortalId, ctx: RunContext,
+    options: {
+      cursor: string | null; since: number; reason: string; earlier: { contacts: number; written: number };
+      onListed?: (contacts: readonly { id: string; ticketIds: readonly string[] | null }[]) => void;
+      onPageDone?: (done: { contactsDone: number; written: number }) => Promise<void>;
+    },
+  ): Promise<StreamCounts> {
+    const hubspot = this.deps.gateways.forPortal(portalId);
+    const props = await this.properties(portalId);
+    const total = await hubspot.countObjects('contacts').catch(() => null);
+    const meter = new ProgressMeter(total);
+    const { earlier } = options;
+    const report = (c: Readonly<StreamCounts>) => {
+      const figures = meter.figures(this.deps.clock.now(), earlier.contacts + c.scored, earlier.written + c.written);
+      ctx.progress('stream', figures.scored, total, { ...figures, contacts: earlier.contacts + c.contacts, tickets: c.related.tickets ?? 0 } as StreamFigures);
     };
-    /** Every awaiting page but `keep` has all its ids in dispatched batches now. */
-    const release = (keep: PageTickets | null): void => {
-      for (const p of awaiting) if (p !== keep) p.release();
-      awaiting = keep ? [keep] : [];
-    };
+    report({ contacts: 0, related: {}, scored: 0, changed: 0, overrides: 0, written: 0, writeFailures: 0, purged: 0, writeRequests: 0, writeErrors: [] });
+    let counts: StreamCounts | null = null;
+    return (counts = await streamContacts(
+      { crm: this.deps.crm, sync: this.deps.sync, assignments: this.deps.assignments, clock: this.deps.clock },
+      {
+        portalId, hubspot, contactProperties: props.contactProperties,
+        readers: [ticketReader({ crm: this.deps.crm, hubspot, properties: props.ticketProperties, clock: this.deps.clock })],
+        cursorKey: options.cursor, since: options.since, reason: options.reason, stopped: () => ctx.aborted,
+        onListed: options.onListed,
+        onProgress: (c) => { counts = c as StreamCounts; report(c); },
+        onPageDone: async ({ page, contactsDone }) => {
+          await options.onPageDone?.({ contactsDone, written: counts?.written ?? 0 });
+          await this.deps.hooks?.afterPage?.({ portalId, stream: 'contacts', page });
+        },
+      },
+    ));
+  }
 
-    for (let page = 1; !ctx.aborted && failure === null; page += 1) {
-      const now = this.deps.clock.now();
-      let result: Page<ContactRecord>;
-      let links: ContactTicketLink[];
-      try {
-        result = await hubspot.listContacts({ after, properties: props.contactProperties, withTickets: true });
-        await crm.upsertContacts(portalId, result.results.map(toStoredContact), now);
-        links = result.results.flatMap((c) => (c.ticketIds ?? []).map((ticketId) => ({ contactId: c.id, ticketId })));
-        await crm.replaceContactTickets(portalId, result.results.map((c) => c.id), links);
-      } catch (err) {
-        // Settle the pages already listed below, then fail.
-        failure ??= err;
-        break;
-      }
-      for (const c of result.results) seenContacts?.add(c.id);
-      counts.contacts += result.results.length;
-      const nextAfter = result.nextAfter;
-
-      const tickets = pageTickets();
-      awaiting.push(tickets);
-      for (const id of new Set(links.map((l) => l.ticketId))) {
-        // A ticket an earlier page named is in that page's batch, which this page's cursor waits for anyway.
-        if (seenTickets.has(id)) continue;
-        seenTickets.add(id);
-        buffer.push(id);
-        if (buffer.length === TICKET_BATCH) {
-          await dispatch();
-          release(tickets);
-        }
-      }
-      if (nextAfter === null || awaiting.length > MAX_PAGES_AWAITING_BATCH) await dispatch();
-      if (buffer.length === 0) release(null);
-
-      const pageNo = page;
-      chain = chain.then(() => tickets.stored).then(async () => {
-        if (options.cursor) await sync.setCursor(portalId, options.cursor, nextAfter ?? DONE, this.deps.clock.now());
-        ctx.progress('contacts', counts.contacts, options.total);
-        await this.deps.hooks?.afterPage?.({ portalId, stream: 'contacts', page: pageNo });
-      });
-      chain.catch((err: unknown) => { failure ??= err; });
-      if (nextAfter === null) break;
-      after = nextAfter;
-    }
-    if (failure === null) {
-      // Stopped early: send what is buffered so the pages already listed can save their cursors.
-      await dispatch();
-      release(null);
-    } else {
-      // Nothing more is read after a failure, so pages still waiting for a batch must not save a cursor.
-      for (const p of awaiting) p.abandon();
-      awaiting = [];
-    }
-    await chain.catch(() => undefined);
-    if (failure !== null) throw failure;
-    return { ...counts, seenContacts, seenTickets: options.collect ? seenTickets : null };
+  /** Writes what earlier runs left pending (failed writes, a crash between scoring and writing); usually nothing. */
+  private writeLeftovers(portalId: PortalId, ctx: RunContext): Promise<WriteBackResult> {
+    return this.deps.assignments.writeBack(portalId, { shouldStop: () => ctx.aborted });
   }
 
   private async purgeUnseen(portalId: PortalId, kind: ObjectKind, seen: Set<string>, ctx: RunContext): Promise<number> {
@@ -532,49 +477,38 @@ export class SyncService {
 
 }
 
-const TICKET_BATCH = 100;
-/**
- * Below one ticket per 50 contacts a batch goes out part-filled rather than hold more than 50 pages'
- * cursors back (a crash re-lists at most those pages).
- */
-const MAX_PAGES_AWAITING_BATCH = 50;
-const MAX_TICKET_BATCHES_IN_FLIGHT = 4;
-
-/** A listed page's wait for the ticket batches holding its ids; `stored` settles once they are all stored. */
-interface PageTickets {
-  readonly reads: Promise<void>[];
-  readonly stored: Promise<void>;
-  /** Called once the page's last id is in a dispatched batch: `reads` is complete from then on. */
-  release(): void;
-  /** Some of the page's ids will never be read: `stored` rejects. */
-  abandon(): void;
-}
-
-function pageTickets(): PageTickets {
-  const reads: Promise<void>[] = [];
-  let release!: () => void;
-  let abandon!: () => void;
-  const released = new Promise<void>((resolve, reject) => {
-    release = resolve;
-    abandon = () => reject(new Error('the sync stopped before this page\'s tickets were read'));
-  });
-  const stored = released.then(() => Promise.all(reads)).then(() => undefined);
-  stored.catch(() => undefined);
-  return { reads, stored, release, abandon };
-}
-
 function stopIfAborted(ctx: RunContext): void {
   if (ctx.aborted) throw new Error('the sync was stopped; the next run resumes where it stopped');
 }
 
 interface RunContext {
   aborted: boolean;
-  progress(phase: SyncPhase, done: number, total: number | null): void;
+  progress(phase: SyncPhase, done: number, total: number | null, figures?: StreamFigures): void;
 }
 
 function summaryCounters(s: Omit<SyncSummary, 'runId' | 'kind'>): Record<string, number> {
   return {
     contacts: s.contacts, tickets: s.tickets, purgedContacts: s.purgedContacts, purgedTickets: s.purgedTickets,
     scored: s.rescore.scored, changed: s.rescore.changed, written: s.writeBack.written, writeFailures: s.writeBack.failed,
+  };
+}
+
+function parseDone(saved: string | null): { contacts: number; written: number } {
+  try {
+    const parsed = JSON.parse(saved ?? 'null') as { contacts?: unknown; written?: unknown } | null;
+    return { contacts: Number(parsed?.contacts) || 0, written: Number(parsed?.written) || 0 };
+  } catch {
+    return { contacts: 0, written: 0 };
+  }
+}
+
+function summaryOf(c: StreamCounts, sweep: WriteBackResult, purgedContacts: number, purgedTickets: number): Omit<SyncSummary, 'runId' | 'kind'> {
+  return {
+    contacts: c.contacts, tickets: c.related.tickets ?? 0, purgedContacts, purgedTickets,
+    rescore: { scored: c.scored, changed: c.changed, overrides: c.overrides },
+    writeBack: {
+      written: c.written + sweep.written, failed: sweep.failed, purged: c.purged + sweep.purged,
+      requests: c.writeRequests + sweep.requests, errors: sweep.errors,
+    },
   };
 }

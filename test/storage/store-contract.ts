@@ -119,6 +119,15 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         expect(await s.crm.contactIdsOfTicket(P, 'b')).toEqual(['1']);
       });
 
+      it('names the tickets stored since a time, among those asked about, on this portal only', async () => {
+        await s.crm.upsertTickets(P, [ticket('old')], T0);
+        await s.crm.upsertTickets(P, [ticket('new'), ticket('other')], T0 + 10);
+        await s.crm.upsertTickets(P + 1, [ticket('elsewhere')], T0 + 10);
+        expect([...await s.crm.ticketIdsSyncedSince(P, ['old', 'new', 'elsewhere', 'missing'], T0 + 10)]).toEqual(['new']);
+        expect(await s.crm.ticketIdsSyncedSince(P, ['old', 'new'], T0)).toEqual(new Set(['old', 'new']));
+        expect(await s.crm.ticketIdsSyncedSince(P, [], T0)).toEqual(new Set());
+      });
+
       it('purges everything stored about a deleted contact and nothing else', async () => {
         await s.crm.upsertContacts(P, [contact('1'), contact('2')], T0);
         await s.crm.upsertTickets(P, [ticket('a')], T0);

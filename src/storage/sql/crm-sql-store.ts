@@ -134,6 +134,15 @@ export class CrmSqlStore implements CrmStore {
     return rows.map((r) => r.contact_id);
   }
 
+  async ticketIdsSyncedSince(portalId: number, ids: readonly string[], since: number): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const part of chunk(ids, IN_CHUNK)) {
+      const rows = await this.db.selectFrom('tickets').select('id').where('portal_id', '=', portalId).where('id', 'in', part).where('synced_at', '>=', since).execute();
+      for (const r of rows) out.add(r.id);
+    }
+    return out;
+  }
+
   async listContactIds(portalId: number, afterId: string | null, limit: number): Promise<string[]> {
     let q = this.db.selectFrom('contacts').select('id').where('portal_id', '=', portalId);
     if (afterId !== null) q = q.where('id', '>', afterId);

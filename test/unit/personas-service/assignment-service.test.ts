@@ -77,4 +77,27 @@ describe('scoring and writing personas back', () => {
     expect(await stores.crm.getContact(PORTAL, '5000')).toBeNull();
     expect((await stores.assignments.get(PORTAL, '5001'))?.needsWrite).toBe(true);
   });
+
+  it('records as written, without a request, a contact HubSpot already holds exactly the values for (a write whose answer was lost)', async () => {
+    const { service, ruleSets, requests } = build((inputs) => ({ written: inputs.map((i) => i.id), failed: [] }));
+    await ruleSets.ensureSeeded(PORTAL);
+    const [first] = (await service.scoreContacts(PORTAL, ['5000'], 'sync')).toWrite;
+    expect(first).toBe('5000');
+    const a = (await stores.assignments.get(PORTAL, '5000'))!;
+    const contact = (await stores.crm.getContact(PORTAL, '5000'))!;
+    // HubSpot took the write (its answer never arrived); the next listing reads the values back.
+    const held = { persona: a.personaId, persona_secondary: a.secondary.join(';'), persona_score: String(a.score) };
+    await stores.crm.upsertContacts(PORTAL, [{ ...contact, properties: { ...contact.properties, ...held } }], 2);
+    // One value differs on another contact: that one is written.
+    const other = (await stores.crm.getContact(PORTAL, '5001'))!;
+    await service.scoreContacts(PORTAL, ['5001'], 'sync');
+    const b = (await stores.assignments.get(PORTAL, '5001'))!;
+    await stores.crm.upsertContacts(PORTAL, [{ ...other, properties: { ...other.properties, persona: b.personaId, persona_secondary: b.secondary.join(';'), persona_score: String(b.score + 1) } }], 2);
+
+    const again = await service.scoreContacts(PORTAL, ['5000', '5001'], 'sync');
+    expect(again.toWrite).toEqual(['5001']);
+    expect((await stores.assignments.get(PORTAL, '5000'))?.written).toEqual({ persona: a.personaId, secondary: a.secondary.join(';'), score: String(a.score) });
+    expect(await service.writeContacts(PORTAL, ['5000', '5001'])).toMatchObject({ written: 1, requests: 1 });
+    expect(requests).toEqual([['5001']]);
+  });
 });

@@ -37,7 +37,7 @@ function fakeHubSpot(contacts: number, ticketsOf: (i: number) => number, failTic
       return ids.map((id): CrmRecord => ({ id, properties: { createdate: '2026-01-01T00:00:00Z', hs_ticket_category: 'ONBOARDING' }, updatedAt: 1 }));
     },
     updateContacts: async (inputs) => {
-      calls.push(`write ${inputs.length}`);
+      calls.push(`write ${inputs.length} ${inputs.map((i) => i.id).join(',')}`);
       return { written: inputs.map((i) => i.id), failed: [] };
     },
   };
@@ -80,6 +80,8 @@ describe('the full sync pipeline', () => {
 
   /** About 35 ids a page (36, 35, 35, ...): page 3's ids straddle the first and second batch. */
   const splitPages = (i: number) => (i % 3 === 0 ? 1 : 0) + (i % 50 === 0 ? 1 : 0);
+
+  const writtenIds = (calls: string[]) => calls.filter((c) => c.startsWith('write')).flatMap((c) => c.split(' ')[2]!.split(','));
 
   const batchSizes = (calls: string[]) => calls.filter((c) => c.startsWith('tickets')).map((c) => Number(c.split(' ')[1]));
 
@@ -144,12 +146,18 @@ describe('the full sync pipeline', () => {
     expect(idsOfContacts(fake.ticketIds, 0, cursor).filter((id) => !stored.has(id))).toEqual([]);
     expect(idsOfContacts(fake.ticketIds, 200, 300).some((id) => !stored.has(id))).toBe(true);
 
+    // Pages finished before the failure were written already, and are not written again.
+    const writtenBefore = writtenIds(fake.calls);
+    expect(writtenBefore.length).toBeGreaterThanOrEqual(cursor);
     failing = false;
     const resumed = await sync.fullSync(PORTAL);
     expect(resumed.contacts).toBe(1_000 - cursor);
     const all = idsOfContacts(fake.ticketIds, 0, 1_000);
     expect(await stores.crm.counts(PORTAL)).toEqual({ contacts: 1_000, tickets: all.length, associations: all.length });
-    expect(resumed.writeBack.written).toBe(1_000);
+    expect(writtenBefore.length + resumed.writeBack.written).toBe(1_000);
+    const everyWrite = writtenIds(fake.calls);
+    expect(everyWrite).toHaveLength(1_000);
+    expect(new Set(everyWrite).size).toBe(1_000);
   });
 
   it('does not save the cursor of a page whose last ids were still waiting for a batch when listing failed', async () => {
@@ -170,9 +178,29 @@ describe('the full sync pipeline', () => {
     await ruleSets.ensureSeeded(PORTAL);
     const summary = await sync.fullSync(PORTAL);
     expect(summary.tickets).toBe(60);
-    expect(Math.max(...listedWhenSaved)).toBeLessThanOrEqual(51);
+    // At most 51 pages wait for a batch (then a part-filled one goes out) and the listing stays within two pages of them.
+    expect(Math.max(...listedWhenSaved)).toBeLessThanOrEqual(53);
     expect(batchSizes(fake.calls).length).toBeLessThanOrEqual(3);
     expect(await stores.crm.counts(PORTAL)).toMatchObject({ contacts: 12_000, tickets: 60 });
+  });
+
+  it('writes the first page\'s personas while most pages are still to be listed, and every contact once', async () => {
+    const fake = fakeHubSpot(8_000, (i) => (i % 3 === 0 ? 1 : 0));
+    let atFirstPage: { listed: number; written: number } | null = null;
+    const { ruleSets, sync } = service(fake.gateways, {
+      afterPage: ({ page }) => {
+        if (page === 1) atFirstPage = { listed: fake.calls.filter((c) => c.startsWith('list')).length, written: writtenIds(fake.calls).length };
+      },
+    });
+    await ruleSets.ensureSeeded(PORTAL);
+    const summary = await sync.fullSync(PORTAL);
+    expect(atFirstPage).not.toBeNull();
+    expect(atFirstPage!.written).toBeGreaterThanOrEqual(100);
+    // The listing runs at most a batch's worth of pages ahead of the scoring: 80 pages in all.
+    expect(atFirstPage!.listed).toBeLessThanOrEqual(53);
+    expect(summary.writeBack.written).toBe(8_000);
+    expect(new Set(writtenIds(fake.calls)).size).toBe(8_000);
+    expect(fake.calls.filter((c) => c.startsWith('write'))).toHaveLength(80);
   });
 
   it('reads contacts without tickets with no ticket requests at all', async () => {
