@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
 import { initialsAvatarSvg } from '../personas/engine';
@@ -14,8 +16,11 @@ export interface AdminPublicRoutesDeps {
 
 export const ADMIN_PAGE_DIR = path.join(__dirname, 'page', 'dist');
 
-// Photos may be any https image an admin names; everything else comes from this host only.
-const PAGE_CSP = "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+// Photos may be any https image an admin names; everything else comes from this host only. The
+// editor (CodeMirror) adds its styles in <style> elements: they carry this response's nonce, and
+// no other inline style or script is allowed.
+const pageCsp = (nonce: string) => `default-src 'self'; img-src 'self' data: https:; style-src 'self' 'nonce-${nonce}'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+const NONCE_SLOT = '{{CSP_NONCE}}';
 const SHARE_CSP = "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Routes that need no admin session: the page shell, shared galleries and persona avatars. */
@@ -25,12 +30,19 @@ export function createAdminPublicRoutes(deps: AdminPublicRoutesDeps): Router {
 
   // Non-strict routing also matches '/admin/' here; only the bare path is redirected.
   router.get('/admin', (req, res, next) => (req.originalUrl.split('?')[0] === '/admin' ? res.redirect(301, '/admin/') : next()));
+  let shell: string | null = null;
   router.use('/admin', (req, res, next) => {
-    res.setHeader('content-security-policy', PAGE_CSP);
+    const nonce = randomBytes(16).toString('base64');
+    res.setHeader('content-security-policy', pageCsp(nonce));
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'same-origin');
-    next();
-  }, express.static(pageDir, { index: 'index.html', fallthrough: true, maxAge: 0 }));
+    if (req.method !== 'GET' && req.method !== 'HEAD') { next(); return; }
+    if (req.path !== '/' && req.path !== '/index.html') { next(); return; }
+    // The page shell is the one file that varies per response: it names the nonce for the bundle.
+    try { shell ??= readFileSync(path.join(pageDir, 'index.html'), 'utf8'); } catch { next(); return; }
+    res.setHeader('cache-control', 'no-store');
+    res.type('html').send(shell.replace(NONCE_SLOT, nonce));
+  }, express.static(pageDir, { index: false, fallthrough: true, maxAge: 0 }));
   router.get('/admin/', (_req, res) => {
     // Only reached when the bundle is missing: say how to build it rather than a bare 404.
     res.status(503).type('text/plain').send('The admin page is not built: run `npm run build:admin` (npm ci runs it as postinstall).');
