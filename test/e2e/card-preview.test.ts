@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { requireAdmin } from '../../src/admin/admin-guard';
 import { buildCardView } from '../../src/card-api/build-card-view';
 import { CARD_PREVIEW_PATH, createCardRoutes, type CardQueries } from '../../src/card-api/card-routes';
+import { buildCardRenderer } from '../../tools/build-card-renderer';
 import type { CardView } from '../../src/card-api/card-view';
 import type { ContactWithTickets, PropertyBag } from '../../src/crm/model';
 import { createHttpApp } from '../../src/http/create-http-app';
@@ -16,6 +17,7 @@ import { silentLogger } from '../../src/platform/logger';
 import type { ManualOverride } from '../../src/personas/writeback';
 
 const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.resolve(__dirname, '../../test-results/card-preview');
 const ADMIN_TOKEN = 'preview-test-admin-token';
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const PORTAL = 101;
@@ -82,6 +84,8 @@ describeInBrowser(`card preview page in headless Chromium${browserAvailable ? ''
   const views = portalViews(ruleSet);
 
   beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await buildCardRenderer();
     const queries: CardQueries = {
       getCardView: async (portalId, contactId) => (portalId === PORTAL ? views.get(contactId) ?? null : null),
       recompute: async () => null,
@@ -131,23 +135,25 @@ describeInBrowser(`card preview page in headless Chromium${browserAvailable ? ''
 
     await expect(textOf('persona-name')).resolves.toBe(analyst.name);
     await expect(textOf('persona-kind')).resolves.toBe('Customer persona');
-    await expect(textOf('persona-score')).resolves.toBe(`${view.score!.score} points threshold ${view.score!.threshold}`);
+    await expect(textOf('rules-tag')).resolves.toBe('Set by rules');
+    const score = page.getByTestId('persona-score');
+    expect(await textOf('persona-score')).toContain(`${view.score!.score} of ${view.score!.threshold} points`);
+    expect(await score.getByRole('progressbar').getAttribute('aria-valuetext')).toBe(`${view.score!.score} of ${view.score!.threshold} points`);
     const why = await textOf('why');
     expect(why).toContain(`Why ${analyst.name}`);
-    for (const rule of view.why!.firedRules) expect(why).toContain(`${rule.label} +${rule.points}`);
+    for (const rule of view.why!.firedRules) expect(why).toContain(`${rule.label}+${rule.points}`);
     expect(why).toContain(`Score ${view.why!.score} against a threshold of ${view.why!.threshold}.`);
     expect(why).toContain(`Runner-up: ${view.why!.runnerUp!.personaName} with ${view.why!.runnerUp!.score} of ${view.why!.runnerUp!.threshold} points`);
     await expect(itemsOf('talking-points')).resolves.toEqual(analyst.profile.talkingPoints);
     await expect(itemsOf('content-for-stage')).resolves.toEqual(analyst.profile.content.consideration);
-    await expect(textOf('journey-stage')).resolves.toBe('Consideration');
-    const tickets = await textOf('tickets');
-    expect(tickets).toContain('2 tickets, 1 open.');
-    expect(tickets).toContain('Dashboard export times out');
-    await expect(page.getByTestId('manual-badge').count()).resolves.toBe(0);
-    const photoWidth = await page.locator('.avatar img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
+    expect(await page.getByText('Stage: consideration').count()).toBe(1);
+    await expect(textOf('ticket-summary')).resolves.toBe('2 tickets, 1 open.');
+    expect(await textOf('recent-tickets')).toContain('Dashboard export times out');
+    await expect(page.getByTestId('manual-tag').count()).resolves.toBe(0);
+    const photoWidth = await page.getByTestId('persona-photo').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
     expect(photoWidth).toBeGreaterThan(0);
 
-    await page.screenshot({ path: '/tmp/card-preview-assigned.png', fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/assigned.png`, fullPage: true });
   });
 
   it('marks a persona set by hand, by whom and when, beside what the rules would say', async () => {
@@ -156,13 +162,13 @@ describeInBrowser(`card preview page in headless Chromium${browserAvailable ? ''
     const view = views.get('502')!;
     expect(view.computed.personaId).toBe('data_analyst');
     await expect(textOf('persona-name')).resolves.toBe(personas.get('ops_leader')!.name);
-    await expect(textOf('manual-badge')).resolves.toBe('Set by hand');
+    await expect(textOf('manual-tag')).resolves.toBe('Set by hand');
     const override = await textOf('manual-override');
-    expect(override).toContain('Set by hand by rep@example.com on 2026-11-21 15:30 UTC.');
+    expect(override).toContain('Set by rep@example.com on 2026-11-21; the app keeps this value.');
     expect(override).toContain(`The rules would say: ${personas.get('data_analyst')!.name} (${view.computed.score} of ${view.computed.threshold} points).`);
     await expect(itemsOf('content-for-stage')).resolves.toEqual(personas.get('ops_leader')!.profile.content.decision);
 
-    await page.screenshot({ path: '/tmp/card-preview-manual.png', fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/manual.png`, fullPage: true });
   });
 
   it('tells a rep what would make an unassigned contact qualify', async () => {
@@ -170,14 +176,13 @@ describeInBrowser(`card preview page in headless Chromium${browserAvailable ? ''
 
     const hint = views.get('503')!.unassignedHint!;
     expect(hint.reachable).toBe(true);
-    await expect(textOf('persona-name')).resolves.toBe(ruleSet.unassigned.label);
-    const shown = await textOf('unassigned-hint');
-    expect(shown).toContain(`Closest persona: ${hint.personaName}`);
-    expect(shown).toContain(`Scores ${hint.score} of the ${hint.threshold} needed: ${hint.pointsNeeded} more points to qualify.`);
+    expect(await textOf('unassigned')).toContain(ruleSet.unassigned.label);
+    const shown = await textOf('unassigned');
+    expect(await textOf('unassigned-hint')).toBe(`Closest persona: ${hint.personaName}, ${hint.score} of ${hint.threshold} points (${hint.pointsNeeded} more needed).`);
     expect(shown).toContain('It would qualify with:');
-    for (const rule of hint.rulesToQualify) expect(shown).toContain(`${rule.label} +${rule.points}`);
+    for (const rule of hint.rulesToQualify) expect(await textOf('rules-to-qualify')).toContain(`${rule.label}+${rule.points}`);
 
-    await page.screenshot({ path: '/tmp/card-preview-unassigned.png', fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/unassigned.png`, fullPage: true });
   });
 
   it('loads nothing from any other host', () => {

@@ -1,0 +1,4 @@
+import path from 'node:path';
+
+/** Where `npm run build:admin` writes the card preview renderer (gitignored, like the admin page bundle). */
+export const CARD_RENDERER_FILE = path.join(__dirname, 'dist', 'card-renderer.js');
