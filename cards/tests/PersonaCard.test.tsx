@@ -84,7 +84,7 @@ describe('PersonaCard', () => {
   it('marks a persona set by hand and still shows what the rules would say', async () => {
     stubHubSpotFetch(json(buildCardView(anInput({
       portalId: 123, contactId: '123',
-      override: { personaId: 'champion', setBy: 'rep@example.com', setAt: '2026-11-20T09:30:00Z' },
+      override: { persona: 'champion', by: 'rep@example.com', at: Date.parse('2026-11-20T09:30:00Z') },
     }))));
     const { find, findByTestId, waitFor } = renderCard();
     await waitFor(() => find(Heading));
