@@ -9,7 +9,7 @@ import type { ContactWithTickets, PropertyBag } from '../../src/crm/model';
 import { compileRuleSet, type CompiledRuleSet } from '../../src/personas/engine/compile-rule-set';
 import type { Condition, RuleSet } from '../../src/personas/engine/rule-set-schema';
 import { formatRuleSetErrors, validateRuleSet } from '../../src/personas/engine/validate-rule-set';
-import { referenceCondition } from '../support/personas-reference';
+import { referenceCondition, type ReferenceRelated } from '../support/personas-reference';
 import { aPersona, aRuleSet } from '../support/rule-set-builders';
 
 const NOW = Date.parse('2026-06-15T12:00:00.000Z');
@@ -19,6 +19,7 @@ const JRE_SAMPLE = 2_000;
 const MILLION = 1_000_000;
 const CEILING_MS = 10_000;
 const TARGET_RATIO = 100;
+const NO_RELATED: ReferenceRelated = { tickets: [], surveys: [], company: null };
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -90,7 +91,32 @@ function syntheticContact(): ContactWithTickets {
       subject: pick(['Cannot log in', 'Invoice question', 'Export to CSV fails', 'How do I add users?', 'API rate limit']),
     } as PropertyBag,
   }));
-  return { properties, tickets };
+  const company = maybe(0.8)
+    ? {
+        properties: {
+          name: pick(['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli']),
+          industry: pick(industries),
+          numberofemployees: maybe(0.9) ? String(pick([4, 18, 45, 120, 800, 5200, 40000])) : null,
+          annualrevenue: maybe(0.8) ? String(int(1, 9000) * 100000) : null,
+          lifecyclestage: pick(stages),
+          country: pick(countries),
+        } as PropertyBag,
+      }
+    : null;
+  const surveys = Array.from({ length: maybe(0.5) ? int(1, 4) : 0 }, () => {
+    const type = pick(['NPS', 'CSAT', 'CES']);
+    return {
+      properties: {
+        hs_survey_type: type,
+        hs_response_group: type === 'NPS' ? pick(['PROMOTER', 'PASSIVE', 'DETRACTOR']) : null,
+        hs_value: String(type === 'NPS' ? int(0, 10) : int(1, 5)),
+        hs_sentiment: pick(['POSITIVE', 'NEUTRAL', 'NEGATIVE']),
+        hs_content: pick(['Great reporting', 'Too expensive', 'Support was slow', 'Love the API', '']),
+        hs_createdate: dateValue(400),
+      } as PropertyBag,
+    };
+  });
+  return { properties, tickets, company, surveys };
 }
 
 /** 20 personas × 15 rules with nested all/any/not, regexes and ticket conditions. */
@@ -131,7 +157,53 @@ function largeRuleSet(): RuleSet {
       count: rp([{ gte: 1 }, { gte: 2 }, { between: [1, 3] as [number, number] }, { eq: 0 }]),
     },
   });
-  const personas = Array.from({ length: 20 }, (_, p) =>
+  const personas = personaBodies(r, tree, tickets);
+  return aRuleSet(personas);
+}
+
+/** The large set with every third tree rule turned into a company condition and every ticket rule into a surveys one half the time. */
+function largeAccountRuleSet(): RuleSet {
+  const r = mulberry32(11);
+  const rp = <T>(items: readonly T[]): T => items[Math.floor(r() * items.length)];
+  const ri = (low: number, high: number) => low + Math.floor(r() * (high - low + 1));
+  const companyLeaf = (): Condition => {
+    switch (ri(0, 5)) {
+      case 0: return { property: 'industry', in: [rp(industries.slice(0, 6)), rp(industries.slice(0, 6))] };
+      case 1: return { property: 'numberofemployees', gte: rp([50, 200, 1000, 5000]) };
+      case 2: return { property: 'annualrevenue', between: [ri(1, 100) * 100000, ri(200, 9000) * 100000] };
+      case 3: return { property: 'lifecyclestage', eq: rp(stages) };
+      case 4: return { property: 'country', matches: `^(${rp(countries)}|${rp(countries)})$` };
+      default: return { property: 'numberofemployees', exists: true };
+    }
+  };
+  const companyTree = (): Condition => {
+    const roll = r();
+    if (roll < 0.4) return { company: companyLeaf() };
+    if (roll < 0.7) return { company: { all: [companyLeaf(), { not: companyLeaf() }] } };
+    if (roll < 0.85) return { company: { any: [companyLeaf(), companyLeaf()] } };
+    return { not: { company: companyLeaf() } };
+  };
+  const surveys = (): Condition => ({
+    surveys: {
+      where: r() < 0.5
+        ? { all: [{ property: 'hs_survey_type', eq: 'NPS' }, { property: 'hs_value', lte: ri(3, 7) }] }
+        : { any: [{ property: 'hs_sentiment', eq: rp(['POSITIVE', 'NEGATIVE']) }, { property: 'hs_content', matches: rp(['expensive|price', 'slow|support', 'api|report']) }] },
+      withinDays: ri(30, 365),
+      count: rp([{ gte: 1 }, { gte: 2 }, { eq: 0 }]),
+    },
+  });
+  const base = largeRuleSet();
+  return aRuleSet(
+    base.personas.map((persona) => ({
+      ...persona,
+      rules: persona.rules.map((rule, i) => (i % 3 === 1 ? { ...rule, when: companyTree() } : i % 5 === 4 && i % 2 === 0 ? { ...rule, when: surveys() } : rule)),
+    })),
+  );
+}
+
+function personaBodies(r: () => number, tree: (depth: number) => Condition, tickets: () => Condition) {
+  const ri = (low: number, high: number) => low + Math.floor(r() * (high - low + 1));
+  return Array.from({ length: 20 }, (_, p) =>
     aPersona({
       id: `persona_${p}`,
       kind: p === 19 ? 'negative' : p % 4 === 0 ? 'buyer' : 'customer',
@@ -140,7 +212,6 @@ function largeRuleSet(): RuleSet {
       rules: Array.from({ length: 15 }, (_, i) => ({ label: `rule ${i}`, points: ri(-10, 30), when: i % 5 === 4 ? tickets() : tree(3) })),
     }),
   );
-  return aRuleSet(personas);
 }
 
 function validated(input: unknown, name: string): RuleSet {
@@ -154,7 +225,9 @@ function toEngineCondition(condition: Condition): Record<string, unknown> {
   if ('all' in condition) return { all: condition.all.map(toEngineCondition) };
   if ('any' in condition) return { any: condition.any.map(toEngineCondition) };
   if ('not' in condition) return { not: toEngineCondition(condition.not) };
-  if ('tickets' in condition) return { fact: '__tickets', operator: 'ours_tickets', value: condition };
+  if ('tickets' in condition) return { fact: '__tickets', operator: 'ours_related', value: condition };
+  if ('surveys' in condition) return { fact: '__surveys', operator: 'ours_related', value: condition };
+  if ('company' in condition) return { fact: '__company', operator: 'ours_related', value: condition };
   const [operator, value] = Object.entries(condition).find(([key]) => key !== 'property')!;
   return { fact: condition.property, operator: `ours_${operator}`, value: { ...condition, [operator]: value } };
 }
@@ -164,10 +237,11 @@ function buildEngine(ruleSet: RuleSet): Engine {
   const operators = ['eq', 'neq', 'in', 'notIn', 'contains', 'startsWith', 'endsWith', 'matches', 'gt', 'gte', 'lt', 'lte', 'between', 'exists', 'withinDays', 'olderThanDays', 'hasAny'];
   for (const op of operators) {
     engine.addOperator(`ours_${op}`, (factValue: unknown, condition: Condition & { property: string }) =>
-      referenceCondition(condition, { [condition.property]: factValue as string | null | undefined }, [], NOW),
+      referenceCondition(condition, { [condition.property]: factValue as string | null | undefined }, NO_RELATED, NOW),
     );
   }
-  engine.addOperator('ours_tickets', (tickets: PropertyBag[], condition: Condition) => referenceCondition(condition, {}, tickets, NOW));
+  // One fact per related-record kind; the operator reads the one its condition needs.
+  engine.addOperator('ours_related', (related: ReferenceRelated, condition: Condition) => referenceCondition(condition, {}, related, NOW));
   ruleSet.personas.forEach((persona) =>
     persona.rules.forEach((rule, index) =>
       engine.addRule({
@@ -181,7 +255,12 @@ function buildEngine(ruleSet: RuleSet): Engine {
 }
 
 async function engineScores(engine: Engine, contact: ContactWithTickets): Promise<Map<string, number>> {
-  const { events } = await engine.run({ ...contact.properties, __tickets: contact.tickets.map((t) => t.properties) });
+  const related: ReferenceRelated = {
+    tickets: contact.tickets.map((t) => t.properties),
+    surveys: (contact.surveys ?? []).map((survey) => survey.properties),
+    company: contact.company ? contact.company.properties : null,
+  };
+  const { events } = await engine.run({ ...contact.properties, __tickets: related, __surveys: related, __company: related });
   const scores = new Map<string, number>();
   for (const event of events) {
     const { persona, points } = event.params as { persona: string; points: number };
@@ -238,12 +317,14 @@ async function main(): Promise<void> {
   const pool = Array.from({ length: POOL_SIZE }, syntheticContact);
   const sample = pool.slice(0, JRE_SAMPLE);
   const ticketsTotal = pool.reduce((sum, c) => sum + c.tickets.length, 0);
+  const surveysTotal = pool.reduce((sum, c) => sum + (c.surveys?.length ?? 0), 0);
   const sets = [
     { name: 'default (config/personas.json)', ruleSet: validated(defaultRuleSetJson, 'default') },
     { name: 'large generated (20 x 15)', ruleSet: validated(largeRuleSet(), 'large') },
+    { name: 'large + company/surveys (20 x 15)', ruleSet: validated(largeAccountRuleSet(), 'large account') },
   ];
 
-  process.stdout.write(`Persona engine benchmark: Node ${process.version}, ${fmt(POOL_SIZE)} seeded contacts (${fmt(ticketsTotal)} tickets), clock fixed\n\n`);
+  process.stdout.write(`Persona engine benchmark: Node ${process.version}, ${fmt(POOL_SIZE)} seeded contacts (${fmt(ticketsTotal)} tickets, ${fmt(surveysTotal)} survey responses, 80% with a company), clock fixed\n\n`);
   const header = `${pad('rule set', 32)}${padStart('rules', 7)}${padStart('compiled/s', 13)}${padStart('json-rules-engine/s', 21)}${padStart('ratio', 9)}${padStart('target', 9)}  agreement`;
   process.stdout.write(`${header}\n${'-'.repeat(header.length + 6)}\n`);
   const compiledSets: { name: string; compiled: CompiledRuleSet }[] = [];

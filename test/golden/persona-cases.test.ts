@@ -1,5 +1,5 @@
 import cases from './persona-cases.json';
-import type { PropertyBag } from '../../src/crm/model';
+import type { ContactWithTickets, PropertyBag } from '../../src/crm/model';
 import { compileRuleSet } from '../../src/personas/engine/compile-rule-set';
 import type { Condition, Persona, RuleSet } from '../../src/personas/engine/rule-set-schema';
 import { validateRuleSet } from '../../src/personas/engine/validate-rule-set';
@@ -10,8 +10,16 @@ interface ConditionCase {
   when: unknown;
   contact: PropertyBag;
   tickets?: PropertyBag[];
+  surveys?: PropertyBag[];
+  companies?: Record<string, PropertyBag>;
   now?: string;
   expected: boolean;
+}
+
+interface InvalidCase {
+  name: string;
+  when: unknown;
+  errors: { path: string; message: string }[];
 }
 
 interface RuleSetCase {
@@ -40,9 +48,28 @@ function validated(input: unknown): RuleSet {
 describe('golden conditions', () => {
   it.each((cases.conditions as ConditionCase[]).map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const ruleSet = validated(aSingleConditionRuleSet(c.when as Condition));
-    const assignment = compileRuleSet(ruleSet).assign(aContact(c.contact, c.tickets ?? []), c.now ? Date.parse(c.now) : defaultNow);
+    const contact = { ...aContact(c.contact, c.tickets ?? []), ...related(c) };
+    const assignment = compileRuleSet(ruleSet).assign(contact, c.now ? Date.parse(c.now) : defaultNow);
 
     expect(assignment.assigned).toBe(c.expected);
+  });
+});
+
+/** The primary company as the data layer resolves it: by id among the companies it knows. */
+function related(c: ConditionCase): Pick<ContactWithTickets, 'company' | 'surveys'> {
+  const companyId = c.contact.associatedcompanyid;
+  const properties = companyId ? c.companies?.[companyId] : undefined;
+  return {
+    company: properties === undefined ? null : { properties },
+    surveys: (c.surveys ?? []).map((survey) => ({ properties: survey })),
+  };
+}
+
+describe('golden invalid conditions', () => {
+  it.each((cases.invalid as InvalidCase[]).map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const result = validateRuleSet(aSingleConditionRuleSet(c.when as Condition));
+
+    expect(result.ok ? [] : result.errors).toEqual(c.errors);
   });
 });
 

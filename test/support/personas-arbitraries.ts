@@ -19,6 +19,9 @@ const dateValues = [
 ];
 const contactProperties = ['jobtitle', 'industry', 'n', 'tags', 'd'];
 const ticketProperties = ['hs_ticket_category', 'hs_ticket_priority'];
+const surveyProperties = ['hs_survey_type', 'hs_value', 'hs_sentiment'];
+// `industry` and `n` also exist on the contact, so a property read in the wrong scope shows up.
+const companyProperties = ['industry', 'numberofemployees', 'n'];
 
 const scalar = fc.oneof(fc.constantFrom(...textValues.filter((v) => v.trim() !== '')), fc.integer({ min: -5, max: 15 }), fc.boolean());
 const scalarList = fc.array(scalar, { minLength: 0, maxLength: 3 });
@@ -59,10 +62,22 @@ const countComparison = fc.oneof(
   fc.tuple(fc.nat(2), fc.nat(2)).map(([low, span]) => ({ between: [low, low + span] as [number, number] })),
 );
 
-function conditionTree(properties: readonly string[], withTickets: boolean, depth: number): fc.Arbitrary<Condition> {
+function relatedCount(properties: readonly string[]) {
+  return fc.record(
+    {
+      where: conditionTree(properties, false, 1),
+      withinDays: fc.integer({ min: 0, max: 120 }),
+      count: countComparison,
+    },
+    { requiredKeys: ['count'] },
+  );
+}
+
+/** `withRelated`: may use tickets, surveys and company (contact scope only; the spec forbids nesting them). */
+function conditionTree(properties: readonly string[], withRelated: boolean, depth: number): fc.Arbitrary<Condition> {
   const leaf = propertyCondition(properties);
   if (depth === 0) return leaf;
-  const inner = conditionTree(properties, withTickets, depth - 1);
+  const inner = conditionTree(properties, withRelated, depth - 1);
   const options: fc.Arbitrary<Condition>[] = [
     leaf,
     leaf,
@@ -70,18 +85,11 @@ function conditionTree(properties: readonly string[], withTickets: boolean, dept
     fc.array(inner, { maxLength: 3 }).map((any) => ({ any })),
     inner.map((not) => ({ not })),
   ];
-  if (withTickets) {
+  if (withRelated) {
     options.push(
-      fc
-        .record(
-          {
-            where: conditionTree(ticketProperties, false, 1),
-            withinDays: fc.integer({ min: 0, max: 120 }),
-            count: countComparison,
-          },
-          { requiredKeys: ['count'] },
-        )
-        .map((tickets) => ({ tickets }) as Condition),
+      relatedCount(ticketProperties).map((tickets) => ({ tickets }) as Condition),
+      relatedCount(surveyProperties).map((surveys) => ({ surveys }) as Condition),
+      conditionTree(companyProperties, false, 1).map((company) => ({ company }) as Condition),
     );
   }
   return fc.oneof(...options);
@@ -117,6 +125,23 @@ const ticketArbitrary = fc.record({
   }),
 });
 
+const surveyArbitrary = fc.record({
+  properties: fc.record({
+    hs_survey_type: contactValue(['NPS', 'csat', 'CES', ' ']),
+    hs_value: contactValue(['0', '6', '9', '10', '4.5', 'n/a']),
+    hs_sentiment: contactValue(['POSITIVE', 'negative', 'NEUTRAL']),
+    hs_createdate: contactValue(dateValues),
+  }),
+});
+
+const companyArbitrary = fc.record({
+  properties: fc.record({
+    industry: contactValue(textValues),
+    numberofemployees: contactValue(['5', '120', '5200', '1e3', '12abc', ' ']),
+    n: contactValue(textValues),
+  }),
+});
+
 export const contactArbitrary: fc.Arbitrary<ContactWithTickets> = fc.record({
   properties: fc.record({
     jobtitle: contactValue(textValues),
@@ -127,4 +152,7 @@ export const contactArbitrary: fc.Arbitrary<ContactWithTickets> = fc.record({
     lifecyclestage: contactValue(['lead', 'customer', 'opportunity', 'other']),
   }),
   tickets: fc.array(ticketArbitrary, { maxLength: 4 }),
+  // undefined: the portal did not grant survey access; null: no (known) primary company.
+  surveys: fc.option(fc.array(surveyArbitrary, { maxLength: 4 }), { nil: undefined }),
+  company: fc.option(companyArbitrary, { nil: null }),
 });

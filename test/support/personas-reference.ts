@@ -27,31 +27,55 @@ function same(value: string, constant: string | number | boolean): boolean {
   return value.trim().toLowerCase() === String(constant).trim().toLowerCase();
 }
 
-export function referenceCondition(condition: Condition, bag: PropertyBag, tickets: readonly PropertyBag[], now: number): boolean {
-  if ('all' in condition) return condition.all.every((c) => referenceCondition(c, bag, tickets, now));
-  if ('any' in condition) return condition.any.some((c) => referenceCondition(c, bag, tickets, now));
-  if ('not' in condition) return !referenceCondition(condition.not, bag, tickets, now);
-  if ('tickets' in condition) {
-    const { where, withinDays, count } = condition.tickets;
-    const n = tickets.filter((ticket) => {
-      if (withinDays !== undefined) {
-        const created = present(ticket, 'createdate');
-        if (created === null) return false;
-        const date = parseDateValue(created);
-        if (Number.isNaN(date) || now - date > withinDays * DAY) return false;
-      }
-      return where === undefined || referenceCondition(where, ticket, [], now);
-    }).length;
-    const [op, operand] = Object.entries(count)[0] as [string, number | [number, number]];
-    switch (op) {
-      case 'eq': return n === operand;
-      case 'neq': return n !== operand;
-      case 'gt': return n > (operand as number);
-      case 'gte': return n >= (operand as number);
-      case 'lt': return n < (operand as number);
-      case 'lte': return n <= (operand as number);
-      default: return n >= (operand as [number, number])[0] && n <= (operand as [number, number])[1];
+/** The records around the one being tested: what `tickets`, `surveys` and `company` read. */
+export interface ReferenceRelated {
+  readonly tickets: readonly PropertyBag[];
+  readonly surveys: readonly PropertyBag[];
+  /** The primary company's properties; null when there is none or it is not known. */
+  readonly company: PropertyBag | null;
+}
+
+const NOTHING_RELATED: ReferenceRelated = { tickets: [], surveys: [], company: null };
+
+function countHolds(count: object, n: number): boolean {
+  const [op, operand] = Object.entries(count)[0] as [string, number | [number, number]];
+  switch (op) {
+    case 'eq': return n === operand;
+    case 'neq': return n !== operand;
+    case 'gt': return n > (operand as number);
+    case 'gte': return n >= (operand as number);
+    case 'lt': return n < (operand as number);
+    case 'lte': return n <= (operand as number);
+    default: return n >= (operand as [number, number])[0] && n <= (operand as [number, number])[1];
+  }
+}
+
+function countRelated(
+  records: readonly PropertyBag[],
+  dateProperty: string,
+  spec: { where?: Condition; withinDays?: number; count: object },
+  now: number,
+): boolean {
+  const n = records.filter((record) => {
+    if (spec.withinDays !== undefined) {
+      const created = present(record, dateProperty);
+      if (created === null) return false;
+      const date = parseDateValue(created);
+      if (Number.isNaN(date) || now - date > spec.withinDays * DAY) return false;
     }
+    return spec.where === undefined || referenceCondition(spec.where, record, NOTHING_RELATED, now);
+  }).length;
+  return countHolds(spec.count, n);
+}
+
+export function referenceCondition(condition: Condition, bag: PropertyBag, related: ReferenceRelated, now: number): boolean {
+  if ('all' in condition) return condition.all.every((c) => referenceCondition(c, bag, related, now));
+  if ('any' in condition) return condition.any.some((c) => referenceCondition(c, bag, related, now));
+  if ('not' in condition) return !referenceCondition(condition.not, bag, related, now);
+  if ('tickets' in condition) return countRelated(related.tickets, 'createdate', condition.tickets, now);
+  if ('surveys' in condition) return countRelated(related.surveys, 'hs_createdate', condition.surveys, now);
+  if ('company' in condition) {
+    return related.company !== null && referenceCondition(condition.company, related.company, NOTHING_RELATED, now);
   }
   const [op, operand] = Object.entries(condition).find(([key]) => key !== 'property') as [string, unknown];
   const value = present(bag, condition.property);
@@ -85,11 +109,15 @@ export function referenceCondition(condition: Condition, bag: PropertyBag, ticke
 
 /** Scores by the reference reading: persona id → score. */
 export function referenceScores(ruleSet: RuleSet, contact: ContactWithTickets, now: number): Map<string, number> {
-  const tickets = contact.tickets.map((ticket) => ticket.properties);
+  const related: ReferenceRelated = {
+    tickets: contact.tickets.map((ticket) => ticket.properties),
+    surveys: (contact.surveys ?? []).map((survey) => survey.properties),
+    company: contact.company ? contact.company.properties : null,
+  };
   return new Map(
     ruleSet.personas.map((persona) => [
       persona.id,
-      persona.rules.reduce((sum, rule) => (referenceCondition(rule.when, contact.properties, tickets, now) ? sum + rule.points : sum), 0),
+      persona.rules.reduce((sum, rule) => (referenceCondition(rule.when, contact.properties, related, now) ? sum + rule.points : sum), 0),
     ]),
   );
 }

@@ -21,6 +21,10 @@ export interface CompiledRuleSet {
   readonly contactProperties: readonly string[];
   /** Every ticket property the rules read, plus `createdate`. */
   readonly ticketProperties: readonly string[];
+  /** Every survey response property the rules read, plus `hs_createdate`. */
+  readonly surveyProperties: readonly string[];
+  /** Every company property the rules read (empty when no rule reads the company). */
+  readonly companyProperties: readonly string[];
   /** Pure and deterministic: the same rule set, contact and `now` (epoch ms) give the same assignment. */
   assign(contact: ContactWithTickets, now: number): Assignment;
   /** Every persona's score and every rule's result, plus the nearest persona for an unassigned contact. */
@@ -45,6 +49,7 @@ const { choosePrimary, chooseRunnerUp, chooseSecondary, qualifies } = assign;
 
 const LIFECYCLE_STAGE = 'lifecyclestage';
 const CREATE_DATE = 'createdate';
+const SURVEY_CREATE_DATE = 'hs_createdate';
 
 /**
  * Compiles a validated rule set (see validateRuleSet): regexes, case folding and `in` sets are
@@ -57,11 +62,15 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
   const columns: ConditionColumns = {
     contact: new PropertyColumns(),
     ticket: new PropertyColumns(),
+    survey: new PropertyColumns(),
+    company: new PropertyColumns(),
     ticketCreateDate: 0,
+    surveyCreateDate: 0,
     repeated: new Set([...counts].filter(([, count]) => count > 1).map(([key]) => key)),
     memoSlots: new Map(),
   };
   columns.ticketCreateDate = columns.ticket.column(CREATE_DATE);
+  columns.surveyCreateDate = columns.survey.column(SURVEY_CREATE_DATE);
 
   let ruleCount = 0;
   const personas: CompiledPersona[] = ruleSet.personas.map((persona) => {
@@ -82,9 +91,14 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
 
   const contactTable = new ValueTable(columns.contact.names);
   const ticketTable = new ValueTable(columns.ticket.names);
+  const surveyTable = new ValueTable(columns.survey.names);
+  const companyTable = new ValueTable(columns.company.names);
+  const companyRow: { properties: ContactWithTickets['properties'] }[] = [EMPTY_RECORD];
   const ctx: EvalContext = {
     contact: contactTable,
     tickets: ticketTable,
+    surveys: surveyTable,
+    company: companyTable,
     memoGeneration: 0,
     memoStamp: new Int32Array(columns.memoSlots.size),
     memoValue: new Uint8Array(columns.memoSlots.size),
@@ -104,8 +118,17 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
     contactRow[0] = contact;
     contactTable.load(contactRow);
     ticketTable.load(contact.tickets ?? []);
+    surveyTable.load(contact.surveys ?? NO_RECORDS);
+    if (contact.company) {
+      companyRow[0] = contact.company;
+      companyTable.load(companyRow);
+    } else {
+      companyTable.load(NO_RECORDS);
+    }
     contactTable.now = now;
     ticketTable.now = now;
+    surveyTable.now = now;
+    companyTable.now = now;
     ctx.memoGeneration += 1;
     if (ctx.memoGeneration === 0x7fffffff) {
       ctx.memoStamp.fill(0);
@@ -131,6 +154,9 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
     contactRow[0] = EMPTY_RECORD;
     contactTable.load(contactRow);
     ticketTable.load(NO_RECORDS);
+    surveyTable.load(NO_RECORDS);
+    companyRow[0] = EMPTY_RECORD;
+    companyTable.load(NO_RECORDS);
     return journeyStage;
   }
 
@@ -224,6 +250,8 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
     ruleSet,
     contactProperties: [...columns.contact.names],
     ticketProperties: [...columns.ticket.names],
+    surveyProperties: [...columns.survey.names],
+    companyProperties: [...columns.company.names],
     assign(contact, now) {
       return buildAssignment(evaluate(contact, now));
     },

@@ -1,16 +1,19 @@
 import { operators } from './operators';
-import type { Condition, CountComparison, PropertyCondition, TicketsCondition } from './rule-set-schema';
+import type { Condition, CountComparison, PropertyCondition, RelatedCount } from './rule-set-schema';
 import type { ValueTable } from './value-table';
 import { DAY_MS } from './values';
 
 /**
- * The state one evaluation runs against: the contact (row 0), its tickets (one row each), and the
+ * The state one evaluation runs against: the contact (row 0), its tickets and survey responses (one
+ * row each), its primary company (row 0, or no rows when there is none or it is unknown), and the
  * results of contact conditions that occur more than once in the rule set, valid while
  * `memoStamp[slot] === memoGeneration`.
  */
 export interface EvalContext {
   contact: ValueTable;
   tickets: ValueTable;
+  surveys: ValueTable;
+  company: ValueTable;
   memoGeneration: number;
   memoStamp: Int32Array;
   memoValue: Uint8Array;
@@ -18,7 +21,8 @@ export interface EvalContext {
 
 /**
  * A compiled condition. `table` and `row` are the record tested in the condition's own scope (the
- * contact table and row 0, or the ticket table and a ticket's row inside a ticket `where`), so a
+ * contact table and row 0, a ticket's or survey response's row inside a `where`, or the company
+ * table's row 0 inside a company condition), so a
  * property test is the operator's predicate itself, with no wrapper call.
  */
 export type CompiledCondition = (table: ValueTable, row: number, ctx: EvalContext) => boolean;
@@ -39,11 +43,18 @@ export class PropertyColumns {
   }
 }
 
+/** The record kinds a condition's properties can be read from. */
+export type Scope = 'contact' | 'ticket' | 'survey' | 'company';
+
 export interface ConditionColumns {
   contact: PropertyColumns;
   ticket: PropertyColumns;
+  survey: PropertyColumns;
+  company: PropertyColumns;
   /** Column of `createdate` among ticket properties. */
   ticketCreateDate: number;
+  /** Column of `hs_createdate` among survey response properties. */
+  surveyCreateDate: number;
   /** Keys (conditionKey) of contact conditions that occur more than once; see countContactConditions. */
   repeated: ReadonlySet<string>;
   /** Memo slot of each repeated condition, filled while compiling. */
@@ -71,7 +82,7 @@ const NEVER: CompiledCondition = () => false;
  * Compiles a validated condition into a closure tree. An operator that is not in the registry
  * cannot pass validation; if one arrives anyway the condition fails closed (is false).
  */
-export function compileCondition(condition: Condition, columns: ConditionColumns, scope: 'contact' | 'ticket'): CompiledCondition {
+export function compileCondition(condition: Condition, columns: ConditionColumns, scope: Scope): CompiledCondition {
   const compiled = compileNode(condition, columns, scope);
   if (scope !== 'contact') return compiled;
   const key = conditionKey(condition);
@@ -92,7 +103,7 @@ export function compileCondition(condition: Condition, columns: ConditionColumns
   };
 }
 
-function compileNode(condition: Condition, columns: ConditionColumns, scope: 'contact' | 'ticket'): CompiledCondition {
+function compileNode(condition: Condition, columns: ConditionColumns, scope: Scope): CompiledCondition {
   if ('all' in condition) {
     const parts = condition.all.map((part) => compileCondition(part, columns, scope));
     if (parts.length === 0) return ALWAYS;
@@ -123,17 +134,27 @@ function compileNode(condition: Condition, columns: ConditionColumns, scope: 'co
     const inner = compileCondition(condition.not, columns, scope);
     return (table, row, ctx) => !inner(table, row, ctx);
   }
-  if ('tickets' in condition) return compileTickets(condition, columns);
+  if ('tickets' in condition) {
+    return compileRelatedCount(condition.tickets, compileWhere(condition.tickets, columns, 'ticket'), columns.ticketCreateDate, ticketsOf);
+  }
+  if ('surveys' in condition) {
+    return compileRelatedCount(condition.surveys, compileWhere(condition.surveys, columns, 'survey'), columns.surveyCreateDate, surveysOf);
+  }
+  if ('company' in condition) {
+    const inner = compileCondition(condition.company, columns, 'company');
+    // No row: no primary company, or one the app has not synced; false whatever the inner condition.
+    return (_table, _row, ctx) => ctx.company.rows > 0 && inner(ctx.company, 0, ctx);
+  }
   return compileProperty(condition, columns, scope);
 }
 
-function compileProperty(condition: PropertyCondition, columns: ConditionColumns, scope: 'contact' | 'ticket'): CompiledCondition {
+function compileProperty(condition: PropertyCondition, columns: ConditionColumns, scope: Scope): CompiledCondition {
   const operatorKeys = Object.keys(condition).filter((key) => key !== 'property');
   const definition = operatorKeys.length === 1 ? operators.get(operatorKeys[0]) : undefined;
   if (definition === undefined) return NEVER;
   const value = (condition as unknown as Record<string, unknown>)[operatorKeys[0]];
   if (definition.validate(value) !== null) return NEVER;
-  const scopeColumns = scope === 'contact' ? columns.contact : columns.ticket;
+  const scopeColumns = columns[scope];
   return definition.compile(value, scopeColumns.column(condition.property));
 }
 
@@ -151,21 +172,30 @@ function compileCount(count: CountComparison): (n: number) => boolean {
   return () => false;
 }
 
-function compileTickets(condition: TicketsCondition, columns: ConditionColumns): CompiledCondition {
-  const { where, withinDays, count } = condition.tickets;
-  const matchesWhere = where === undefined ? ALWAYS : compileCondition(where, columns, 'ticket');
-  const limit = withinDays === undefined ? undefined : withinDays * DAY_MS;
-  const createColumn = columns.ticketCreateDate;
-  const accept = compileCount(count);
+const ticketsOf = (ctx: EvalContext): ValueTable => ctx.tickets;
+const surveysOf = (ctx: EvalContext): ValueTable => ctx.surveys;
+
+function compileWhere(spec: RelatedCount, columns: ConditionColumns, scope: Scope): CompiledCondition {
+  return spec.where === undefined ? ALWAYS : compileCondition(spec.where, columns, scope);
+}
+
+function compileRelatedCount(
+  spec: RelatedCount,
+  matchesWhere: CompiledCondition,
+  createColumn: number,
+  recordsOf: (ctx: EvalContext) => ValueTable,
+): CompiledCondition {
+  const limit = spec.withinDays === undefined ? undefined : spec.withinDays * DAY_MS;
+  const accept = compileCount(spec.count);
   return (_table, _row, ctx) => {
-    const tickets = ctx.tickets;
-    const rows = tickets.rows;
-    const now = tickets.now;
+    const records = recordsOf(ctx);
+    const rows = records.rows;
+    const now = records.now;
     let matched = 0;
     for (let row = 0; row < rows; row += 1) {
-      // NaN (no parseable createdate) fails the comparison: never within the window.
-      if (limit !== undefined && !(now - tickets.date(row, createColumn) <= limit)) continue;
-      if (matchesWhere(tickets, row, ctx)) matched += 1;
+      // NaN (no parseable creation date) fails the comparison: never within the window.
+      if (limit !== undefined && !(now - records.date(row, createColumn) <= limit)) continue;
+      if (matchesWhere(records, row, ctx)) matched += 1;
     }
     return accept(matched);
   };

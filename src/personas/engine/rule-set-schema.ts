@@ -41,12 +41,24 @@ export type CountComparison =
   | { readonly lte: number }
   | { readonly between: readonly [number, number] };
 
+/** Counts related records (tickets or survey responses) that match `where` inside a window. */
+export interface RelatedCount {
+  readonly where?: Condition;
+  readonly withinDays?: number;
+  readonly count: CountComparison;
+}
+
 export interface TicketsCondition {
-  readonly tickets: {
-    readonly where?: Condition;
-    readonly withinDays?: number;
-    readonly count: CountComparison;
-  };
+  readonly tickets: RelatedCount;
+}
+
+export interface SurveysCondition {
+  readonly surveys: RelatedCount;
+}
+
+/** Evaluated on the contact's primary company; false when there is none or it is unknown. */
+export interface CompanyCondition {
+  readonly company: Condition;
 }
 
 export type Condition =
@@ -54,7 +66,9 @@ export type Condition =
   | { readonly any: readonly Condition[] }
   | { readonly not: Condition }
   | PropertyCondition
-  | TicketsCondition;
+  | TicketsCondition
+  | SurveysCondition
+  | CompanyCondition;
 
 export const countOperators = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between'] as const;
 
@@ -67,21 +81,29 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** Reports every problem of a condition tree; `inTickets` is true inside a ticket `where`. */
-function checkCondition(value: unknown, path: Path, report: Report, inTickets: boolean): void {
+const conditionForms = ['all', 'any', 'not', 'property', 'tickets', 'surveys', 'company'] as const;
+const relatedForms: ReadonlySet<string> = new Set(['tickets', 'surveys', 'company']);
+const formList = 'all, any, not, property, tickets, surveys or company';
+
+/**
+ * Reports every problem of a condition tree. `nestedIn` names the related-record condition the tree
+ * sits in (a company condition, or a tickets/surveys `where`), where only all, any, not and
+ * property are allowed.
+ */
+function checkCondition(value: unknown, path: Path, report: Report, nestedIn: string | null): void {
   if (!isPlainObject(value)) {
     report(path, 'expected a condition object');
     return;
   }
   const keys = Object.keys(value);
-  const forms = keys.filter((key) => key === 'all' || key === 'any' || key === 'not' || key === 'tickets' || key === 'property');
+  const forms = keys.filter((key) => (conditionForms as readonly string[]).includes(key));
   if (forms.length === 0) {
     const found = keys.length === 0 ? 'an empty object' : keys.map((key) => `"${key}"`).join(', ');
-    report(path, `a condition needs one of all, any, not, property or tickets; found ${found}`);
+    report(path, `a condition needs one of ${formList}; found ${found}`);
     return;
   }
   if (forms.length > 1) {
-    report(path, `a condition takes exactly one of all, any, not, property or tickets, found ${forms.join(', ')}`);
+    report(path, `a condition takes exactly one of ${formList}, found ${forms.join(', ')}`);
     return;
   }
   const form = forms[0];
@@ -94,19 +116,24 @@ function checkCondition(value: unknown, path: Path, report: Report, inTickets: b
       report([...path, form], 'expected an array of conditions');
       return;
     }
-    list.forEach((item, index) => checkCondition(item, [...path, form, index], report, inTickets));
+    list.forEach((item, index) => checkCondition(item, [...path, form, index], report, nestedIn));
     return;
   }
   if (form === 'not') {
-    checkCondition(value.not, [...path, 'not'], report, inTickets);
+    checkCondition(value.not, [...path, 'not'], report, nestedIn);
     return;
   }
-  if (form === 'tickets') {
-    if (inTickets) report([...path, 'tickets'], 'a tickets condition cannot be nested in a ticket where');
-    else checkTickets(value.tickets, [...path, 'tickets'], report);
+  if (relatedForms.has(form) && nestedIn !== null) {
+    report(
+      [...path, form],
+      `a ${form} condition cannot be nested in ${nestedIn}; only all, any, not and property are allowed there`,
+    );
     return;
   }
-  checkPropertyCondition(value, keys, path, report);
+  if (form === 'tickets') checkRelatedCount(value.tickets, [...path, 'tickets'], report, 'a tickets where');
+  else if (form === 'surveys') checkRelatedCount(value.surveys, [...path, 'surveys'], report, 'a surveys where');
+  else if (form === 'company') checkCondition(value.company, [...path, 'company'], report, 'a company condition');
+  else checkPropertyCondition(value, keys, path, report);
 }
 
 function checkPropertyCondition(value: Record<string, unknown>, keys: string[], path: Path, report: Report): void {
@@ -129,7 +156,7 @@ function checkPropertyCondition(value: Record<string, unknown>, keys: string[], 
   }
 }
 
-function checkTickets(value: unknown, path: Path, report: Report): void {
+function checkRelatedCount(value: unknown, path: Path, report: Report, whereName: string): void {
   if (!isPlainObject(value)) {
     report(path, 'expected { where?, withinDays?, count }');
     return;
@@ -137,7 +164,7 @@ function checkTickets(value: unknown, path: Path, report: Report): void {
   for (const key of Object.keys(value)) {
     if (key !== 'where' && key !== 'withinDays' && key !== 'count') report([...path, key], `unexpected key "${key}"`);
   }
-  if (value.where !== undefined) checkCondition(value.where, [...path, 'where'], report, true);
+  if (value.where !== undefined) checkCondition(value.where, [...path, 'where'], report, whereName);
   if (value.withinDays !== undefined && !(isFiniteNumber(value.withinDays) && value.withinDays >= 0)) {
     report([...path, 'withinDays'], 'expected a finite number of days, 0 or more');
   }
@@ -172,7 +199,7 @@ function checkTickets(value: unknown, path: Path, report: Report): void {
 }
 
 const conditionSchema = z.unknown().superRefine((value, ctx) => {
-  checkCondition(value, [], (path, message) => ctx.addIssue({ code: 'custom', path, message }), false);
+  checkCondition(value, [], (path, message) => ctx.addIssue({ code: 'custom', path, message }), null);
 }) as unknown as z.ZodType<Condition>;
 
 const finiteNumber = z.number().refine(Number.isFinite, 'expected a finite number');
@@ -228,6 +255,12 @@ export const personaSchema = z.strictObject({
   profile: personaProfileSchema,
   rules: z.array(ruleSchema),
   hypothesis: hypothesisSchema.optional(),
+  /** An account's buying committee needs this persona (see the company coverage properties). */
+  committee: z.boolean().optional(),
+}).superRefine((persona, ctx) => {
+  if (persona.committee === true && persona.kind === 'negative') {
+    ctx.addIssue({ code: 'custom', path: ['committee'], message: 'a negative persona cannot be part of the buying committee' });
+  }
 });
 
 /** The mapping used when a rule set names no journey. */

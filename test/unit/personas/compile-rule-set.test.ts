@@ -39,6 +39,42 @@ describe('compileRuleSet', () => {
     expect([...compiled.ticketProperties].sort()).toEqual(['createdate', 'hs_ticket_category', 'hs_ticket_priority', 'jobtitle'].sort());
   });
 
+  it('lists company and survey properties apart, each read only in its own scope', () => {
+    const account = compileRuleSet(
+      aRuleSet([
+        aPersona({
+          id: 'account',
+          rules: [
+            aRule({ company: { all: [{ property: 'industry', eq: 'RETAIL' }, { not: { property: 'numberofemployees', lt: 50 } }] } }),
+            aRule({ surveys: { where: { property: 'hs_value', lte: 6 }, withinDays: 90, count: { gte: 1 } } }),
+            aRule({ property: 'jobtitle', exists: true }),
+          ],
+        }),
+      ]),
+    );
+
+    expect([...account.companyProperties].sort()).toEqual(['industry', 'numberofemployees']);
+    expect([...account.surveyProperties].sort()).toEqual(['hs_createdate', 'hs_value']);
+    expect([...account.contactProperties].sort()).toEqual(['jobtitle', 'lifecyclestage']);
+    expect(compiled.companyProperties).toEqual([]);
+  });
+
+  it('does not let a contact see the company or survey responses of the contact evaluated before it', () => {
+    const account = compileRuleSet(
+      aRuleSet([
+        aPersona({
+          id: 'account',
+          threshold: 2,
+          rules: [aRule({ company: { property: 'industry', eq: 'RETAIL' } }, 1), aRule({ surveys: { count: { gte: 1 } } }, 1)],
+        }),
+      ]),
+    );
+    const rich = { ...aContact(), company: { properties: { industry: 'RETAIL' } }, surveys: [{ properties: { hs_value: '3' } }] };
+
+    expect(account.assign(rich, NOW).personaId).toBe('account');
+    expect(account.explainAll(aContact(), NOW).personas[0].score).toBe(0);
+  });
+
   it('does not count the tickets of a previous contact', () => {
     const withTicket = aContact({ jobtitle: 'Analyst', hs_analytics_num_page_views: '3' }, [{ hs_ticket_category: 'ONBOARDING', createdate: daysAgo(1) }]);
     const withoutTicket = aContact({ jobtitle: 'Analyst', hs_analytics_num_page_views: '3' });

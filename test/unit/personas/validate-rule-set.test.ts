@@ -77,9 +77,9 @@ describe('validateRuleSet', () => {
     ['an unknown operator', { property: 'jobtitle', like: 'x' }, 'when.like', 'unknown operator "like"'],
     ['two operators in one condition', { property: 'n', gt: 1, lt: 5 }, 'when', 'exactly one operator, found 2: gt, lt'],
     ['no operator', { property: 'n' }, 'when', 'needs exactly one operator'],
-    ['a missing property name', { eq: 'x' }, 'when', 'needs one of all, any, not, property or tickets; found "eq"'],
+    ['a missing property name', { eq: 'x' }, 'when', 'needs one of all, any, not, property, tickets, surveys or company; found "eq"'],
     ['an empty property name', { property: ' ', eq: 'x' }, 'when.property', 'non-empty property name'],
-    ['two condition forms', { all: [], any: [] }, 'when', 'exactly one of all, any, not, property or tickets'],
+    ['two condition forms', { all: [], any: [] }, 'when', 'exactly one of all, any, not, property, tickets, surveys or company'],
     ['a key beside a combinator', { not: { property: 'a', exists: true }, label: 'x' }, 'when.label', 'unexpected key beside "not"'],
     ['all that is not an array', { all: { property: 'a', exists: true } }, 'when.all', 'expected an array of conditions'],
     ['a condition that is not an object', { any: ['jobtitle'] }, 'when.any[0]', 'expected a condition object'],
@@ -105,11 +105,27 @@ describe('validateRuleSet', () => {
     ['a missing ticket count', { tickets: { withinDays: 3 } }, 'when.tickets.count', 'expected an object'],
     ['an unknown ticket key', { tickets: { count: { eq: 1 }, since: 3 } }, 'when.tickets.since', 'unexpected key "since"'],
     ['tickets nested in a ticket where', { tickets: { where: { tickets: { count: { eq: 1 } } }, count: { eq: 1 } } }, 'when.tickets.where.tickets', 'cannot be nested'],
+    ['surveys nested in a ticket where', { tickets: { where: { all: [{ surveys: { count: { eq: 1 } } }] }, count: { eq: 1 } } }, 'when.tickets.where.all[0].surveys', 'cannot be nested in a tickets where'],
+    ['company nested in a surveys where', { surveys: { where: { not: { company: { property: 'industry', exists: true } } }, count: { eq: 1 } } }, 'when.surveys.where.not.company', 'cannot be nested in a surveys where'],
+    ['tickets nested in a company condition', { company: { any: [{ property: 'industry', eq: 'RETAIL' }, { tickets: { count: { gte: 1 } } }] } }, 'when.company.any[1].tickets', 'cannot be nested in a company condition'],
+    ['company nested in a company condition', { company: { company: { property: 'industry', exists: true } } }, 'when.company.company', 'only all, any, not and property'],
+    ['a bad operator inside a company condition', { company: { property: 'numberofemployees', atLeast: 5 } }, 'when.company.atLeast', 'unknown operator'],
+    ['a company condition that is not a condition', { company: 'Acme' }, 'when.company', 'expected a condition object'],
+    ['a survey count with two operators', { surveys: { count: { gte: 1, lte: 3 } } }, 'when.surveys.count', 'found 2: gte, lte'],
+    ['an unknown surveys key', { surveys: { count: { eq: 1 }, type: 'NPS' } }, 'when.surveys.type', 'unexpected key "type"'],
+    ['a survey window below zero', { surveys: { withinDays: -3, count: { eq: 1 } } }, 'when.surveys.withinDays', '0 or more'],
     ['a bad condition in a ticket where', { tickets: { where: { property: 'hs_ticket_priority', oneOf: ['HIGH'] }, count: { eq: 1 } } }, 'when.tickets.where.oneOf', 'unknown operator'],
   ])('rejects %s at its path', (_what, when, path, message) => {
     const errors = errorsOf(aRuleSet([aPersona({ id: 'p', rules: [aRule(raw(when))] })]));
 
     expect(errors).toEqual([{ path: `personas[0].rules[0].${path}`, message: expect.stringContaining(message) }]);
+  });
+
+  it('refuses committee on a negative persona at its path, and accepts it elsewhere', () => {
+    const errors = errorsOf(aRuleSet([aPersona({ id: 'buyer', committee: true }), aPersona({ id: 'spam', kind: 'negative', committee: true })]));
+
+    expect(errors).toEqual([{ path: 'personas[1].committee', message: 'a negative persona cannot be part of the buying committee' }]);
+    expect(validateRuleSet(aRuleSet([aPersona({ id: 'buyer', kind: 'buyer', committee: true }), aPersona({ id: 'spam', kind: 'negative', committee: false })])).ok).toBe(true);
   });
 
   it.each([
