@@ -93,6 +93,20 @@ export function createControlRoutes(deps: ControlRoutesDeps): Router {
     ({ changed: deps.data.associate(pid(req), String(body(req).contactId), String(body(req).ticketId)) })));
   router.delete(`${api}/portals/:portalId/associations/:contactId/:ticketId`, guard((req) =>
     ({ changed: deps.data.unassociate(pid(req), String(req.params.contactId), String(req.params.ticketId)) })));
+  router.get(`${api}/portals/:portalId/companies/:id`, guard((req) => {
+    const company = deps.data.getCompany(pid(req), String(req.params.id));
+    return company && { ...company, contactIds: deps.data.contactIdsOfCompany(pid(req), company.id) };
+  }));
+  router.patch(`${api}/portals/:portalId/companies/:id`, json, guard((req) =>
+    deps.data.updateCompany(pid(req), String(req.params.id), (req.body as { properties?: Record<string, string | null> }).properties ?? {})));
+  router.post(`${api}/portals/:portalId/company-associations`, json, guard((req) => {
+    const b = req.body as { contactId?: unknown; companyId?: unknown; primary?: unknown };
+    return { changed: deps.data.associateCompany(pid(req), String(b.contactId), String(b.companyId), b.primary === true) };
+  }));
+  router.delete(`${api}/portals/:portalId/company-associations/:contactId/:companyId`, guard((req) =>
+    ({ changed: deps.data.unassociateCompany(pid(req), String(req.params.contactId), String(req.params.companyId)) })));
+  router.post(`${api}/portals/:portalId/contacts/:id/survey-responses`, json, guard((req) =>
+    deps.data.addSurveyResponse(pid(req), String(req.params.id), (req.body as { properties?: Record<string, string | null> }).properties ?? {})));
   router.post(`${api}/portals/:portalId/card-fetch`, json, guard((req) =>
     deps.outbound.cardFetch({ portalId: pid(req), contactId: String(body(req).contactId), userId: body(req).userId as number | undefined, userEmail: body(req).userEmail as string | undefined })));
   router.post(`${api}/portals/:portalId/workflow-action`, json, guard((req) =>

@@ -1,11 +1,12 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { sendError, sendValidationError } from './hubspot-errors';
 import {
-  ObjectNotFoundError, PropertyValidationError,
+  ObjectNotFoundError, PropertyValidationError, SINGULAR,
   type ChangeOrigin, type ObjectKind, type PortalStore, type StoredObject,
 } from './portal-store';
 import {
-  ALWAYS_CONTACT_PROPERTIES, ALWAYS_TICKET_PROPERTIES, DEFAULT_CONTACT_PROPERTIES, DEFAULT_TICKET_PROPERTIES,
+  ALWAYS_COMPANY_PROPERTIES, ALWAYS_CONTACT_PROPERTIES, ALWAYS_FEEDBACK_SUBMISSION_PROPERTIES, ALWAYS_TICKET_PROPERTIES,
+  DEFAULT_COMPANY_PROPERTIES, DEFAULT_CONTACT_PROPERTIES, DEFAULT_FEEDBACK_SUBMISSION_PROPERTIES, DEFAULT_TICKET_PROPERTIES,
   type PropertyDefinition, type PropertyOption,
 } from './property-definitions';
 import { SearchCapError, SearchRequestError, parseSearchRequest, runSearch } from './search';
@@ -17,9 +18,34 @@ export const BATCH_MAX_INPUTS = 100;
 export const ASSOCIATION_BATCH_MAX_INPUTS = 1_000;
 const ASSOCIATION_PAGE = 500;
 
-const SINGULAR: Record<ObjectKind, string> = { contacts: 'contact', tickets: 'ticket' };
-const UPPER: Record<ObjectKind, string> = { contacts: 'CONTACT', tickets: 'TICKET' };
-const TYPE_IDS: Record<string, number> = { 'contacts:tickets': 15, 'tickets:contacts': 16 };
+const UPPER: Record<ObjectKind, string> = {
+  contacts: 'CONTACT', tickets: 'TICKET', companies: 'COMPANY', feedback_submissions: 'FEEDBACK_SUBMISSION',
+};
+const DEFAULT_PROPERTIES: Record<ObjectKind, string[]> = {
+  contacts: DEFAULT_CONTACT_PROPERTIES, tickets: DEFAULT_TICKET_PROPERTIES,
+  companies: DEFAULT_COMPANY_PROPERTIES, feedback_submissions: DEFAULT_FEEDBACK_SUBMISSION_PROPERTIES,
+};
+const ALWAYS_PROPERTIES: Record<ObjectKind, string[]> = {
+  contacts: ALWAYS_CONTACT_PROPERTIES, tickets: ALWAYS_TICKET_PROPERTIES,
+  companies: ALWAYS_COMPANY_PROPERTIES, feedback_submissions: ALWAYS_FEEDBACK_SUBMISSION_PROPERTIES,
+};
+/**
+ * HubSpot-defined association type ids. Contact↔company pairs carry the unlabelled type and, for
+ * the contact's primary company, also the "Primary" one (1 / 2). The feedback-submission ids are
+ * from memory and unconfirmed; the app never relies on them.
+ */
+const TYPE_IDS: Record<string, number> = {
+  'contacts:tickets': 15, 'tickets:contacts': 16,
+  'contacts:companies': 279, 'companies:contacts': 280,
+  'contacts:feedback_submissions': 96, 'feedback_submissions:contacts': 97,
+};
+const PRIMARY_TYPE_IDS: Record<string, number> = { 'contacts:companies': 1, 'companies:contacts': 2 };
+
+/** Reading these objects needs these scopes; HubSpot answers 403 MISSING_SCOPES otherwise. */
+const READ_SCOPES: Partial<Record<ObjectKind, string>> = {
+  companies: 'crm.objects.companies.read',
+  feedback_submissions: 'crm.objects.feedback_submissions.read',
+};
 
 export interface CrmRoutesDeps {
   appId: number;
@@ -31,6 +57,8 @@ export interface CrmRoutesDeps {
 function kindOf(value: string): ObjectKind | undefined {
   if (value === 'contacts' || value === 'contact' || value === '0-1') return 'contacts';
   if (value === 'tickets' || value === 'ticket' || value === '0-5') return 'tickets';
+  if (value === 'companies' || value === 'company' || value === '0-2') return 'companies';
+  if (value === 'feedback_submissions' || value === 'feedback_submission' || value === '0-19') return 'feedback_submissions';
   return undefined;
 }
 
@@ -55,8 +83,8 @@ export function serialize(
 ): Record<string, unknown> {
   const defs = store.properties[kind];
   const names = requested && requested.length > 0
-    ? [...new Set([...requested, ...(kind === 'contacts' ? ALWAYS_CONTACT_PROPERTIES : ALWAYS_TICKET_PROPERTIES)])]
-    : kind === 'contacts' ? DEFAULT_CONTACT_PROPERTIES : DEFAULT_TICKET_PROPERTIES;
+    ? [...new Set([...requested, ...ALWAYS_PROPERTIES[kind]])]
+    : DEFAULT_PROPERTIES[kind];
   const properties: Record<string, string | null> = {};
   // Unknown property names are silently left out, as HubSpot does; known ones without a value are null.
   for (const name of names) if (defs.has(name)) properties[name] = o.properties[name] ?? null;
@@ -67,18 +95,51 @@ export function serialize(
   return out;
 }
 
+/** The objects of kind `to` associated with one object, each with whether the pair is the contact's primary company. */
+export function associatedObjects(store: PortalStore, from: ObjectKind, id: string, to: ObjectKind): { id: string; primary: boolean }[] {
+  const plain = (ids: string[]) => ids.map((other) => ({ id: other, primary: false }));
+  const pair = `${from}:${to}`;
+  if (pair === 'contacts:tickets') return plain(store.ticketIdsOfContact(id));
+  if (pair === 'tickets:contacts') return plain(store.contactIdsOfTicket(id));
+  if (pair === 'contacts:companies') return store.companyLinksOfContact(id).map((link) => ({ id: link.companyId, primary: link.primary }));
+  if (pair === 'companies:contacts') {
+    return store.contactIdsOfCompany(id).map((contactId) => ({ id: contactId, primary: store.links.primaryCompanyOf(contactId) === id }));
+  }
+  if (pair === 'contacts:feedback_submissions') return plain(store.surveyIdsOfContact(id));
+  if (pair === 'feedback_submissions:contacts') return plain(store.contactIdsOfSurvey(id));
+  return [];
+}
+
 function associationsOf(store: PortalStore, kind: ObjectKind, id: string, wanted: string[] | undefined): Record<string, unknown> | undefined {
   if (!wanted) return undefined;
   const result: Record<string, unknown> = {};
   for (const w of wanted) {
     const other = kindOf(w);
     if (!other || other === kind) continue;
-    const ids = kind === 'contacts' ? store.ticketIdsOfContact(id) : store.contactIdsOfTicket(id);
-    if (ids.length === 0) continue;
+    const linked = associatedObjects(store, kind, id, other);
+    if (linked.length === 0) continue;
     const type = `${SINGULAR[kind]}_to_${SINGULAR[other]}`;
-    result[w] = { results: ids.map((otherId) => ({ id: otherId, type })) };
+    // The v3 inline form lists a primary pair twice: once unlabelled, once as the primary type.
+    result[w] = {
+      results: linked.flatMap((o) => (o.primary ? [{ id: o.id, type }, { id: o.id, type: `${type}_primary` }] : [{ id: o.id, type }])),
+    };
   }
   return Object.keys(result).length > 0 ? result : undefined;
+}
+
+function missingScope(res: Response, scope: string): void {
+  sendError(res, 403, 'MISSING_SCOPES', "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.", {
+    errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [scope] } }],
+  });
+}
+
+/** False (after answering 403) when the token lacks the scope these objects need. */
+function hasReadScope(res: Response, kind: ObjectKind): boolean {
+  const scope = READ_SCOPES[kind];
+  const granted = res.locals.scopes as string[] | undefined;
+  if (scope === undefined || granted === undefined || granted.includes(scope)) return true;
+  missingScope(res, scope);
+  return false;
 }
 
 function notFound(res: Response, kind: ObjectKind, id: string): void {
@@ -105,6 +166,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
     (req: Request, res: Response): void => {
       const kind = kindOf(String(req.params.objectType));
       if (!kind) return sendError(res, 400, 'VALIDATION_ERROR', `Unable to infer object type from: ${String(req.params.objectType)}`);
+      if (!hasReadScope(res, kind)) return;
       handler(req, res, kind, deps.storeOf(res));
     };
 
@@ -300,16 +362,19 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
 
   // ---------- associations v4 ----------
 
-  const associatedIds = (store: PortalStore, from: ObjectKind, id: string): string[] =>
-    from === 'contacts' ? store.ticketIdsOfContact(id) : store.contactIdsOfTicket(id);
-
-  const associationType = (from: ObjectKind, to: ObjectKind) =>
-    [{ category: 'HUBSPOT_DEFINED', typeId: TYPE_IDS[`${from}:${to}`], label: null }];
+  const associationTypes = (from: ObjectKind, to: ObjectKind, primary: boolean) => {
+    const types: Record<string, unknown>[] = [{ category: 'HUBSPOT_DEFINED', typeId: TYPE_IDS[`${from}:${to}`], label: null }];
+    if (primary) types.push({ category: 'HUBSPOT_DEFINED', typeId: PRIMARY_TYPE_IDS[`${from}:${to}`], label: 'Primary' });
+    return types;
+  };
+  const unsupportedPair = (from: ObjectKind | undefined, to: ObjectKind | undefined) =>
+    !from || !to || from === to || TYPE_IDS[`${from}:${to}`] === undefined;
 
   const v4BatchRead = (req: Request, res: Response): void => {
     const from = kindOf(String(req.params.fromObjectType));
     const to = kindOf(String(req.params.toObjectType));
-    if (!from || !to || from === to) return sendValidationError(res, 'Unsupported association between these object types in the sandbox.');
+    if (unsupportedPair(from, to) || !from || !to) return sendValidationError(res, 'Unsupported association between these object types in the sandbox.');
+    if (!hasReadScope(res, from) || !hasReadScope(res, to)) return;
     const store = deps.storeOf(res);
     const started = Date.now();
     const inputs = readInputs(res, req.body, ASSOCIATION_BATCH_MAX_INPUTS);
@@ -318,7 +383,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
     const errors: Record<string, unknown>[] = [];
     for (const input of inputs) {
       const id = String(input.id ?? '');
-      const all = store.get(from, id) ? associatedIds(store, from, id) : [];
+      const all = store.get(from, id) ? associatedObjects(store, from, id, to) : [];
       const after = input.after === undefined ? 0 : Number(input.after);
       const page = all.slice(after, after + ASSOCIATION_PAGE);
       if (all.length === 0) {
@@ -332,7 +397,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
       }
       const result: Record<string, unknown> = {
         from: { id },
-        to: page.map((otherId) => ({ toObjectId: Number(otherId), associationTypes: associationType(from, to) })),
+        to: page.map((other) => ({ toObjectId: Number(other.id), associationTypes: associationTypes(from, to, other.primary) })),
       };
       if (after + ASSOCIATION_PAGE < all.length) result.paging = { next: { after: String(after + ASSOCIATION_PAGE) } };
       results.push(result);
@@ -347,15 +412,16 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
   router.get('/crm/v4/objects/:fromObjectType/:objectId/associations/:toObjectType', (req, res) => {
     const from = kindOf(String(req.params.fromObjectType));
     const to = kindOf(String(req.params.toObjectType));
-    if (!from || !to || from === to) return sendValidationError(res, 'Unsupported association between these object types in the sandbox.');
+    if (unsupportedPair(from, to) || !from || !to) return sendValidationError(res, 'Unsupported association between these object types in the sandbox.');
+    if (!hasReadScope(res, from) || !hasReadScope(res, to)) return;
     const store = deps.storeOf(res);
     const id = String(req.params.objectId);
     if (!store.get(from, id)) return notFound(res, from, id);
     const limit = Math.min(Number(req.query.limit ?? 500) || 500, 500);
     const after = Number(req.query.after ?? 0) || 0;
-    const all = associatedIds(store, from, id);
+    const all = associatedObjects(store, from, id, to);
     const body: Record<string, unknown> = {
-      results: all.slice(after, after + limit).map((other) => ({ toObjectId: Number(other), associationTypes: associationType(from, to) })),
+      results: all.slice(after, after + limit).map((other) => ({ toObjectId: Number(other.id), associationTypes: associationTypes(from, to, other.primary) })),
     };
     if (after + limit < all.length) body.paging = { next: { after: String(after + limit) } };
     res.json(body);
@@ -370,22 +436,27 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
   };
 
   router.get('/crm/v3/properties/:objectType/groups', (req, res) => {
-    if (!propKind(req, res)) return;
-    res.json({ results: [...deps.storeOf(res).groups.values()] });
+    const kind = propKind(req, res);
+    if (!kind) return;
+    res.json({ results: [...deps.storeOf(res).groupsOf[kind].values()] });
   });
 
   router.post('/crm/v3/properties/:objectType/groups', (req, res) => {
-    if (propKind(req, res) !== 'contacts') return res.headersSent ? undefined : sendValidationError(res, 'The sandbox supports contact property groups only.');
+    const kind = propKind(req, res);
+    if (kind !== 'contacts' && kind !== 'companies') {
+      return res.headersSent ? undefined : sendValidationError(res, 'The sandbox supports contact and company property groups only.');
+    }
     const store = deps.storeOf(res);
+    const groups = store.groupsOf[kind];
     const b = (req.body ?? {}) as Record<string, unknown>;
     if (typeof b.name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(b.name) || typeof b.label !== 'string') {
       return sendValidationError(res, 'A property group needs a lowercase name and a label.');
     }
-    if (store.groups.has(b.name)) {
+    if (groups.has(b.name)) {
       return sendError(res, 409, 'OBJECT_ALREADY_EXISTS', `A property group named '${b.name}' already exists.`);
     }
     const group = { name: b.name, label: b.label, displayOrder: typeof b.displayOrder === 'number' ? b.displayOrder : -1, archived: false };
-    store.groups.set(group.name, group);
+    groups.set(group.name, group);
     res.status(201).json(group);
   });
 
@@ -441,7 +512,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
     if (!VALID_FIELD_TYPES[b.type as string]?.includes(b.fieldType as string)) {
       return sendValidationError(res, `fieldType ${String(b.fieldType)} is not valid for type ${String(b.type)}.`);
     }
-    if (kind === 'contacts' && !store.groups.has(b.groupName as string)) {
+    if ((kind === 'contacts' || kind === 'companies') && !store.groupsOf[kind].has(b.groupName as string)) {
       return sendValidationError(res, `Property group ${String(b.groupName)} does not exist.`);
     }
     if (store.properties[kind].has(name)) {
@@ -487,7 +558,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
     if (!VALID_FIELD_TYPES[next.type]?.includes(next.fieldType)) {
       return sendValidationError(res, `fieldType ${next.fieldType} is not valid for type ${next.type}.`);
     }
-    if (kind === 'contacts' && !store.groups.has(next.groupName)) return sendValidationError(res, `Property group ${next.groupName} does not exist.`);
+    if ((kind === 'contacts' || kind === 'companies') && !store.groupsOf[kind].has(next.groupName)) return sendValidationError(res, `Property group ${next.groupName} does not exist.`);
     if (b.options !== undefined) {
       // Sending options replaces the whole list (docs/hubspot-contracts.md, Properties: assumed, the conservative reading).
       const options = readOptions(b.options);

@@ -13,6 +13,8 @@
  * group split between "none" and "a few" reads to clustering as two groups.
  */
 
+import { type AccountLayer, generateAccounts } from './account-generator';
+
 export const CONTACT_ID_BASE = 1001;
 export const TICKET_ID_BASE = 5_000_000_001;
 /** Tickets per contact never exceed this, so a ticket id encodes its contact index. */
@@ -66,6 +68,8 @@ export interface GeneratedPortal {
   ticketById(id: string): GeneratedTicket | undefined;
   contactIdAt(index: number): string;
   iterateContacts(from?: number, to?: number): Generator<GeneratedContact>;
+  /** Companies and survey responses, consistent with the contacts' planted groups. */
+  readonly accounts: AccountLayer;
 }
 
 export interface GeneratePortalOptions {
@@ -341,13 +345,17 @@ export function generatePortal(options: GeneratePortalOptions): GeneratedPortal 
       ? rng.pick(['gmail.com', 'outlook.com', 'yahoo.com'])
       : `${slug(company)}.example.com`;
     const id = contactIdAt(index);
+    const companyIndex = accounts.companyIndexOfContact(index);
+    const employer = companyIndex >= 0 ? accounts.companyAt(companyIndex) : undefined;
     const properties: Record<string, string | null> = {
       hs_object_id: id,
       firstname: first,
       lastname: last,
       email: `${slug(first)}.${slug(last)}${index}@${emailDomain}`,
       jobtitle: jobtitle === '' ? null : jobtitle,
-      company,
+      // A contact without a primary company may still have typed a company name into a form.
+      company: employer?.properties.name ?? company,
+      associatedcompanyid: employer?.id ?? null,
       industry: rng.pick(profile.industries),
       numemployees: rng.pick(profile.employees),
       lifecyclestage: rng.pick(profile.lifecycle),
@@ -402,6 +410,8 @@ export function generatePortal(options: GeneratePortalOptions): GeneratedPortal 
     return tickets;
   };
 
+  const accounts = generateAccounts({ seed, contacts, referenceTime, groupOf: (index) => drawGroup(index).group });
+
   const indexOfContactId = (id: string): number | undefined => {
     if (!/^\d+$/.test(id)) return undefined;
     const index = Number(id) - CONTACT_ID_BASE;
@@ -429,6 +439,7 @@ export function generatePortal(options: GeneratePortalOptions): GeneratedPortal 
     indexOfContactId,
     ticketById,
     contactIdAt,
+    accounts,
     *iterateContacts(from = 0, to = contacts) {
       for (let i = Math.max(0, from); i < Math.min(to, contacts); i++) yield contactAt(i);
     },

@@ -19,6 +19,8 @@ export interface OAuthApp {
 export interface PortalInfo {
   portalId: number;
   hubDomain: string;
+  /** Scopes of features the portal's edition lacks: never granted, even when asked for as optional. */
+  unavailableScopes?: string[];
 }
 
 interface CodeRecord { portalId: number; redirectUri: string; scopes: string[]; expiresAt: number; used: boolean }
@@ -97,7 +99,8 @@ export class OAuthServer {
   }
 
   /** Issues tokens directly (tests and the demo skip the browser step with this). */
-  issueTokens(portalId: number, scopes: string[] = this.deps.app.scopes): { accessToken: string; refreshToken: string; expiresIn: number } {
+  issueTokens(portalId: number, requested: string[] = this.deps.app.scopes): { accessToken: string; refreshToken: string; expiresIn: number } {
+    const scopes = this.grantable(portalId, requested);
     const refreshToken = `na1-${randomUUID()}`;
     this.refreshTokens.set(refreshToken, { portalId, scopes, revoked: false });
     const accessToken = this.newAccessToken(portalId, scopes, refreshToken);
@@ -155,6 +158,11 @@ export class OAuthServer {
 <p>The app is requesting access to: ${scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ')}</p>${cards}`));
   }
 
+  private grantable(portalId: number, scopes: string[]): string[] {
+    const unavailable = this.deps.portals().find((p) => p.portalId === portalId)?.unavailableScopes ?? [];
+    return scopes.filter((scope) => !unavailable.includes(scope));
+  }
+
   private approve(req: Request, res: Response): void {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const problem = this.authorizeProblem(body);
@@ -165,7 +173,7 @@ export class OAuthServer {
     const redirectUri = field(body, 'redirect_uri')!;
     this.codes.set(code, {
       portalId, redirectUri, used: false, expiresAt: this.deps.clock() + AUTH_CODE_TTL_MS,
-      scopes: [...splitScopes(field(body, 'scope')), ...splitScopes(field(body, 'optional_scope'))],
+      scopes: this.grantable(portalId, [...splitScopes(field(body, 'scope')), ...splitScopes(field(body, 'optional_scope'))]),
     });
     const target = new URL(redirectUri);
     target.searchParams.set('code', code);

@@ -1,9 +1,12 @@
+import { COMPANY_ID_BASE, MAX_SURVEYS_PER_CONTACT, SURVEY_ID_BASE } from './account-generator';
+import { AccountLinks, type CompanyLink } from './account-links';
 import {
   CONTACT_ID_BASE, MAX_TICKETS_PER_CONTACT, TICKET_ID_BASE, generatePortal,
   type GeneratedPortal, type PlantedGroup,
 } from './generator';
 import {
-  builtinContactGroups, builtinContactProperties, builtinTicketProperties,
+  builtinCompanyGroups, builtinCompanyProperties, builtinContactGroups, builtinContactProperties,
+  builtinFeedbackSubmissionProperties, builtinTicketProperties,
   type PropertyDefinition, type PropertyGroup,
 } from './property-definitions';
 
@@ -13,7 +16,17 @@ import {
  * changes, never with the size of the portal.
  */
 
-export type ObjectKind = 'contacts' | 'tickets';
+export type ObjectKind = 'contacts' | 'tickets' | 'companies' | 'feedback_submissions';
+
+export const OBJECT_KINDS: readonly ObjectKind[] = ['contacts', 'tickets', 'companies', 'feedback_submissions'];
+
+/** The singular name webhooks use in subscription types (`company.propertyChange`). */
+export const SINGULAR: Record<ObjectKind, string> = {
+  contacts: 'contact', tickets: 'ticket', companies: 'company', feedback_submissions: 'feedback_submission',
+};
+
+// HubSpot offers no webhook subscription for feedback submissions: new responses reach apps by polling.
+const WEBHOOK_KINDS: ReadonlySet<ObjectKind> = new Set(['contacts', 'tickets', 'companies']);
 
 export interface StoredObject {
   id: string;
@@ -95,16 +108,20 @@ export class PortalStore {
   private readonly overlays: Record<ObjectKind, Overlay> = {
     contacts: { edits: new Map(), created: new Map(), archived: new Map() },
     tickets: { edits: new Map(), created: new Map(), archived: new Map() },
+    companies: { edits: new Map(), created: new Map(), archived: new Map() },
+    feedback_submissions: { edits: new Map(), created: new Map(), archived: new Map() },
   };
+  readonly links: AccountLinks;
   private readonly addedPairs = new Set<string>();
   private readonly removedPairs = new Set<string>();
   private readonly addedByContact = new Map<string, Set<string>>();
   private readonly addedByTicket = new Map<string, Set<string>>();
-  private nextContactId: number;
-  private nextTicketId: number;
+  private readonly nextId: Record<ObjectKind, number>;
   private lastStamp = 0;
   readonly properties: Record<ObjectKind, Map<string, PropertyDefinition>>;
+  /** Contact property groups (kept as its own field: most callers only know contacts). */
   readonly groups = new Map<string, PropertyGroup>();
+  readonly groupsOf: Record<ObjectKind, Map<string, PropertyGroup>>;
 
   constructor(options: PortalStoreOptions) {
     this.portalId = options.portalId;
@@ -112,13 +129,26 @@ export class PortalStore {
     this.clock = options.clock;
     this.emit = options.emit;
     this.base = generatePortal({ seed: options.seed, contacts: options.contacts, referenceTime: options.referenceTime });
-    this.nextContactId = CONTACT_ID_BASE + options.contacts + 1000;
-    this.nextTicketId = TICKET_ID_BASE + options.contacts * MAX_TICKETS_PER_CONTACT + 1000;
+    this.nextId = {
+      contacts: CONTACT_ID_BASE + options.contacts + 1000,
+      tickets: TICKET_ID_BASE + options.contacts * MAX_TICKETS_PER_CONTACT + 1000,
+      companies: COMPANY_ID_BASE + this.base.accounts.companies + 1000,
+      feedback_submissions: SURVEY_ID_BASE + options.contacts * MAX_SURVEYS_PER_CONTACT + 1000,
+    };
     this.properties = {
       contacts: new Map(builtinContactProperties().map((p) => [p.name, p])),
       tickets: new Map(builtinTicketProperties().map((p) => [p.name, p])),
+      companies: new Map(builtinCompanyProperties().map((p) => [p.name, p])),
+      feedback_submissions: new Map(builtinFeedbackSubmissionProperties().map((p) => [p.name, p])),
     };
     for (const g of builtinContactGroups()) this.groups.set(g.name, g);
+    this.groupsOf = {
+      contacts: this.groups,
+      tickets: new Map(),
+      companies: new Map(builtinCompanyGroups().map((g) => [g.name, g])),
+      feedback_submissions: new Map(),
+    };
+    this.links = new AccountLinks(this.base, (id) => this.overlays.contacts.created.has(id));
   }
 
   /** Strictly increasing timestamps, so lastmodifieddate advances on every change even under a frozen clock. */
@@ -135,6 +165,16 @@ export class PortalStore {
       if (index === undefined) return undefined;
       const c = this.base.contactAt(index);
       return { id, properties: c.properties, createdAt: c.createdAt, updatedAt: c.updatedAt, archived: false };
+    }
+    if (kind === 'companies') {
+      const index = this.base.accounts.indexOfCompanyId(id);
+      if (index === undefined) return undefined;
+      const c = this.base.accounts.companyAt(index);
+      return { id, properties: c.properties, createdAt: c.createdAt, updatedAt: c.updatedAt, archived: false };
+    }
+    if (kind === 'feedback_submissions') {
+      const survey = this.base.accounts.surveyById(id);
+      return survey && { id, properties: survey.properties, createdAt: survey.createdAt, updatedAt: survey.createdAt, archived: false };
     }
     const t = this.base.ticketById(id);
     if (!t) return undefined;
@@ -187,6 +227,22 @@ export class PortalStore {
         if (overlay.archived.has(id)) continue;
         const o = this.get(kind, id);
         if (o) yield o;
+      }
+    } else if (kind === 'companies') {
+      for (let j = Math.max(0, from - COMPANY_ID_BASE); j < this.base.accounts.companies; j++) {
+        const id = this.base.accounts.companyIdAt(j);
+        if (overlay.archived.has(id)) continue;
+        const o = this.get(kind, id);
+        if (o) yield o;
+      }
+    } else if (kind === 'feedback_submissions') {
+      const startIndex = Math.floor(Math.max(0, from - SURVEY_ID_BASE) / MAX_SURVEYS_PER_CONTACT);
+      for (let i = startIndex; i < this.base.contacts; i++) {
+        for (const survey of this.base.accounts.surveysOfContact(i)) {
+          if (Number(survey.id) < from || overlay.archived.has(survey.id)) continue;
+          const o = this.get(kind, survey.id);
+          if (o) yield o;
+        }
       }
     } else {
       const offset = Math.max(0, from - TICKET_ID_BASE);
@@ -285,11 +341,12 @@ export class PortalStore {
     const edit = overlay.edits.get(id) ?? { properties: {}, updatedAt: at };
     for (const [name, value] of changed) edit.properties[name] = value;
     const modified = new Date(at).toISOString();
-    edit.properties[kind === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate'] = modified;
-    if (kind === 'contacts') edit.properties.hs_lastmodifieddate = modified;
+    edit.properties.hs_lastmodifieddate = modified;
+    if (kind === 'contacts') edit.properties.lastmodifieddate = modified;
     edit.updatedAt = at;
     overlay.edits.set(id, edit);
-    const type = kind === 'contacts' ? 'contact' : 'ticket';
+    if (!WEBHOOK_KINDS.has(kind)) return this.get(kind, id)!;
+    const type = SINGULAR[kind];
     for (const [name, value] of changed) {
       this.emit({
         subscriptionType: `${type}.propertyChange`, objectId: Number(id), propertyName: name,
@@ -301,19 +358,19 @@ export class PortalStore {
 
   create(kind: ObjectKind, props: Record<string, string | null>, origin: ChangeOrigin): StoredObject {
     const at = this.stamp();
-    const id = String(kind === 'contacts' ? this.nextContactId++ : this.nextTicketId++);
+    const id = String(this.nextId[kind]++);
     const stamp = new Date(at).toISOString();
-    const properties: Record<string, string | null> = { ...props, hs_object_id: id, createdate: stamp };
-    if (kind === 'contacts') {
-      properties.lastmodifieddate = stamp;
-      properties.hs_lastmodifieddate = stamp;
-    } else {
-      properties.hs_lastmodifieddate = stamp;
+    const properties: Record<string, string | null> = { ...props, hs_object_id: id, hs_lastmodifieddate: stamp };
+    if (kind === 'feedback_submissions') properties.hs_createdate = stamp;
+    else properties.createdate = stamp;
+    if (kind === 'contacts') properties.lastmodifieddate = stamp;
+    if (kind === 'tickets') {
       properties.hs_pipeline ??= '0';
       properties.hs_pipeline_stage ??= '1';
     }
     this.overlays[kind].created.set(id, { id, properties, createdAt: at, updatedAt: at, archived: false });
-    const type = kind === 'contacts' ? 'contact' : 'ticket';
+    if (!WEBHOOK_KINDS.has(kind)) return this.get(kind, id)!;
+    const type = SINGULAR[kind];
     this.emit({ subscriptionType: `${type}.creation`, objectId: Number(id), ...origin });
     for (const [name, value] of Object.entries(props)) {
       if (value !== null) this.emit({ subscriptionType: `${type}.propertyChange`, objectId: Number(id), propertyName: name, propertyValue: value, ...origin });
@@ -324,7 +381,7 @@ export class PortalStore {
   archive(kind: ObjectKind, id: string, origin: ChangeOrigin): void {
     if (!this.get(kind, id)) throw new ObjectNotFoundError(kind, id);
     this.overlays[kind].archived.set(id, { archivedAt: this.stamp(), permanent: false });
-    this.emit({ subscriptionType: `${kind === 'contacts' ? 'contact' : 'ticket'}.deletion`, objectId: Number(id), ...origin });
+    if (WEBHOOK_KINDS.has(kind)) this.emit({ subscriptionType: `${SINGULAR[kind]}.deletion`, objectId: Number(id), ...origin });
   }
 
   /** GDPR deletion: gone for good (cannot be restored), and HubSpot sends both events. */
@@ -341,7 +398,7 @@ export class PortalStore {
     if (!archived || archived.permanent) throw new ObjectNotFoundError(kind, id);
     this.overlays[kind].archived.delete(id);
     this.stamp();
-    this.emit({ subscriptionType: `${kind === 'contacts' ? 'contact' : 'ticket'}.restore`, objectId: Number(id), ...origin });
+    if (WEBHOOK_KINDS.has(kind)) this.emit({ subscriptionType: `${SINGULAR[kind]}.restore`, objectId: Number(id), ...origin });
     return this.get(kind, id)!;
   }
 
@@ -370,6 +427,13 @@ export class PortalStore {
       this.removePair(mergedId, tid);
       this.addPair(primaryId, tid);
     }
+    // The merged contact's companies and survey responses move too; the primary keeps its own primary company.
+    const keepPrimary = this.links.primaryCompanyOf(primaryId);
+    for (const { companyId, primary } of this.links.companiesOfContact(mergedId)) {
+      this.links.removeCompany(mergedId, companyId);
+      this.links.addCompany(primaryId, companyId, primary && keepPrimary === null);
+    }
+    for (const surveyId of this.links.surveyIdsOfContact(mergedId)) this.links.linkSurvey(surveyId, primaryId);
     this.overlays.contacts.archived.set(mergedId, { archivedAt: at, permanent: true });
     this.emit({
       subscriptionType: 'contact.merge', objectId: Number(primaryId), primaryObjectId: Number(primaryId),
@@ -423,9 +487,75 @@ export class PortalStore {
     this.emit({ subscriptionType: 'ticket.associationChange', associationType: 'TICKET_TO_CONTACT', fromObjectId: Number(ticketId), toObjectId: Number(contactId), ...flags });
   }
 
+  // ---------- companies and survey responses ----------
+
+  companyLinksOfContact(contactId: string): CompanyLink[] {
+    return this.links.companiesOfContact(contactId).filter((link) => this.get('companies', link.companyId) !== undefined);
+  }
+
+  contactIdsOfCompany(companyId: string): string[] {
+    return this.links.contactsOfCompany(companyId).filter((id) => this.get('contacts', id) !== undefined);
+  }
+
+  surveyIdsOfContact(contactId: string): string[] {
+    return this.links.surveyIdsOfContact(contactId).filter((id) => this.get('feedback_submissions', id) !== undefined);
+  }
+
+  contactIdsOfSurvey(surveyId: string): string[] {
+    const contactId = this.links.contactOfSurvey(surveyId);
+    return contactId !== undefined && this.get('contacts', contactId) ? [contactId] : [];
+  }
+
+  /**
+   * Associates a contact with a company; `primary` moves the Primary label to it (the previous
+   * primary company stays associated without the label) and sets `associatedcompanyid`, as
+   * HubSpot does. Returns false when nothing changed.
+   */
+  associateCompany(contactId: string, companyId: string, primary: boolean, origin: ChangeOrigin): boolean {
+    if (!this.get('contacts', contactId)) throw new ObjectNotFoundError('contacts', contactId);
+    if (!this.get('companies', companyId)) throw new ObjectNotFoundError('companies', companyId);
+    const wasAssociated = this.links.isAssociatedWithCompany(contactId, companyId);
+    const wasPrimary = this.links.primaryCompanyOf(contactId) === companyId;
+    if (wasAssociated && (wasPrimary || !primary)) return false;
+    this.links.addCompany(contactId, companyId, primary);
+    this.emitCompanyAssociation(contactId, companyId, false, primary, origin);
+    if (primary) this.update('contacts', contactId, { associatedcompanyid: companyId }, origin);
+    return true;
+  }
+
+  unassociateCompany(contactId: string, companyId: string, origin: ChangeOrigin): boolean {
+    if (!this.links.isAssociatedWithCompany(contactId, companyId)) return false;
+    const wasPrimary = this.links.primaryCompanyOf(contactId) === companyId;
+    this.links.removeCompany(contactId, companyId);
+    this.emitCompanyAssociation(contactId, companyId, true, wasPrimary, origin);
+    if (wasPrimary && this.get('contacts', contactId)) this.update('contacts', contactId, { associatedcompanyid: null }, origin);
+    return true;
+  }
+
+  /** A customer answers a survey: a new feedback submission associated with the contact (no webhook exists for it). */
+  addSurveyResponse(contactId: string, props: Record<string, string | null>, origin: ChangeOrigin): StoredObject {
+    if (!this.get('contacts', contactId)) throw new ObjectNotFoundError('contacts', contactId);
+    const created = this.create('feedback_submissions', props, origin);
+    this.links.linkSurvey(created.id, contactId);
+    return created;
+  }
+
+  // Both directions, with the documented fields only (no `objectId`), as for tickets.
+  private emitCompanyAssociation(contactId: string, companyId: string, removed: boolean, primary: boolean, origin: ChangeOrigin): void {
+    const common = { associationRemoved: removed, isPrimaryAssociation: primary, ...origin };
+    this.emit({
+      subscriptionType: 'contact.associationChange', associationType: 'CONTACT_TO_COMPANY',
+      fromObjectId: Number(contactId), toObjectId: Number(companyId), ...common,
+    });
+    this.emit({
+      subscriptionType: 'company.associationChange', associationType: 'COMPANY_TO_CONTACT',
+      fromObjectId: Number(companyId), toObjectId: Number(contactId), ...common,
+    });
+  }
+
   /** Rough count of overlay entries: what the portal holds beyond the generator. */
   overlaySize(): number {
     const o = (k: ObjectKind) => this.overlays[k].edits.size + this.overlays[k].created.size + this.overlays[k].archived.size;
-    return o('contacts') + o('tickets') + this.addedPairs.size + this.removedPairs.size;
+    return OBJECT_KINDS.reduce((sum, kind) => sum + o(kind), 0) + this.addedPairs.size + this.removedPairs.size + this.links.size();
   }
 }

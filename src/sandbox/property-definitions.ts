@@ -57,6 +57,7 @@ const CONTACT_SPECS: Spec[] = [
   ['email', 'Email', 'string', 'text', 'contactinformation'],
   ['jobtitle', 'Job Title', 'string', 'text', 'contactinformation'],
   ['company', 'Company Name', 'string', 'text', 'contactinformation'],
+  ['associatedcompanyid', 'Primary Associated Company ID', 'number', 'number', 'contactinformation'],
   ['industry', 'Industry', 'string', 'text', 'contactinformation'],
   ['numemployees', 'Number of Employees', 'enumeration', 'select', 'contactinformation',
     ['1-5', '5-25', '25-50', '50-100', '100-500', '500-1000', '1000+']],
@@ -93,6 +94,44 @@ const TICKET_SPECS: Spec[] = [
   ['hs_lastmodifieddate', 'Last modified date', 'datetime', 'date', 'ticketinformation', undefined, true],
 ];
 
+const COMPANY_INDUSTRIES = [
+  'COMPUTER_SOFTWARE', 'FINANCIAL_SERVICES', 'EDUCATION', 'HOSPITAL_HEALTH_CARE', 'RETAIL', 'MARKETING_AND_ADVERTISING',
+  'INFORMATION_TECHNOLOGY_AND_SERVICES', 'MANUFACTURING', 'INSURANCE', 'LOGISTICS_AND_SUPPLY_CHAIN',
+];
+
+const COMPANY_SPECS: Spec[] = [
+  ['hs_object_id', 'Record ID', 'number', 'number', 'companyinformation', undefined, true],
+  ['name', 'Company name', 'string', 'text', 'companyinformation'],
+  ['domain', 'Company Domain Name', 'string', 'text', 'companyinformation'],
+  // On companies `industry` is an enumeration (on contacts it is free text).
+  ['industry', 'Industry', 'enumeration', 'select', 'companyinformation', COMPANY_INDUSTRIES],
+  ['numberofemployees', 'Number of Employees', 'number', 'number', 'companyinformation'],
+  ['annualrevenue', 'Annual Revenue', 'number', 'number', 'companyinformation'],
+  ['lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', 'companyinformation',
+    ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other']],
+  ['country', 'Country/Region', 'string', 'text', 'companyinformation'],
+  ['city', 'City', 'string', 'text', 'companyinformation'],
+  ['hubspot_owner_id', 'Company owner', 'enumeration', 'select', 'companyinformation', []],
+  ['createdate', 'Create Date', 'datetime', 'date', 'companyinformation', undefined, true],
+  ['hs_lastmodifieddate', 'Last Modified Date', 'datetime', 'date', 'companyinformation', undefined, true],
+];
+
+// Feedback submissions are read-only through the API: every property's value is read-only.
+const FEEDBACK_SUBMISSION_SPECS: Spec[] = [
+  ['hs_object_id', 'Record ID', 'number', 'number', 'feedback_submission_information', undefined, true],
+  ['hs_survey_id', 'Survey ID', 'string', 'text', 'feedback_submission_information', undefined, true],
+  ['hs_survey_name', 'Survey name', 'string', 'text', 'feedback_submission_information', undefined, true],
+  ['hs_survey_type', 'Survey type', 'enumeration', 'select', 'feedback_submission_information', ['NPS', 'CSAT', 'CES', 'CUSTOM'], true],
+  ['hs_survey_channel', 'Survey channel', 'enumeration', 'select', 'feedback_submission_information', ['EMAIL', 'WEB', 'CHAT', 'LINK'], true],
+  ['hs_value', 'Response value', 'number', 'number', 'feedback_submission_information', undefined, true],
+  ['hs_response_group', 'Response group', 'enumeration', 'select', 'feedback_submission_information', ['PROMOTER', 'PASSIVE', 'DETRACTOR'], true],
+  ['hs_sentiment', 'Sentiment', 'enumeration', 'select', 'feedback_submission_information', ['POSITIVE', 'NEUTRAL', 'NEGATIVE'], true],
+  ['hs_content', 'Response', 'string', 'textarea', 'feedback_submission_information', undefined, true],
+  ['hs_submission_name', 'Submission name', 'string', 'text', 'feedback_submission_information', undefined, true],
+  ['hs_createdate', 'Create date', 'datetime', 'date', 'feedback_submission_information', undefined, true],
+  ['hs_lastmodifieddate', 'Last modified date', 'datetime', 'date', 'feedback_submission_information', undefined, true],
+];
+
 function fromSpec([name, label, type, fieldType, groupName, options, readOnly]: Spec, order: number): PropertyDefinition {
   return {
     name, label, type, fieldType, groupName, description: '',
@@ -112,6 +151,18 @@ export function builtinTicketProperties(): PropertyDefinition[] {
   return TICKET_SPECS.map(fromSpec);
 }
 
+export function builtinCompanyProperties(): PropertyDefinition[] {
+  return COMPANY_SPECS.map(fromSpec);
+}
+
+export function builtinFeedbackSubmissionProperties(): PropertyDefinition[] {
+  return FEEDBACK_SUBMISSION_SPECS.map(fromSpec);
+}
+
+export function builtinCompanyGroups(): PropertyGroup[] {
+  return [{ name: 'companyinformation', label: 'Company information', displayOrder: 0, archived: false }];
+}
+
 export function builtinContactGroups(): PropertyGroup[] {
   return [
     { name: 'contactinformation', label: 'Contact information', displayOrder: 0, archived: false },
@@ -127,6 +178,10 @@ export const DEFAULT_TICKET_PROPERTIES = [
   'content', 'hs_pipeline', 'hs_pipeline_stage', 'hs_ticket_category', 'hs_ticket_priority', 'subject', 'createdate',
   'hs_lastmodifieddate', 'hs_object_id',
 ];
+export const DEFAULT_COMPANY_PROPERTIES = ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'];
+export const DEFAULT_FEEDBACK_SUBMISSION_PROPERTIES = ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'];
 /** Returned with every object whatever was asked for. */
 export const ALWAYS_CONTACT_PROPERTIES = ['createdate', 'hs_object_id', 'lastmodifieddate'];
 export const ALWAYS_TICKET_PROPERTIES = ['createdate', 'hs_object_id', 'hs_lastmodifieddate'];
+export const ALWAYS_COMPANY_PROPERTIES = ['createdate', 'hs_object_id', 'hs_lastmodifieddate'];
+export const ALWAYS_FEEDBACK_SUBMISSION_PROPERTIES = ['hs_createdate', 'hs_object_id', 'hs_lastmodifieddate'];

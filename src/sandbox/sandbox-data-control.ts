@@ -34,6 +34,20 @@ export interface SandboxDataControl {
   deleteTicket(portalId: number, ticketId: string, options?: EditOptions): void;
   associate(portalId: number, contactId: string, ticketId: string, options?: EditOptions): boolean;
   unassociate(portalId: number, contactId: string, ticketId: string, options?: EditOptions): boolean;
+  getCompany(portalId: number, companyId: string): SandboxObject | undefined;
+  updateCompany(portalId: number, companyId: string, properties: Record<string, string | null>, options?: EditOptions): SandboxObject;
+  createCompany(portalId: number, properties: Record<string, string | null>, options?: EditOptions): SandboxObject;
+  deleteCompany(portalId: number, companyId: string, options?: EditOptions): void;
+  /** The contact's companies, the primary one flagged. */
+  companiesOfContact(portalId: number, contactId: string): { companyId: string; primary: boolean }[];
+  contactIdsOfCompany(portalId: number, companyId: string): string[];
+  /** Associates a contact with a company; `primary` moves the Primary label there. False when nothing changed. */
+  associateCompany(portalId: number, contactId: string, companyId: string, primary: boolean, options?: EditOptions): boolean;
+  unassociateCompany(portalId: number, contactId: string, companyId: string, options?: EditOptions): boolean;
+  surveyIdsOfContact(portalId: number, contactId: string): string[];
+  getSurveyResponse(portalId: number, surveyId: string): SandboxObject | undefined;
+  /** A customer answers a survey (HubSpot sends no webhook for it). */
+  addSurveyResponse(portalId: number, contactId: string, properties: Record<string, string | null>, options?: EditOptions): SandboxObject;
   /** The planted group the generator put this contact in (undefined for contacts created later). */
   groundTruth(portalId: number, contactId: string): PlantedGroup | undefined;
   /** In-process access to a portal's store (benchmarks and bulk assertions). */
@@ -82,5 +96,16 @@ export function createSandboxDataControl(stores: ReadonlyMap<number, PortalStore
     associate: (p, c, t, o) => store(p).associate(c, t, origin(o)),
     unassociate: (p, c, t, o) => store(p).unassociate(c, t, origin(o)),
     groundTruth: (p, id) => store(p).plantedGroupOf(id),
+    getCompany: (p, id) => { const o = store(p).get('companies', id); return o && view(o); },
+    updateCompany: (p, id, props, o) => { const s = store(p); return view(s.update('companies', id, s.validate('companies', props), origin(o))); },
+    createCompany: (p, props, o) => { const s = store(p); return view(s.create('companies', s.validate('companies', props), origin(o))); },
+    deleteCompany: (p, id, o) => store(p).archive('companies', id, origin(o)),
+    companiesOfContact: (p, id) => store(p).companyLinksOfContact(id),
+    contactIdsOfCompany: (p, id) => store(p).contactIdsOfCompany(id),
+    associateCompany: (p, c, company, primary, o) => store(p).associateCompany(c, company, primary, origin(o)),
+    unassociateCompany: (p, c, company, o) => store(p).unassociateCompany(c, company, origin(o)),
+    surveyIdsOfContact: (p, id) => store(p).surveyIdsOfContact(id),
+    getSurveyResponse: (p, id) => { const o = store(p).get('feedback_submissions', id); return o && view(o); },
+    addSurveyResponse: (p, c, props, o) => { const s = store(p); return view(s.addSurveyResponse(c, s.validate('feedback_submissions', props), origin(o))); },
   };
 }

@@ -189,6 +189,8 @@ export function compileFilter(store: PortalStore, kind: ObjectKind, filter: Sear
 const QUERY_FIELDS: Record<ObjectKind, string[]> = {
   contacts: ['firstname', 'lastname', 'email', 'company', 'phone'],
   tickets: ['subject', 'content'],
+  companies: ['name', 'domain'],
+  feedback_submissions: ['hs_content', 'hs_survey_name'],
 };
 
 export interface SearchOutcome {

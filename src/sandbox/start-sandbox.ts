@@ -30,7 +30,14 @@ export interface SandboxPortalOptions {
   contacts: number;
   seed?: number;
   hubDomain?: string;
+  /**
+   * Whether the portal's edition includes customer feedback surveys (default true). Without them
+   * HubSpot does not grant the optional feedback-submissions scope at install.
+   */
+  surveys?: boolean;
 }
+
+export const FEEDBACK_SUBMISSIONS_SCOPE = 'crm.objects.feedback_submissions.read';
 
 export interface SandboxLogger {
   info(o: object, m?: string): void;
@@ -114,6 +121,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const referenceTime = options.referenceTime ?? clock();
   const stores = new Map<number, PortalStore>();
+  const noSurveys = new Set(options.portals.filter((p) => p.surveys === false).map((p) => p.portalId));
   for (const p of options.portals) {
     if (stores.has(p.portalId)) throw new RangeError(`portal ${p.portalId} listed twice`);
     stores.set(p.portalId, new PortalStore({
@@ -126,7 +134,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let baseUrl = '';
   const oauth = new OAuthServer({
     app: appOpts,
-    portals: () => [...stores.values()].map((s) => ({ portalId: s.portalId, hubDomain: s.hubDomain })),
+    portals: () => [...stores.values()].map((s) => ({
+      portalId: s.portalId, hubDomain: s.hubDomain,
+      unavailableScopes: noSurveys.has(s.portalId) ? [FEEDBACK_SUBMISSIONS_SCOPE] : [],
+    })),
     clock,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 1_800,
     baseUrl: () => baseUrl,
@@ -180,6 +191,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return sendError(res, 401, 'INVALID_AUTHENTICATION', AUTH_MISSING_MESSAGE);
     }
     res.locals.portalId = check.portalId;
+    res.locals.scopes = check.scopes;
     next();
   };
 

@@ -8,7 +8,10 @@ export const TEST_APP = {
   clientSecret: 'sandbox-client-secret-0123456789',
   appId: 424242,
   redirectUris: ['http://127.0.0.1:9/oauth/callback'],
-  scopes: ['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.write', 'tickets', 'automation'],
+  scopes: [
+    'oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.write', 'tickets', 'automation',
+    'crm.objects.companies.read', 'crm.objects.feedback_submissions.read',
+  ],
 } as const;
 
 export const PORTAL_A = 111_001;

@@ -1,0 +1,316 @@
+/**
+ * Companies and survey responses (feedback submissions) of a generated portal, as pure functions
+ * of (seed, index, referenceTime) like the contacts themselves.
+ *
+ * Companies come in three size tiers; a contact's planted group decides which tier it works in
+ * (economic buyers at large companies, developers and marketers at smaller ones), and within a
+ * tier lower company indexes draw more contacts, so account sizes are skewed as in real portals:
+ * many companies with one or two known contacts, a few with a dozen or more, some with none.
+ * Most unqualified contacts (students, job seekers) have no company at all.
+ *
+ * Survey responses are planted per group too: buyers answer NPS as passives or detractors about
+ * price and ROI, analysts are promoters who praise reporting, support leads answer CSAT about
+ * support, developers answer CES about the API.
+ */
+import type { PlantedGroup } from './generator';
+
+export const COMPANY_ID_BASE = 9_000_000_001;
+export const SURVEY_ID_BASE = 7_000_000_001;
+/** Responses per contact never exceed this, so a response id encodes its contact index. */
+export const MAX_SURVEYS_PER_CONTACT = 4;
+/** Companies per contact in a generated portal (100,000 contacts → 30,000 companies). */
+export const COMPANIES_PER_CONTACT = 0.3;
+
+const DAY_MS = 86_400_000;
+
+export interface GeneratedCompany {
+  id: string;
+  index: number;
+  createdAt: number;
+  updatedAt: number;
+  properties: Record<string, string | null>;
+}
+
+export interface GeneratedSurvey {
+  id: string;
+  contactIndex: number;
+  createdAt: number;
+  properties: Record<string, string | null>;
+}
+
+export interface AccountLayer {
+  readonly companies: number;
+  companyAt(index: number): GeneratedCompany;
+  companyIdAt(index: number): string;
+  indexOfCompanyId(id: string): number | undefined;
+  /** The contact's primary company index, or -1 when it has none. */
+  companyIndexOfContact(contactIndex: number): number;
+  contactIndexesOfCompany(companyIndex: number): readonly number[];
+  surveyCountOf(contactIndex: number): number;
+  surveysOfContact(contactIndex: number): GeneratedSurvey[];
+  surveyById(id: string): GeneratedSurvey | undefined;
+}
+
+export interface AccountOptions {
+  seed: number;
+  contacts: number;
+  referenceTime: number;
+  groupOf(contactIndex: number): PlantedGroup;
+}
+
+function mix(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+class Rng {
+  private state: number;
+  constructor(seed: number) { this.state = seed >>> 0; }
+  next(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
+  pick<T>(items: readonly T[]): T { return items[Math.floor(this.next() * items.length)]; }
+  chance(p: number): boolean { return this.next() < p; }
+}
+
+type Tier = 0 | 1 | 2;
+const SMALL: Tier = 0;
+const MID: Tier = 1;
+const LARGE: Tier = 2;
+
+/** For each group: chance of having a company at all, then the tier weights [small, mid, large]. */
+const WORKPLACE: Record<PlantedGroup, { company: number; tiers: [number, number, number] }> = {
+  economic_buyer: { company: 0.97, tiers: [0, 0.2, 0.8] },
+  hands_on_analyst: { company: 0.95, tiers: [0.15, 0.6, 0.25] },
+  marketing_ops: { company: 0.93, tiers: [0.45, 0.45, 0.1] },
+  support_lead: { company: 0.95, tiers: [0.1, 0.5, 0.4] },
+  developer: { company: 0.9, tiers: [0.5, 0.4, 0.1] },
+  unqualified: { company: 0.15, tiers: [1, 0, 0] },
+  noise: { company: 0.75, tiers: [0.4, 0.35, 0.25] },
+};
+
+const TIER_INDUSTRIES: Record<Tier, readonly string[]> = {
+  [SMALL]: ['COMPUTER_SOFTWARE', 'MARKETING_AND_ADVERTISING', 'RETAIL', 'EDUCATION', 'INFORMATION_TECHNOLOGY_AND_SERVICES'],
+  [MID]: ['COMPUTER_SOFTWARE', 'FINANCIAL_SERVICES', 'RETAIL', 'HOSPITAL_HEALTH_CARE', 'MARKETING_AND_ADVERTISING', 'INSURANCE'],
+  [LARGE]: ['FINANCIAL_SERVICES', 'HOSPITAL_HEALTH_CARE', 'MANUFACTURING', 'INSURANCE', 'COMPUTER_SOFTWARE'],
+};
+const TIER_EMPLOYEES: Record<Tier, [number, number]> = { [SMALL]: [3, 49], [MID]: [50, 499], [LARGE]: [500, 60_000] };
+const NAME_A = ['Blue', 'North', 'Bright', 'Iron', 'Silver', 'Cedar', 'Quantum', 'Harbor', 'Summit', 'Nimbus', 'Atlas',
+  'Pine', 'Vertex', 'Copper', 'Lumen', 'Acme', 'Granite', 'Orbit', 'Meridian', 'Willow'];
+const NAME_B = ['Analytics', 'Labs', 'Systems', 'Health', 'Capital', 'Retail', 'Media', 'Works', 'Logic', 'Partners',
+  'Cloud', 'Foods', 'Bank', 'Learning', 'Digital', 'Insurance', 'Manufacturing', 'Logistics'];
+const NAME_SUFFIX = ['Inc.', 'GmbH', 'Ltd', 'Group', 'Co.', 'AG', 'LLC'];
+const PLACES: readonly (readonly [string, string])[] = [
+  ['United States', 'Boston'], ['United States', 'Austin'], ['United Kingdom', 'London'], ['Germany', 'Berlin'],
+  ['France', 'Paris'], ['Canada', 'Toronto'], ['Netherlands', 'Amsterdam'], ['India', 'Bengaluru'], ['Japan', 'Tokyo'],
+];
+const COMPANY_STAGES = ['lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'customer', 'evangelist'];
+
+type SurveyType = 'NPS' | 'CSAT' | 'CES';
+interface SurveyPlan {
+  share: number;
+  type: readonly SurveyType[];
+  /** Score range on the survey's own scale: NPS 0–10, CSAT 1–5, CES 1–7. */
+  value: [number, number];
+  comments: readonly string[];
+}
+
+const SURVEY_PLANS: Record<PlantedGroup, SurveyPlan> = {
+  economic_buyer: {
+    share: 0.5, type: ['NPS'], value: [2, 8],
+    comments: ['Too expensive for what we use.', 'The ROI is still unclear to our board.', 'Renewal pricing went up again.',
+      'Solid product, but we need better executive reporting.', 'Procurement took far too long.'],
+  },
+  hands_on_analyst: {
+    share: 0.6, type: ['NPS', 'NPS', 'CSAT'], value: [8, 10],
+    comments: ['The reports save me hours every week.', 'Love the exports and the dashboards.', 'Onboarding was smooth.',
+      'I would like more chart types.', 'Best analytics tool we have used.'],
+  },
+  marketing_ops: {
+    share: 0.4, type: ['NPS'], value: [6, 10],
+    comments: ['Campaign scheduling works well.', 'Please add a Slack integration.', 'List segmentation is great.'],
+  },
+  support_lead: {
+    share: 0.7, type: ['CSAT', 'CSAT', 'NPS'], value: [1, 5],
+    comments: ['Support took three days to answer.', 'The agent solved it quickly, thank you.',
+      'Escalations are too slow during incidents.', 'Great help from the support team.'],
+  },
+  developer: {
+    share: 0.3, type: ['CES'], value: [1, 7],
+    comments: ['The API docs are great.', 'Webhooks were flaky last week.', 'Setting up OAuth was harder than it should be.'],
+  },
+  unqualified: { share: 0.05, type: ['NPS'], value: [0, 10], comments: ['Is there a student discount?'] },
+  noise: { share: 0.2, type: ['NPS', 'CSAT', 'CES'], value: [0, 10], comments: ['OK.', 'Fine overall.', 'Not sure yet.'] },
+};
+const SURVEY_NAMES: Record<SurveyType, string> = { NPS: 'Quarterly NPS', CSAT: 'Support satisfaction (CSAT)', CES: 'Setup effort (CES)' };
+const SURVEY_IDS: Record<SurveyType, string> = { NPS: '101', CSAT: '102', CES: '103' };
+const SCALE_MAX: Record<SurveyType, number> = { NPS: 10, CSAT: 5, CES: 7 };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
+
+export function generateAccounts(options: AccountOptions): AccountLayer {
+  const { contacts, referenceTime, groupOf } = options;
+  const seedHash = mix((options.seed >>> 0) ^ 0x2c1b3c6d);
+  const rngFor = (index: number, stream: number) => new Rng(mix(seedHash ^ mix(index * 8 + stream)));
+  const companies = contacts === 0 ? 0 : Math.max(1, Math.ceil(contacts * COMPANIES_PER_CONTACT));
+
+  const tierOf = (companyIndex: number): Tier => {
+    const u = rngFor(companyIndex, 1).next();
+    return u < 0.4 ? SMALL : u < 0.75 ? MID : LARGE;
+  };
+
+  let primary: Int32Array | undefined;
+  let members: { start: Int32Array; list: Int32Array } | undefined;
+
+  /** Built once on first use: one int per contact. */
+  const primaryIndex = (): Int32Array => {
+    if (primary) return primary;
+    const byTier: number[][] = [[], [], []];
+    for (let j = 0; j < companies; j++) byTier[tierOf(j)].push(j);
+    primary = new Int32Array(contacts).fill(-1);
+    for (let i = 0; i < contacts; i++) {
+      const plan = WORKPLACE[groupOf(i)];
+      const rng = rngFor(i, 2);
+      if (!rng.chance(plan.company)) continue;
+      const roll = rng.next() * (plan.tiers[0] + plan.tiers[1] + plan.tiers[2]);
+      let tier: Tier = roll < plan.tiers[0] ? SMALL : roll < plan.tiers[0] + plan.tiers[1] ? MID : LARGE;
+      if (byTier[tier].length === 0) tier = ([SMALL, MID, LARGE] as Tier[]).find((t) => byTier[t].length > 0) ?? SMALL;
+      const pool = byTier[tier];
+      if (pool.length === 0) continue;
+      // Squaring skews towards low indexes: a few big accounts, many small ones.
+      const u = rng.next();
+      primary[i] = pool[Math.floor(u * u * pool.length)];
+    }
+    return primary;
+  };
+
+  const memberIndex = () => {
+    if (members) return members;
+    const of = primaryIndex();
+    const start = new Int32Array(companies + 1);
+    for (let i = 0; i < contacts; i++) if (of[i] >= 0) start[of[i] + 1] += 1;
+    for (let j = 0; j < companies; j++) start[j + 1] += start[j];
+    const fill = start.slice(0, companies);
+    const list = new Int32Array(start[companies]);
+    for (let i = 0; i < contacts; i++) if (of[i] >= 0) list[fill[of[i]]++] = i;
+    members = { start, list };
+    return members;
+  };
+
+  const checkCompany = (index: number) => {
+    if (!Number.isInteger(index) || index < 0 || index >= companies) throw new RangeError(`company index ${index} out of range`);
+  };
+  const companyIdAt = (index: number) => String(COMPANY_ID_BASE + index);
+
+  const companyAt = (index: number): GeneratedCompany => {
+    checkCompany(index);
+    const tier = tierOf(index);
+    const rng = rngFor(index, 3);
+    const a = rng.pick(NAME_A);
+    const b = rng.pick(NAME_B);
+    const name = `${a} ${b} ${rng.pick(NAME_SUFFIX)}`;
+    const [low, high] = TIER_EMPLOYEES[tier];
+    // Log-uniform: company sizes spread over orders of magnitude.
+    const employees = Math.round(Math.exp(Math.log(low) + rng.next() * (Math.log(high) - Math.log(low))));
+    const revenue = employees * rng.int(80, 260) * 1000;
+    const [country, city] = rng.pick(PLACES);
+    const ageDays = rng.int(200, 2000);
+    const createdAt = referenceTime - ageDays * DAY_MS - rng.int(0, DAY_MS - 1);
+    const updatedAt = Math.min(referenceTime, createdAt + rng.int(0, ageDays) * DAY_MS);
+    const id = companyIdAt(index);
+    return {
+      id, index, createdAt, updatedAt,
+      properties: {
+        hs_object_id: id,
+        name,
+        domain: `${slug(a + b)}${index}.example.com`,
+        industry: rng.pick(TIER_INDUSTRIES[tier]),
+        numberofemployees: String(employees),
+        annualrevenue: String(revenue),
+        lifecyclestage: rng.pick(COMPANY_STAGES),
+        country,
+        city,
+        createdate: iso(createdAt),
+        hs_lastmodifieddate: iso(updatedAt),
+      },
+    };
+  };
+
+  const surveyCountOf = (contactIndex: number): number => {
+    const plan = SURVEY_PLANS[groupOf(contactIndex)];
+    const rng = rngFor(contactIndex, 4);
+    return rng.chance(plan.share) ? rng.int(1, 3) : 0;
+  };
+
+  const surveysOfContact = (contactIndex: number): GeneratedSurvey[] => {
+    const plan = SURVEY_PLANS[groupOf(contactIndex)];
+    const count = surveyCountOf(contactIndex);
+    const rng = rngFor(contactIndex, 5);
+    const out: GeneratedSurvey[] = [];
+    for (let j = 0; j < count; j++) {
+      const type = rng.pick(plan.type);
+      const scaleMax = SCALE_MAX[type];
+      const value = Math.min(scaleMax, Math.max(type === 'NPS' ? 0 : 1, rng.int(plan.value[0], plan.value[1])));
+      const share = value / scaleMax;
+      const sentiment = share >= 0.75 ? 'POSITIVE' : share >= 0.5 ? 'NEUTRAL' : 'NEGATIVE';
+      const group = type === 'NPS' ? (value >= 9 ? 'PROMOTER' : value >= 7 ? 'PASSIVE' : 'DETRACTOR') : null;
+      const createdAt = referenceTime - rng.int(0, 300) * DAY_MS - rng.int(0, DAY_MS - 1);
+      const comment = rng.chance(0.7) ? rng.pick(plan.comments) : null;
+      const id = String(SURVEY_ID_BASE + contactIndex * MAX_SURVEYS_PER_CONTACT + j);
+      out.push({
+        id, contactIndex, createdAt,
+        properties: {
+          hs_object_id: id,
+          hs_survey_id: SURVEY_IDS[type],
+          hs_survey_name: SURVEY_NAMES[type],
+          hs_survey_type: type,
+          hs_survey_channel: rng.pick(['EMAIL', 'EMAIL', 'WEB', 'CHAT']),
+          hs_value: String(value),
+          hs_response_group: group,
+          hs_sentiment: sentiment,
+          hs_content: comment,
+          hs_submission_name: `${SURVEY_NAMES[type]} - ${contactIndex}`,
+          hs_createdate: iso(createdAt),
+          hs_lastmodifieddate: iso(createdAt),
+        },
+      });
+    }
+    return out;
+  };
+
+  return {
+    companies,
+    companyAt,
+    companyIdAt,
+    indexOfCompanyId(id) {
+      if (!/^\d+$/.test(id)) return undefined;
+      const index = Number(id) - COMPANY_ID_BASE;
+      return index >= 0 && index < companies ? index : undefined;
+    },
+    companyIndexOfContact(contactIndex) {
+      return contactIndex >= 0 && contactIndex < contacts ? primaryIndex()[contactIndex] : -1;
+    },
+    contactIndexesOfCompany(companyIndex) {
+      checkCompany(companyIndex);
+      const { start, list } = memberIndex();
+      return Array.from(list.subarray(start[companyIndex], start[companyIndex + 1]));
+    },
+    surveyCountOf,
+    surveysOfContact,
+    surveyById(id) {
+      if (!/^\d+$/.test(id)) return undefined;
+      const offset = Number(id) - SURVEY_ID_BASE;
+      if (offset < 0) return undefined;
+      const index = Math.floor(offset / MAX_SURVEYS_PER_CONTACT);
+      const j = offset % MAX_SURVEYS_PER_CONTACT;
+      if (index >= contacts || j >= surveyCountOf(index)) return undefined;
+      return surveysOfContact(index)[j];
+    },
+  };
+}
