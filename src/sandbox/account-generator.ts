@@ -12,7 +12,7 @@
  * price and ROI, analysts are promoters who praise reporting, support leads answer CSAT about
  * support, developers answer CES about the API.
  */
-import type { PlantedGroup } from './generator';
+import type { PlantedGroup } from './planted-groups';
 
 export const COMPANY_ID_BASE = 9_000_000_001;
 export const SURVEY_ID_BASE = 7_000_000_001;

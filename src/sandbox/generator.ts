@@ -14,6 +14,7 @@
  */
 
 import { type AccountLayer, generateAccounts } from './account-generator';
+import type { PlantedGroup } from './planted-groups';
 
 export const CONTACT_ID_BASE = 1001;
 export const TICKET_ID_BASE = 5_000_000_001;
@@ -23,18 +24,7 @@ export const DEFAULT_REFERENCE_TIME = Date.UTC(2026, 10, 1, 12, 0, 0);
 
 const DAY_MS = 86_400_000;
 
-export type PlantedGroup =
-  | 'economic_buyer'
-  | 'hands_on_analyst'
-  | 'marketing_ops'
-  | 'support_lead'
-  | 'developer'
-  | 'unqualified'
-  | 'noise';
-
-export const PLANTED_GROUPS: readonly PlantedGroup[] = [
-  'economic_buyer', 'hands_on_analyst', 'marketing_ops', 'support_lead', 'developer', 'unqualified', 'noise',
-];
+export { PLANTED_GROUPS, type PlantedGroup } from './planted-groups';
 
 export type TicketCategory = 'PRODUCT_ISSUE' | 'BILLING_ISSUE' | 'FEATURE_REQUEST' | 'GENERAL_INQUIRY' | 'ONBOARDING';
 
