@@ -181,7 +181,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // --- Admin: sign-in with HubSpot, /api/admin, the page at /admin/, share links, avatars ---
   const admin = createAdmin({
     stores, clock, logger, adminToken: config.adminToken, appBaseUrl: config.appBaseUrl, encryptionKey: config.encryptionKey,
-    defaultRuleSet,
+    rules: ruleSets,
     oauth: {
       authBaseUrl: config.hubspot.authBaseUrl, clientId: config.hubspot.clientId, scopes,
       identify: identifyWithOAuth(new OAuthClient({
@@ -190,8 +190,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       })),
     },
     syncPropertyOptions: async (portalId, ruleSet) => { await propertySetup.ensure(portalId, ruleSet); },
-    invalidate: (portalId) => ruleSets.invalidate(portalId),
-    rescore: async (portalId, reason) => { await assignments.rescoreAll(portalId, { reason }); await assignments.writeBack(portalId); },
+    rescore: (portalId, reason) => assignments.rescoreAndWriteBack(portalId, { reason }),
     applyOverride: (portalId, contactId, override) => assignments.applyAdminOverride(portalId, contactId, override),
   });
   routers.push(...admin.routers);

@@ -8,7 +8,7 @@ import type { PortalStore } from '../install/portal-store';
 import type { Clock } from '../platform/clock';
 import { AppError } from '../platform/errors';
 import type { AssignmentStore } from '../personas/assignment-store';
-import { compileRuleSet, journeyStages, type RuleSet } from '../personas/engine';
+import { journeyStages, type RuleSet } from '../personas/engine';
 import type { RuleSetAdminService } from '../personas/rule-set-admin-service';
 import type { CrmStore } from '../crm/crm-store';
 import type { SyncStore } from '../sync/sync-store';
@@ -77,8 +77,8 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Router {
 
   // Rule sets
   api.get('/portals/:portalId/rule-sets/live', async (req, res) => {
-    const live = await deps.ruleSetAdmin.live(portalOf(req));
-    res.json(live);
+    const { version, ruleSet } = await deps.ruleSetAdmin.live(portalOf(req));
+    res.json({ version, ruleSet });
   });
 
   api.get('/portals/:portalId/rule-sets/versions', async (req, res) => {
@@ -149,7 +149,7 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Router {
     const found = (await deps.crm.getContactsWithTickets(portalId, [contactId])).get(contactId);
     if (!found) throw new AppError('not_found', `Contact ${contactId} is not stored for this portal`);
     const live = await deps.ruleSetAdmin.live(portalId);
-    const evaluation = compileRuleSet(live.ruleSet).explainAll({ properties: found.contact.properties, tickets: found.tickets }, deps.clock.now());
+    const evaluation = live.compiled.explainAll({ properties: found.contact.properties, tickets: found.tickets }, deps.clock.now());
     const stored = await deps.assignments.get(portalId, contactId);
     res.json({
       contact: { id: found.contact.id, email: found.contact.email, properties: found.contact.properties, tickets: found.tickets.length },

@@ -6,7 +6,8 @@ import type { OAuthStateStore, PortalStore } from '../install/portal-store';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { AssignmentStore } from '../personas/assignment-store';
-import { formatRuleSetErrors, type RuleSet, validateRuleSet } from '../personas/engine';
+import type { RuleSet } from '../personas/engine';
+import type { RuleSetService } from '../personas/rule-set-service';
 import { RuleSetAdminService } from '../personas/rule-set-admin-service';
 import type { RuleSetStore } from '../personas/rule-set-store';
 import type { CrmStore } from '../crm/crm-store';
@@ -38,8 +39,8 @@ export interface AdminDeps {
   readonly adminToken: string | undefined;
   readonly appBaseUrl: string;
   readonly encryptionKey: Buffer;
-  /** The default rule set (PERSONAS_CONFIG) as JSON; shown until a portal has a version of its own. */
-  readonly defaultRuleSet: () => unknown;
+  /** The rule set in force per portal (the default until a portal has a version of its own). */
+  readonly rules: Pick<RuleSetService, 'liveOrDefault' | 'defaultRuleSet' | 'invalidate'>;
   readonly oauth: {
     /** HubSpot's app host (https://app.hubspot.com), or the sandbox's base URL in sandbox mode. */
     readonly authBaseUrl: string;
@@ -48,7 +49,6 @@ export interface AdminDeps {
     readonly identify: (code: string, redirectUri: string) => Promise<SignedInUser>;
   };
   readonly syncPropertyOptions: (portalId: PortalId, ruleSet: RuleSet) => Promise<void>;
-  readonly invalidate: (portalId: PortalId) => void;
   readonly rescore: (portalId: PortalId, reason: string) => Promise<unknown>;
   /** See AdminRoutesDeps.applyOverride: the assignment service's admin override, so HubSpot follows. */
   readonly applyOverride?: (portalId: PortalId, contactId: string, override: ManualOverride | null) => Promise<void>;
@@ -75,11 +75,9 @@ export function createAdmin(deps: AdminDeps): Admin {
   const sessions = new AdminSessions({ store: stores.adminSessions, clock, secure });
   const guard = requireAdmin({ adminToken: deps.adminToken, sessionPrincipal: sessions.principal });
   const pageGuard = requireAdmin({ adminToken: deps.adminToken, sessionPrincipal: sessions.principal, signInPath: '/admin/signin' });
-  const parsedDefault = validateRuleSet(deps.defaultRuleSet());
-  if (!parsedDefault.ok) throw new Error(`The default rule set is invalid.\n${formatRuleSetErrors(parsedDefault.errors)}`);
   const ruleSetAdmin = new RuleSetAdminService({
-    ruleSets: stores.ruleSets, crm: stores.crm, audit: stores.audit, clock, defaultRuleSet: parsedDefault.ruleSet,
-    syncPropertyOptions: deps.syncPropertyOptions, invalidate: deps.invalidate, rescore: deps.rescore,
+    ruleSets: stores.ruleSets, crm: stores.crm, audit: stores.audit, clock, rules: deps.rules,
+    syncPropertyOptions: deps.syncPropertyOptions, rescore: deps.rescore,
   });
   const shareLinks = new ShareLinks({ secret: shareLinkSecret(deps.encryptionKey), revocations: stores.shareRevocations });
   const redirectUri = `${deps.appBaseUrl}${SIGNIN_CALLBACK_PATH}`;

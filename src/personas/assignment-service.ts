@@ -5,7 +5,7 @@ import type { Logger } from '../platform/logger';
 import type { ContactWithStoredTickets, CrmStore, StoredContact } from '../crm/crm-store';
 import type { HubSpotGateways } from '../crm/hubspot-port';
 import type { AssignmentStore, ComputedAssignment, StoredAssignment } from './assignment-store';
-import type { LiveRuleSet, RuleSetService } from './rule-set-service';
+import type { PublishedRuleSet, RuleSetService } from './rule-set-service';
 import { diffWriteback, formatScore, type ManualOverride, personaPatch, personaPropertyNames, type PersonaPropertyNames, type WrittenValues, writtenValuesOf } from './writeback';
 
 export interface Progress {
@@ -52,8 +52,28 @@ const SCORE_BATCH = 500;
  * the value the sync fetched (it differs from what the app last wrote), kept, and never overwritten
  * until it is emptied in HubSpot or an admin clears it.
  */
+export interface RescoreAndWriteBackOptions {
+  /** Recorded in the assignment history. */
+  readonly reason: string;
+  /** Only these contacts; every stored contact when absent. */
+  readonly contactIds?: readonly string[];
+  readonly onProgress?: (phase: 'assign' | 'write', progress: Progress) => void;
+  /** Checked between write batches: stopping leaves the rest pending for the next run. */
+  readonly shouldStop?: () => boolean;
+}
+
 export class AssignmentService {
   constructor(private readonly deps: AssignmentServiceDeps) {}
+
+  /** Rescores under the live rule set, then writes back only what changed: every sync, refresh and publish ends here. */
+  async rescoreAndWriteBack(portalId: PortalId, options: RescoreAndWriteBackOptions): Promise<{ rescore: RescoreResult; writeBack: WriteBackResult }> {
+    const { reason, contactIds, onProgress, shouldStop } = options;
+    const rescore = contactIds
+      ? await this.rescore(portalId, contactIds, reason)
+      : await this.rescoreAll(portalId, { reason, onProgress: (p) => onProgress?.('assign', p) });
+    const writeBack = await this.writeBack(portalId, { onProgress: (p) => onProgress?.('write', p), shouldStop });
+    return { rescore, writeBack };
+  }
 
   async rescoreAll(portalId: PortalId, options: { reason?: string; onProgress?: (p: Progress) => void } = {}): Promise<RescoreResult> {
     const live = await this.deps.ruleSets.live(portalId);
@@ -99,7 +119,7 @@ export class AssignmentService {
     return { scored: batch.length, changed: r.changed, overrides: r.overrides, toWrite: r.toWrite };
   }
 
-  private async scoreBatch(portalId: PortalId, live: LiveRuleSet, batch: readonly ContactWithStoredTickets[], reason: string): Promise<{ changed: number; overrides: number; toWrite: string[] }> {
+  private async scoreBatch(portalId: PortalId, live: PublishedRuleSet, batch: readonly ContactWithStoredTickets[], reason: string): Promise<{ changed: number; overrides: number; toWrite: string[] }> {
     if (batch.length === 0) return { changed: 0, overrides: 0, toWrite: [] };
     const now = this.deps.clock.now();
     const names = personaPropertyNames(live.ruleSet.property);

@@ -5,28 +5,21 @@ import { AppError } from '../platform/errors';
 import type { CrmStore, ContactWithStoredTickets } from '../crm/crm-store';
 import { type Assignment, compileRuleSet, type CompiledRuleSet, type RuleSet, type RuleSetError, validateRuleSet } from './engine';
 import { diffRuleSets, type RuleSetChange } from './rule-set-diff';
+import type { LiveRuleSet, RuleSetService } from './rule-set-service';
 import type { RuleSetStore, RuleSetVersion } from './rule-set-store';
-
-/** The rule set in force for a portal: the highest published version, or the default when none was ever published. */
-export interface LiveRuleSet {
-  readonly version: number | null;
-  readonly ruleSet: RuleSet;
-}
 
 export interface RuleSetAdminServiceDeps {
   readonly ruleSets: RuleSetStore;
   readonly crm: Pick<CrmStore, 'streamContactsWithTickets'>;
   readonly audit: AuditStore;
   readonly clock: Clock;
-  /** The default rule set (config/personas.json), in force until a portal publishes its own. */
-  readonly defaultRuleSet: RuleSet;
+  /** The rule set in force (the default until a portal publishes its own); its cache is dropped on publish. */
+  readonly rules: Pick<RuleSetService, 'liveOrDefault' | 'defaultRuleSet' | 'invalidate'>;
   /**
    * Brings the HubSpot enumeration options in line with the rule set (new personas added, removed
    * ones hidden, never deleted). Runs before the version is stored: if HubSpot refuses, nothing is published.
    */
   readonly syncPropertyOptions: (portalId: PortalId, ruleSet: RuleSet) => Promise<void>;
-  /** Drops any cached compiled rule set of the portal. */
-  readonly invalidate: (portalId: PortalId) => void;
   /** Rescores the portal's contacts under the new live rule set and writes back only changes. */
   readonly rescore: (portalId: PortalId, reason: string) => Promise<unknown>;
   readonly batchSize?: number;
@@ -105,18 +98,14 @@ function increment(map: Record<string, number>, key: string): void {
 export class RuleSetAdminService {
   constructor(private readonly deps: RuleSetAdminServiceDeps) {}
 
-  async live(portalId: PortalId): Promise<LiveRuleSet> {
-    const stored = await this.deps.ruleSets.live(portalId);
-    if (!stored) return { version: null, ruleSet: this.deps.defaultRuleSet };
-    const parsed = validateRuleSet(stored.body);
-    // A stored version was valid when published; if the schema moved on, say so rather than guess.
-    if (!parsed.ok) throw new AppError('internal', `Stored rule set version ${stored.version} no longer validates`, { details: parsed.errors });
-    return { version: stored.version, ruleSet: parsed.ruleSet };
+  /** The rule set in force, or the default (version null) while the portal has none of its own. */
+  live(portalId: PortalId): Promise<LiveRuleSet> {
+    return this.deps.rules.liveOrDefault(portalId);
   }
 
   /** The rule set of one version (null = the default), for read-only views pinned to a version. */
   async ruleSetAt(portalId: PortalId, version: number | null): Promise<RuleSet> {
-    if (version === null) return this.deps.defaultRuleSet;
+    if (version === null) return this.deps.rules.defaultRuleSet().ruleSet;
     const stored = await this.version(portalId, version);
     return this.parseOrRefuse(stored.body);
   }
@@ -140,7 +129,7 @@ export class RuleSetAdminService {
     const draft = this.parseOrRefuse(input);
     const live = await this.live(portalId);
     const samplesPerMove = options.samplesPerMove ?? DEFAULT_SAMPLES;
-    const before: CompiledRuleSet = compileRuleSet(live.ruleSet);
+    const before: CompiledRuleSet = live.compiled;
     const after: CompiledRuleSet = compileRuleSet(draft);
     const now = this.deps.clock.now();
 
@@ -225,7 +214,7 @@ export class RuleSetAdminService {
     await this.deps.syncPropertyOptions(portalId, ruleSet);
     const now = this.deps.clock.now();
     const version = await this.deps.ruleSets.add(portalId, { body: ruleSet, status: 'published', createdBy: actor, note }, now);
-    this.deps.invalidate(portalId);
+    this.deps.rules.invalidate(portalId);
     const changes = diffRuleSets(previous.ruleSet, ruleSet);
     await this.deps.audit.append({
       portalId, actor, action: `ruleset.${action}`, target: `ruleset:${version.version}`,

@@ -137,8 +137,7 @@ export class SyncService {
   /** Rescores every stored contact with the live rule set and writes back what changed (no HubSpot reads). */
   rescore(portalId: PortalId, options: SyncOptions = {}): Promise<SyncSummary> {
     return this.exclusive(portalId, 'rescore', options, async (ctx) => {
-      const rescore = await this.deps.assignments.rescoreAll(portalId, { reason: 'rescore', onProgress: (p) => ctx.progress('assign', p.done, p.total) });
-      const writeBack = await this.deps.assignments.writeBack(portalId, { onProgress: (p) => ctx.progress('write', p.done, p.total), shouldStop: () => ctx.aborted });
+      const { rescore, writeBack } = await this.deps.assignments.rescoreAndWriteBack(portalId, { reason: 'rescore', ...reportingTo(ctx) });
       return { contacts: 0, tickets: 0, purgedContacts: 0, purgedTickets: 0, rescore, writeBack };
     });
   }
@@ -176,8 +175,7 @@ export class SyncService {
       await this.deps.crm.replaceContactTickets(portalId, [...foundIds], [...links].flatMap(([contactId, tickets]) => tickets.map((ticketId) => ({ contactId, ticketId }))));
       refreshed += found.length;
     }
-    await this.deps.assignments.rescore(portalId, ids.filter((id) => id), 'refresh');
-    const writeBack = await this.deps.assignments.writeBack(portalId);
+    const { writeBack } = await this.deps.assignments.rescoreAndWriteBack(portalId, { reason: 'refresh', contactIds: ids.filter((id) => id) });
     return { refreshed, purged, writeBack };
   }
 
@@ -202,8 +200,7 @@ export class SyncService {
       for (const c of await this.relinkTickets(portalId, hubspot, [...foundIds])) affected.add(c);
       refreshed += found.length;
     }
-    await this.deps.assignments.rescore(portalId, [...affected], 'refresh');
-    const writeBack = await this.deps.assignments.writeBack(portalId);
+    const { writeBack } = await this.deps.assignments.rescoreAndWriteBack(portalId, { reason: 'refresh', contactIds: [...affected] });
     return { refreshed, deleted, contacts: affected.size, writeBack };
   }
 
@@ -425,8 +422,7 @@ export class SyncService {
       }
     }
     stopIfAborted(ctx);
-    const rescore = await this.deps.assignments.rescore(portalId, [...changedContacts], 'sync');
-    const writeBack = await this.deps.assignments.writeBack(portalId, { onProgress: (p) => ctx.progress('write', p.done, p.total), shouldStop: () => ctx.aborted });
+    const { rescore, writeBack } = await this.deps.assignments.rescoreAndWriteBack(portalId, { reason: 'sync', contactIds: [...changedContacts], ...reportingTo(ctx) });
     return { contacts: counts.contacts, tickets: counts.tickets, purgedContacts: 0, purgedTickets: 0, rescore, writeBack };
   }
 
@@ -511,4 +507,9 @@ function summaryOf(c: StreamCounts, sweep: WriteBackResult, purgedContacts: numb
       requests: c.writeRequests + sweep.requests, errors: sweep.errors,
     },
   };
+}
+
+/** A run's progress and stop signal, as the assignment service takes them. */
+function reportingTo(ctx: RunContext) {
+  return { onProgress: (phase: 'assign' | 'write', p: { done: number; total: number | null }) => ctx.progress(phase, p.done, p.total), shouldStop: () => ctx.aborted };
 }

@@ -11,6 +11,7 @@ import { RuleSetAdminService } from '../../src/personas/rule-set-admin-service';
 import { generatePortal } from '../../src/sandbox/generator';
 import { openStorage } from '../../src/storage/connect';
 import { createStores } from '../../src/storage/stores';
+import { RuleSetService } from '../../src/personas/rule-set-service';
 
 const CONTACTS = Number(process.argv[2] ?? 100_000);
 const CEILING_MS = 20_000;
@@ -55,8 +56,9 @@ async function main(): Promise<void> {
   const readMs = performance.now() - readStart;
 
   const service = new RuleSetAdminService({
-    ruleSets: stores.ruleSets, crm: stores.crm, audit: stores.audit, clock: { now: () => now }, defaultRuleSet: live,
-    syncPropertyOptions: async () => undefined, invalidate: () => undefined, rescore: async () => undefined,
+    ruleSets: stores.ruleSets, crm: stores.crm, audit: stores.audit, clock: { now: () => now },
+    rules: new RuleSetService({ ruleSets: stores.ruleSets, clock: { now: () => now }, defaultRuleSet: () => live }),
+    syncPropertyOptions: async () => undefined, rescore: async () => undefined,
   });
   const heapBefore = process.memoryUsage().heapUsed;
   const previewStart = performance.now();

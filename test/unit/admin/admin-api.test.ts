@@ -9,6 +9,7 @@ import type { Storage } from '../../../src/storage/connect';
 import { createStores, type Stores } from '../../../src/storage/stores';
 import { openSqliteForTest } from '../../support/databases';
 import { aPersona, aRule, aRuleSet } from '../../support/rule-set-builders';
+import { RuleSetService } from '../../../src/personas/rule-set-service';
 
 const A = 7001;
 const B = 7002;
@@ -32,13 +33,13 @@ describe('admin API', () => {
     await stores.crm.upsertContacts(A, [{ id: '1', email: 'ann@a.example', properties: { firstname: 'Ann', jobtitle: 'Analyst' }, hsUpdatedAt: T0, archived: false }], T0);
     const admin = createAdmin({
       stores, clock: fixedClock(T0), logger: silentLogger, adminToken: ADMIN_TOKEN, appBaseUrl: 'http://127.0.0.1:3000',
-      encryptionKey: randomBytes(32), defaultRuleSet: () => defaultRuleSet,
+      encryptionKey: randomBytes(32), rules: new RuleSetService({ ruleSets: stores.ruleSets, clock: fixedClock(T0), defaultRuleSet: () => defaultRuleSet }),
       oauth: {
         authBaseUrl: 'http://hubspot.test', clientId: 'client-1', scopes: ['oauth'],
         // The code names the portal, as HubSpot's token response would.
         identify: async (code) => ({ portalId: Number(code.replace('code-for-', '')), userEmail: `admin@${code}.example`, userId: '9' }),
       },
-      syncPropertyOptions: async () => undefined, invalidate: () => undefined, rescore: async (portalId) => { rescored.push(portalId); },
+      syncPropertyOptions: async () => undefined, rescore: async (portalId) => { rescored.push(portalId); },
     });
     app = createHttpApp({ logger: silentLogger, routers: admin.routers, health: async () => ({ ok: true, checks: {} }) });
   });

@@ -6,6 +6,7 @@ import type { Storage } from '../../../src/storage/connect';
 import { createStores, type Stores } from '../../../src/storage/stores';
 import { openSqliteForTest } from '../../support/databases';
 import { aPersona, aRule, aRuleSet } from '../../support/rule-set-builders';
+import { RuleSetService } from '../../../src/personas/rule-set-service';
 
 const P = 501;
 const T0 = Date.UTC(2026, 10, 1);
@@ -22,15 +23,22 @@ describe('RuleSetAdminService', () => {
   let calls: string[];
   let failOptions: boolean;
 
-  const service = (defaultRuleSet: RuleSet = live) => new RuleSetAdminService({
-    ruleSets: stores.ruleSets, crm: stores.crm, audit: stores.audit, clock: fixedClock(T0), defaultRuleSet, batchSize: 3,
-    syncPropertyOptions: async (portalId, ruleSet) => {
-      calls.push(`options:${portalId}:${ruleSet.personas.map((p) => p.id).join(',')}`);
-      if (failOptions) throw new Error('HubSpot said no');
-    },
-    invalidate: (portalId) => { calls.push(`invalidate:${portalId}`); },
-    rescore: async (portalId, reason) => { calls.push(`rescore:${portalId}:${reason}`); },
-  });
+  const service = (defaultRuleSet: RuleSet = live) => {
+    const rules = new RuleSetService({ ruleSets: stores.ruleSets, clock: fixedClock(T0), defaultRuleSet: () => defaultRuleSet });
+    return new RuleSetAdminService({
+      ruleSets: stores.ruleSets, crm: stores.crm, audit: stores.audit, clock: fixedClock(T0), batchSize: 3,
+      rules: {
+        liveOrDefault: (portalId) => rules.liveOrDefault(portalId),
+        defaultRuleSet: () => rules.defaultRuleSet(),
+        invalidate: (portalId) => { calls.push(`invalidate:${portalId}`); rules.invalidate(portalId); },
+      },
+      syncPropertyOptions: async (portalId, ruleSet) => {
+        calls.push(`options:${portalId}:${ruleSet.personas.map((p) => p.id).join(',')}`);
+        if (failOptions) throw new Error('HubSpot said no');
+      },
+      rescore: async (portalId, reason) => { calls.push(`rescore:${portalId}:${reason}`); },
+    });
+  };
 
   beforeEach(async () => {
     storage = await openSqliteForTest();
@@ -147,7 +155,8 @@ describe('RuleSetAdminService', () => {
     });
 
     it('serves the default rule set until a portal publishes its own', async () => {
-      expect(await service().live(P)).toEqual({ version: null, ruleSet: live });
+      const served = await service().live(P);
+      expect({ version: served.version, ruleSet: served.ruleSet }).toEqual({ version: null, ruleSet: live });
     });
   });
 });
