@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Logger } from '../platform/logger';
 import { createErrorHandler, notFoundHandler } from './error-handler';
+import { rejectHostileInput } from './hostile-input';
 import { keepRawBody } from './raw-body';
 
 export interface HttpAppOptions {
@@ -39,6 +40,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(express.json({ limit, verify: keepRawBody, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit, extended: false, verify: keepRawBody }));
   app.use(express.text({ limit, verify: keepRawBody, type: ['text/csv', 'text/plain'] }));
+  app.use(rejectHostileInput);
 
   app.get('/healthz', async (_req, res) => {
     const health = await options.health().catch((err: unknown) => ({ ok: false, checks: { health: String(err) } }));

@@ -15,7 +15,26 @@ export function toAppError(err: unknown): AppError {
   if (bodyParserType === 'entity.too.large') return new AppError('payload_too_large', 'The request body is too large', { cause: err });
   if (bodyParserType === 'entity.parse.failed') return new AppError('bad_request', 'The request body is not valid JSON', { cause: err });
   if (bodyParserType === 'encoding.unsupported' || bodyParserType === 'charset.unsupported') return new AppError('bad_request', 'Unsupported body encoding', { cause: err });
+  const clientStatus = clientErrorStatusOf(err);
+  if (clientStatus === 413) return new AppError('payload_too_large', 'The request body is too large', { cause: err });
+  if (clientStatus !== null) return new AppError('bad_request', clientErrorMessage(err), { cause: err });
   return new AppError('internal', 'Something went wrong on our side', { cause: err });
+}
+
+/**
+ * The 4xx status Express and its parsers attach to what they throw for a malformed request (a body
+ * that says gzip but is not, a path segment that is not valid percent-encoding), or null.
+ */
+function clientErrorStatusOf(err: unknown): number | null {
+  const status = (err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
+}
+
+function clientErrorMessage(err: unknown): string {
+  if (err instanceof URIError) return 'The request path holds a malformed percent-encoding';
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('Z_')) return 'The request body does not match its Content-Encoding';
+  return 'The request is malformed';
 }
 
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {

@@ -1,6 +1,7 @@
 import express, { Router, type Request } from 'express';
 import { rawBodyOf, keepRawBody } from '../http/raw-body';
 import { requireHubSpotSignature } from '../http/hubspot-signature-guard';
+import { findHostileValue, hostileInputError, withoutNul } from '../http/hostile-input';
 import type { Clock } from '../platform/clock';
 import { AppError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
@@ -43,7 +44,7 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Router {
     },
     requireHubSpotSignature({ clientSecret: deps.clientSecret, appBaseUrl: deps.appBaseUrl, clock: deps.clock }),
     async function receiveWebhooks(req, res) {
-      const parsed = webhookBatchSchema.safeParse(bodyOf(req));
+      const parsed = webhookBatchSchema.safeParse(checkedBodyOf(req));
       if (!parsed.success) {
         throw new AppError('validation_failed', 'The webhook batch is not a valid array of HubSpot events', {
           details: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
@@ -59,6 +60,18 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Router {
     },
   );
   return router;
+}
+
+/**
+ * The schema keeps fields it does not know, and storing them recurses: refuse a batch nested
+ * deeper than any HubSpot event. U+0000 is removed rather than refused: HubSpot retries a 4xx, and
+ * the rest of the event is still worth keeping, but PostgreSQL cannot store the character.
+ */
+function checkedBodyOf(req: Request): unknown {
+  const body = bodyOf(req);
+  const tooDeep = findHostileValue(body, { ignoreNul: true });
+  if (tooDeep) throw hostileInputError(tooDeep, 'webhook batch');
+  return findHostileValue(body) ? withoutNul(body) : body;
 }
 
 function bodyOf(req: Request): unknown {
