@@ -208,7 +208,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const signed = { clientSecret: config.hubspot.clientSecret, appBaseUrl: config.appBaseUrl, clock, logger };
   routers.push(
     createCardRoutes({ ...signed, cardQueries, adminGuard: admin.pageGuard }),
-    createWorkflowActionRoutes({ ...signed, workflowAction: new WorkflowPersonaService({ cardQueries, ruleSets }), responses: stores.workflowCallbacks }),
+    createWorkflowActionRoutes({ ...signed, workflowAction: new WorkflowPersonaService({ cardQueries, ruleSets, portals: stores.portals }), responses: stores.workflowCallbacks }),
   );
 
   const http = createHttpApp({

@@ -20,6 +20,8 @@ export interface WorkflowActionPort {
    * contact does not exist.
    */
   personaFor(portalId: number, contactId: string): Promise<WorkflowPersona | null>;
+  /** Whether the portal has the app installed (a portal that needs re-authorisation still has it). */
+  isInstalled(portalId: number): Promise<boolean>;
   /** The unassigned option value of the portal's rule set. */
   unassignedId(portalId: number): Promise<string>;
 }
@@ -59,7 +61,9 @@ const executionRequestSchema = z.object({
 
 /**
  * HubSpot's custom workflow action: the signed body names the portal, the enrolled contact and the
- * callback id. A failure answers 5xx so that HubSpot retries instead of recording a failed step.
+ * callback id. A passing failure answers 5xx so that HubSpot retries instead of recording a failed
+ * step; a request that can never succeed (malformed, not a contact, a portal without the app)
+ * answers 4xx so that it stops.
  */
 export function createWorkflowActionRoutes(deps: WorkflowActionRoutesDeps): Router {
   const router = Router();
@@ -85,6 +89,10 @@ export function createWorkflowActionRoutes(deps: WorkflowActionRoutesDeps): Rout
       throw new AppError('bad_request', `The persona action runs on contacts, not ${execution.object.objectType}`);
     }
     const portalId = execution.origin.portalId;
+    if (!(await deps.workflowAction.isInstalled(portalId))) {
+      // A 4xx, not a 5xx: HubSpot retries 5xx for days, and no retry can install the app.
+      throw new AppError('forbidden', `Portal ${portalId} has not installed the app, so it has no personas to report`);
+    }
     const key = `${portalId}\u0000${execution.callbackId}`;
     let pending = inFlight.get(key);
     if (!pending) {

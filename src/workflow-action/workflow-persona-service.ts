@@ -1,5 +1,6 @@
 import type { CardQueries } from '../card-api/card-routes';
 import type { PortalId } from '../crm/model';
+import type { PortalStore } from '../install/portal-store';
 import type { RuleSetService } from '../personas/rule-set-service';
 import type { WorkflowActionPort, WorkflowPersona } from './workflow-action-routes';
 
@@ -7,6 +8,7 @@ export interface WorkflowPersonaServiceDeps {
   /** The card's view of a contact is the effective persona with its score; the action reports the same. */
   readonly cardQueries: Pick<CardQueries, 'getCardView'>;
   readonly ruleSets: Pick<RuleSetService, 'live'>;
+  readonly portals: Pick<PortalStore, 'get'>;
 }
 
 /** The workflow action's answer: the effective persona (manual value first) and its rule score. */
@@ -18,6 +20,11 @@ export class WorkflowPersonaService implements WorkflowActionPort {
     if (!view) return null;
     if (!view.persona) return { personaId: await this.unassignedId(portalId), score: 0 };
     return { personaId: view.persona.id, score: view.score?.score ?? 0 };
+  }
+
+  async isInstalled(portalId: PortalId): Promise<boolean> {
+    const portal = await this.deps.portals.get(portalId);
+    return portal !== null && portal.state !== 'uninstalled';
   }
 
   async unassignedId(portalId: PortalId): Promise<string> {

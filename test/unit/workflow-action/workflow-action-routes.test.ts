@@ -29,6 +29,12 @@ class FakeWorkflowPort implements WorkflowActionPort {
     return this.personas.get(`${portalId}/${contactId}`) ?? null;
   }
 
+  readonly installed = new Set([101, 202]);
+
+  async isInstalled(portalId: number): Promise<boolean> {
+    return this.installed.has(portalId);
+  }
+
   async unassignedId(): Promise<string> {
     return 'unassigned';
   }

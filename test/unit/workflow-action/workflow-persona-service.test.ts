@@ -1,6 +1,7 @@
 import { buildCardView } from '../../../src/card-api/build-card-view';
 import type { CardView } from '../../../src/card-api/card-view';
 import { compileRuleSet } from '../../../src/personas/engine';
+import type { PortalRecord } from '../../../src/install/portal-store';
 import { WorkflowPersonaService } from '../../../src/workflow-action/workflow-persona-service';
 import { anAssignment, anEvaluation, anExplanation, anInput, champion, ruleSet, unassignedAssignment } from '../card-api/card-fixtures';
 import { aRuleSet } from '../../support/rule-set-builders';
@@ -11,8 +12,11 @@ function serviceWith(views: Record<string, CardView>) {
   return new WorkflowPersonaService({
     cardQueries: { getCardView: async (_portalId, contactId) => views[contactId] ?? null },
     ruleSets: { live: async () => ({ version: 3, ruleSet: fullRuleSet, compiled: compileRuleSet(fullRuleSet) }) },
+    portals: { get: async (portalId) => (portals[portalId] ? { ...portals[portalId], portalId } as PortalRecord : null) },
   });
 }
+
+const portals: Record<number, Pick<PortalRecord, 'state'>> = { 101: { state: 'installed' }, 102: { state: 'needs_reauth' }, 103: { state: 'uninstalled' } };
 
 describe('WorkflowPersonaService', () => {
   it('reports the effective persona and its score', async () => {
@@ -38,5 +42,10 @@ describe('WorkflowPersonaService', () => {
 
   it('reports nothing for a contact that does not exist', async () => {
     await expect(serviceWith({}).personaFor(101, '404')).resolves.toBeNull();
+  });
+
+  it('counts a portal as installed until it uninstalls; one needing re-authorisation still has the app', async () => {
+    const service = serviceWith({});
+    await expect(Promise.all([101, 102, 103, 999].map((p) => service.isInstalled(p)))).resolves.toEqual([true, true, false, false]);
   });
 });
