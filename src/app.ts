@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Express, Router } from 'express';
 import { createAdmin } from './admin/create-admin';
-import { createInsightsAdminRoutes } from './admin/insights-admin-routes';
 import { CardQueryService } from './card-api/card-query-service';
 import { createCardRoutes } from './card-api/card-routes';
+import { createInsightsRoutes } from './insights/insights-routes';
 import { InsightsService } from './insights/insights-service';
-import { createPortalStatusRoutes } from './admin/portal-status-routes';
 import { identifyWithOAuth, SIGNIN_CALLBACK_PATH } from './admin/signin-routes';
 import { ApiUsageRecorder } from './hubspot/api-usage-recorder';
 import type { RetryPolicy } from './hubspot/retry-policy';
@@ -28,6 +27,7 @@ import type { Logger } from './platform/logger';
 import { openStorage, type Storage } from './storage/connect';
 import { createStores, type Stores } from './storage/stores';
 import type { HubSpotGateways } from './crm/hubspot-port';
+import { createPortalStatusRoutes } from './sync/portal-status-routes';
 import { SyncService, type SyncHooks } from './sync/sync-service';
 import { createWebhookReceiver } from './webhook-receiver/webhook-receiver';
 import { createWorkflowActionRoutes } from './workflow-action/workflow-action-routes';
@@ -200,7 +200,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       guard: admin.guard, portals: stores.portals, crm: stores.crm, sync: stores.sync, assignments: stores.assignments, ruleSets,
       currentRun: (id) => sync.currentRun(id), flushUsage: () => usage.flush(), clock,
     }),
-    createInsightsAdminRoutes({ guard: admin.guard, insights }),
+    createInsightsRoutes({ guard: admin.guard, insights }),
   );
 
   // --- Where reps and workflows meet the persona: the card API and preview, the workflow action ---

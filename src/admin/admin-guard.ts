@@ -1,15 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import type { AdminPrincipal } from '../http/portal-access';
 import { AppError } from '../platform/errors';
-
-/** Who is acting on the admin API, and on which portals. */
-export interface AdminPrincipal {
-  readonly actor: string;
-  /** `all` for the automation token; a signed-in admin may act on their own portal only. */
-  readonly portals: 'all' | readonly number[];
-  /** Set for browser sessions: state-changing requests must echo it in `X-CSRF-Token`. */
-  readonly csrfToken?: string;
-}
 
 export interface AdminGuardOptions {
   readonly adminToken: string | undefined;
@@ -30,19 +22,6 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 /** Constant-time string comparison (hashing first gives equal lengths). */
 export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
-}
-
-export function principalOf(req: Request): AdminPrincipal {
-  const principal = (req as Request & { admin?: AdminPrincipal }).admin;
-  if (!principal) throw new AppError('unauthorized', 'Sign in as an admin first');
-  return principal;
-}
-
-/** Refuses a principal acting on a portal that is not theirs: one portal can never see another's data. */
-export function assertPortalAccess(principal: AdminPrincipal, portalId: number): void {
-  if (principal.portals !== 'all' && !principal.portals.includes(portalId)) {
-    throw new AppError('forbidden', `No access to portal ${portalId}`);
-  }
 }
 
 /**

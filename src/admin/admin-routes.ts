@@ -1,8 +1,9 @@
-import express, { type Request, type RequestHandler, type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import type { AuditStore } from '../audit/audit-store';
 import type { PortalId } from '../crm/model';
 import type { ManualOverride } from '../personas/writeback';
+import { portalOf, principalOf } from '../http/portal-access';
 import { parseOrThrow } from '../http/validate';
 import type { PortalStore } from '../install/portal-store';
 import type { Clock } from '../platform/clock';
@@ -13,7 +14,7 @@ import type { RuleSetAdminService } from '../personas/rule-set-admin-service';
 import type { CrmStore } from '../crm/crm-store';
 import type { SyncStore } from '../sync/sync-store';
 import type { InboxStore } from '../webhook-receiver/inbox-store';
-import { assertPortalAccess, principalOf } from './admin-guard';
+
 import type { AdminSessions } from './admin-sessions';
 import { contentMatrix, galleryPersonas } from './persona-gallery';
 import type { ShareLinks } from './share-links';
@@ -42,12 +43,6 @@ export interface AdminRoutesDeps {
 const ruleSetBody = z.object({ ruleSet: z.unknown(), note: z.string().max(500).nullish() });
 const overrideBody = z.object({ personaId: z.string().min(1).max(100) });
 const positiveInt = z.coerce.number().int().positive();
-
-function portalOf(req: Request): PortalId {
-  const portalId = parseOrThrow(positiveInt, req.params.portalId, 'portal id');
-  assertPortalAccess(principalOf(req), portalId);
-  return portalId;
-}
 
 function personaNames(ruleSet: RuleSet): Map<string, string> {
   const names = new Map(ruleSet.personas.map((p) => [p.id, p.name] as const));

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { PortalId } from '../crm/model';
 import type { Clock } from '../platform/clock';
-import type { AdminPrincipal } from './admin-guard';
+import type { AdminPrincipal } from '../http/portal-access';
 import type { AdminSession, SessionStore } from './session-store';
 
 export interface AdminSessionsDeps {

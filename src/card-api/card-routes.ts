@@ -1,5 +1,5 @@
 import { Router, type RequestHandler, type Response } from 'express';
-import { assertPortalAccess, principalOf } from '../admin/admin-guard';
+import { assertPortalAccess, principalOf } from '../http/portal-access';
 import { requireHubSpotSignature } from '../http/hubspot-signature-guard';
 import type { Clock } from '../platform/clock';
 import { AppError } from '../platform/errors';

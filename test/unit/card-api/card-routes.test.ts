@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import request from 'supertest';
-import type { AdminPrincipal } from '../../../src/admin/admin-guard';
+import type { AdminPrincipal } from '../../../src/http/portal-access';
 import { buildCardView } from '../../../src/card-api/build-card-view';
 import { CARD_API_PATH, CARD_PREVIEW_PATH, CARD_RECOMPUTE_PATH, createCardRoutes, type CardQueries } from '../../../src/card-api/card-routes';
 import type { CardView } from '../../../src/card-api/card-view';

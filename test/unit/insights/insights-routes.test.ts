@@ -1,8 +1,8 @@
 import express from 'express';
 import request from 'supertest';
 import defaultRuleSet from '../../../config/personas.json';
-import { createInsightsAdminRoutes } from '../../../src/admin/insights-admin-routes';
-import type { AdminPrincipal } from '../../../src/admin/admin-guard';
+import { createInsightsRoutes } from '../../../src/insights/insights-routes';
+import type { AdminPrincipal } from '../../../src/http/portal-access';
 import { createHttpApp } from '../../../src/http/create-http-app';
 import { InsightsService } from '../../../src/insights/insights-service';
 import { validateRuleSet } from '../../../src/personas/engine/validate-rule-set';
@@ -45,7 +45,7 @@ describe('insights admin API', () => {
       contacts: stores.analysisContacts, assignments: stores.snapshots, reports: stores.reports, pilots: stores.pilots,
       ruleSets: { live: async () => validated.ruleSet }, clock: fixedClock(NOW),
     });
-    app = createHttpApp({ logger: silentLogger, routers: [createInsightsAdminRoutes({ guard, insights })], health: async () => ({ ok: true, checks: {} }) });
+    app = createHttpApp({ logger: silentLogger, routers: [createInsightsRoutes({ guard, insights })], health: async () => ({ ok: true, checks: {} }) });
   });
   afterAll(() => storage.close());
 

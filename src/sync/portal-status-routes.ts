@@ -8,9 +8,9 @@ import type { RuleSetService } from '../personas/rule-set-service';
 import { AppError } from '../platform/errors';
 import type { Clock } from '../platform/clock';
 import type { CrmStore } from '../crm/crm-store';
-import type { CurrentRun } from '../sync/sync-service';
-import type { SyncRun, SyncStore } from '../sync/sync-store';
-import { assertPortalAccess, principalOf } from './admin-guard';
+import type { CurrentRun } from './sync-service';
+import type { SyncRun, SyncStore } from './sync-store';
+import { assertPortalAccess, principalOf } from '../http/portal-access';
 
 export interface PortalStatusRoutesDeps {
   readonly guard: RequestHandler;

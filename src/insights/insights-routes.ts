@@ -1,19 +1,17 @@
-import express, { type Request, type RequestHandler, type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
-import type { PortalId } from '../crm/model';
 import { parseOrThrow } from '../http/validate';
-import { assertPortalAccess, principalOf } from './admin-guard';
+import { portalOf } from '../http/portal-access';
 import { AppError } from '../platform/errors';
-import type { InsightsReport, InsightsService } from '../insights/insights-service';
-import { renderReport } from '../insights/render-report';
+import type { InsightsReport, InsightsService } from './insights-service';
+import { renderReport } from './render-report';
 
-export interface InsightsAdminRoutesDeps {
+export interface InsightsRoutesDeps {
   /** The admin guard (bearer token or session with CSRF), as for every /api/admin route. */
   readonly guard: RequestHandler;
   readonly insights: Pick<InsightsService, 'discover' | 'importPilot' | 'validate' | 'review' | 'listReports' | 'getReport' | 'previewDraft' | 'draftFromDiscovery'>;
 }
 
-const positiveInt = z.coerce.number().int().positive();
 const reportKinds = z.enum(['discovery', 'validation', 'review-nightly', 'review-quarterly']);
 const listQuery = z.object({ kind: reportKinds.optional(), limit: z.coerce.number().int().min(1).max(200).optional() });
 const reviewBody = z.object({ kind: z.enum(['nightly', 'quarterly']).default('quarterly') });
@@ -21,18 +19,12 @@ const pilotJsonBody = z.object({ fileName: z.string().trim().min(1).max(200), co
 const draftBody = z.object({ reportId: z.string().min(1).max(100), clusters: z.array(z.number().int().min(0)).min(1).max(20) });
 const fileNameQuery = z.object({ fileName: z.string().trim().min(1).max(200).default('pilot.csv') });
 
-function portalOf(req: Request): PortalId {
-  const portalId = parseOrThrow(positiveInt, req.params.portalId, 'portal id');
-  assertPortalAccess(principalOf(req), portalId);
-  return portalId;
-}
-
 /**
  * /api/admin/portals/:portalId/insights/...: run discovery, import a pilot (CSV body as text/csv,
  * or JSON { fileName, content }), validate, review, list and read stored reports, and turn
  * discovery suggestions into a previewed draft rule set.
  */
-export function createInsightsAdminRoutes(deps: InsightsAdminRoutesDeps): Router {
+export function createInsightsRoutes(deps: InsightsRoutesDeps): Router {
   const router = express.Router();
   const api = express.Router({ mergeParams: true });
   router.use('/api/admin/portals/:portalId/insights', deps.guard, api);
