@@ -63,3 +63,21 @@ export function verifyV3(options: {
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'mismatch' };
   return { ok: true };
 }
+
+/**
+ * Verifies a v2 signature (custom workflow actions and their option fetches): SHA-256 hex of
+ * secret + method + URL + body, compared in constant time. v2 carries no timestamp, so a captured
+ * request can be replayed; callers must answer idempotently.
+ */
+export function verifyV2(options: {
+  request: SignedRequest;
+  clientSecret: string;
+  signature: string | undefined;
+  version: string | undefined;
+}): SignatureCheck {
+  if (!options.signature || options.version?.trim().toLowerCase() !== 'v2') return { ok: false, reason: 'missing-signature' };
+  const expected = Buffer.from(signV2(options.request, options.clientSecret), 'utf8');
+  const given = Buffer.from(options.signature.trim().toLowerCase(), 'utf8');
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'mismatch' };
+  return { ok: true };
+}

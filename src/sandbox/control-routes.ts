@@ -110,7 +110,15 @@ export function createControlRoutes(deps: ControlRoutesDeps): Router {
   router.post(`${api}/portals/:portalId/card-fetch`, json, guard((req) =>
     deps.outbound.cardFetch({ portalId: pid(req), contactId: String(body(req).contactId), userId: body(req).userId as number | undefined, userEmail: body(req).userEmail as string | undefined })));
   router.post(`${api}/portals/:portalId/workflow-action`, json, guard((req) =>
-    deps.outbound.workflowAction({ portalId: pid(req), contactId: String(body(req).contactId), callbackId: body(req).callbackId as string | undefined, inputFields: stringProps(body(req).inputFields) as Record<string, string> })));
+    deps.outbound.workflowAction({
+      portalId: pid(req), contactId: String(body(req).contactId), callbackId: body(req).callbackId as string | undefined,
+      inputFields: stringProps(body(req).inputFields) as Record<string, string>, signature: body(req).signature === 'v3' ? 'v3' : 'v2',
+    })));
+  router.post(`${api}/portals/:portalId/workflow-action-options`, json, guard((req) =>
+    deps.outbound.workflowOptions({
+      portalId: pid(req), inputFieldName: typeof body(req).inputFieldName === 'string' ? String(body(req).inputFieldName) : 'persona_to_check',
+      q: typeof body(req).q === 'string' ? String(body(req).q) : undefined,
+    })));
 
   router.get(`${api}/faults`, guard(() => deps.faults.describe()));
   router.delete(`${api}/faults`, guard(() => deps.faults.clear()));

@@ -22,6 +22,19 @@ export interface WorkflowActionOptions {
   /** Enrolled-object properties to include (`objectRequestOptions.properties` in the definition). */
   objectProperties?: Record<string, string | null>;
   workflowId?: number;
+  /** `v2` (default, as the guide says) or `v3` only, to check the app takes either. */
+  signature?: 'v2' | 'v3';
+}
+
+export interface WorkflowOptionsRequest {
+  portalId: number;
+  /** The input field whose dropdown the workflow author opened. */
+  inputFieldName: string;
+  /** What the author typed into the dropdown's search box. */
+  q?: string;
+  after?: string;
+  /** The field's `optionsUrl` path on the app; defaults to the persona action's. */
+  path?: string;
 }
 
 export interface OutboundResult {
@@ -40,6 +53,8 @@ export interface OutboundCallerDeps {
 
 export const CARD_FETCH_PATH = '/api/cards/persona';
 export const WORKFLOW_ACTION_PATH = '/workflow-actions/persona';
+export const WORKFLOW_OPTIONS_PATH = '/workflow-actions/persona/options';
+const ACTION_DEFINITION = { actionDefinitionId: 10_860_211, actionDefinitionVersion: 1 };
 // hubspot.fetch gives up after 15 s at most (docs/hubspot-contracts.md, Cards).
 const CARD_FETCH_TIMEOUT_MS = 15_000;
 
@@ -88,23 +103,40 @@ export class OutboundCaller {
     const body = JSON.stringify({
       callbackId,
       origin: {
-        portalId: o.portalId, actionDefinitionId: 10_860_211, actionDefinitionVersion: 1,
+        portalId: o.portalId, ...ACTION_DEFINITION,
         extensionDefinitionId: 10_860_211, extensionDefinitionVersionId: 1,
       },
       context: { source: 'WORKFLOWS', workflowId: o.workflowId ?? 192_814_114 },
       object: { objectId: Number(o.contactId), objectType: 'CONTACT', properties: o.objectProperties ?? {} },
       inputFields: o.inputFields ?? {},
     });
-    const timestamp = this.deps.clock();
-    const headers = {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      'x-hubspot-signature': signV2({ method: 'POST', url, body }, this.deps.clientSecret),
-      'x-hubspot-signature-version': 'v2',
-      'x-hubspot-signature-v3': signV3({ method: 'POST', url, body }, this.deps.clientSecret, timestamp),
-      'x-hubspot-request-timestamp': String(timestamp),
-    };
+    const headers = this.workflowHeaders(url, body, o.signature ?? 'v2');
     const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(Math.max(this.deps.timeoutMs, 1000)) });
     return { status: res.status, body: await readBody(res), headers: Object.fromEntries(res.headers.entries()) };
+  }
+
+  /**
+   * A workflow author opening an input field's dropdown: HubSpot posts the portal, the action and
+   * the field (with any search text) to the field's `optionsUrl`, signed like action executions,
+   * and expects `{ options: [{ label, value, description? }], after?, searchable? }`.
+   */
+  async workflowOptions(o: WorkflowOptionsRequest): Promise<OutboundResult> {
+    const url = `${this.base()}${o.path ?? WORKFLOW_OPTIONS_PATH}`;
+    const fetchOptions: Record<string, string> = {};
+    if (o.q !== undefined) fetchOptions.q = o.q;
+    if (o.after !== undefined) fetchOptions.after = o.after;
+    const body = JSON.stringify({ origin: { portalId: o.portalId, ...ACTION_DEFINITION }, inputFieldName: o.inputFieldName, inputFields: {}, fetchOptions });
+    const headers = this.workflowHeaders(url, body, 'v2');
+    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(Math.max(this.deps.timeoutMs, 1000)) });
+    return { status: res.status, body: await readBody(res), headers: Object.fromEntries(res.headers.entries()) };
+  }
+
+  private workflowHeaders(url: string, body: string, version: 'v2' | 'v3'): Record<string, string> {
+    const common = { 'content-type': 'application/json', accept: 'application/json' };
+    if (version === 'v2') {
+      return { ...common, 'x-hubspot-signature': signV2({ method: 'POST', url, body }, this.deps.clientSecret), 'x-hubspot-signature-version': 'v2' };
+    }
+    const timestamp = this.deps.clock();
+    return { ...common, 'x-hubspot-signature-v3': signV3({ method: 'POST', url, body }, this.deps.clientSecret, timestamp), 'x-hubspot-request-timestamp': String(timestamp) };
   }
 }

@@ -6,7 +6,7 @@ import { createCrmRoutes } from './crm-routes';
 import { FaultInjector, type FaultControl } from './fault-control';
 import { AUTH_MISSING_MESSAGE, errorBody, sendError } from './hubspot-errors';
 import { OAuthServer } from './oauth-server';
-import { OutboundCaller, type CardFetchOptions, type OutboundResult, type WorkflowActionOptions } from './outbound-calls';
+import { OutboundCaller, type CardFetchOptions, type OutboundResult, type WorkflowActionOptions, type WorkflowOptionsRequest } from './outbound-calls';
 import { PortalStore } from './portal-store';
 import { RateLimiter, BURST_WINDOW_MS } from './rate-limiter';
 import { createSandboxDataControl, type SandboxDataControl } from './sandbox-data-control';
@@ -77,6 +77,7 @@ export interface SandboxWebhooks {
 export interface SandboxOutbound {
   cardFetch(o: CardFetchOptions): Promise<OutboundResult>;
   workflowAction(o: WorkflowActionOptions): Promise<OutboundResult>;
+  workflowOptions(o: WorkflowOptionsRequest): Promise<OutboundResult>;
 }
 
 export interface Sandbox {
@@ -276,6 +277,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     outbound: {
       cardFetch: (o) => outbound.cardFetch(o),
       workflowAction: (o) => outbound.workflowAction(o),
+      workflowOptions: (o) => outbound.workflowOptions(o),
     },
     tokens: {
       issue: (portalId, scopes) => {

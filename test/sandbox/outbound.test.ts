@@ -1,7 +1,7 @@
 import { Signature } from '@hubspot/api-client';
 import { normalizeV3Uri } from '../../src/platform/hubspot-signature';
 import type { Sandbox } from '../../src/sandbox';
-import { workflowActionRequest } from '../support/sandbox-schemas';
+import { workflowActionRequest, workflowOptionsRequest } from '../support/sandbox-schemas';
 import { PORTAL_A, TEST_APP, startTestSandbox } from '../support/sandbox-harness';
 import { startReceiver, type Receiver } from '../support/sandbox-receiver';
 
@@ -52,7 +52,7 @@ describe('app-card fetches', () => {
 });
 
 describe('workflow-action executions', () => {
-  it('POSTs the documented body signed v2 and v3', async () => {
+  it('POSTs the documented body signed v2 only, as the custom-action guide says', async () => {
     receiver.body = { outputFields: { persona: 'developer', hs_execution_state: 'SUCCESS' } };
     const res = await sandbox.outbound.workflowAction({ portalId: PORTAL_A, contactId: '1007', callbackId: 'ap-1-2-3-0', inputFields: { refresh: 'cached' } });
     expect(res.body).toEqual({ outputFields: { persona: 'developer', hs_execution_state: 'SUCCESS' } });
@@ -67,7 +67,27 @@ describe('workflow-action executions', () => {
       signatureVersion: 'v2', signature: req.headers['x-hubspot-signature'], clientSecret: TEST_APP.clientSecret,
       requestBody: req.rawBody, url: req.url, method: 'POST',
     })).toBe(true);
+    expect(req.headers['x-hubspot-signature-v3']).toBeUndefined();
+    expect(req.headers['x-hubspot-request-timestamp']).toBeUndefined();
+  });
+
+  it('signs v3 only when asked, to check the app takes either', async () => {
+    await sandbox.outbound.workflowAction({ portalId: PORTAL_A, contactId: '1007', signature: 'v3' });
+    const [req] = receiver.requests;
+    expect(req.headers['x-hubspot-signature']).toBeUndefined();
     expect(validV3(req)).toBe(true);
+  });
+
+  it('asks an input field\'s optionsUrl for the choices the way HubSpot does: portal, action and field in a v2-signed POST', async () => {
+    receiver.body = { options: [{ label: 'Developer', value: 'developer' }], searchable: true };
+    const res = await sandbox.outbound.workflowOptions({ portalId: PORTAL_A, inputFieldName: 'persona_to_check', q: 'dev' });
+    expect(res.body).toEqual({ options: [{ label: 'Developer', value: 'developer' }], searchable: true });
+    const [req] = receiver.requests;
+    expect([req.method, new URL(req.url).pathname]).toEqual(['POST', '/workflow-actions/persona/options']);
+    expect(workflowOptionsRequest.parse(JSON.parse(req.rawBody))).toMatchObject({ origin: { portalId: PORTAL_A }, inputFieldName: 'persona_to_check', fetchOptions: { q: 'dev' } });
+    expect(Signature.isValid({
+      signatureVersion: 'v2', signature: req.headers['x-hubspot-signature'], clientSecret: TEST_APP.clientSecret, requestBody: req.rawBody, url: req.url, method: 'POST',
+    })).toBe(true);
   });
 
   it('gives every execution its own callback id when none is chosen', async () => {

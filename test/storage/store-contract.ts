@@ -340,7 +340,7 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
     });
 
     describe('workflow action answers', () => {
-      const answer = (persona: string) => ({ outputFields: { persona, persona_score: 42, hs_execution_state: 'SUCCESS' as const } });
+      const answer = (persona: string) => ({ outputFields: { matches_persona: 'no' as const, persona, persona_label: persona, persona_score: 42, hs_execution_state: 'SUCCESS' as const } });
 
       it('keeps the first answer per portal and callback id', async () => {
         await s.workflowCallbacks.save(P, 'cb-1', answer('analyst'), T0);

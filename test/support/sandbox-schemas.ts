@@ -201,3 +201,11 @@ export const workflowActionRequest = z.object({
   object: z.object({ objectId: z.number().int(), objectType: z.literal('CONTACT'), properties: z.record(z.string(), z.string().nullable()) }),
   inputFields: z.record(z.string(), z.string()),
 });
+
+// docs/hubspot-contracts.md, Workflow actions (an input field's optionsUrl request)
+export const workflowOptionsRequest = z.strictObject({
+  origin: z.strictObject({ portalId: z.number().int(), actionDefinitionId: z.number().int(), actionDefinitionVersion: z.number().int() }),
+  inputFieldName: z.string().min(1),
+  inputFields: z.record(z.string(), z.unknown()),
+  fetchOptions: z.strictObject({ q: z.string().optional(), after: z.string().optional() }),
+});

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { WORKFLOW_ACTION_PATH } from '../../src/workflow-action/workflow-action-routes';
+import { WORKFLOW_ACTION_OPTIONS_PATH, WORKFLOW_ACTION_PATH } from '../../src/workflow-action/workflow-action-routes';
 import { buildWorkflowActionHsMeta, type ActionRuleSetInput } from '../../src/workflow-action/workflow-action-definition';
 import { appHsMetaSchema, cardHsMetaSchema, webhooksHsMetaSchema, workflowActionHsMetaSchema } from './hsmeta-schemas';
 
@@ -69,7 +69,9 @@ export function assembleHubSpotProject(options: AssembleOptions): AssembledProje
   const webhooks = readComponent(path.join(rootDir, 'webhooks', 'webhooks-hsmeta.json'), values, webhooksHsMetaSchema, problems);
   if (webhooks) writeJson('src/app/webhooks/webhooks-hsmeta.json', rebaseWebhookTarget(webhooks, appBaseUrl));
 
-  const action = buildWorkflowActionHsMeta({ actionUrl: `${appBaseUrl}${WORKFLOW_ACTION_PATH}`, ruleSet: options.ruleSet });
+  const action = buildWorkflowActionHsMeta({
+    actionUrl: `${appBaseUrl}${WORKFLOW_ACTION_PATH}`, optionsUrl: `${appBaseUrl}${WORKFLOW_ACTION_OPTIONS_PATH}`, ruleSet: options.ruleSet,
+  });
   collectProblems('workflow action', workflowActionHsMetaSchema.safeParse(action), problems);
   writeJson('src/app/workflow-actions/persona-action-hsmeta.json', action);
 

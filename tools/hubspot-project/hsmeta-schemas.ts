@@ -72,7 +72,9 @@ const typeDefinition = z.object({
   type: z.enum(['string', 'number', 'bool', 'datetime', 'enumeration', 'date', 'phone_number', 'currency_number', 'json', 'object_coordinates']),
   fieldType: z.string().min(1),
   options: z.array(option).optional(),
-}).refine((t) => t.type !== 'enumeration' || (t.options?.length ?? 0) > 0, 'an enumeration needs options')
+  // Options fetched at run time from the app, per account (input fields only).
+  optionsUrl: absoluteUrl.optional(),
+}).refine((t) => t.type !== 'enumeration' || (t.options?.length ?? 0) > 0 || t.optionsUrl !== undefined, 'an enumeration needs options or an optionsUrl')
   .refine((t) => new Set(t.options?.map((o) => o.value)).size === (t.options?.length ?? 0), 'option values must be unique');
 
 export const workflowActionHsMetaSchema = component('workflow-action', z.object({
@@ -81,7 +83,7 @@ export const workflowActionHsMetaSchema = component('workflow-action', z.object(
   supportedClients: z.array(z.object({ client: z.literal('WORKFLOWS') })).min(1),
   objectTypes: z.array(z.enum(['CONTACT', 'COMPANY', 'DEAL', 'TICKET'])).min(1),
   inputFields: z.array(z.object({ typeDefinition, supportedValueTypes: z.array(z.string()), isRequired: z.boolean() })),
-  outputFields: z.array(z.object({ typeDefinition })).min(1),
+  outputFields: z.array(z.object({ typeDefinition: typeDefinition.refine((t) => t.optionsUrl === undefined, 'output fields cannot fetch options') })).min(1),
   labels: z.record(z.string(), z.object({ actionName: z.string().min(1) }).loose()).refine((l) => 'en' in l, 'needs English labels'),
 }));
 

@@ -68,13 +68,16 @@ describe('npm run hubspot:project', () => {
     expect(readFileSync(path.join(out, 'src/app/cards/api-base.ts'), 'utf8')).toContain(`export const API_BASE = "${BASE}";`);
   });
 
-  it('offers the rule set\'s personas and the unassigned option as the action\'s persona output', () => {
-    const ruleSet = defaultRuleSet();
+  it('takes the persona to check from the app per account (optionsUrl) and offers only account-independent options as outputs', () => {
     const action = readJson(path.join(out, 'src/app/workflow-actions/persona-action-hsmeta.json'));
-    const persona = action.config.outputFields.find((f: { typeDefinition: { name: string } }) => f.typeDefinition.name === 'persona');
-
-    expect(persona.typeDefinition.type).toBe('enumeration');
-    expect(persona.typeDefinition.options.map((o: { value: string }) => o.value)).toEqual([...ruleSet.personas.map((p) => p.id), ruleSet.unassigned.id]);
+    const [input] = action.config.inputFields;
+    expect(input.typeDefinition).toEqual({ name: 'persona_to_check', type: 'enumeration', fieldType: 'select', optionsUrl: `${BASE}/workflow-actions/persona/options` });
+    const outputs = Object.fromEntries(action.config.outputFields.map((f: { typeDefinition: { name: string } }) => [f.typeDefinition.name, f.typeDefinition]));
+    expect(outputs.matches_persona.options.map((o: { value: string }) => o.value)).toEqual(['yes', 'no']);
+    expect([outputs.persona.type, outputs.persona_label.type, outputs.persona_score.type]).toEqual(['string', 'string', 'number']);
+    // No persona id is baked into the project: every account's personas differ.
+    const ids = defaultRuleSet().personas.map((p) => p.id);
+    expect(ids.filter((id) => JSON.stringify(action).includes(`"${id}"`))).toEqual([]);
   });
 
   it('puts the card contract beside the card and points the card\'s import at it', () => {

@@ -22,7 +22,7 @@ describe('WorkflowPersonaService', () => {
   it('reports the effective persona and its score', async () => {
     const service = serviceWith({ '501': buildCardView(anInput({ assignment: anAssignment({ score: 45 }) })) });
 
-    await expect(service.personaFor(101, '501')).resolves.toEqual({ personaId: 'explorer', score: 45 });
+    await expect(service.personaFor(101, '501')).resolves.toEqual({ personaId: 'explorer', label: ruleSet.personas.find((p) => p.id === 'explorer')!.name, score: 45 });
   });
 
   it('reports a manual value over the computed persona, with the rules\' score for it', async () => {
@@ -31,13 +31,19 @@ describe('WorkflowPersonaService', () => {
       evaluation: anExplanation([anEvaluation(champion, { 'Big team': true }, [{ label: 'Big team', points: 30 }])]),
     })) });
 
-    await expect(service.personaFor(101, '501')).resolves.toEqual({ personaId: 'champion', score: 30 });
+    await expect(service.personaFor(101, '501')).resolves.toEqual({ personaId: 'champion', label: champion.name, score: 30 });
   });
 
   it('reports the portal rule set\'s unassigned option for a contact no persona fits', async () => {
     const service = serviceWith({ '501': buildCardView(anInput({ assignment: unassignedAssignment })) });
 
-    await expect(service.personaFor(101, '501')).resolves.toEqual({ personaId: 'no_persona', score: 0 });
+    await expect(service.personaFor(101, '501')).resolves.toEqual({ personaId: 'no_persona', label: 'No persona yet', score: 0 });
+  });
+
+  it('offers the live rule set\'s personas in order, then the unassigned option, as the workflow editor\'s choices', async () => {
+    const options = await serviceWith({}).personaOptions(101);
+    expect(options.map((o) => [o.value, o.label])).toEqual([...fullRuleSet.personas.map((p) => [p.id, p.name]), ['no_persona', 'No persona yet']]);
+    expect(options[0].description).toBe(fullRuleSet.personas[0].profile.bio);
   });
 
   it('reports nothing for a contact that does not exist', async () => {
