@@ -7,6 +7,7 @@ import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { AssignmentStore } from '../personas/assignment-store';
 import type { RuleSet } from '../personas/engine';
+import { ContactPersonaService } from '../personas/contact-persona-service';
 import type { RuleSetService } from '../personas/rule-set-service';
 import { RuleSetAdminService } from '../personas/rule-set-admin-service';
 import type { RuleSetStore } from '../personas/rule-set-store';
@@ -15,6 +16,7 @@ import type { SyncStore } from '../sync/sync-store';
 import type { InboxStore } from '../webhook-receiver/inbox-store';
 import { requireAdmin } from './admin-guard';
 import { createAdminRoutes } from './admin-routes';
+import { DashboardService } from './dashboard-service';
 import { AdminSessions } from './admin-sessions';
 import { createAdminPublicRoutes } from './public-routes';
 import type { SessionStore } from './session-store';
@@ -89,8 +91,13 @@ export function createAdmin(deps: AdminDeps): Admin {
     }),
     createAdminPublicRoutes({ ruleSetAdmin, shareLinks, pageDir: deps.pageDir }),
     createAdminRoutes({
-      guard, sessions, ruleSetAdmin, crm: stores.crm, assignments: stores.assignments, sync: stores.sync, inbox: stores.inbox,
-      portals: stores.portals, audit: stores.audit, shareLinks, clock, appBaseUrl: deps.appBaseUrl, applyOverride: deps.applyOverride,
+      guard, sessions, ruleSetAdmin, portals: stores.portals, audit: stores.audit, shareLinks, clock, appBaseUrl: deps.appBaseUrl,
+      contacts: new ContactPersonaService({
+        crm: stores.crm, assignments: stores.assignments, rules: deps.rules, audit: stores.audit, clock, applyOverride: deps.applyOverride,
+      }),
+      dashboard: new DashboardService({
+        rules: deps.rules, assignments: stores.assignments, sync: stores.sync, inbox: stores.inbox, portals: stores.portals, crm: stores.crm,
+      }),
     }),
   ];
   return { routers, guard, pageGuard, ruleSetAdmin, sessions, redirectUri };
