@@ -1,5 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
+  // PostgreSQL suites' schemas are dropped once the whole run is over (see the setup file for why).
+  globalSetup: '<rootDir>/test/support/jest-global-setup.js',
+  globalTeardown: '<rootDir>/test/support/jest-global-teardown.js',
   projects: [
     {
       displayName: 'server',

@@ -158,8 +158,12 @@ function sandboxKey(dataDir: string): Buffer {
 }
 
 /** Test-only access to the environment variables the test suites honour (lint allows only this file to read env). */
-export function testEnvironment(): { databaseUrl: string | undefined; redisUrl: string | undefined } {
-  return { databaseUrl: process.env.TEST_DATABASE_URL || undefined, redisUrl: process.env.TEST_REDIS_URL || undefined };
+export function testEnvironment(): { databaseUrl: string | undefined; redisUrl: string | undefined; schemaRun: string | undefined } {
+  return {
+    databaseUrl: process.env.TEST_DATABASE_URL || undefined,
+    redisUrl: process.env.TEST_REDIS_URL || undefined,
+    schemaRun: process.env.TEST_SCHEMA_RUN || undefined,
+  };
 }
 
 /** The process environment, read here so that the rest of the code base never touches it. */

@@ -10,10 +10,16 @@ export function openSqliteForTest(): Promise<Storage> {
   return openStorage('sqlite::memory:');
 }
 
-/** A fresh schema per call, dropped by the returned storage's close(). */
+/**
+ * A fresh schema per call. Under jest it is named after the run and dropped by the global teardown
+ * once every suite has finished (dropping it mid-run races other suites' migrations; see
+ * test/support/postgres-run-schemas.js); elsewhere close() drops it.
+ */
 export async function openPostgresForTest(url: string = postgresUrl ?? ''): Promise<Storage> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const run = testEnvironment().schemaRun;
+  const schema = `t${run ?? ''}_${randomBytes(6).toString('hex')}`;
   const storage = await openStorage(url, { schema });
+  if (run) return storage;
   return {
     ...storage,
     close: async () => {
