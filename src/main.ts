@@ -11,7 +11,8 @@ import { createLogger } from './platform/logger';
 async function main(): Promise<void> {
   const config = loadProcessConfig((message) => console.error(message));
   if (!config) process.exit(EXIT_CONFIG);
-  const logger = createLogger({ level: config.logLevel });
+  // The demo is read by a person; anything with HubSpot credentials is read by a log collector.
+  const logger = createLogger({ level: config.logLevel, format: config.mode === 'sandbox' ? 'pretty' : 'json' });
 
   let close: () => Promise<void>;
   let server: Server;

@@ -47,6 +47,8 @@ const envSchema = z.object({
   HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).max(1000).default(105),
   HUBSPOT_SEARCH_PER_SECOND: z.coerce.number().int().min(1).max(50).default(4),
   REDIS_URL: blankAsUndefined(z.string().trim().regex(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })),
+  // Production never falls back to the built-in sandbox portal: missing credentials are an error.
+  NODE_ENV: optionalString,
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -115,11 +117,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     encryptionKey = parseEncryptionKey(e.ENCRYPTION_KEY);
     if (!encryptionKey) problems.push('ENCRYPTION_KEY: must be 32 bytes, as 64 hex characters or base64');
   }
-  if (mode === 'hubspot') {
-    if (!e.HUBSPOT_CLIENT_SECRET) problems.push('HUBSPOT_CLIENT_SECRET: required when HUBSPOT_CLIENT_ID is set');
-    if (!e.HUBSPOT_APP_ID) problems.push('HUBSPOT_APP_ID: required when HUBSPOT_CLIENT_ID is set');
-    if (!e.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: required when HUBSPOT_CLIENT_ID is set');
-    if (!e.APP_BASE_URL) problems.push('APP_BASE_URL: required when HUBSPOT_CLIENT_ID is set (HubSpot must reach the app)');
+  const production = e.NODE_ENV === 'production';
+  if (mode === 'hubspot' || production) {
+    const why = production ? 'required in production (NODE_ENV=production never starts the sandbox portal)' : 'required when HUBSPOT_CLIENT_ID is set';
+    if (!e.HUBSPOT_CLIENT_ID) problems.push(`HUBSPOT_CLIENT_ID: ${why}`);
+    if (!e.HUBSPOT_CLIENT_SECRET) problems.push(`HUBSPOT_CLIENT_SECRET: ${why}`);
+    if (!e.HUBSPOT_APP_ID) problems.push(`HUBSPOT_APP_ID: ${why}`);
+    if (!e.ENCRYPTION_KEY) problems.push(`ENCRYPTION_KEY: ${why}`);
+    if (!e.APP_BASE_URL) problems.push(`APP_BASE_URL: ${why}${production ? '' : ' (HubSpot must reach the app)'}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   if (!encryptionKey) encryptionKey = options.ensureSandboxKey === false ? randomBytes(32) : sandboxKey(e.DATA_DIR);

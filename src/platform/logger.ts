@@ -1,4 +1,5 @@
 import pino from 'pino';
+import pretty from 'pino-pretty';
 import type { LogLevel } from './config';
 
 export type Logger = pino.Logger;
@@ -12,10 +13,19 @@ export const REDACTED_PATHS = [
   'encryptionKey', '*.encryptionKey', 'adminToken', '*.adminToken', 'password', '*.password',
 ];
 
-export function createLogger(options: { level: LogLevel; destination?: pino.DestinationStream; name?: string }): Logger {
+/**
+ * `json` (production, anything a log collector reads): one JSON object per line. `pretty` (the
+ * demo, read by a person): one readable line per entry, same redaction, written synchronously.
+ */
+export type LogFormat = 'json' | 'pretty';
+
+export function createLogger(options: { level: LogLevel; destination?: pino.DestinationStream; name?: string; format?: LogFormat }): Logger {
+  const destination = options.format === 'pretty'
+    ? pretty({ destination: options.destination ?? 1, sync: true, colorize: options.destination === undefined && process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,name', singleLine: true })
+    : options.destination;
   return pino(
     { level: options.level, name: options.name ?? 'personas', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-    options.destination,
+    destination,
   );
 }
 

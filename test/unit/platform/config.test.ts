@@ -56,6 +56,15 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses production without HubSpot credentials, naming each missing variable, instead of starting the sandbox', () => {
+    const why = 'required in production (NODE_ENV=production never starts the sandbox portal)';
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'HUBSPOT_APP_ID', 'ENCRYPTION_KEY', 'APP_BASE_URL'].map((v) => `${v}: ${why}`));
+    expect(problemsOf({ NODE_ENV: 'production', HUBSPOT_CLIENT_ID: 'cid', HUBSPOT_APP_ID: '1', APP_BASE_URL: 'https://p.example.com' }))
+      .toEqual([`HUBSPOT_CLIENT_SECRET: ${why}`, `ENCRYPTION_KEY: ${why}`]);
+    expect(loadConfig({ NODE_ENV: 'production', HUBSPOT_CLIENT_ID: 'cid', HUBSPOT_CLIENT_SECRET: 's', HUBSPOT_APP_ID: '1', ENCRYPTION_KEY: HEX_KEY, APP_BASE_URL: 'https://p.example.com' }).mode).toBe('hubspot');
+    expect(loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'development' }).mode).toBe('sandbox');
+  });
+
   it('names each malformed variable', () => {
     const problems = problemsOf({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', APP_BASE_URL: 'not a url', SYNC_CRON: 'often', ADMIN_TOKEN: 'short', REDIS_URL: 'localhost:6379' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ADMIN_TOKEN', 'APP_BASE_URL', 'DATABASE_URL', 'LOG_LEVEL', 'PORT', 'REDIS_URL', 'SYNC_CRON']);
