@@ -11,7 +11,7 @@ import { ApiUsageRecorder } from './hubspot/api-usage-recorder';
 import type { RetryPolicy } from './hubspot/retry-policy';
 import { SdkGateways } from './hubspot/sdk-gateway';
 import { createHttpApp } from './http/create-http-app';
-import { requiredScopes } from './install/app-scopes';
+import { optionalScopes, requiredScopes } from './install/app-scopes';
 import { InstallService } from './install/install-service';
 import { OAuthClient } from './install/oauth-client';
 import { createOAuthRoutes } from './install/oauth-routes';
@@ -59,6 +59,7 @@ export interface AppTuning {
   readonly writeConcurrency?: number;
   readonly maxConcurrentRequests?: number;
   readonly scopes?: readonly string[];
+  readonly optionalScopes?: readonly string[];
 }
 
 export interface AppServices {
@@ -98,6 +99,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const storage = options.storage ?? (await openStorage(config.databaseUrl));
   const stores = createStores(storage);
   const scopes = tuning.scopes ?? requiredScopes();
+  const optional = tuning.optionalScopes ?? optionalScopes();
 
   // --- HubSpot access: tokens, the per-portal gateway, API usage ---
   const oauth = new OAuthClient({
@@ -165,7 +167,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const routers: Router[] = [
     createOAuthRoutes({
       states: stores.oauthStates, install, clock, logger, clientId: config.hubspot.clientId,
-      appBaseUrl: config.appBaseUrl, authBaseUrl: config.hubspot.authBaseUrl, scopes,
+      appBaseUrl: config.appBaseUrl, authBaseUrl: config.hubspot.authBaseUrl, scopes, optionalScopes: optional,
     }),
   ];
 

@@ -2,7 +2,7 @@ import type { PortalId } from '../crm/model';
 import type { AssignmentStore } from '../personas/assignment-store';
 import type { RuleSetService } from '../personas/rule-set-service';
 import type { Clock } from '../platform/clock';
-import type { ContactWithStoredTickets, CrmStore } from '../crm/crm-store';
+import { evaluationSubject, type ContactWithStoredTickets, type CrmStore } from '../crm/crm-store';
 import type { SyncService } from '../sync/sync-service';
 import { buildCardView } from './build-card-view';
 import type { CardQueries } from './card-routes';
@@ -50,7 +50,7 @@ export class CardQueryService implements CardQueries {
   private async build(portalId: PortalId, contactId: string, record: ContactWithStoredTickets): Promise<CardView> {
     const [live, stored] = await Promise.all([this.deps.ruleSets.live(portalId), this.deps.assignments.get(portalId, contactId)]);
     const now = this.deps.clock.now();
-    const evaluation = live.compiled.explainAll({ properties: record.contact.properties, tickets: record.tickets }, now);
+    const evaluation = live.compiled.explainAll(evaluationSubject(record), now);
     return buildCardView({
       portalId,
       contactId,

@@ -1,4 +1,4 @@
-import type { PortalId, PropertyBag } from './model';
+import type { ContactWithTickets, PortalId, PropertyBag } from './model';
 
 export interface StoredContact {
   readonly id: string;
@@ -15,9 +15,40 @@ export interface StoredTicket {
   readonly hsUpdatedAt: number;
 }
 
+export interface StoredCompany {
+  readonly id: string;
+  readonly properties: PropertyBag;
+  readonly hsUpdatedAt: number;
+}
+
+/** A survey response (HubSpot feedback submission). */
+export interface StoredSurvey {
+  readonly id: string;
+  readonly properties: PropertyBag;
+  /** `hs_createdate`, epoch ms; null when HubSpot gave none that parses. */
+  readonly createdAt: number | null;
+  readonly hsUpdatedAt: number;
+}
+
+/** A contact with everything its rules can read. */
 export interface ContactWithStoredTickets {
   readonly contact: StoredContact;
   readonly tickets: readonly StoredTicket[];
+  /** The primary company, when the contact has one and the app has stored it. */
+  readonly company: StoredCompany | null;
+  readonly surveys: readonly StoredSurvey[];
+}
+
+export interface ContactCompanyLink {
+  readonly contactId: string;
+  readonly companyId: string;
+  /** Under HubSpot's Primary label (at most one per contact). */
+  readonly primary: boolean;
+}
+
+export interface ContactSurveyLink {
+  readonly contactId: string;
+  readonly surveyId: string;
 }
 
 export interface ContactTicketLink {
@@ -29,6 +60,8 @@ export interface CrmCounts {
   readonly contacts: number;
   readonly tickets: number;
   readonly associations: number;
+  readonly companies: number;
+  readonly surveys: number;
 }
 
 export interface CrmStore {
@@ -39,6 +72,17 @@ export interface CrmStore {
   replaceContactTickets(portalId: PortalId, contactIds: readonly string[], links: readonly ContactTicketLink[]): Promise<void>;
   link(portalId: PortalId, links: readonly ContactTicketLink[]): Promise<void>;
   unlink(portalId: PortalId, links: readonly ContactTicketLink[]): Promise<void>;
+  upsertCompanies(portalId: PortalId, companies: readonly StoredCompany[], syncedAt: number): Promise<void>;
+  /** For each contact named, its company links become exactly the ones given. */
+  replaceContactCompanies(portalId: PortalId, contactIds: readonly string[], links: readonly ContactCompanyLink[]): Promise<void>;
+  companyIdsSyncedSince(portalId: PortalId, ids: readonly string[], since: number): Promise<Set<string>>;
+  /** Contacts linked to these companies (only those whose primary company it is, when `primaryOnly`). */
+  contactIdsOfCompanies(portalId: PortalId, companyIds: readonly string[], options: { primaryOnly: boolean }): Promise<string[]>;
+  deleteCompanies(portalId: PortalId, ids: readonly string[]): Promise<void>;
+  upsertSurveys(portalId: PortalId, surveys: readonly StoredSurvey[], syncedAt: number): Promise<void>;
+  /** For each contact named, its survey links become exactly the ones given. */
+  replaceContactSurveys(portalId: PortalId, contactIds: readonly string[], links: readonly ContactSurveyLink[]): Promise<void>;
+  surveyIdsSyncedSince(portalId: PortalId, ids: readonly string[], since: number): Promise<Set<string>>;
   getContact(portalId: PortalId, id: string): Promise<StoredContact | null>;
   getContactsWithTickets(portalId: PortalId, ids: readonly string[]): Promise<Map<string, ContactWithStoredTickets>>;
   /** Streams every unarchived contact with its tickets, in id order, a batch at a time: never the whole portal in memory. */
@@ -59,4 +103,9 @@ export interface CrmStore {
   purgeContacts(portalId: PortalId, ids: readonly string[]): Promise<void>;
   deleteTickets(portalId: PortalId, ids: readonly string[]): Promise<void>;
   counts(portalId: PortalId): Promise<CrmCounts>;
+}
+
+/** What the engine evaluates for a stored contact: its properties, tickets, primary company and survey responses. */
+export function evaluationSubject(record: ContactWithStoredTickets): ContactWithTickets {
+  return { properties: record.contact.properties, tickets: record.tickets, company: record.company, surveys: record.surveys };
 }

@@ -12,9 +12,19 @@ export interface CrmRecord {
   readonly updatedAt: number;
 }
 
+export interface CompanyLinkRecord {
+  readonly companyId: string;
+  /** Under HubSpot's Primary label. */
+  readonly primary: boolean;
+}
+
 export interface ContactRecord extends CrmRecord {
   /** Associated ticket ids when requested with the page, else null. */
   readonly ticketIds: readonly string[] | null;
+  /** Associated companies when requested with the page, else null. */
+  readonly companyLinks?: readonly CompanyLinkRecord[] | null;
+  /** Associated survey responses (feedback submissions) when requested with the page, else null. */
+  readonly surveyIds?: readonly string[] | null;
 }
 
 export interface Page<T> {
@@ -64,11 +74,13 @@ export interface NewContactProperty {
   readonly options: readonly PropertyOptionDefinition[];
 }
 
-export type ObjectKind = 'contacts' | 'tickets';
+export type ObjectKind = 'contacts' | 'tickets' | 'companies' | 'feedback_submissions';
 
 export interface PortalHubSpot {
   readonly portalId: PortalId;
-  listContacts(options: { after: string | null; properties: readonly string[]; withTickets: boolean }): Promise<Page<ContactRecord>>;
+  listContacts(options: {
+    after: string | null; properties: readonly string[]; withTickets: boolean; withCompanies?: boolean; withSurveys?: boolean;
+  }): Promise<Page<ContactRecord>>;
   listTickets(options: { after: string | null; properties: readonly string[] }): Promise<Page<CrmRecord>>;
   /** Records modified at or after `since` (epoch ms), oldest first, through CRM search. */
   searchModifiedSince(kind: ObjectKind, options: { since: number; after: number | null; properties: readonly string[] }): Promise<SearchPage<CrmRecord>>;
@@ -77,6 +89,13 @@ export interface PortalHubSpot {
   /** Batch reads (at most 100 ids); ids that do not exist are left out. */
   readContacts(ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]>;
   readTickets(ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]>;
+  /** Batch reads (at most 100 ids) of companies and of survey responses; ids that do not exist are left out. */
+  readCompanies(ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]>;
+  readSurveys(ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]>;
+  /** Companies of each contact with the Primary label marked (v4 batch read, at most 1,000 ids). */
+  companyLinksOfContacts(contactIds: readonly string[]): Promise<Map<string, CompanyLinkRecord[]>>;
+  surveyIdsOfContacts(contactIds: readonly string[]): Promise<Map<string, string[]>>;
+  contactIdsOfSurveys(surveyIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Ticket ids of each contact (v4 batch read, at most 1,000 ids); contacts without tickets map to []. */
   ticketIdsOfContacts(contactIds: readonly string[]): Promise<Map<string, string[]>>;
   contactIdsOfTickets(ticketIds: readonly string[]): Promise<Map<string, string[]>>;

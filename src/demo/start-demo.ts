@@ -2,7 +2,7 @@ import { SIGNIN_CALLBACK_PATH } from '../admin/signin-routes';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { buildApp, type App } from '../app';
-import { requiredScopes } from '../install/app-scopes';
+import { optionalScopes, requiredScopes } from '../install/app-scopes';
 import type { AppConfig } from '../platform/config';
 import { SANDBOX_APP } from '../platform/config';
 import type { Logger } from '../platform/logger';
@@ -41,7 +41,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const scopes = requiredScopes();
   const sandbox = await startSandbox({
     port: options.config.sandbox.port,
-    app: { ...SANDBOX_APP, redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`], scopes, targetBaseUrl: appBaseUrl },
+    app: { ...SANDBOX_APP, redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`], scopes: [...scopes, ...optionalScopes()], targetBaseUrl: appBaseUrl },
     portals: [{ portalId: DEMO_PORTAL_ID, contacts: options.config.sandbox.contacts, hubDomain: 'demo-portal.sandbox.local' }],
     logger: { info: (o, m) => logger.debug(o, m), warn: (o, m) => logger.warn(o, m) },
   });

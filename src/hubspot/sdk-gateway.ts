@@ -7,7 +7,7 @@ import type { PortalId, PropertyBag } from '../crm/model';
 import type { AccessTokenProvider } from '../install/token-service';
 import type { Logger } from '../platform/logger';
 import {
-  HubSpotCallError, type BatchWriteResult, type ContactPropertyInfo, type ContactRecord, type CrmRecord, type HubSpotGateways,
+  HubSpotCallError, type BatchWriteResult, type CompanyLinkRecord, type ContactPropertyInfo, type ContactRecord, type CrmRecord, type HubSpotGateways,
   type NewContactProperty, type ObjectKind, type Page, type PortalHubSpot, type PropertyOptionDefinition, type SearchPage,
 } from '../crm/hubspot-port';
 import type { ApiUsageRecorder } from './api-usage-recorder';
@@ -55,7 +55,21 @@ function toRecord(o: { id: string; properties?: unknown; updatedAt?: unknown }):
   return { id: String(o.id), properties: bag(o.properties), updatedAt: toMillis(o.updatedAt) };
 }
 
-const MODIFIED_PROPERTY: Record<ObjectKind, string> = { contacts: 'lastmodifieddate', tickets: 'hs_lastmodifieddate' };
+const MODIFIED_PROPERTY: Record<ObjectKind, string> = {
+  contacts: 'lastmodifieddate', tickets: 'hs_lastmodifieddate', companies: 'hs_lastmodifieddate', feedback_submissions: 'hs_lastmodifieddate',
+};
+/** HubSpot's v3 inline name of the primary contact→company pair (every pair is also `…_unlabeled`). */
+const PRIMARY_COMPANY_TYPE = 'contact_to_company';
+const PRIMARY_LABEL = 'Primary';
+
+function inlineIds(group: { results?: { id: unknown }[] } | undefined): string[] {
+  return [...new Set((group?.results ?? []).map((a) => String(a.id)))];
+}
+
+function companyLinksOf(group: { results?: { id: unknown; type?: unknown }[] } | undefined): CompanyLinkRecord[] {
+  const primary = new Set((group?.results ?? []).filter((a) => a.type === PRIMARY_COMPANY_TYPE).map((a) => String(a.id)));
+  return inlineIds(group).map((companyId) => ({ companyId, primary: primary.has(companyId) }));
+}
 
 /**
  * The only user of @hubspot/api-client. One SDK client per call (the SDK's retry and limiter
@@ -145,6 +159,14 @@ export class SdkGateways implements HubSpotGateways {
   }
 }
 
+type SearchRequest = Parameters<Client['crm']['contacts']['searchApi']['doSearch']>[0];
+
+function searchOf(c: Client, kind: ObjectKind, request: SearchRequest) {
+  if (kind === 'contacts') return c.crm.contacts.searchApi.doSearch(request);
+  if (kind === 'tickets') return c.crm.tickets.searchApi.doSearch(request);
+  return c.crm.objects.searchApi.doSearch(kind, request);
+}
+
 class SdkPortalGateway implements PortalHubSpot {
   constructor(readonly portalId: PortalId, private readonly gateways: SdkGateways) {}
 
@@ -152,14 +174,22 @@ class SdkPortalGateway implements PortalHubSpot {
     return this.gateways.call(this.portalId, operation, lane, fn);
   }
 
-  async listContacts(o: { after: string | null; properties: readonly string[]; withTickets: boolean }): Promise<Page<ContactRecord>> {
+  async listContacts(o: {
+    after: string | null; properties: readonly string[]; withTickets: boolean; withCompanies?: boolean; withSurveys?: boolean;
+  }): Promise<Page<ContactRecord>> {
+    const associations = [...(o.withTickets ? ['tickets'] : []), ...(o.withCompanies ? ['companies'] : []), ...(o.withSurveys ? ['feedback_submissions'] : [])];
     const page = await this.call('contacts list', (c) =>
-      c.crm.contacts.basicApi.getPage(100, o.after ?? undefined, [...o.properties], undefined, o.withTickets ? ['tickets'] : undefined, false));
+      c.crm.contacts.basicApi.getPage(100, o.after ?? undefined, [...o.properties], undefined, associations.length > 0 ? associations : undefined, false));
     return {
-      results: page.results.map((r) => ({
-        ...toRecord(r),
-        ticketIds: o.withTickets ? [...new Set((r.associations?.tickets?.results ?? []).map((a) => String(a.id)))] : null,
-      })),
+      results: page.results.map((r) => {
+        const groups = (r.associations ?? {}) as Record<string, { results?: { id: unknown; type?: unknown }[] } | undefined>;
+        return {
+          ...toRecord(r),
+          ticketIds: o.withTickets ? inlineIds(groups.tickets) : null,
+          companyLinks: o.withCompanies ? companyLinksOf(groups.companies) : null,
+          surveyIds: o.withSurveys ? inlineIds(groups.feedback_submissions ?? groups['feedback submissions']) : null,
+        };
+      }),
       nextAfter: page.paging?.next?.after ?? null,
     };
   }
@@ -179,16 +209,14 @@ class SdkPortalGateway implements PortalHubSpot {
       limit: 200,
       after: o.after === null ? undefined : String(o.after),
     };
-    const page = await this.call(`${kind} search`, (c) =>
-      kind === 'contacts' ? c.crm.contacts.searchApi.doSearch(request) : c.crm.tickets.searchApi.doSearch(request), 'search');
+    const page = await this.call(`${kind} search`, (c) => searchOf(c, kind, request), 'search');
     const next = page.paging?.next?.after;
     return { results: page.results.map(toRecord), nextAfter: next === undefined ? null : Number(next), total: page.total };
   }
 
   async countObjects(kind: ObjectKind): Promise<number> {
     const request = { filterGroups: [], properties: ['hs_object_id'], limit: 1 };
-    const page = await this.call(`${kind} count`, (c) =>
-      kind === 'contacts' ? c.crm.contacts.searchApi.doSearch(request) : c.crm.tickets.searchApi.doSearch(request), 'search');
+    const page = await this.call(`${kind} count`, (c) => searchOf(c, kind, request), 'search');
     return page.total;
   }
 
@@ -204,6 +232,43 @@ class SdkPortalGateway implements PortalHubSpot {
     const res = await this.call('tickets batch read', (c) =>
       c.crm.tickets.batchApi.read({ inputs: ids.map((id) => ({ id })), properties: [...properties], propertiesWithHistory: [] }, false));
     return res.results.map(toRecord);
+  }
+
+  readCompanies(ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]> {
+    return this.readObjects('companies', ids, properties);
+  }
+
+  readSurveys(ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]> {
+    return this.readObjects('feedback_submissions', ids, properties);
+  }
+
+  private async readObjects(kind: 'companies' | 'feedback_submissions', ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]> {
+    if (ids.length === 0) return [];
+    const res = await this.call(`${kind} batch read`, (c) =>
+      c.crm.objects.batchApi.read(kind, { inputs: ids.map((id) => ({ id })), properties: [...properties], propertiesWithHistory: [] }, false));
+    return res.results.map(toRecord);
+  }
+
+  async companyLinksOfContacts(contactIds: readonly string[]): Promise<Map<string, CompanyLinkRecord[]>> {
+    const out = new Map<string, CompanyLinkRecord[]>(contactIds.map((id) => [id, []]));
+    if (contactIds.length === 0) return out;
+    const res = await this.call('contacts→companies associations', (c) =>
+      c.crm.associations.v4.batchApi.getPage('contacts', 'companies', { inputs: contactIds.map((id) => ({ id })) }));
+    for (const r of res.results) {
+      out.set(String(r._from.id), r.to.map((t) => ({
+        companyId: String(t.toObjectId),
+        primary: t.associationTypes.some((type) => type.label === PRIMARY_LABEL),
+      })));
+    }
+    return out;
+  }
+
+  surveyIdsOfContacts(contactIds: readonly string[]): Promise<Map<string, string[]>> {
+    return this.associated('contacts', 'feedback_submissions', contactIds);
+  }
+
+  contactIdsOfSurveys(surveyIds: readonly string[]): Promise<Map<string, string[]>> {
+    return this.associated('feedback_submissions', 'contacts', surveyIds);
   }
 
   ticketIdsOfContacts(contactIds: readonly string[]): Promise<Map<string, string[]>> {

@@ -15,6 +15,8 @@ export interface OAuthRoutesDeps {
   readonly appBaseUrl: string;
   readonly authBaseUrl: string;
   readonly scopes: readonly string[];
+  /** Granted only where the account has the feature; never a reason for the install to fail. */
+  readonly optionalScopes?: readonly string[];
 }
 
 export const INSTALL_COOKIE = 'personas_install';
@@ -64,6 +66,7 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
     url.searchParams.set('client_id', deps.clientId);
     url.searchParams.set('redirect_uri', redirectUri);
     url.searchParams.set('scope', deps.scopes.join(' '));
+    if (deps.optionalScopes && deps.optionalScopes.length > 0) url.searchParams.set('optional_scope', deps.optionalScopes.join(' '));
     url.searchParams.set('state', state);
     res.setHeader('Set-Cookie', `${INSTALL_COOKIE}=${browser}; ${cookieAttributes}`);
     res.setHeader('Cache-Control', 'no-store');

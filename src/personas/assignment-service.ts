@@ -2,7 +2,7 @@ import { AppError } from '../platform/errors';
 import type { PortalId } from '../crm/model';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import type { ContactWithStoredTickets, CrmStore, StoredContact } from '../crm/crm-store';
+import { evaluationSubject, type ContactWithStoredTickets, type CrmStore, type StoredContact } from '../crm/crm-store';
 import type { HubSpotGateways } from '../crm/hubspot-port';
 import type { AssignmentStore, ComputedAssignment, StoredAssignment } from './assignment-store';
 import type { PublishedRuleSet, RuleSetService } from './rule-set-service';
@@ -127,8 +127,9 @@ export class AssignmentService {
     const computed: ComputedAssignment[] = [];
     const overrideChanges: { contactId: string; override: ManualOverride | null }[] = [];
     const adopted: { contactId: string; values: WrittenValues }[] = [];
-    for (const { contact, tickets } of batch) {
-      const assignment = live.compiled.assign({ properties: contact.properties, tickets }, now);
+    for (const record of batch) {
+      const { contact } = record;
+      const assignment = live.compiled.assign(evaluationSubject(record), now);
       const previous = stored.get(contact.id) ?? null;
       const decision = diffWriteback({
         assignment,

@@ -1,5 +1,5 @@
 import type { AuditStore } from '../audit/audit-store';
-import type { CrmStore } from '../crm/crm-store';
+import { evaluationSubject, type CrmStore } from '../crm/crm-store';
 import type { PortalId, PropertyBag } from '../crm/model';
 import type { Clock } from '../platform/clock';
 import { AppError } from '../platform/errors';
@@ -75,7 +75,7 @@ export class ContactPersonaService {
     const found = (await this.deps.crm.getContactsWithTickets(portalId, [contactId])).get(contactId);
     if (!found) throw new AppError('not_found', `Contact ${contactId} is not stored for this portal`);
     const live = await this.deps.rules.liveOrDefault(portalId);
-    const evaluation = live.compiled.explainAll({ properties: found.contact.properties, tickets: found.tickets }, this.deps.clock.now());
+    const evaluation = live.compiled.explainAll(evaluationSubject(found), this.deps.clock.now());
     const stored = await this.deps.assignments.get(portalId, contactId);
     return {
       contact: { id: found.contact.id, email: found.contact.email, properties: found.contact.properties, tickets: found.tickets.length },

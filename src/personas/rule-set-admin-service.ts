@@ -2,7 +2,7 @@ import type { AuditStore } from '../audit/audit-store';
 import type { PortalId } from '../crm/model';
 import type { Clock } from '../platform/clock';
 import { AppError } from '../platform/errors';
-import type { CrmStore, ContactWithStoredTickets } from '../crm/crm-store';
+import { evaluationSubject, type CrmStore, type ContactWithStoredTickets } from '../crm/crm-store';
 import { type Assignment, compileRuleSet, type CompiledRuleSet, type RuleSet, type RuleSetError, validateRuleSet } from './engine';
 import { diffRuleSets, type RuleSetChange } from './rule-set-diff';
 import type { LiveRuleSet, RuleSetService } from './rule-set-service';
@@ -144,7 +144,7 @@ export class RuleSetAdminService {
 
     for await (const batch of this.deps.crm.streamContactsWithTickets(portalId, { batchSize: this.deps.batchSize ?? 500 })) {
       for (const item of batch) {
-        const subject = { properties: item.contact.properties, tickets: item.tickets };
+        const subject = evaluationSubject(item);
         const old = before.assign(subject, now);
         const detailed = after.explainAll(subject, now);
         const next = detailed.assignment;

@@ -119,9 +119,13 @@ function associationsOf(store: PortalStore, kind: ObjectKind, id: string, wanted
     const linked = associatedObjects(store, kind, id, other);
     if (linked.length === 0) continue;
     const type = `${SINGULAR[kind]}_to_${SINGULAR[other]}`;
-    // The v3 inline form lists a primary pair twice: once unlabelled, once as the primary type.
+    // Between contacts and companies the v3 inline form names HubSpot's two types: every pair is
+    // `contact_to_company_unlabeled`, and the primary pair is listed once more as `contact_to_company`.
+    const labelled = TYPE_IDS[`${kind}:${other}`] !== undefined && PRIMARY_TYPE_IDS[`${kind}:${other}`] !== undefined;
     result[w] = {
-      results: linked.flatMap((o) => (o.primary ? [{ id: o.id, type }, { id: o.id, type: `${type}_primary` }] : [{ id: o.id, type }])),
+      results: labelled
+        ? linked.flatMap((o) => [...(o.primary ? [{ id: o.id, type }] : []), { id: o.id, type: `${type}_unlabeled` }])
+        : linked.map((o) => ({ id: o.id, type })),
     };
   }
   return Object.keys(result).length > 0 ? result : undefined;

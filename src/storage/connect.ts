@@ -7,6 +7,7 @@ import type { Database } from './database';
 import type { Dialect } from './dialect';
 import { initialMigration } from './migrations/001-initial';
 import { snapshotsAndShareLinksMigration } from './migrations/002-snapshots-and-share-links';
+import { companiesAndSurveysMigration } from './migrations/003-companies-and-surveys';
 
 export type { Dialect };
 
@@ -92,6 +93,7 @@ export async function migrateToLatest(storage: Storage, schema?: string): Promis
   const migrations: Record<string, Migration> = {
     '001-initial': initialMigration(storage.dialect),
     '002-snapshots-and-share-links': snapshotsAndShareLinksMigration(storage.dialect),
+    '003-companies-and-surveys': companiesAndSurveysMigration(storage.dialect),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely looks for its bookkeeping tables in every schema unless told which one: another schema of

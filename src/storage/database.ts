@@ -56,6 +56,36 @@ export interface ContactTicketsTable {
   ticket_id: string;
 }
 
+export interface CompaniesTable {
+  portal_id: number;
+  id: string;
+  properties: Json;
+  hs_updated_at: number;
+  synced_at: number;
+}
+
+export interface ContactCompaniesTable {
+  portal_id: number;
+  contact_id: string;
+  company_id: string;
+  is_primary: number;
+}
+
+export interface SurveyResponsesTable {
+  portal_id: number;
+  id: string;
+  properties: Json;
+  created_at: number | null;
+  hs_updated_at: number;
+  synced_at: number;
+}
+
+export interface ContactSurveysTable {
+  portal_id: number;
+  contact_id: string;
+  survey_id: string;
+}
+
 export interface RuleSetsTable {
   portal_id: number;
   version: number;
@@ -215,6 +245,10 @@ export interface Database {
   contacts: ContactsTable;
   tickets: TicketsTable;
   contact_tickets: ContactTicketsTable;
+  companies: CompaniesTable;
+  contact_companies: ContactCompaniesTable;
+  survey_responses: SurveyResponsesTable;
+  contact_surveys: ContactSurveysTable;
   rule_sets: RuleSetsTable;
   assignments: AssignmentsTable;
   assignment_history: AssignmentHistoryTable;

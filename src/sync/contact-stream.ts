@@ -1,7 +1,7 @@
 import type { PortalId } from '../crm/model';
 import type { AssignmentService } from '../personas/assignment-service';
 import type { Clock } from '../platform/clock';
-import type { CrmStore, StoredContact, StoredTicket } from '../crm/crm-store';
+import type { CrmStore, StoredCompany, StoredContact, StoredSurvey, StoredTicket } from '../crm/crm-store';
 import type { ContactRecord, CrmRecord, PortalHubSpot } from '../crm/hubspot-port';
 import { PageBatcher } from './page-batcher';
 import type { SyncStore } from './sync-store';
@@ -44,6 +44,54 @@ export function ticketReader(deps: { crm: CrmStore; hubspot: PortalHubSpot; prop
       const tickets = await deps.hubspot.readTickets(ids, deps.properties);
       await deps.crm.upsertTickets(portalId, tickets.map(toStoredTicket), deps.clock.now());
       return tickets.length;
+    },
+  };
+}
+
+export function toStoredCompany(r: CrmRecord): StoredCompany {
+  return { id: r.id, properties: r.properties, hsUpdatedAt: r.updatedAt };
+}
+
+export function toStoredSurvey(r: CrmRecord): StoredSurvey {
+  const created = Date.parse(r.properties.hs_createdate ?? '');
+  return { id: r.id, properties: r.properties, createdAt: Number.isFinite(created) ? created : null, hsUpdatedAt: r.updatedAt };
+}
+
+/**
+ * Companies: every company a listed contact is associated with (any label; the Primary one is what
+ * `company` conditions read, the others count for an account's buying committee).
+ */
+export function companyReader(deps: { crm: CrmStore; hubspot: PortalHubSpot; properties: readonly string[]; clock: Clock }): RelatedRecordReader {
+  return {
+    kind: 'companies',
+    async linkPage(portalId, contacts) {
+      const links = contacts.flatMap((c) => (c.companyLinks ?? []).map((l) => ({ contactId: c.id, companyId: l.companyId, primary: l.primary })));
+      await deps.crm.replaceContactCompanies(portalId, contacts.map((c) => c.id), links);
+      return links.map((l) => l.companyId);
+    },
+    storedSince: (portalId, ids, since) => deps.crm.companyIdsSyncedSince(portalId, ids, since),
+    async readAndStore(portalId, ids) {
+      const companies = await deps.hubspot.readCompanies(ids, deps.properties);
+      await deps.crm.upsertCompanies(portalId, companies.map(toStoredCompany), deps.clock.now());
+      return companies.length;
+    },
+  };
+}
+
+/** Survey responses (feedback submissions) of the listed contacts; only when the portal granted their scope. */
+export function surveyReader(deps: { crm: CrmStore; hubspot: PortalHubSpot; properties: readonly string[]; clock: Clock }): RelatedRecordReader {
+  return {
+    kind: 'feedback_submissions',
+    async linkPage(portalId, contacts) {
+      const links = contacts.flatMap((c) => (c.surveyIds ?? []).map((surveyId) => ({ contactId: c.id, surveyId })));
+      await deps.crm.replaceContactSurveys(portalId, contacts.map((c) => c.id), links);
+      return links.map((l) => l.surveyId);
+    },
+    storedSince: (portalId, ids, since) => deps.crm.surveyIdsSyncedSince(portalId, ids, since),
+    async readAndStore(portalId, ids) {
+      const surveys = await deps.hubspot.readSurveys(ids, deps.properties);
+      await deps.crm.upsertSurveys(portalId, surveys.map(toStoredSurvey), deps.clock.now());
+      return surveys.length;
     },
   };
 }
@@ -157,7 +205,11 @@ export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOp
     let nextAfter: string | null;
     const relatedDone: Promise<void>[] = [];
     try {
-      const result = await o.hubspot.listContacts({ after, properties: o.contactProperties, withTickets: true });
+      const result = await o.hubspot.listContacts({
+        after, properties: o.contactProperties, withTickets: true,
+        withCompanies: o.readers.some((r) => r.kind === 'companies'),
+        withSurveys: o.readers.some((r) => r.kind === 'feedback_submissions'),
+      });
       listed = result.results;
       nextAfter = result.nextAfter;
       await crm.upsertContacts(o.portalId, listed.map(toStoredContact), clock.now());

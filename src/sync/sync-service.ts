@@ -6,14 +6,18 @@ import { personaPropertyNames } from '../personas/writeback';
 import { AppError } from '../platform/errors';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import { streamContacts, ticketReader, toStoredContact, toStoredTicket, type StreamCounts } from './contact-stream';
+import { accountAccess, type AccountAccess } from '../crm/account-access';
+import {
+  companyReader, streamContacts, surveyReader, ticketReader, toStoredCompany, toStoredContact, toStoredSurvey, toStoredTicket,
+  type RelatedRecordReader, type StreamCounts,
+} from './contact-stream';
 import type { ContactTicketLink, CrmStore } from '../crm/crm-store';
 import type { CrmRecord, HubSpotGateways, ObjectKind, PortalHubSpot } from '../crm/hubspot-port';
 import { ProgressMeter, type StreamFigures } from './progress-meter';
 import type { SyncProgress, SyncRunKind, SyncStore } from './sync-store';
 
 /** `stream`: a full sync or reconcile listing, scoring and writing page by page. */
-export type SyncPhase = 'stream' | 'contacts' | 'tickets' | 'assign' | 'write' | 'purge';
+export type SyncPhase = 'stream' | 'contacts' | 'tickets' | 'companies' | 'feedback_submissions' | 'assign' | 'write' | 'purge';
 
 export interface SyncProgressEvent {
   readonly phase: SyncPhase;
@@ -59,8 +63,18 @@ export interface SyncServiceDeps {
 
 /** Properties the persona card shows besides what the rules read. */
 export const CARD_CONTACT_PROPERTIES = ['email', 'firstname', 'lastname', 'jobtitle', 'company', 'lifecyclestage'] as const;
-const MODIFIED: Record<ObjectKind, string> = { contacts: 'lastmodifieddate', tickets: 'hs_lastmodifieddate' };
+/** Company properties shown to reps (card, accounts view) besides what the rules read. */
+export const CARD_COMPANY_PROPERTIES = ['name', 'domain', 'industry', 'numberofemployees', 'annualrevenue', 'lifecyclestage'] as const;
+/** Survey response properties shown as evidence besides what the rules read. */
+export const CARD_SURVEY_PROPERTIES = [
+  'hs_survey_type', 'hs_survey_name', 'hs_value', 'hs_response_group', 'hs_content', 'hs_sentiment', 'hs_survey_channel', 'hs_createdate',
+] as const;
+const MODIFIED: Record<ObjectKind, string> = {
+  contacts: 'lastmodifieddate', tickets: 'hs_lastmodifieddate', companies: 'hs_lastmodifieddate', feedback_submissions: 'hs_lastmodifieddate',
+};
 const SEARCH_RESULT_CAP = 10_000;
+/** Kinds the incremental sync searches by modification time; companies and responses only where the grant allows. */
+const INCREMENTAL_KINDS: readonly ObjectKind[] = ['contacts', 'tickets', 'companies', 'feedback_submissions'];
 const SEARCH_PAGE = 200;
 
 const cursorKey = {
@@ -156,7 +170,8 @@ export class SyncService {
    */
   async refreshContacts(portalId: PortalId, contactIds: readonly string[]): Promise<{ refreshed: number; purged: number; writeBack: WriteBackResult }> {
     const hubspot = this.deps.gateways.forPortal(portalId);
-    const { contactProperties, ticketProperties } = await this.properties(portalId);
+    const props = await this.properties(portalId);
+    const { contactProperties, ticketProperties } = props;
     const ids = [...new Set(contactIds)];
     let refreshed = 0;
     let purged = 0;
@@ -173,6 +188,7 @@ export class SyncService {
       await this.storeMissingTickets(portalId, hubspot, links, ticketProperties);
       await this.deps.crm.upsertContacts(portalId, found.map(toStoredContact), now);
       await this.deps.crm.replaceContactTickets(portalId, [...foundIds], [...links].flatMap(([contactId, tickets]) => tickets.map((ticketId) => ({ contactId, ticketId }))));
+      await this.storeAccountLinks(portalId, hubspot, [...foundIds], props);
       refreshed += found.length;
     }
     const { writeBack } = await this.deps.assignments.rescoreAndWriteBack(portalId, { reason: 'refresh', contactIds: ids.filter((id) => id) });
@@ -204,15 +220,93 @@ export class SyncService {
     return { refreshed, deleted, contacts: affected.size, writeBack };
   }
 
+  /**
+   * Refetches companies (a company property changed, or one was deleted) and rescores the contacts
+   * whose primary company they are; companies HubSpot no longer has are dropped with their links.
+   */
+  async refreshCompanies(portalId: PortalId, companyIds: readonly string[]): Promise<{ refreshed: number; deleted: number; contacts: number; writeBack: WriteBackResult }> {
+    const hubspot = this.deps.gateways.forPortal(portalId);
+    const props = await this.properties(portalId);
+    const ids = [...new Set(companyIds)];
+    if (!props.access.companies || ids.length === 0) return { refreshed: 0, deleted: 0, contacts: 0, writeBack: emptyWriteBack() };
+    const affected = await this.deps.crm.contactIdsOfCompanies(portalId, ids, { primaryOnly: true });
+    let refreshed = 0;
+    let deleted = 0;
+    for (let i = 0; i < ids.length; i += 100) {
+      const part = ids.slice(i, i + 100);
+      const found = await hubspot.readCompanies(part, props.companyProperties);
+      const foundIds = new Set(found.map((c) => c.id));
+      const gone = part.filter((id) => !foundIds.has(id));
+      if (gone.length > 0) await this.deps.crm.deleteCompanies(portalId, gone);
+      deleted += gone.length;
+      await this.deps.crm.upsertCompanies(portalId, found.map(toStoredCompany), this.deps.clock.now());
+      refreshed += found.length;
+    }
+    await this.deps.assignments.rescore(portalId, affected, 'refresh');
+    const writeBack = await this.deps.assignments.writeBack(portalId);
+    return { refreshed, deleted, contacts: affected.length, writeBack };
+  }
+
   // ---------------------------------------------------------------------------------------------
 
-  private async properties(portalId: PortalId): Promise<{ contactProperties: string[]; ticketProperties: string[] }> {
+  /**
+   * Brings these contacts' company and survey-response links in line with HubSpot (v4 batch reads,
+   * at most 1,000 contacts), batch-reading the companies and responses the store does not hold yet.
+   */
+  private async storeAccountLinks(portalId: PortalId, hubspot: PortalHubSpot, contactIds: readonly string[], props: SyncProperties): Promise<void> {
+    const now = this.deps.clock.now();
+    for (let i = 0; i < contactIds.length; i += 1000) {
+      const part = contactIds.slice(i, i + 1000);
+      if (props.access.companies) {
+        const links = await hubspot.companyLinksOfContacts(part);
+        const all = [...links].flatMap(([contactId, list]) => list.map((l) => ({ contactId, companyId: l.companyId, primary: l.primary })));
+        const named = [...new Set(all.map((l) => l.companyId))];
+        const held = await this.deps.crm.companyIdsSyncedSince(portalId, named, 0);
+        const missing = named.filter((id) => !held.has(id));
+        for (let j = 0; j < missing.length; j += 100) {
+          const found = await hubspot.readCompanies(missing.slice(j, j + 100), props.companyProperties);
+          await this.deps.crm.upsertCompanies(portalId, found.map(toStoredCompany), now);
+        }
+        await this.deps.crm.replaceContactCompanies(portalId, part, all);
+      }
+      if (props.access.surveys) {
+        const links = await hubspot.surveyIdsOfContacts(part);
+        const all = [...links].flatMap(([contactId, list]) => list.map((surveyId) => ({ contactId, surveyId })));
+        const named = [...new Set(all.map((l) => l.surveyId))];
+        const held = await this.deps.crm.surveyIdsSyncedSince(portalId, named, 0);
+        const missing = named.filter((id) => !held.has(id));
+        for (let j = 0; j < missing.length; j += 100) {
+          const found = await hubspot.readSurveys(missing.slice(j, j + 100), props.surveyProperties);
+          await this.deps.crm.upsertSurveys(portalId, found.map(toStoredSurvey), now);
+        }
+        await this.deps.crm.replaceContactSurveys(portalId, part, all);
+      }
+    }
+  }
+
+  private async properties(portalId: PortalId): Promise<SyncProperties> {
     const live = await this.deps.ruleSets.live(portalId);
     const names = personaPropertyNames(live.ruleSet.property);
+    const portal = await this.deps.portals.get(portalId);
     return {
-      contactProperties: [...new Set([...live.compiled.contactProperties, names.persona, names.secondary, names.score, ...CARD_CONTACT_PROPERTIES, MODIFIED.contacts])],
+      contactProperties: [...new Set([
+        ...live.compiled.contactProperties, names.persona, names.secondary, names.score, ...CARD_CONTACT_PROPERTIES, 'associatedcompanyid', MODIFIED.contacts,
+      ])],
       ticketProperties: [...new Set([...live.compiled.ticketProperties, 'subject', 'createdate', MODIFIED.tickets])],
+      companyProperties: [...new Set([...live.compiled.companyProperties, ...CARD_COMPANY_PROPERTIES, MODIFIED.companies])],
+      surveyProperties: [...new Set([...live.compiled.surveyProperties, ...CARD_SURVEY_PROPERTIES, MODIFIED.feedback_submissions])],
+      access: accountAccess(portal?.scopes ?? []),
     };
+  }
+
+  /** The related-record readers of a listing: tickets always, companies and survey responses where the grant allows. */
+  private readers(hubspot: PortalHubSpot, props: SyncProperties): RelatedRecordReader[] {
+    const common = { crm: this.deps.crm, hubspot, clock: this.deps.clock };
+    return [
+      ticketReader({ ...common, properties: props.ticketProperties }),
+      ...(props.access.companies ? [companyReader({ ...common, properties: props.companyProperties })] : []),
+      ...(props.access.surveys ? [surveyReader({ ...common, properties: props.surveyProperties })] : []),
+    ];
   }
 
   private exclusive(
@@ -284,7 +378,7 @@ export class SyncService {
     stopIfAborted(ctx);
     const sweep = await this.writeLeftovers(portalId, ctx);
     const now = this.deps.clock.now();
-    for (const kind of ['contacts', 'tickets'] as const) await sync.setCursor(portalId, cursorKey.watermark(kind), String(startedAt), now);
+    for (const kind of INCREMENTAL_KINDS) await sync.setCursor(portalId, cursorKey.watermark(kind), String(startedAt), now);
     for (const key of [cursorKey.full('contacts'), cursorKey.fullDone, cursorKey.fullState]) await sync.clearCursor(portalId, key);
     return summaryOf(counts, sweep, 0, 0);
   }
@@ -308,7 +402,7 @@ export class SyncService {
     const purgedTickets = await this.purgeUnseen(portalId, 'tickets', seenTickets, ctx);
     const sweep = await this.writeLeftovers(portalId, ctx);
     const now = this.deps.clock.now();
-    for (const kind of ['contacts', 'tickets'] as const) {
+    for (const kind of INCREMENTAL_KINDS) {
       const current = Number(await this.deps.sync.getCursor(portalId, cursorKey.watermark(kind)) ?? 0);
       await this.deps.sync.setCursor(portalId, cursorKey.watermark(kind), String(Math.max(current, startedAt)), now);
     }
@@ -343,7 +437,7 @@ export class SyncService {
       { crm: this.deps.crm, sync: this.deps.sync, assignments: this.deps.assignments, clock: this.deps.clock },
       {
         portalId, hubspot, contactProperties: props.contactProperties,
-        readers: [ticketReader({ crm: this.deps.crm, hubspot, properties: props.ticketProperties, clock: this.deps.clock })],
+        readers: this.readers(hubspot, props),
         cursorKey: options.cursor, since: options.since, reason: options.reason, stopped: () => ctx.aborted,
         onListed: options.onListed,
         onProgress: (c) => { counts = c as StreamCounts; report(c); },
@@ -384,19 +478,24 @@ export class SyncService {
     const hubspot = this.deps.gateways.forPortal(portalId);
     const props = await this.properties(portalId);
     const changedContacts = new Set<string>();
-    const counts = { contacts: 0, tickets: 0 };
-    for (const kind of ['contacts', 'tickets'] as const) {
+    const counts: Record<ObjectKind, number> = { contacts: 0, tickets: 0, companies: 0, feedback_submissions: 0 };
+    const contactsWatermark = await this.deps.sync.getCursor(portalId, cursorKey.watermark('contacts'));
+    if (contactsWatermark === null) throw new AppError('conflict', `Portal ${portalId} has no completed full sync yet`);
+    const kinds = INCREMENTAL_KINDS.filter((kind) => (kind === 'companies' ? props.access.companies : kind === 'feedback_submissions' ? props.access.surveys : true));
+    for (const kind of kinds) {
       const key = cursorKey.watermark(kind);
-      const watermark = await this.deps.sync.getCursor(portalId, key);
-      if (watermark === null) throw new AppError('conflict', `Portal ${portalId} has no completed full sync yet`);
+      // A portal synced before companies and responses were read starts them where contacts stand.
+      const watermark = (await this.deps.sync.getCursor(portalId, key)) ?? contactsWatermark;
       let since = Number(watermark) - (this.deps.searchOverlapMs ?? 60_000);
       let after: number | null = null;
       let highest = Number(watermark);
       while (!ctx.aborted) {
-        const page = await hubspot.searchModifiedSince(kind, { since, after, properties: kind === 'contacts' ? props.contactProperties : props.ticketProperties });
+        const page = await hubspot.searchModifiedSince(kind, { since, after, properties: propertiesOf(props, kind) });
         if (page.results.length > 0) {
-          if (kind === 'contacts') await this.storeChangedContacts(portalId, hubspot, page.results, props.ticketProperties);
-          else for (const c of await this.storeChangedTickets(portalId, hubspot, page.results)) changedContacts.add(c);
+          if (kind === 'contacts') await this.storeChangedContacts(portalId, hubspot, page.results, props);
+          else if (kind === 'tickets') for (const c of await this.storeChangedTickets(portalId, hubspot, page.results)) changedContacts.add(c);
+          else if (kind === 'companies') for (const c of await this.storeChangedCompanies(portalId, page.results)) changedContacts.add(c);
+          else for (const c of await this.storeChangedSurveys(portalId, hubspot, page.results, props)) changedContacts.add(c);
           if (kind === 'contacts') for (const c of page.results) changedContacts.add(c.id);
           counts[kind] += page.results.length;
           const last = modifiedAt(kind, page.results[page.results.length - 1]);
@@ -426,12 +525,30 @@ export class SyncService {
     return { contacts: counts.contacts, tickets: counts.tickets, purgedContacts: 0, purgedTickets: 0, rescore, writeBack };
   }
 
-  private async storeChangedContacts(portalId: PortalId, hubspot: PortalHubSpot, records: readonly CrmRecord[], ticketProperties: readonly string[]): Promise<void> {
+  private async storeChangedContacts(portalId: PortalId, hubspot: PortalHubSpot, records: readonly CrmRecord[], props: SyncProperties): Promise<void> {
     const ids = records.map((r) => r.id);
     const links = await hubspot.ticketIdsOfContacts(ids);
-    await this.storeMissingTickets(portalId, hubspot, links, ticketProperties);
+    await this.storeMissingTickets(portalId, hubspot, links, props.ticketProperties);
     await this.deps.crm.upsertContacts(portalId, records.map(toStoredContact), this.deps.clock.now());
     await this.deps.crm.replaceContactTickets(portalId, ids, [...links].flatMap(([contactId, tickets]) => tickets.map((ticketId) => ({ contactId, ticketId }))));
+    // A changed primary company changes associatedcompanyid, so the contact shows up here; so does any contact whose links changed.
+    await this.storeAccountLinks(portalId, hubspot, ids, props);
+  }
+
+  /** Stores changed companies; returns the contacts whose primary company they are. */
+  private async storeChangedCompanies(portalId: PortalId, records: readonly CrmRecord[]): Promise<string[]> {
+    await this.deps.crm.upsertCompanies(portalId, records.map(toStoredCompany), this.deps.clock.now());
+    return this.deps.crm.contactIdsOfCompanies(portalId, records.map((r) => r.id), { primaryOnly: true });
+  }
+
+  /** Stores new or changed survey responses and relinks the stored contacts they belong to; returns those contacts. */
+  private async storeChangedSurveys(portalId: PortalId, hubspot: PortalHubSpot, records: readonly CrmRecord[], props: SyncProperties): Promise<string[]> {
+    await this.deps.crm.upsertSurveys(portalId, records.map(toStoredSurvey), this.deps.clock.now());
+    const owners = await hubspot.contactIdsOfSurveys(records.map((r) => r.id));
+    const named = [...new Set([...owners.values()].flat())];
+    const held = [...(await this.deps.crm.getContactsWithTickets(portalId, named)).keys()];
+    if (held.length > 0) await this.storeAccountLinks(portalId, hubspot, held, { ...props, access: { companies: false, surveys: true } });
+    return held;
   }
 
   /** Stores changed tickets, brings their contact links in line with HubSpot and returns the contacts they touch. */
@@ -473,8 +590,26 @@ export class SyncService {
 
 }
 
+function propertiesOf(props: SyncProperties, kind: ObjectKind): string[] {
+  if (kind === 'contacts') return props.contactProperties;
+  if (kind === 'tickets') return props.ticketProperties;
+  return kind === 'companies' ? props.companyProperties : props.surveyProperties;
+}
+
+function emptyWriteBack(): WriteBackResult {
+  return { written: 0, failed: 0, purged: 0, requests: 0, errors: [] };
+}
+
 function stopIfAborted(ctx: RunContext): void {
   if (ctx.aborted) throw new Error('the sync was stopped; the next run resumes where it stopped');
+}
+
+interface SyncProperties {
+  readonly contactProperties: string[];
+  readonly ticketProperties: string[];
+  readonly companyProperties: string[];
+  readonly surveyProperties: string[];
+  readonly access: AccountAccess;
 }
 
 interface RunContext {

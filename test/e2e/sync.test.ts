@@ -7,7 +7,10 @@ function sandboxCounts(h: Harness) {
   const contacts = [...store.iterate('contacts')];
   const tickets = [...store.iterate('tickets')];
   const associations = contacts.reduce((n, c) => n + store.ticketIdsOfContact(c.id).length, 0);
-  return { contacts: contacts.length, tickets: tickets.length, associations };
+  // Companies and responses reach the app through its contacts: those no contact names are never read.
+  const companies = new Set(contacts.flatMap((c) => store.companyLinksOfContact(c.id).map((l) => l.companyId)));
+  const surveys = contacts.reduce((n, c) => n + store.surveyIdsOfContact(c.id).length, 0);
+  return { contacts: contacts.length, tickets: tickets.length, associations, companies: companies.size, surveys };
 }
 
 function listCalls(h: Harness, kind: 'contacts' | 'tickets'): number {

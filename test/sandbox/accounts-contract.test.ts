@@ -135,6 +135,17 @@ describe('contact to company associations', () => {
     expect(sandbox.data.companiesOfContact(PORTAL_A, contact.id)).toEqual([{ companyId: oldCompany, primary: false }]);
   });
 
+  it('names the primary company contact_to_company and every company contact_to_company_unlabeled in v3 inline associations', async () => {
+    const page = await client.crm.contacts.basicApi.getPage(100, undefined, ['associatedcompanyid'], undefined, ['companies']);
+    const withCompany = page.results.find((c) => c.properties.associatedcompanyid)!;
+    const without = page.results.find((c) => !c.properties.associatedcompanyid)!;
+    expect(withCompany.associations?.companies?.results).toEqual([
+      { id: withCompany.properties.associatedcompanyid, type: 'contact_to_company' },
+      { id: withCompany.properties.associatedcompanyid, type: 'contact_to_company_unlabeled' },
+    ]);
+    expect(without.associations?.companies).toBeUndefined();
+  });
+
   it('lists a company\'s contacts from the company side with the Primary label where it is theirs', async () => {
     const contacts = await allContacts();
     const companyId = contacts.find((c) => c.properties.associatedcompanyid)!.properties.associatedcompanyid!;

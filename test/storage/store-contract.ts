@@ -8,6 +8,8 @@ const T0 = 1_700_000_000_000;
 const contact = (id: string, props: Record<string, string | null> = {}, email: string | null = `${id}@example.com`) =>
   ({ id, email, properties: { email, firstname: `First${id}`, ...props }, hsUpdatedAt: T0, archived: false });
 const ticket = (id: string, props: Record<string, string | null> = {}) => ({ id, properties: { subject: `Ticket ${id}`, ...props }, createdAt: T0, hsUpdatedAt: T0 });
+const company = (id: string, props: Record<string, string | null> = {}) => ({ id, properties: { name: `Company ${id}`, ...props }, hsUpdatedAt: T0 });
+const survey = (id: string, createdAt: number | null) => ({ id, properties: { hs_value: '9' }, createdAt, hsUpdatedAt: T0 });
 const computed = (contactId: string, personaId: string, score = 50) =>
   ({ contactId, personaId, score, secondary: [], journeyStage: 'awareness', explanation: { firedRules: [] }, ruleSetVersion: 1, needsWrite: true });
 
@@ -78,7 +80,7 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         await s.crm.upsertContacts(P, [contact('1', { jobtitle: 'Senior Analyst' })], T0 + 1);
         expect((await s.crm.getContact(P, '1'))?.properties.jobtitle).toBe('Senior Analyst');
         expect((await s.crm.getContact(Q, '1'))?.properties.jobtitle).toBe('CFO');
-        expect(await s.crm.counts(P)).toEqual({ contacts: 2, tickets: 0, associations: 0 });
+        expect(await s.crm.counts(P)).toEqual({ contacts: 2, tickets: 0, associations: 0, companies: 0, surveys: 0 });
       });
 
       it('streams contacts with their tickets in id order, in batches, skipping archived ones', async () => {
@@ -150,7 +152,7 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         await s.crm.link(P, [{ contactId: '1', ticketId: 'a' }, { contactId: '1', ticketId: 'b' }]);
         await s.crm.deleteTickets(P, ['a']);
         expect((await s.crm.getContactsWithTickets(P, ['1'])).get('1')?.tickets.map((t) => t.id)).toEqual(['b']);
-        expect(await s.crm.counts(P)).toEqual({ contacts: 1, tickets: 1, associations: 1 });
+        expect(await s.crm.counts(P)).toEqual({ contacts: 1, tickets: 1, associations: 1, companies: 0, surveys: 0 });
       });
 
       it('finds contacts by id, email and name fragment, and maps emails to ids', async () => {
@@ -159,6 +161,56 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         expect((await s.crm.searchContacts(P, '2', 10)).map((c) => c.id)).toContain('2');
         expect((await s.crm.searchContacts(P, '%_', 10)).map((c) => c.id)).toEqual(['3']);
         expect(await s.crm.findContactIdsByEmail(P, ['GRACE@navy.example', 'nobody@x'])).toEqual(new Map([['grace@navy.example', '1']]));
+      });
+
+      it('gives each contact its primary company only, and every survey response newest first', async () => {
+        await s.crm.upsertContacts(P, [contact('1'), contact('2'), contact('3')], T0);
+        await s.crm.upsertCompanies(P, [company('c1', { name: 'Acme' }), company('c2', { name: 'Globex' })], T0);
+        await s.crm.upsertCompanies(Q, [company('c1', { name: 'Other portal' })], T0);
+        await s.crm.replaceContactCompanies(P, ['1', '2', '3'], [
+          { contactId: '1', companyId: 'c1', primary: true }, { contactId: '1', companyId: 'c2', primary: false },
+          { contactId: '2', companyId: 'c2', primary: false },
+          // Linked, but the company is not stored yet: no company for the rules.
+          { contactId: '3', companyId: 'c9', primary: true },
+        ]);
+        await s.crm.upsertSurveys(P, [survey('s1', T0 - 5000), survey('s2', T0), survey('s3', null)], T0);
+        await s.crm.replaceContactSurveys(P, ['1'], [{ contactId: '1', surveyId: 's1' }, { contactId: '1', surveyId: 's2' }, { contactId: '1', surveyId: 's3' }]);
+        const found = await s.crm.getContactsWithTickets(P, ['1', '2', '3']);
+        expect(found.get('1')?.company?.properties.name).toBe('Acme');
+        expect(found.get('2')?.company).toBeNull();
+        expect(found.get('3')?.company).toBeNull();
+        expect(found.get('1')?.surveys.map((x) => x.id)).toEqual(['s2', 's1', 's3']);
+        const streamed: Record<string, string | null> = {};
+        for await (const batch of s.crm.streamContactsWithTickets(P)) for (const c of batch) streamed[c.contact.id] = c.company?.id ?? null;
+        expect(streamed).toEqual({ 1: 'c1', 2: null, 3: null });
+        expect(await s.crm.counts(P)).toMatchObject({ companies: 2, surveys: 3 });
+      });
+
+      it('finds the contacts of companies, primary or any label, and replaces links per contact', async () => {
+        await s.crm.upsertContacts(P, [contact('1'), contact('2')], T0);
+        await s.crm.replaceContactCompanies(P, ['1', '2'], [
+          { contactId: '1', companyId: 'c1', primary: true }, { contactId: '2', companyId: 'c1', primary: false }, { contactId: '2', companyId: 'c2', primary: true },
+        ]);
+        expect(await s.crm.contactIdsOfCompanies(P, ['c1'], { primaryOnly: true })).toEqual(['1']);
+        expect(await s.crm.contactIdsOfCompanies(P, ['c1', 'c2'], { primaryOnly: false })).toEqual(['1', '2']);
+        expect(await s.crm.contactIdsOfCompanies(Q, ['c1'], { primaryOnly: false })).toEqual([]);
+        await s.crm.replaceContactCompanies(P, ['2'], []);
+        expect(await s.crm.contactIdsOfCompanies(P, ['c1', 'c2'], { primaryOnly: false })).toEqual(['1']);
+      });
+
+      it('names companies and responses stored since a time, and drops a purged contact\'s account links', async () => {
+        await s.crm.upsertContacts(P, [contact('1')], T0);
+        await s.crm.upsertCompanies(P, [company('old')], T0);
+        await s.crm.upsertCompanies(P, [company('new')], T0 + 10);
+        await s.crm.upsertSurveys(P, [survey('s1', T0)], T0 + 10);
+        expect(await s.crm.companyIdsSyncedSince(P, ['old', 'new', 'missing'], T0 + 10)).toEqual(new Set(['new']));
+        expect(await s.crm.surveyIdsSyncedSince(P, ['s1'], T0 + 10)).toEqual(new Set(['s1']));
+        await s.crm.replaceContactCompanies(P, ['1'], [{ contactId: '1', companyId: 'new', primary: true }]);
+        await s.crm.replaceContactSurveys(P, ['1'], [{ contactId: '1', surveyId: 's1' }]);
+        await s.crm.purgeContacts(P, ['1']);
+        expect(await s.crm.contactIdsOfCompanies(P, ['new'], { primaryOnly: false })).toEqual([]);
+        await s.crm.deleteCompanies(P, ['new']);
+        expect(await s.crm.counts(P)).toMatchObject({ companies: 1, surveys: 1 });
       });
 
       it('lists ids after a cursor for reconciliation', async () => {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { buildApp, type App, type AppTuning } from '../../src/app';
 import { installThroughBrowser } from '../../src/demo/browser-install';
-import { requiredScopes } from '../../src/install/app-scopes';
+import { optionalScopes, requiredScopes } from '../../src/install/app-scopes';
 import type { Clock } from '../../src/platform/clock';
 import { loadConfig, SANDBOX_APP, type AppConfig } from '../../src/platform/config';
 import { silentLogger, type Logger } from '../../src/platform/logger';
@@ -13,6 +13,8 @@ import { openStorage, type Storage } from '../../src/storage/connect';
 export interface HarnessOptions {
   readonly portalId?: number;
   readonly contacts?: number;
+  /** false: the portal's HubSpot edition has no feedback surveys, so the optional scope is never granted. */
+  readonly surveys?: boolean;
   /** Shared by the app and the sandbox (default: the real clock). */
   readonly clock?: Clock;
   readonly sandbox?: Partial<Omit<SandboxOptions, 'app' | 'portals' | 'clock'>>;
@@ -49,13 +51,14 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<Har
   const server: Server = createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const appBaseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const scopes = requiredScopes();
+  // The sandbox app declares what app.json declares: required and optional scopes.
+  const scopes = [...requiredScopes(), ...optionalScopes()];
 
   const sandbox = await startSandbox({
     rateLimit: { enabled: false },
     ...options.sandbox,
     app: { ...SANDBOX_APP, redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`], scopes, targetBaseUrl: appBaseUrl },
-    portals: [{ portalId, contacts: options.contacts ?? 300 }],
+    portals: [{ portalId, contacts: options.contacts ?? 300, ...(options.surveys === false ? { surveys: false } : {}) }],
     webhooks: { enabled: false, ...options.sandbox?.webhooks },
     ...(options.clock ? { clock: () => options.clock!.now() } : {}),
   });

@@ -1,6 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { PropertyBag } from '../../crm/model';
-import type { ContactTicketLink, ContactWithStoredTickets, CrmCounts, CrmStore, StoredContact, StoredTicket } from '../../crm/crm-store';
+import type {
+  ContactCompanyLink, ContactSurveyLink, ContactTicketLink, ContactWithStoredTickets, CrmCounts, CrmStore, StoredCompany, StoredContact,
+  StoredSurvey, StoredTicket,
+} from '../../crm/crm-store';
+import * as accounts from './account-sql';
 import type { ContactsTable, Database, TicketsTable } from '../database';
 import { chunk, fromJson, toJson } from './json';
 
@@ -78,6 +82,38 @@ export class CrmSqlStore implements CrmStore {
     });
   }
 
+  upsertCompanies(portalId: number, companies: readonly StoredCompany[], syncedAt: number): Promise<void> {
+    return accounts.upsertCompanies(this.db, portalId, companies, syncedAt);
+  }
+
+  replaceContactCompanies(portalId: number, contactIds: readonly string[], links: readonly ContactCompanyLink[]): Promise<void> {
+    return accounts.replaceContactCompanies(this.db, portalId, contactIds, links);
+  }
+
+  companyIdsSyncedSince(portalId: number, ids: readonly string[], since: number): Promise<Set<string>> {
+    return accounts.idsSyncedSince(this.db, 'companies', portalId, ids, since);
+  }
+
+  contactIdsOfCompanies(portalId: number, companyIds: readonly string[], options: { primaryOnly: boolean }): Promise<string[]> {
+    return accounts.contactIdsOfCompanies(this.db, portalId, companyIds, options.primaryOnly);
+  }
+
+  deleteCompanies(portalId: number, ids: readonly string[]): Promise<void> {
+    return accounts.deleteCompanies(this.db, portalId, ids);
+  }
+
+  upsertSurveys(portalId: number, surveys: readonly StoredSurvey[], syncedAt: number): Promise<void> {
+    return accounts.upsertSurveys(this.db, portalId, surveys, syncedAt);
+  }
+
+  replaceContactSurveys(portalId: number, contactIds: readonly string[], links: readonly ContactSurveyLink[]): Promise<void> {
+    return accounts.replaceContactSurveys(this.db, portalId, contactIds, links);
+  }
+
+  surveyIdsSyncedSince(portalId: number, ids: readonly string[], since: number): Promise<Set<string>> {
+    return accounts.idsSyncedSince(this.db, 'survey_responses', portalId, ids, since);
+  }
+
   async getContact(portalId: number, id: string): Promise<StoredContact | null> {
     const row = await this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).where('id', '=', id).executeTakeFirst();
     return row ? toContact(row) : null;
@@ -88,7 +124,13 @@ export class CrmSqlStore implements CrmStore {
     for (const part of chunk(ids, IN_CHUNK)) {
       const rows = await this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).where('id', 'in', part).execute();
       const tickets = await this.ticketsOf(portalId, rows.map((r) => r.id));
-      for (const row of rows) out.set(row.id, { contact: toContact(row), tickets: tickets.get(row.id) ?? [] });
+      const related = await accounts.accountsOf(this.db, portalId, rows.map((r) => r.id));
+      for (const row of rows) {
+        out.set(row.id, {
+          contact: toContact(row), tickets: tickets.get(row.id) ?? [],
+          company: related.companies.get(row.id) ?? null, surveys: related.surveys.get(row.id) ?? [],
+        });
+      }
     }
     return out;
   }
@@ -102,7 +144,11 @@ export class CrmSqlStore implements CrmStore {
       const rows = await q.orderBy('id').limit(batchSize).execute();
       if (rows.length === 0) return;
       const tickets = await this.ticketsOf(portalId, rows.map((r) => r.id));
-      yield rows.map((row) => ({ contact: toContact(row), tickets: tickets.get(row.id) ?? [] }));
+      const related = await accounts.accountsOf(this.db, portalId, rows.map((r) => r.id));
+      yield rows.map((row) => ({
+        contact: toContact(row), tickets: tickets.get(row.id) ?? [],
+        company: related.companies.get(row.id) ?? null, surveys: related.surveys.get(row.id) ?? [],
+      }));
       after = rows[rows.length - 1]!.id;
       if (rows.length < batchSize) return;
     }
@@ -187,6 +233,7 @@ export class CrmSqlStore implements CrmStore {
       for (const part of chunk(ids, IN_CHUNK)) {
         await tx.deleteFrom('contacts').where('portal_id', '=', portalId).where('id', 'in', part).execute();
         await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
+        await accounts.unlinkContacts(tx, portalId, part);
         await tx.deleteFrom('assignments').where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
         await tx.deleteFrom('assignment_history').where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
         await tx.deleteFrom('pilot_results').where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
@@ -206,8 +253,11 @@ export class CrmSqlStore implements CrmStore {
   }
 
   async counts(portalId: number): Promise<CrmCounts> {
-    const count = async (table: 'contacts' | 'tickets' | 'contact_tickets') =>
+    const count = async (table: 'contacts' | 'tickets' | 'contact_tickets' | 'companies' | 'survey_responses') =>
       Number((await this.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('portal_id', '=', portalId).executeTakeFirstOrThrow()).n);
-    return { contacts: await count('contacts'), tickets: await count('tickets'), associations: await count('contact_tickets') };
+    return {
+      contacts: await count('contacts'), tickets: await count('tickets'), associations: await count('contact_tickets'),
+      companies: await count('companies'), surveys: await count('survey_responses'),
+    };
   }
 }

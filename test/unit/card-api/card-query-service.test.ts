@@ -16,7 +16,7 @@ const ruleSet = aRuleSet([
 ]);
 
 function aRecord(id: string, properties: PropertyBag, archived = false): ContactWithStoredTickets {
-  return { contact: { id, email: null, properties, hsUpdatedAt: 0, archived }, tickets: [] };
+  return { contact: { id, email: null, properties, hsUpdatedAt: 0, archived }, tickets: [], company: null, surveys: [] };
 }
 
 function setup() {

@@ -92,7 +92,7 @@ describe('the full sync pipeline', () => {
     const summary = await sync.fullSync(PORTAL);
     expect(summary.contacts).toBe(1_250);
     expect(summary.tickets).toBe(313);
-    expect(await stores.crm.counts(PORTAL)).toEqual({ contacts: 1_250, tickets: 313, associations: 313 });
+    expect(await stores.crm.counts(PORTAL)).toEqual({ contacts: 1_250, tickets: 313, associations: 313, companies: 0, surveys: 0 });
     expect(batchSizes(calls)).toEqual([100, 100, 100, 13]);
     expect(calls.filter((c) => c.startsWith('write'))).toHaveLength(13);
     expect(await stores.sync.getCursor(PORTAL, 'full:contacts')).toBeNull();
@@ -153,7 +153,7 @@ describe('the full sync pipeline', () => {
     const resumed = await sync.fullSync(PORTAL);
     expect(resumed.contacts).toBe(1_000 - cursor);
     const all = idsOfContacts(fake.ticketIds, 0, 1_000);
-    expect(await stores.crm.counts(PORTAL)).toEqual({ contacts: 1_000, tickets: all.length, associations: all.length });
+    expect(await stores.crm.counts(PORTAL)).toEqual({ contacts: 1_000, tickets: all.length, associations: all.length, companies: 0, surveys: 0 });
     expect(writtenBefore.length + resumed.writeBack.written).toBe(1_000);
     const everyWrite = writtenIds(fake.calls);
     expect(everyWrite).toHaveLength(1_000);
