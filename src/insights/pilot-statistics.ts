@@ -66,9 +66,10 @@ export function sampleRatioMismatch(
 ): SampleRatioCheck {
   const variants = Object.keys(observed);
   const total = variants.reduce((sum, v) => sum + observed[v], 0);
-  const weights = variants.map((v) => (plannedSplit ? plannedSplit[v] ?? 0 : 1));
+  // Variant names come from an imported file: `constructor` must not read Object's member.
+  const weights = variants.map((v) => (plannedSplit ? (Object.hasOwn(plannedSplit, v) ? plannedSplit[v] : 0) : 1));
   const weightTotal = weights.reduce((a, b) => a + b, 0);
-  const expected: Record<string, number> = {};
+  const expected = Object.create(null) as Record<string, number>;
   let chiSquare = 0;
   variants.forEach((v, i) => {
     const e = weightTotal > 0 ? (total * weights[i]) / weightTotal : 0;
@@ -230,12 +231,12 @@ export function analysePilot(exposures: readonly PilotExposure[], options: Pilot
   });
 
   const countsFor = (filter: (e: PilotExposure) => boolean) => {
-    const counts: Record<string, number> = {};
+    const counts = Object.create(null) as Record<string, number>;
     for (const variant of variants) counts[variant] = 0;
     for (const exposure of exposures) if (filter(exposure)) counts[exposure.variant]++;
     return counts;
   };
-  const perPersona: Record<string, SampleRatioCheck> = {};
+  const perPersona = Object.create(null) as Record<string, SampleRatioCheck>;
   for (const personaId of personas) {
     perPersona[personaId] = sampleRatioMismatch(countsFor((e) => e.personaId === personaId), options.plannedSplit, options.srmAlpha);
   }

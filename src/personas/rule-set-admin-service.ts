@@ -90,8 +90,22 @@ function contactName(c: ContactWithStoredTickets): string {
 
 const brief = (a: Assignment) => ({ personaId: a.personaId, score: a.score, explanation: a.explanation });
 
-function increment(map: Record<string, number>, key: string): void {
-  map[key] = (map[key] ?? 0) + 1;
+/**
+ * Counts by persona id, one entry (0 or more) for every id either rule set can produce. Without a
+ * prototype, an id such as `constructor` is a count like any other; and because every id has an
+ * own entry, a reader of the JSON never falls through to an inherited member either.
+ */
+function emptyCounts(...ruleSets: readonly RuleSet[]): Record<string, number> {
+  const counts = Object.create(null) as Record<string, number>;
+  for (const ruleSet of ruleSets) {
+    counts[ruleSet.unassigned.id] = 0;
+    for (const persona of ruleSet.personas) counts[persona.id] = 0;
+  }
+  return counts;
+}
+
+function increment(counts: Record<string, number>, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
 }
 
 /** Rule-set versioning for admins: preview (a dry run over stored contacts), publish, rollback and the audit trail. */
@@ -133,8 +147,8 @@ export class RuleSetAdminService {
     const after: CompiledRuleSet = compileRuleSet(draft);
     const now = this.deps.clock.now();
 
-    const beforeCounts: Record<string, number> = {};
-    const afterCounts: Record<string, number> = {};
+    const beforeCounts = emptyCounts(live.ruleSet, draft);
+    const afterCounts = emptyCounts(live.ruleSet, draft);
     const moves = new Map<string, { from: string; to: string; count: number; samples: SampleContact[] }>();
     const personaCount = draft.personas.length;
     const qualifying = new Array<number>(personaCount).fill(0);

@@ -13,7 +13,7 @@ import { WorkflowCallbackSqlStore } from './sql/workflow-callback-sql-store';
 /** Every store, built once over one storage connection. */
 export function createStores(storage: Storage) {
   const { db } = storage;
-  const crm = new CrmSqlStore(db);
+  const crm = new CrmSqlStore(db, storage.dialect);
   return {
     portals: new PortalSqlStore(db),
     oauthStates: new OAuthStateSqlStore(db),

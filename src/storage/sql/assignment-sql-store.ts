@@ -114,7 +114,10 @@ export class AssignmentSqlStore implements AssignmentStore {
       .where('portal_id', '=', portalId)
       .groupBy(sql`coalesce(override_persona, persona_id)`)
       .execute();
-    return Object.fromEntries(rows.map((r) => [r.persona, Number(r.n)]));
+    // No prototype: a persona id such as `constructor` is looked up like any other.
+    const counts = Object.create(null) as Record<string, number>;
+    for (const row of rows) counts[row.persona] = Number(row.n);
+    return counts;
   }
 
   async history(portalId: number, options: { contactId?: string; since?: number; limit: number }): Promise<AssignmentHistoryEntry[]> {

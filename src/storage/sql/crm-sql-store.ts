@@ -1,3 +1,4 @@
+import type { Dialect } from '../dialect';
 import { sql, type Kysely } from 'kysely';
 import type { PropertyBag } from '../../crm/model';
 import type {
@@ -19,7 +20,7 @@ function toTicket(row: TicketsTable): StoredTicket {
 }
 
 export class CrmSqlStore implements CrmStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: Dialect) {}
 
   async upsertContacts(portalId: number, contacts: readonly StoredContact[], syncedAt: number): Promise<void> {
     if (contacts.length === 0) return;
@@ -206,16 +207,27 @@ export class CrmSqlStore implements CrmStore {
     if (needle === '') {
       return (await this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).orderBy('id').limit(limit).execute()).map(toContact);
     }
+    // The needle is matched against values (name, email, id), never the stored JSON text, where
+    // `"` or a property name would match every contact; LIKE's % and _ are taken literally.
     const escaped = needle.replace(/[\\%_]/g, (m) => `\\${m}`);
+    const pattern = `%${escaped}%`;
     const rows = await this.db.selectFrom('contacts').selectAll()
       .where('portal_id', '=', portalId)
       .where((eb) => eb.or([
         eb('id', '=', query.trim()),
-        eb('email', '=', needle),
-        eb(sql<string>`lower(properties)`, 'like', sql<string>`${`%${escaped}%`} escape '\\'`),
+        eb(sql<string>`lower(coalesce(email, ''))`, 'like', sql<string>`${pattern} escape '\\'`),
+        eb(sql<string>`lower(${this.fullNameSql()})`, 'like', sql<string>`${pattern} escape '\\'`),
       ]))
       .orderBy('id').limit(limit).execute();
     return rows.map(toContact);
+  }
+
+  /** "firstname lastname" read from the stored properties JSON. */
+  private fullNameSql() {
+    const field = (name: 'firstname' | 'lastname') => (this.dialect === 'postgres'
+      ? sql<string>`coalesce(properties::json->>${sql.lit(name)}, '')`
+      : sql<string>`coalesce(json_extract(properties, ${sql.lit(`$.${name}`)}), '')`);
+    return sql<string>`${field('firstname')} || ' ' || ${field('lastname')}`;
   }
 
   async findContactIdsByEmail(portalId: number, emails: readonly string[]): Promise<Map<string, string>> {
