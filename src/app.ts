@@ -129,7 +129,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const install = new InstallService({
     portals: stores.portals, oauth, tokens, ruleSets, properties: propertySetup, clock, logger,
     onInstalled: tuning.syncOnInstall === false ? undefined : (portalId) => {
-      sync.fullSync(portalId).catch((err: unknown) => logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'first sync failed'));
+      sync.fullSync(portalId).catch((err: unknown) => logger.warn({ portalId, err }, 'first sync failed'));
     },
   });
 
@@ -138,7 +138,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const eachInstalledPortal = async (what: string, fn: (portalId: number) => Promise<unknown>) => {
     for (const portal of await stores.portals.list()) {
       if (portal.state !== 'installed') continue;
-      await fn(portal.portalId).catch((err: unknown) => logger.warn({ portalId: portal.portalId, job: what, err: err instanceof Error ? err.message : String(err) }, 'portal job failed'));
+      await fn(portal.portalId).catch((err: unknown) => logger.warn({ portalId: portal.portalId, job: what, err }, 'portal job failed'));
     }
   };
   jobs.add({ name: 'sync', cron: config.jobs.syncCron, run: () => eachInstalledPortal('sync', (id) => sync.scheduledSync(id)) });

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { compileRuleSet, formatRuleSetErrors, validateRuleSet } from '../src/personas/engine';
 import { buildWebhooksHsmeta, renderWebhooksHsmeta, type WebhooksHsmeta } from '../src/webhook-receiver/webhook-subscriptions';
 
@@ -22,8 +23,9 @@ export function webhooksHsmetaForRuleSetFile(ruleSetPath: string): WebhooksHsmet
 }
 
 function main(argv: readonly string[]): number {
-  const check = argv.includes('--check');
-  const [ruleSetPath = DEFAULT_RULE_SET_PATH, outputPath = WEBHOOKS_HSMETA_PATH] = argv.filter((a) => a !== '--check');
+  const { values, positionals } = parseArgs({ args: [...argv], options: { check: { type: 'boolean' } }, allowPositionals: true });
+  const check = values.check ?? false;
+  const [ruleSetPath = DEFAULT_RULE_SET_PATH, outputPath = WEBHOOKS_HSMETA_PATH] = positionals;
   const text = renderWebhooksHsmeta(webhooksHsmetaForRuleSetFile(ruleSetPath));
   if (check) {
     let current = '';

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { readCookie } from '../http/cookies';
 import type { PortalId } from '../crm/model';
 import type { Clock } from '../platform/clock';
 import type { AdminPrincipal } from '../http/portal-access';
@@ -17,19 +18,6 @@ const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
 
 export const hashSecret = (value: string) => createHash('sha256').update(value).digest('base64url');
 export const newSecret = () => randomBytes(32).toString('base64url');
-
-/** Reads one cookie from the Cookie header (no cookie-parser dependency for two cookies). */
-export function readCookie(req: Request, name: string): string | null {
-  const header = req.header('cookie');
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try { return decodeURIComponent(part.slice(eq + 1).trim()); } catch { return null; }
-    }
-  }
-  return null;
-}
 
 /** Browser sessions for signed-in admins: an opaque cookie whose hash is the stored key. */
 export class AdminSessions {

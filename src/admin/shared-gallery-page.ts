@@ -1,7 +1,7 @@
 import { journeyStages, type RuleSet } from '../personas/engine';
 import { galleryPersonas } from './persona-gallery';
+import { escapeHtml } from '../platform/html';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 const list = (title: string, items: readonly string[]) => items.length === 0 ? '' :
   `<section><h3>${escapeHtml(title)}</h3><ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul></section>`;

@@ -4,7 +4,9 @@ import type { PortalId } from '../crm/model';
 import type { OAuthStateStore, PortalStore } from '../install/portal-store';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
-import { type AdminSessions, hashSecret, newSecret, readCookie } from './admin-sessions';
+import { type AdminSessions, hashSecret, newSecret } from './admin-sessions';
+import { readCookie } from '../http/cookies';
+import { escapeHtml } from '../platform/html';
 
 /** Who signed in, as HubSpot says after the code exchange (token response + introspection). */
 export interface SignedInUser {
@@ -43,7 +45,6 @@ export function identifyWithOAuth(client: { exchangeCode(code: string): Promise<
 export const SIGNIN_CALLBACK_PATH = '/admin/oauth/callback';
 const STATE_TTL_MS = 10 * 60 * 1000;
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function messagePage(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>

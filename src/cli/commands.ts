@@ -1,5 +1,6 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import type { App } from '../app';
 import { runInsightsCommand } from '../insights/insights-cli';
 import type { SyncProgressEvent, SyncSummary } from '../sync/sync-service';
@@ -16,9 +17,9 @@ export interface CliCommand {
   run(args: readonly string[], ctx: CliContext): Promise<void | number>;
 }
 
-export function portalIdArg(args: readonly string[], usage: string): number {
-  const id = Number(args[0]);
-  if (!Number.isInteger(id) || id <= 0) throw new Error(`Usage: ${usage}`);
+export function portalIdArg(positionals: readonly string[], usage: string): number {
+  const id = Number(positionals[0]);
+  if (positionals.length !== 1 || !Number.isInteger(id) || id <= 0) throw new Error(`Usage: ${usage}`);
   return id;
 }
 
@@ -68,12 +69,13 @@ export const commands: Record<string, CliCommand> = {
     usage: 'sync <portalId> [--full|--reconcile]',
     description: 'Sync a portal from HubSpot (incremental once a full sync completed), assign personas and write them back.',
     run: async (args, ctx) => {
-      const portalId = portalIdArg(args, commands.sync.usage);
+      const { values, positionals } = parseArgs({ args: [...args], options: { full: { type: 'boolean' }, reconcile: { type: 'boolean' } }, allowPositionals: true });
+      const portalId = portalIdArg(positionals, commands.sync.usage);
       const sync = ctx.app.services.sync;
       const watermark = await ctx.app.stores.sync.getCursor(portalId, 'incremental:contacts');
       await runWithProgress(ctx, (onProgress) =>
-        args.includes('--reconcile') ? sync.reconcile(portalId, { onProgress })
-          : args.includes('--full') || watermark === null ? sync.fullSync(portalId, { onProgress })
+        values.reconcile ? sync.reconcile(portalId, { onProgress })
+          : values.full || watermark === null ? sync.fullSync(portalId, { onProgress })
             : sync.incrementalSync(portalId, { onProgress }));
     },
   },
@@ -81,7 +83,7 @@ export const commands: Record<string, CliCommand> = {
     usage: 'rescore <portalId>',
     description: 'Score every stored contact with the live rule set and write back what changed.',
     run: async (args, ctx) => {
-      const portalId = portalIdArg(args, commands.rescore.usage);
+      const portalId = portalIdArg(parseArgs({ args: [...args], allowPositionals: true }).positionals, commands.rescore.usage);
       await runWithProgress(ctx, (onProgress) => ctx.app.services.sync.rescore(portalId, { onProgress }));
     },
   },

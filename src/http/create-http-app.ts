@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
+import { pinoHttp } from 'pino-http';
 import type { Logger } from '../platform/logger';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { rejectHostileInput } from './hostile-input';
@@ -25,17 +26,23 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.set('trust proxy', false);
   const limit = options.bodyLimit ?? '1mb';
 
-  app.use(function requestLog(req, res, next) {
-    const started = process.hrtime.bigint();
-    const requestId = randomUUID();
-    res.setHeader('x-request-id', requestId);
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      // The path only: query strings can carry OAuth codes and states.
-      options.logger.debug({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-    });
-    next();
-  });
+  app.use(pinoHttp({
+    logger: options.logger,
+    genReqId: (_req, res) => {
+      const id = randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    // The path only: query strings can carry OAuth codes and states, headers carry tokens and cookies.
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    // Failures are logged once, with their stack, by the error handler (through req.log, so with the request id).
+    customLogLevel: () => 'debug',
+    customSuccessMessage: () => 'request',
+    customErrorMessage: () => 'request',
+  }));
   for (const router of options.rawBodyRouters ?? []) app.use(router);
   app.use(express.json({ limit, verify: keepRawBody, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit, extended: false, verify: keepRawBody }));

@@ -40,9 +40,11 @@ function clientErrorMessage(err: unknown): string {
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return function errorHandler(err, req, res, _next) {
     const appError = toAppError(err);
+    // req.log (pino-http) carries the request id; the err serializer keeps the stack.
+    const log = (req as { log?: Logger }).log ?? logger;
     const entry = { errorId: appError.id, code: appError.code, method: req.method, path: req.path };
-    if (appError.status >= 500) logger.error({ ...entry, err: appError.cause ?? appError }, appError.message);
-    else logger.warn(entry, appError.message);
+    if (appError.status >= 500) log.error({ ...entry, err: appError.cause ?? appError }, appError.message);
+    else log.warn(entry, appError.message);
     if (res.headersSent) return;
     res.status(appError.status).json(appError.toJSON());
   };

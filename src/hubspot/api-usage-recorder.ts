@@ -62,7 +62,7 @@ export class ApiUsageRecorder {
     this.flushing = this.flushing.then(async () => {
       for (const e of entries) {
         await this.deps.sync.recordApiUsage(e.portalId, e.minute, e.usage).catch((err: unknown) => {
-          this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err), portalId: e.portalId }, 'could not record API usage');
+          this.deps.logger.warn({ err, portalId: e.portalId }, 'could not record API usage');
         });
       }
     });

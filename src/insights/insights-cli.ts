@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import type { InsightsService } from './insights-service';
 import { renderPilotImportResult, renderReport } from './render-report';
 
@@ -19,11 +20,17 @@ export const INSIGHTS_USAGE = [
  * process exit code (0 ok, 1 bad input such as a rejected file, 2 usage).
  */
 export async function runInsightsCommand(argv: readonly string[], deps: InsightsCliDeps): Promise<number> {
-  const json = argv.includes('--json');
-  const nightly = argv.includes('--nightly');
-  const [command, portalArg, fileArg] = argv.filter((arg) => !arg.startsWith('--'));
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: { json: { type: 'boolean' }, nightly: { type: 'boolean' } }, allowPositionals: true });
+  } catch (err) {
+    deps.write(`${err instanceof Error ? err.message : String(err)}\n${INSIGHTS_USAGE}\n`);
+    return 2;
+  }
+  const { json = false, nightly = false } = parsed.values;
+  const [command, portalArg, fileArg, ...extra] = parsed.positionals;
   const portalId = Number(portalArg);
-  if (!['discover', 'validate', 'review'].includes(command) || !Number.isInteger(portalId) || portalId <= 0) {
+  if (!['discover', 'validate', 'review'].includes(command) || !Number.isInteger(portalId) || portalId <= 0 || extra.length > 0 || (fileArg !== undefined && command !== 'validate')) {
     deps.write(`${INSIGHTS_USAGE}\n`);
     return 2;
   }

@@ -5,6 +5,8 @@ import type { Logger } from '../platform/logger';
 import type { InstallResult, InstallService } from './install-service';
 import { OAuthTokenError } from './oauth-client';
 import type { OAuthStateStore } from './portal-store';
+import { readCookie } from '../http/cookies';
+import { escapeHtml } from '../platform/html';
 
 export interface OAuthRoutesDeps {
   readonly states: OAuthStateStore;
@@ -22,18 +24,6 @@ export interface OAuthRoutesDeps {
 export const INSTALL_COOKIE = 'personas_install';
 const STATE_TTL_MS = 10 * 60_000;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-function cookieValue(req: Request, name: string): string | undefined {
-  for (const part of (req.header('cookie') ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
@@ -57,7 +47,7 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
   const cookieAttributes = `Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=${STATE_TTL_MS / 1000}${secure ? '; Secure' : ''}`;
 
   router.get('/oauth/install', async (req: Request, res: Response) => {
-    const existing = cookieValue(req, INSTALL_COOKIE);
+    const existing = readCookie(req, INSTALL_COOKIE);
     const browser = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomBytes(32).toString('base64url');
     const state = randomBytes(32).toString('base64url');
     const now = deps.clock.now();
@@ -116,7 +106,7 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
       return installedPage(res, result);
     }
 
-    const browser = cookieValue(req, INSTALL_COOKIE);
+    const browser = readCookie(req, INSTALL_COOKIE);
     if (!browser) {
       deps.logger.warn({ hasState: true, hasCookie: false }, 'install callback refused: missing state or browser cookie');
       return refuse(400, 'This install link is missing its security check. Start the install from this app.');
@@ -137,7 +127,7 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
       return await deps.install.completeInstall(code);
     } catch (err) {
       const rejected = err instanceof OAuthTokenError && err.kind === 'rejected';
-      deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'install failed');
+      deps.logger.warn({ err }, 'install failed');
       refuse(rejected ? 400 : 502, rejected
         ? 'HubSpot did not accept the authorization code (it may have expired). Start the install again.'
         : 'The app could not finish setting up the portal. Try the install again in a minute.');

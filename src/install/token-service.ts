@@ -115,7 +115,7 @@ export class TokenService implements AccessTokenProvider {
           const message = err instanceof Error ? err.message : 'token refresh failed';
           throw new HubSpotCallError('token refresh', err instanceof OAuthTokenError ? err.status : null, message, { cause: err });
         }
-        this.deps.logger.warn({ portalId, attempt: attempt + 1 }, 'token refresh failed; retrying');
+        this.deps.logger.warn({ portalId, attempt: attempt + 1, err }, 'token refresh failed; retrying');
         await sleep(delays[attempt]);
       }
     }

@@ -56,7 +56,7 @@ export class JobCatalogue {
       await job.run();
       this.deps.logger.info({ job: job.name, ms: Date.now() - started }, 'job finished');
     } catch (err) {
-      this.deps.logger.warn({ job: job.name, ms: Date.now() - started, err: err instanceof Error ? err.message : String(err) }, 'job failed');
+      this.deps.logger.warn({ job: job.name, ms: Date.now() - started, err }, 'job failed');
     }
   }
 }

@@ -5,6 +5,7 @@ import type { SandboxDataControl } from './sandbox-data-control';
 import type { WebhookDispatcher } from './webhook-dispatcher';
 import type { OutboundCaller } from './outbound-calls';
 import { MARKETPLACE_APPROVE_PATH } from './oauth-server';
+import { escapeHtml } from '../platform/html';
 
 /**
  * The sandbox's own control surface under /_sandbox: a JSON API for tests and scripts, and a
@@ -19,10 +20,6 @@ export interface ControlRoutesDeps {
   outbound: OutboundCaller;
   stats: (portalId: number) => unknown;
   issueTokens: (portalId: number) => unknown;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 function stringProps(value: unknown): Record<string, string | null> {

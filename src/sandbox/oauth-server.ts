@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
+import { escapeHtml } from '../platform/html';
 
 /**
  * HubSpot's OAuth side for the sandbox: the install (authorize) page, authorization codes, and
@@ -45,10 +46,6 @@ export const MARKETPLACE_DONE_PATH = '/_sandbox/marketplace/installed';
 export type TokenCheck =
   | { ok: true; portalId: number; scopes: string[] }
   | { ok: false; reason: 'missing' | 'unknown' | 'expired' | 'revoked' };
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>

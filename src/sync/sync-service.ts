@@ -351,7 +351,7 @@ export class SyncService {
       } catch (err) {
         ctx.aborted = true;
         await this.deps.sync.finishRun(run.id, 'failed', errorText(err), this.deps.clock.now()).catch(() => undefined);
-        this.deps.logger.warn({ portalId, kind, err: errorText(err) }, 'sync failed');
+        this.deps.logger.warn({ portalId, kind, err }, 'sync failed');
         throw err;
       }
     })().finally(() => this.running.delete(portalId));

@@ -4,6 +4,7 @@ import { formatRuleSetErrors, validateRuleSet } from '../../src/personas/engine'
 import { loadConfig, processEnvironment } from '../../src/platform/config';
 import { assembleHubSpotProject, DEFAULT_PROJECT_DIR, ProjectAssemblyError } from './assemble-hubspot-project';
 import { checkHubSpotProject, type ProjectCheck } from './check-hubspot-project';
+import { parseArgs } from 'node:util';
 
 /**
  * `npm run hubspot:project [-- --out DIR] [--app-base-url URL] [--rules FILE] [--check-only DIR] [--json]`
@@ -12,14 +13,17 @@ import { checkHubSpotProject, type ProjectCheck } from './check-hubspot-project'
  * Exits 1 when assembly or a check fails.
  */
 async function main(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const json = args.flags.has('json');
+  const { values: args } = parseArgs({
+    args: [...argv],
+    options: { json: { type: 'boolean' }, out: { type: 'string' }, 'app-base-url': { type: 'string' }, rules: { type: 'string' }, 'check-only': { type: 'string' } },
+  });
+  const json = args.json ?? false;
   const report = (result: { assembled?: readonly string[]; check?: ProjectCheck; problems?: readonly string[] }) => {
     if (json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return;
     }
-    if (result.assembled) process.stdout.write(`Assembled ${result.assembled.length} files into ${args.values.get('out') ?? DEFAULT_PROJECT_DIR}\n`);
+    if (result.assembled) process.stdout.write(`Assembled ${result.assembled.length} files into ${args.out ?? DEFAULT_PROJECT_DIR}\n`);
     for (const c of result.check?.components ?? []) process.stdout.write(`  ${c.componentType.padEnd(16)} ${c.uid.padEnd(28)} ${c.metaFile}\n`);
     for (const w of result.check?.warnings ?? []) process.stdout.write(`warning: ${w}\n`);
     for (const p of [...(result.problems ?? []), ...(result.check?.problems ?? [])]) process.stdout.write(`problem: ${p}\n`);
@@ -28,7 +32,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   };
 
-  const checkOnly = args.values.get('check-only');
+  const checkOnly = args['check-only'];
   if (checkOnly) {
     const check = await checkHubSpotProject(checkOnly);
     report({ check });
@@ -36,18 +40,18 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const config = loadConfig(processEnvironment(), { ensureSandboxKey: false });
-  const rulesFile = args.values.get('rules') ?? config.personasConfigPath;
+  const rulesFile = args.rules ?? config.personasConfigPath;
   const validation = validateRuleSet(JSON.parse(readFileSync(rulesFile, 'utf8')));
   if (!validation.ok) {
     report({ problems: [`${rulesFile} is not a valid rule set:\n${formatRuleSetErrors(validation.errors)}`] });
     return 1;
   }
-  const outDir = args.values.get('out') ?? DEFAULT_PROJECT_DIR;
+  const outDir = args.out ?? DEFAULT_PROJECT_DIR;
   try {
     const assembled = assembleHubSpotProject({
       rootDir: path.resolve(__dirname, '..', '..'),
       outDir,
-      appBaseUrl: args.values.get('app-base-url') ?? config.appBaseUrl,
+      appBaseUrl: args['app-base-url'] ?? config.appBaseUrl,
       ruleSet: validation.ruleSet,
     });
     const check = await checkHubSpotProject(assembled.outDir);
@@ -60,18 +64,6 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw err;
   }
-}
-
-function parseArgs(argv: readonly string[]): { values: Map<string, string>; flags: Set<string> } {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const name = argv[i].replace(/^--/, '');
-    if (name === 'json') flags.add(name);
-    else if (['out', 'app-base-url', 'rules', 'check-only'].includes(name) && i + 1 < argv.length) values.set(name, argv[(i += 1)]);
-    else throw new Error(`Unknown argument ${argv[i]}`);
-  }
-  return { values, flags };
 }
 
 main(process.argv.slice(2)).then(

@@ -1,3 +1,5 @@
+import { escapeHtml } from '../../platform/html';
+
 const PALETTE: readonly (readonly [string, string])[] = [
   ['#0b6e4f', '#e8f5ef'],
   ['#1f4e79', '#e6eef7'],
@@ -29,18 +31,14 @@ function initialsOf(name: string): string {
   return chosen.join('').toUpperCase() || '?';
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
-}
-
 /**
  * A deterministic 128×128 SVG avatar with the name's initials (first and last word), coloured by
  * `seed` (use the persona id), so persona photos need no external host. Serve as image/svg+xml.
  */
 export function initialsAvatarSvg(name: string, seed: string): string {
   const [foreground, background] = PALETTE[hash(seed) % PALETTE.length];
-  const initials = escapeXml(initialsOf(name));
-  const label = escapeXml(name.trim() || seed);
+  const initials = escapeHtml(initialsOf(name));
+  const label = escapeHtml(name.trim() || seed);
   return [
     '<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128" role="img"',
     ` aria-label="${label}">`,

@@ -43,6 +43,27 @@ describe('HTTP plumbing', () => {
     expect(logged).toMatchObject({ level: 50, code: 'internal', path: '/boom' });
   });
 
+  it('logs a failure once, with the stack of the error and the id of the request that hit it', async () => {
+    const { app, lines } = appWith(router);
+    const res = await request(app).get('/boom').expect(500);
+    const requestId = res.headers['x-request-id'];
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const failure = lines.filter((l) => l.errorId === res.body.error.id);
+    expect(failure).toHaveLength(1);
+    const err = failure[0].err as { type: string; message: string; stack: string };
+    expect(err.type).toBe('Error');
+    expect(err.stack).toContain('http-app.test.ts');
+    expect((failure[0].req as { id: string }).id).toBe(requestId);
+  });
+
+  it('logs each request with its id and path, never its query string or headers', async () => {
+    const { app, lines } = appWith(router);
+    const res = await request(app).get('/missing?code=oauth-code-secret&state=s1').set('authorization', 'Bearer top-secret').expect(404);
+    const line = lines.find((l) => l.msg === 'request' && (l.req as { id?: string } | undefined)?.id === res.headers['x-request-id']);
+    expect(line).toMatchObject({ req: { method: 'GET', path: '/missing' }, res: { statusCode: 404 } });
+    expect(JSON.stringify(lines)).not.toMatch(/oauth-code-secret|top-secret/);
+  });
+
   it('maps error codes to statuses from one table', async () => {
     const { app } = appWith(router);
     const res = await request(app).get('/missing').expect(404);

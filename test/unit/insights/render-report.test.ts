@@ -88,6 +88,13 @@ describe('insights CLI and report rendering', () => {
     expect(output()).toMatch(/usage:/);
   });
 
+  it('refuses an option it does not know, naming it, rather than ignoring it', async () => {
+    const { run, output } = cli();
+    expect(await run(['review', String(PORTAL), '--nigthly'])).toBe(2);
+    expect(output()).toMatch(/--nigthly/);
+    expect(await run(['discover', String(PORTAL), 'extra'])).toBe(2);
+  });
+
   it('says how many errors were left out of a long error list', () => {
     const text = renderPilotImportResult({ ok: false, errors: [{ line: 2, message: 'bad' }], truncated: 12 }, 'f.csv');
     expect(text).toBe('f.csv was not imported (nothing was changed):\n  line 2: bad\n  … and 12 more errors.\n');
