@@ -18,7 +18,8 @@ export function webhooksHsmetaForRuleSetFile(ruleSetPath: string): WebhooksHsmet
   if (!validation.ok) throw new Error(formatRuleSetErrors(validation.errors));
   const compiled = compileRuleSet(validation.ruleSet);
   return buildWebhooksHsmeta({
-    contactProperties: compiled.contactProperties, ticketProperties: compiled.ticketProperties, personaProperty: validation.ruleSet.property.name,
+    contactProperties: compiled.contactProperties, ticketProperties: compiled.ticketProperties, companyProperties: compiled.companyProperties,
+    personaProperty: validation.ruleSet.property.name,
   });
 }
 

@@ -4,12 +4,14 @@ import { associationPairOf, classifyEvent, mergeOutcomeOf, type WebhookEvent } f
  * Objects whose links to a contact feed the rules: linking or unlinking one changes what the rules
  * see for that contact, so the contact is read again. Keyed by the object name of the other end.
  */
-export const CONTACT_LINKED_OBJECTS: ReadonlySet<string> = new Set(['ticket']);
+export const CONTACT_LINKED_OBJECTS: ReadonlySet<string> = new Set(['ticket', 'company']);
 
 /** What the rules read, and which property the app owns: decides which events cause work. */
 export interface WatchedProperties {
   readonly contactProperties: readonly string[];
   readonly ticketProperties: readonly string[];
+  /** Company properties the rules read (none: company property changes cause no work). */
+  readonly companyProperties?: readonly string[];
   /** The rule set's `property.name`: the persona property the app writes. */
   readonly personaProperty: string;
 }
@@ -35,6 +37,8 @@ export interface WebhookWorkPlan {
   readonly refreshTickets: readonly string[];
   readonly purgeContacts: readonly ContactPurge[];
   readonly deleteTickets: readonly string[];
+  /** Companies to read again (a property the rules read changed, or it was deleted or merged): their contacts are rescored. */
+  readonly refreshCompanies: readonly string[];
   readonly personaChanges: readonly PersonaChange[];
   /** Events that cause no work: own writes, properties the rules do not read, unknown types. */
   readonly ignored: number;
@@ -60,6 +64,8 @@ export function isOwnWrite(event: Pick<WebhookEvent, 'changeSource' | 'sourceId'
 export function planWebhookWork(events: readonly WebhookEvent[], watched: WatchedProperties, appId: number): WebhookWorkPlan {
   const contactProps = new Set(watched.contactProperties);
   const ticketProps = new Set(watched.ticketProperties);
+  const companyProps = new Set(watched.companyProperties ?? []);
+  const companies = new Set<string>();
   const contacts = new Map<string, ContactState>();
   const tickets = new Map<string, 'refresh' | 'delete'>();
   const personaChanges = new Map<string, PersonaChange>();
@@ -92,6 +98,18 @@ export function planWebhookWork(events: readonly WebhookEvent[], watched: Watche
       const contactId = linkedContactOf(event);
       if (contactId === null) ignored++;
       else touchContact(contactId);
+      continue;
+    }
+    if (object === 'company') {
+      // A company feeds the rules of the contacts whose primary company it is; reading it again
+      // stores what it is now (or drops it when it is gone) and rescores them.
+      const ids = change === 'merge'
+        ? (mergeOutcomeOf(event) ? [mergeOutcomeOf(event)!.survivor, ...mergeOutcomeOf(event)!.gone] : [])
+        : event.objectId === undefined ? [] : [String(event.objectId)];
+      const relevant = change === 'deletion' || change === 'merge' || change === 'restore'
+        || (change === 'propertyChange' && !isOwnWrite(event, appId) && companyProps.has(event.propertyName ?? ''));
+      if (relevant && ids.length > 0) for (const id of ids) companies.add(id);
+      else ignored++;
       continue;
     }
     if (change === 'merge' && (object === 'contact' || object === 'ticket')) {
@@ -165,6 +183,7 @@ export function planWebhookWork(events: readonly WebhookEvent[], watched: Watche
     refreshTickets: [...tickets].filter(([, fate]) => fate === 'refresh').map(([id]) => id),
     purgeContacts,
     deleteTickets: [...tickets].filter(([, fate]) => fate === 'delete').map(([id]) => id),
+    refreshCompanies: [...companies],
     personaChanges: [...personaChanges.values()].filter((c) => !contacts.get(c.contactId)?.deleted),
     ignored,
   };

@@ -44,10 +44,10 @@ export const webhookBatchSchema = z.array(webhookEventSchema).max(MAX_EVENTS_PER
 
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;
 
-export type ObjectKind = 'contact' | 'ticket' | 'other';
+export type ObjectKind = 'contact' | 'ticket' | 'company' | 'other';
 export type ChangeKind = 'creation' | 'deletion' | 'privacyDeletion' | 'propertyChange' | 'merge' | 'restore' | 'associationChange' | 'other';
 
-const OBJECT_TYPE_IDS: Record<string, ObjectKind> = { '0-1': 'contact', '0-5': 'ticket' };
+const OBJECT_TYPE_IDS: Record<string, ObjectKind> = { '0-1': 'contact', '0-5': 'ticket', '0-2': 'company' };
 const CHANGE_KINDS = new Set<ChangeKind>(['creation', 'deletion', 'privacyDeletion', 'propertyChange', 'merge', 'restore', 'associationChange']);
 
 /**
@@ -60,7 +60,7 @@ export function classifyEvent(event: Pick<WebhookEvent, 'subscriptionType' | 'ob
   const prefix = dot < 0 ? event.subscriptionType : event.subscriptionType.slice(0, dot);
   const suffix = dot < 0 ? '' : event.subscriptionType.slice(dot + 1);
   let object: ObjectKind = 'other';
-  if (prefix === 'contact' || prefix === 'ticket') object = prefix;
+  if (prefix === 'contact' || prefix === 'ticket' || prefix === 'company') object = prefix;
   else if (prefix === 'object') object = OBJECT_TYPE_IDS[event.objectTypeId ?? ''] ?? 'other';
   const change = CHANGE_KINDS.has(suffix as ChangeKind) ? (suffix as ChangeKind) : 'other';
   return { object, change };

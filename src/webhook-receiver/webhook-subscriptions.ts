@@ -8,7 +8,7 @@ import { WEBHOOK_ROUTE } from './webhook-routes';
 
 export interface CrmObjectSubscription {
   subscriptionType: 'object.creation' | 'object.propertyChange';
-  objectType: 'contact' | 'ticket';
+  objectType: 'contact' | 'ticket' | 'company';
   propertyName?: string;
   active: boolean;
 }
@@ -40,6 +40,8 @@ const UNSUBSCRIBABLE = new Set(['num_unique_conversion_events', 'hs_lastmodified
 export interface SubscriptionSource {
   readonly contactProperties: readonly string[];
   readonly ticketProperties: readonly string[];
+  /** Company properties the rules read: a change rescores the contacts whose primary company it is. */
+  readonly companyProperties?: readonly string[];
   /** The persona property the app owns: a change by anyone else is a manual override. */
   readonly personaProperty: string;
 }
@@ -49,6 +51,7 @@ export function buildWebhooksHsmeta(source: SubscriptionSource, options: { baseU
   const watch = (names: readonly string[]) => [...new Set(names)].filter((n) => !UNSUBSCRIBABLE.has(n)).sort();
   const contactProps = watch([...source.contactProperties, source.personaProperty]);
   const ticketProps = watch(source.ticketProperties);
+  const companyProps = watch(source.companyProperties ?? []);
   return {
     uid: 'persona_webhooks',
     type: 'webhooks',
@@ -60,6 +63,7 @@ export function buildWebhooksHsmeta(source: SubscriptionSource, options: { baseU
           ...contactProps.map((propertyName) => ({ subscriptionType: 'object.propertyChange' as const, objectType: 'contact' as const, propertyName, active: true })),
           { subscriptionType: 'object.creation', objectType: 'ticket', active: true },
           ...ticketProps.map((propertyName) => ({ subscriptionType: 'object.propertyChange' as const, objectType: 'ticket' as const, propertyName, active: true })),
+          ...companyProps.map((propertyName) => ({ subscriptionType: 'object.propertyChange' as const, objectType: 'company' as const, propertyName, active: true })),
         ],
         legacyCrmObjects: [
           { subscriptionType: 'contact.deletion', active: true },
@@ -67,6 +71,10 @@ export function buildWebhooksHsmeta(source: SubscriptionSource, options: { baseU
           { subscriptionType: 'contact.restore', active: true },
           { subscriptionType: 'contact.associationChange', active: true },
           { subscriptionType: 'ticket.deletion', active: true },
+          // Companies: primary-company changes arrive as contact association changes (CONTACT_TO_COMPANY).
+          { subscriptionType: 'company.deletion', active: true },
+          { subscriptionType: 'company.merge', active: true },
+          { subscriptionType: 'company.associationChange', active: true },
         ],
         hubEvents: [{ subscriptionType: 'contact.privacyDeletion', active: true }],
       },

@@ -12,12 +12,15 @@ export interface ContactRefresher {
   refreshContacts(portalId: PortalId, contactIds: readonly string[]): Promise<unknown>;
   /** Refetches the tickets and rescores the contacts they are linked to. */
   refreshTickets(portalId: PortalId, ticketIds: readonly string[]): Promise<unknown>;
+  /** Refetches the companies and rescores the contacts whose primary company they are. */
+  refreshCompanies?(portalId: PortalId, companyIds: readonly string[]): Promise<unknown>;
 }
 
 /** The part of a compiled rule set the worker reads (a `CompiledRuleSet` fits). */
 export interface LiveRuleSetView {
   readonly contactProperties: readonly string[];
   readonly ticketProperties: readonly string[];
+  readonly companyProperties?: readonly string[];
   readonly ruleSet: { readonly property: { readonly name: string } };
 }
 
@@ -179,7 +182,8 @@ export class WebhookWorker {
   private async applyPortal(portalId: PortalId, events: readonly WebhookEvent[]): Promise<WebhookWorkPlan> {
     const live = await this.deps.rules.live(portalId);
     const plan = planWebhookWork(events, {
-      contactProperties: live.contactProperties, ticketProperties: live.ticketProperties, personaProperty: live.ruleSet.property.name,
+      contactProperties: live.contactProperties, ticketProperties: live.ticketProperties, companyProperties: live.companyProperties ?? [],
+      personaProperty: live.ruleSet.property.name,
     }, this.deps.appId);
     const refreshContacts = new Set(plan.refreshContacts);
 
@@ -228,6 +232,7 @@ export class WebhookWorker {
       await this.deps.crm.deleteTickets(portalId, plan.deleteTickets);
     }
     if (plan.refreshTickets.length > 0) await this.deps.refresher.refreshTickets(portalId, plan.refreshTickets);
+    if (plan.refreshCompanies.length > 0 && this.deps.refresher.refreshCompanies) await this.deps.refresher.refreshCompanies(portalId, plan.refreshCompanies);
 
     for (const id of purge) refreshContacts.delete(id);
     const ids = [...refreshContacts].sort();

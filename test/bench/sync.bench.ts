@@ -2,7 +2,9 @@
  * First sync with write-back of a 50,000-contact sandbox portal with HubSpot's rate limits on
  * (110 requests per rolling 10 s, search 5 per second). Reports the burst requests made as a
  * fraction of the requests the ceiling allows over the same time, API calls per 1,000 contacts,
- * the 429s and when they came, and failed records.
+ * the 429s and when they came, and failed records; and the requests per 1,000 contacts against the
+ * floor the portal's own counts give: every list page, every batch read of related records
+ * (tickets, companies, survey responses) and every batch write, each full at 100.
  *
  *   npx tsx test/bench/sync.bench.ts [contacts] [ourBudgetPer10s]
  */
@@ -45,16 +47,28 @@ async function main(): Promise<void> {
     const store = h.sandbox.data.store(h.portalId);
     let hubspotContacts = 0;
     let wrong = 0;
+    const linkedTickets = new Set<string>();
+    const linkedCompanies = new Set<string>();
+    const linkedSurveys = new Set<string>();
     for (const c of store.iterate('contacts')) {
       hubspotContacts += 1;
       if (!c.properties.persona) wrong += 1;
+      for (const id of store.ticketIdsOfContact(c.id)) linkedTickets.add(id);
+      for (const link of store.companyLinksOfContact(c.id)) linkedCompanies.add(link.companyId);
+      for (const id of store.surveyIdsOfContact(c.id)) linkedSurveys.add(id);
     }
+    const pages = (n: number) => Math.ceil(n / 100);
+    const floor = pages(hubspotContacts) + pages(linkedTickets.size) + pages(linkedCompanies.size) + pages(linkedSurveys.size) + pages(hubspotContacts);
+    const per1000 = (n: number) => (1000 * n) / hubspotContacts;
 
     console.log(`\nFirst sync with write-back, ${contacts.toLocaleString()} contacts (${stored.tickets.toLocaleString()} tickets, ${stored.associations.toLocaleString()} associations)`);
     console.log(`  elapsed                       ${(elapsedMs / 1000).toFixed(1)} s (our budget ${budget}/10 s under HubSpot's ${CEILING_PER_10S}/10 s)`);
     console.log(`  burst requests / allowed      ${burst} / ${allowed.toFixed(0)} = ${((100 * burst) / allowed).toFixed(1)}% of the ceiling`);
     console.log(`  search requests               ${search} (separate ${SEARCH_CEILING_PER_S}/s budget)`);
     console.log(`  API calls per 1,000 contacts  ${((1000 * total) / contacts).toFixed(1)} (total ${total})`);
+    console.log(`  burst requests per 1,000      ${per1000(burst).toFixed(2)} against a floor of ${per1000(floor).toFixed(2)}: ${((100 * (burst - floor)) / floor).toFixed(1)}% above it (target: within 15%)`);
+    console.log(`    floor = ${pages(hubspotContacts)} list pages + ${pages(linkedTickets.size)} ticket + ${pages(linkedCompanies.size)} company + ${pages(linkedSurveys.size)} survey-response batch reads + ${pages(hubspotContacts)} batch writes`);
+    console.log(`    (${linkedTickets.size.toLocaleString()} tickets, ${linkedCompanies.size.toLocaleString()} companies, ${linkedSurveys.size.toLocaleString()} survey responses linked to contacts)`);
     console.log(`  429 responses                 ${after.throttled - before.throttled}${throttledAt.length ? ` at ${throttledAt.join(', ')} s` : ''}`);
     console.log(`  failed records                ${summary.writeBack.failed + (hubspotContacts - stored.contacts) + wrong} (write failures ${summary.writeBack.failed}, not stored ${hubspotContacts - stored.contacts}, without persona in HubSpot ${wrong})`);
     console.log(`  written                       ${summary.writeBack.written} contacts in ${summary.writeBack.requests} batch requests`);

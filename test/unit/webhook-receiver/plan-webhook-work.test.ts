@@ -105,7 +105,7 @@ describe('planning the work for a batch of webhook events', () => {
     expect(result.purgeContacts.map((p) => p.contactId).sort()).toEqual(['1', '2']);
   });
 
-  it('rescores a contact when a ticket is linked or unlinked, from either side and in either dialect, and ignores other associations', () => {
+  it('rescores a contact when a ticket or a company is linked or unlinked, from either side and in either dialect, and ignores other associations', () => {
     const result = plan([
       link('contact.associationChange', 'CONTACT_TO_TICKET', 1, 50, T),
       link('contact.associationChange', 'CONTACT_TO_TICKET', 2, 51, T, { associationRemoved: true }),
@@ -116,8 +116,35 @@ describe('planning the work for a batch of webhook events', () => {
       link('object.associationChange', 'DEAL_TO_CONTACT', 70, 7, T),
       link('object.associationChange', 'TICKET_TO_COMPANY', 55, 61, T),
     ]);
-    expect([...result.refreshContacts].sort()).toEqual(['1', '2', '4', '5', '6']);
-    expect(result.ignored).toBe(3);
+    // The company link counts too: its primary company is what company conditions read.
+    expect([...result.refreshContacts].sort()).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(result.ignored).toBe(2);
+  });
+
+  it('rescores the contact whose primary company moves, whichever side reports it, once', () => {
+    const result = plan([
+      link('contact.associationChange', 'CONTACT_TO_COMPANY', 11, 900, T, { isPrimaryAssociation: true }),
+      link('company.associationChange', 'COMPANY_TO_CONTACT', 900, 11, T, { isPrimaryAssociation: true }),
+      link('object.associationChange', '0-2_TO_0-1', 901, 12, T, { associationRemoved: true }),
+    ]);
+    expect([...result.refreshContacts].sort()).toEqual(['11', '12']);
+    expect(result.refreshCompanies).toEqual([]);
+  });
+
+  it('refreshes a company when a property the rules read changes, or it is deleted or merged, and ignores the rest', () => {
+    const watched = { ...WATCHED, companyProperties: ['numberofemployees', 'industry'] };
+    const result = planWebhookWork([
+      ev('company.propertyChange', 900, T, { propertyName: 'numberofemployees', propertyValue: '40', changeSource: 'CRM' }),
+      ev('company.propertyChange', 900, T + 1, { propertyName: 'industry', propertyValue: 'RETAIL', changeSource: 'CRM' }),
+      ev('company.propertyChange', 901, T, { propertyName: 'phone', propertyValue: '555', changeSource: 'CRM' }),
+      ev('object.propertyChange', 902, T, { objectTypeId: '0-2', propertyName: 'industry', propertyValue: 'RETAIL' }),
+      ev('company.deletion', 903, T),
+      merge(T, { objectId: 904, primaryObjectId: 904, mergedObjectIds: [905] }, 'company.merge'),
+    ], watched, APP_ID);
+    expect([...result.refreshCompanies].sort()).toEqual(['900', '902', '903', '904', '905']);
+    expect(result.refreshContacts).toEqual([]);
+    expect(result.ignored).toBe(1);
+    expect(plan([ev('company.propertyChange', 900, T, { propertyName: 'numberofemployees', propertyValue: '40' })]).refreshCompanies).toEqual([]);
   });
 
   it('reads the ends from object type ids when the generic dialect names them', () => {

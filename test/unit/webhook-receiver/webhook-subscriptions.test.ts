@@ -22,13 +22,14 @@ describe('the webhook subscriptions', () => {
     expect(watched).toContain(validation.ruleSet.property.name);
   });
 
-  it('cover the lifecycle of contacts and tickets and privacy deletion', () => {
+  it('cover the lifecycle of contacts, tickets and companies, and privacy deletion', () => {
     const { crmObjects, legacyCrmObjects, hubEvents } = meta.config.subscriptions;
     const types = [
       ...crmObjects.filter((s) => s.subscriptionType === 'object.creation').map((s) => `${s.objectType}.creation`),
       ...legacyCrmObjects.map((s) => s.subscriptionType), ...hubEvents.map((s) => s.subscriptionType),
     ];
     expect(types.sort()).toEqual([
+      'company.associationChange', 'company.deletion', 'company.merge',
       'contact.associationChange', 'contact.creation', 'contact.deletion', 'contact.merge', 'contact.privacyDeletion', 'contact.restore',
       'ticket.creation', 'ticket.deletion',
     ]);
@@ -42,6 +43,14 @@ describe('the webhook subscriptions', () => {
     const contactProps = built.config.subscriptions.crmObjects.filter((s) => s.objectType === 'contact' && s.propertyName).map((s) => s.propertyName);
     expect(contactProps).toEqual(['jobtitle', 'segment', 'zz_new']);
     expect(built.config.settings.targetUrl).toBe('https://x.example/webhooks/hubspot');
+  });
+
+  it('watch the company properties the rules read, and no company property when none is read', () => {
+    const built = buildWebhooksHsmeta({ contactProperties: [], ticketProperties: [], companyProperties: ['numberofemployees', 'industry', 'hs_lastmodifieddate'], personaProperty: 'persona' });
+    expect(built.config.subscriptions.crmObjects.filter((s) => s.objectType === 'company').map((s) => `${s.subscriptionType} ${s.propertyName}`))
+      .toEqual(['object.propertyChange industry', 'object.propertyChange numberofemployees']);
+    const none = buildWebhooksHsmeta({ contactProperties: [], ticketProperties: [], personaProperty: 'persona' });
+    expect(none.config.subscriptions.crmObjects.some((s) => s.objectType === 'company')).toBe(false);
   });
 
   it('use only the keys a 2025.2 project component allows at the top level', () => {
