@@ -14,6 +14,8 @@ import { createHttpApp } from './http/create-http-app';
 import { optionalScopes, requiredScopes } from './install/app-scopes';
 import { InstallService } from './install/install-service';
 import { OAuthClient } from './install/oauth-client';
+import { InstallProgressLinks, installProgressSecret } from './install/install-progress';
+import { createInstallProgressRoutes, type InstallProgressSource } from './install/install-progress-page';
 import { createOAuthRoutes } from './install/oauth-routes';
 import { PersonaPropertySetup } from './install/persona-property-setup';
 import { TokenCrypto } from './install/token-crypto';
@@ -164,11 +166,25 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   jobs.add({ name: 'workflow-callbacks', cron: config.jobs.reconcileCron, run: () => stores.workflowCallbacks.purgeBefore(clock.now() - WORKFLOW_ANSWER_RETENTION_MS) });
 
   // --- HTTP ---
+  // The install page follows the first sync through a signed link, with no admin session.
+  const installProgress: InstallProgressSource = {
+    links: new InstallProgressLinks(installProgressSecret(config.encryptionKey)),
+    read: async (portalId) => {
+      const p = await sync.streamProgress(portalId);
+      const f = p.figures;
+      return {
+        state: p.state === 'none' ? 'starting' : p.state === 'running' ? 'syncing' : p.state,
+        total: f?.total ?? null, scored: f?.scored ?? 0, written: f?.written ?? 0, remaining: f?.remaining ?? null,
+        contactsPerSecond: f?.contactsPerSecond ?? null, etaSeconds: f?.etaSeconds ?? null,
+      };
+    },
+  };
   const routers: Router[] = [
     createOAuthRoutes({
       states: stores.oauthStates, install, clock, logger, clientId: config.hubspot.clientId,
-      appBaseUrl: config.appBaseUrl, authBaseUrl: config.hubspot.authBaseUrl, scopes, optionalScopes: optional,
+      appBaseUrl: config.appBaseUrl, authBaseUrl: config.hubspot.authBaseUrl, scopes, optionalScopes: optional, progress: installProgress,
     }),
+    createInstallProgressRoutes({ source: installProgress, clock }),
   ];
 
   // --- Webhooks: signed intake into the inbox, and the worker that drains it through the sync service ---
@@ -200,7 +216,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   routers.push(
     createPortalStatusRoutes({
       guard: admin.guard, portals: stores.portals, crm: stores.crm, sync: stores.sync, assignments: stores.assignments, ruleSets,
-      currentRun: (id) => sync.currentRun(id), flushUsage: () => usage.flush(), clock,
+      currentRun: (id) => sync.currentRun(id), streamProgress: (id) => sync.streamProgress(id), flushUsage: () => usage.flush(), clock,
     }),
     createInsightsRoutes({ guard: admin.guard, insights }),
   );

@@ -39,6 +39,10 @@ interface PortalLimits {
   pausedUntil: { api: number; search: number };
 }
 
+/** Bottleneck runs lower numbers first; 5 is its default. */
+const PRIORITY_FIRST = 4;
+const PRIORITY_DEFAULT = 5;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function toMillis(value: unknown): number {
@@ -117,8 +121,12 @@ export class SdkGateways implements HubSpotGateways {
     return l;
   }
 
-  /** Runs one HubSpot operation for a portal under its limiter and the retry policy. */
-  async call<T>(portalId: PortalId, operation: string, lane: 'api' | 'search', fn: (client: Client) => Promise<T>): Promise<T> {
+  /**
+   * Runs one HubSpot operation for a portal under its limiter and the retry policy. `first` puts
+   * the request ahead of the others waiting (still within the rate): for a chain of requests where
+   * each needs the one before (cursor paging), so that waiting batches never stretch the chain.
+   */
+  async call<T>(portalId: PortalId, operation: string, lane: 'api' | 'search', fn: (client: Client) => Promise<T>, first = false): Promise<T> {
     const limits = this.limitsOf(portalId);
     const { usage, logger } = this.options;
     let token = await this.options.tokens.accessToken(portalId);
@@ -128,7 +136,7 @@ export class SdkGateways implements HubSpotGateways {
       if (pause > 0) await sleep(pause);
       const client = new Client({ accessToken: token, basePath: this.options.apiBaseUrl });
       try {
-        const result = await limits[lane].schedule(() => fn(client));
+        const result = await limits[lane].schedule({ priority: first ? PRIORITY_FIRST : PRIORITY_DEFAULT }, () => fn(client));
         usage.record(portalId, { calls: 1 });
         return result;
       } catch (err) {
@@ -170,16 +178,18 @@ function searchOf(c: Client, kind: ObjectKind, request: SearchRequest) {
 class SdkPortalGateway implements PortalHubSpot {
   constructor(readonly portalId: PortalId, private readonly gateways: SdkGateways) {}
 
-  private call<T>(operation: string, fn: (client: Client) => Promise<T>, lane: 'api' | 'search' = 'api'): Promise<T> {
-    return this.gateways.call(this.portalId, operation, lane, fn);
+  private call<T>(operation: string, fn: (client: Client) => Promise<T>, lane: 'api' | 'search' = 'api', first = false): Promise<T> {
+    return this.gateways.call(this.portalId, operation, lane, fn, first);
   }
 
   async listContacts(o: {
     after: string | null; properties: readonly string[]; withTickets: boolean; withCompanies?: boolean; withSurveys?: boolean;
   }): Promise<Page<ContactRecord>> {
     const associations = [...(o.withTickets ? ['tickets'] : []), ...(o.withCompanies ? ['companies'] : []), ...(o.withSurveys ? ['feedback_submissions'] : [])];
+    // Paging is a chain (each page names the next), one request at a time: it goes first, and the
+    // batch reads and writes of pages already listed fill every other slot of the budget.
     const page = await this.call('contacts list', (c) =>
-      c.crm.contacts.basicApi.getPage(100, o.after ?? undefined, [...o.properties], undefined, associations.length > 0 ? associations : undefined, false));
+      c.crm.contacts.basicApi.getPage(100, o.after ?? undefined, [...o.properties], undefined, associations.length > 0 ? associations : undefined, false), 'api', true);
     return {
       results: page.results.map((r) => {
         const groups = (r.associations ?? {}) as Record<string, { results?: { id: unknown; type?: unknown }[] } | undefined>;

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
+import { progressSection, type InstallProgressSource } from './install-progress-page';
 import type { InstallResult, InstallService } from './install-service';
 import { OAuthTokenError } from './oauth-client';
 import type { OAuthStateStore } from './portal-store';
@@ -19,6 +20,8 @@ export interface OAuthRoutesDeps {
   readonly scopes: readonly string[];
   /** Granted only where the account has the feature; never a reason for the install to fail. */
   readonly optionalScopes?: readonly string[];
+  /** The first sync's live figures on the installed page. */
+  readonly progress?: InstallProgressSource;
 }
 
 export const INSTALL_COOKIE = 'personas_install';
@@ -103,7 +106,7 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
       const back = hubSpotReturnUrl(returnUrl);
       if (back) return res.redirect(302, back);
       deps.logger.warn({ portalId: result.portalId }, 'Marketplace install finished; returnUrl is not a HubSpot URL, showing our page instead');
-      return installedPage(res, result);
+      return void (await installedPage(res, result));
     }
 
     const browser = readCookie(req, INSTALL_COOKIE);
@@ -119,7 +122,7 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
     if (!code) return refuse(400, 'HubSpot did not send an authorization code.');
     res.setHeader('Set-Cookie', `${INSTALL_COOKIE}=; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`);
     const result = await install(code, refuse);
-    if (result) installedPage(res, result);
+    if (result) await installedPage(res, result);
   });
 
   async function install(code: string, refuse: (status: number, message: string) => unknown): Promise<InstallResult | null> {
@@ -135,13 +138,18 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
     }
   }
 
-  function installedPage(res: Response, result: InstallResult): void {
+  async function installedPage(res: Response, result: InstallResult): Promise<void> {
     const domain = result.hubDomain ? ` (${escapeHtml(result.hubDomain)})` : '';
+    const progress = deps.progress
+      ? progressSection(deps.progress.links.issue(result.portalId, deps.clock.now()), await deps.progress.read(result.portalId))
+      : '';
     res.type('html').send(page('Installed', `<h1>${result.reinstall ? 'Reconnected' : 'Installed'}: portal ${result.portalId}${domain}</h1>
-<p>What happens next: the app is syncing this portal's contacts and tickets now, assigns every contact a persona,
-and writes it to the <strong>Persona</strong> contact property in HubSpot. A first sync takes a few minutes for
-tens of thousands of contacts; after that, changes are picked up automatically.</p>
-<p>Follow the progress on the <a href="/admin">admin page</a>, or open any contact record in HubSpot to see its persona card.</p>`));
+<p>What happens next: the app reads this portal's contacts page by page, each with its tickets, assigns every
+contact a persona and writes it to the <strong>Persona</strong> contact property in HubSpot as soon as its page is read:
+the first personas are in HubSpot within seconds, the rest follow at the pace HubSpot's rate limit allows
+(up to about 24,000 contacts a minute). After that, changes are picked up automatically.</p>
+${progress}
+<p>Follow the progress on the <a href="/admin">admin page</a> too, or open any contact record in HubSpot to see its persona card.</p>`));
   }
 
   return router;

@@ -8,7 +8,7 @@ import type { RuleSetService } from '../personas/rule-set-service';
 import { AppError } from '../platform/errors';
 import type { Clock } from '../platform/clock';
 import type { CrmStore } from '../crm/crm-store';
-import type { CurrentRun } from './sync-service';
+import type { CurrentRun, StreamProgress } from './sync-service';
 import type { SyncRun, SyncStore } from './sync-store';
 import { assertPortalAccess, principalOf } from '../http/portal-access';
 
@@ -20,6 +20,8 @@ export interface PortalStatusRoutesDeps {
   readonly assignments: Pick<AssignmentStore, 'distribution' | 'countPendingWrites'>;
   readonly ruleSets: Pick<RuleSetService, 'live'>;
   readonly currentRun: (portalId: PortalId) => CurrentRun | null;
+  /** The full sync's figures: scored, written, remaining and the time to go (here or in another process). */
+  readonly streamProgress: (portalId: PortalId) => Promise<StreamProgress>;
   /** Writes buffered API usage counters so the last hour is complete. */
   readonly flushUsage: () => Promise<void>;
   readonly clock: Clock;
@@ -62,6 +64,7 @@ export function createPortalStatusRoutes(deps: PortalStatusRoutesDeps): Router {
     const unassignedId = await deps.ruleSets.live(portalId).then((l) => l.ruleSet.unassigned.id, () => 'unassigned');
     const { [unassignedId]: unassigned = 0, ...assigned } = distribution;
     const current = deps.currentRun(portalId);
+    const stream = await deps.streamProgress(portalId);
     const usage = await deps.sync.apiUsageSince(portalId, Math.floor(deps.clock.now() / 60_000) - 59);
     const lastFailed = runs.find((r) => r.status === 'failed' || r.status === 'interrupted');
     const lastSucceeded = runs.find((r) => r.status === 'succeeded');
@@ -73,8 +76,9 @@ export function createPortalStatusRoutes(deps: PortalStatusRoutesDeps): Router {
       needsReauth: portal.state === 'needs_reauth',
       lastError: portal.lastError,
       sync: {
-        state: current ? 'running' : 'idle',
+        state: current || stream.state === 'running' ? 'running' : 'idle',
         currentRun: current ? { kind: current.kind, startedAt: iso(current.startedAt), progress: current.progress } : null,
+        fullSync: { state: stream.state, startedAt: iso(stream.startedAt), ...(stream.figures ?? {}) },
         lastRuns: runs.map(runJson),
         lastError: syncError,
       },

@@ -93,6 +93,24 @@ interface RunningSync {
   readonly promise: Promise<SyncSummary>;
 }
 
+export interface StreamProgress {
+  /** `stopped`: the run failed or its process died; the next scheduled sync resumes it from its cursor. */
+  readonly state: 'none' | 'running' | 'done' | 'stopped';
+  readonly kind: SyncRunKind | null;
+  readonly startedAt: number | null;
+  readonly figures: StreamFigures | null;
+  readonly error: string | null;
+}
+
+function figuresOf(p: SyncProgress): StreamFigures | null {
+  if (typeof p.scored !== 'number') return null;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return {
+    total: num(p.total), scored: p.scored, written: num(p.written) ?? 0, remaining: num(p.remaining),
+    contactsPerSecond: num(p.contactsPerSecond), etaSeconds: num(p.etaSeconds),
+  };
+}
+
 export interface CurrentRun {
   readonly kind: SyncRunKind;
   readonly startedAt: number;
@@ -122,6 +140,23 @@ export class SyncService {
   currentRun(portalId: PortalId): CurrentRun | null {
     const r = this.running.get(portalId);
     return r ? { kind: r.kind, startedAt: r.startedAt, progress: r.live.progress } : null;
+  }
+
+  /**
+   * How the portal's full sync stands, for the install page, the dashboard and the status API: the
+   * run in this process, else the latest full sync or reconcile recorded (a run in another process
+   * saves its progress every second). `figures` are null for a run that did not stream.
+   */
+  async streamProgress(portalId: PortalId): Promise<StreamProgress> {
+    const mine = this.running.get(portalId);
+    if (mine && (mine.kind === 'full' || mine.kind === 'reconcile')) {
+      return { state: 'running', kind: mine.kind, startedAt: mine.startedAt, figures: figuresOf(mine.live.progress), error: null };
+    }
+    const run = (await this.deps.sync.recentRuns(portalId, 20)).find((r) => r.kind === 'full' || r.kind === 'reconcile');
+    if (!run) return { state: 'none', kind: null, startedAt: null, figures: null, error: null };
+    const state = run.status === 'running' ? 'running' : run.status === 'succeeded' ? 'done' : 'stopped';
+    const figures = figuresOf(run.progress);
+    return { state, kind: run.kind, startedAt: run.startedAt, figures: figures && state === 'done' ? { ...figures, remaining: 0, etaSeconds: 0 } : figures, error: run.error };
   }
 
   /** Stops every run at its next page boundary (cursors stay, so the next run resumes) and waits for them. */
@@ -343,7 +378,8 @@ export class SyncService {
       try {
         const result = await body(ctx);
         if (ctx.aborted) throw new Error('the sync was stopped; the next run resumes where it stopped');
-        await this.deps.sync.updateRun(run.id, { ...live.progress, ...summaryCounters(result) });
+        // A streamed run's figures count the runs it resumed too; they win over this run's own counters.
+        await this.deps.sync.updateRun(run.id, { ...summaryCounters(result), ...live.progress });
         const failed = result.writeBack.failed;
         await this.deps.sync.finishRun(run.id, 'succeeded', failed > 0 ? `${failed} persona write(s) failed and stay pending: ${result.writeBack.errors[0] ?? ''}` : null, this.deps.clock.now());
         this.deps.logger.info({ portalId, kind, ...summaryCounters(result) }, 'sync finished');

@@ -12,7 +12,7 @@
  *   npx tsx test/bench/first-sync.bench.ts 1000000 --prefix 20000  stop after 20,000 contacts are written (a bounded prefix)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -48,7 +48,21 @@ interface Result {
   peakRssMb: number;
   bytesPerContact: number;
   etaAtQuarter: { predictedS: number; actualS: number } | null;
+  /** CPU seconds the app and the sandbox spent from the install to the last persona. */
+  appCpuS: number;
+  sandboxCpuS: number;
+  loadAverage: number;
   byPath: Record<string, number>;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 setFlagsFromString('--expose-gc');
@@ -90,6 +104,8 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
     const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
 
     const before = await stats(sandboxUrl);
+    const cpuBefore = { app: process.cpuUsage(), sandbox: cpuSecondsOf(sandboxProcess.pid!) };
+    const loadBefore = os.loadavg()[0]!;
     await installThroughBrowser(appBaseUrl, PORTAL_ID);
     const installed = performance.now();
     const sync = app.services.sync;
@@ -114,6 +130,8 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const after = await stats(sandboxUrl);
+    const appCpu = process.cpuUsage(cpuBefore.app);
+    const sandboxCpuS = cpuSecondsOf(sandboxProcess.pid!) - cpuBefore.sandbox;
 
     const byPath: Record<string, number> = {};
     for (const [p, n] of Object.entries(after.byPath)) {
@@ -139,6 +157,9 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
       baselineRssMb: baselineRss / MB,
       peakRssMb: peakRss / MB,
       bytesPerContact: (peakRss - baselineRss) / done,
+      appCpuS: (appCpu.user + appCpu.system) / 1e6,
+      sandboxCpuS,
+      loadAverage: (loadBefore + os.loadavg()[0]!) / 2,
       etaAtQuarter: quarter === null ? null : { predictedS: (quarter as { eta: number }).eta, actualS: (last - (quarter as { at: number }).at) / 1000 },
       byPath,
     };
@@ -161,6 +182,7 @@ function report(r: Result): void {
   console.log(`  share of the rate ceiling used   ${pct(r.ceilingShare)} (${r.burstRequests.toLocaleString('en-US')} requests, 429s: ${r.throttled})`);
   console.log(`  requests per 1,000 contacts      ${r.requestsPer1000.toFixed(2)} (incl. ${r.searchRequests} search; before streaming: 27.4)`);
   console.log(`  app peak RSS                     ${r.peakRssMb.toFixed(0)} MB over an idle ${r.baselineRssMb.toFixed(0)} MB: ${r.bytesPerContact.toFixed(0)} bytes per contact`);
+  console.log(`  CPU used                         app ${r.appCpuS.toFixed(1)} s (${((1e6 * r.appCpuS) / (r.prefix ?? r.contacts)).toFixed(0)} µs per contact), sandbox ${r.sandboxCpuS.toFixed(1)} s, over ${r.lastPersonaS.toFixed(0)} s on a 2-core machine with load average ${r.loadAverage.toFixed(1)}`);
   if (r.etaAtQuarter) console.log(`  ETA shown at 25%                 ${r.etaAtQuarter.predictedS} s; it took ${r.etaAtQuarter.actualS.toFixed(0)} s (${(r.etaAtQuarter.predictedS / r.etaAtQuarter.actualS).toFixed(2)}x)`);
   for (const [p, n] of Object.entries(r.byPath).sort((a, b) => b[1] - a[1])) console.log(`    ${String(n).padStart(7)}  ${p}`);
 }

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import request from 'supertest';
+import { installThroughBrowser } from '../../src/demo/browser-install';
 import { fixedClock } from '../../src/platform/clock';
 import { openStorage, type Storage } from '../../src/storage/connect';
 import type { SyncSummary } from '../../src/sync/sync-service';
@@ -128,5 +130,53 @@ describe('the first full sync, streamed', () => {
       expect(h.sandbox.data.getContact(h.portalId, id)?.properties.persona).toBe('not_a_fit');
       expect((await h.app.stores.assignments.get(h.portalId, id))?.override?.persona).toBe('not_a_fit');
     }
+  });
+
+  it('shows contacts scored, written and remaining with the time to go, live on the install page and in the status API', async () => {
+    const seen: { status: Record<string, unknown>; page: number }[] = [];
+    let harness: Harness | undefined;
+    h = harness = await startAppHarness({
+      contacts: 600,
+      tuning: {
+        syncHooks: {
+          afterPage: async ({ page }) => {
+            if (page !== 3) return;
+            const status = await request(harness!.app.http).get(`/api/admin/portals/${harness!.portalId}/status`).set('authorization', `Bearer ${harness!.adminToken}`);
+            seen.push({ status: status.body as Record<string, unknown>, page });
+          },
+        },
+      },
+    });
+    // The install starts the first sync; its page carries the figures and a link to follow them.
+    const installed = await installThroughBrowser(h.appBaseUrl, h.portalId);
+    expect(installed.status).toBe(200);
+    expect(installed.body).toContain('id="sync-line"');
+    const link = /\/oauth\/install\/progress\/[A-Za-z0-9._%-]+/.exec(installed.body)?.[0];
+    expect(link).toBeDefined();
+    await h.waitForFirstSync();
+
+    // Mid-stream (page 3 of 6 finished), the status API carried the same figures.
+    expect(seen).toHaveLength(1);
+    const sync = seen[0]!.status.sync as { state: string; fullSync: Record<string, unknown>; currentRun: { progress: Record<string, unknown> } };
+    expect(sync.state).toBe('running');
+    expect(sync.fullSync).toMatchObject({ state: 'running', total: 600 });
+    expect(sync.fullSync.scored).toBeGreaterThanOrEqual(300);
+    expect(sync.fullSync.written).toBeGreaterThanOrEqual(300);
+    expect(sync.fullSync.remaining).toBe(600 - Number(sync.fullSync.scored));
+    expect(sync.currentRun.progress).toMatchObject({ phase: 'stream', scored: sync.fullSync.scored, remaining: sync.fullSync.remaining });
+
+    // Once done, the install page's link says so; the status API too.
+    const done = await request(h.app.http).get(link!);
+    expect(done.status).toBe(200);
+    expect(done.headers['cache-control']).toBe('no-store');
+    expect(done.body).toMatchObject({ state: 'done', total: 600, scored: 600, written: 600, remaining: 0, etaSeconds: 0 });
+    expect(done.body.line).toBe('Done: 600 contacts scored, 600 personas written to HubSpot.');
+    const status = await request(h.app.http).get(`/api/admin/portals/${h.portalId}/status`).set('authorization', `Bearer ${h.adminToken}`);
+    expect(status.body.sync.fullSync).toMatchObject({ state: 'done', scored: 600, written: 600, remaining: 0 });
+
+    // The link is the page's own: a forged or altered one shows nothing.
+    const forged = link!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    expect((await request(h.app.http).get(forged)).status).toBe(404);
+    expect((await request(h.app.http).get(link!.replace(String(h.portalId), String(h.portalId + 1)))).status).toBe(404);
   });
 });

@@ -157,7 +157,8 @@ describe('syncing the sandbox portal, assigning personas and writing them back',
   it('loses nothing through a 429 storm, 5xx answers and dropped connections', async () => {
     h = await startAppHarness({ contacts: 400, tuning: { syncOnInstall: false } });
     await h.install();
-    h.sandbox.faults.rateLimitStorm(600, { portalId: h.portalId });
+    // Long enough that the sync meets it even on a busy machine (it starts counting when set).
+    h.sandbox.faults.rateLimitStorm(2_000, { portalId: h.portalId });
     h.sandbox.faults.failNext(4, { status: 503, pathPattern: '/crm/v3/objects/contacts' });
     h.sandbox.faults.failNext(2, { status: 500, pathPattern: 'batch/update' });
     h.sandbox.faults.dropConnections(2, { pathPattern: '/crm/v3/objects/tickets/batch/read' });

@@ -1,7 +1,11 @@
 // What the admin API sends: the shapes the page reads.
 export interface Session { actor: string; via: string; csrfToken: string | null; portals: { portalId: number; hubDomain: string | null }[] }
 export interface DistEntry { personaId: string; name: string; count: number; kind: string }
-export interface SyncRun { id: number; kind: string; status: string; startedAt: number; finishedAt: number | null; progress: { phase?: string; done: number; total?: number | null }; error: string | null }
+/** A streamed full sync also reports scored, written and remaining contacts and the time to go. */
+export interface SyncRun {
+  id: number; kind: string; status: string; startedAt: number; finishedAt: number | null; error: string | null;
+  progress: { phase?: string; done: number; total?: number | null; scored?: number; written?: number; remaining?: number | null; etaSeconds?: number | null };
+}
 export interface Dashboard {
   portal: { portalId: number; hubDomain: string | null; state: string }; liveVersion: number | null; total: number; unassigned: number; unassignedShare: number;
   distribution: DistEntry[]; counts: { contacts: number; tickets: number }; sync: { current: SyncRun | null; recent: SyncRun[] };

@@ -63,12 +63,22 @@ function SyncStatus({ run, recent }: { run: SyncRun; recent: SyncRun[] }) {
         </div>
       ) : null}
       <p className="muted">{`${fmtInt(run.progress.done)}${run.progress.total ? ` of ${fmtInt(run.progress.total)}` : ''} processed · started ${fmtAgo(run.startedAt)}${run.finishedAt ? ` · finished ${fmtAgo(run.finishedAt)}` : ''}`}</p>
+      <StreamFigures run={run} />
       <h3>Recent runs</h3>
       <ul className="runs">
         {recent.slice(0, 5).map((r) => <li key={r.id}><span className={`dot ${r.status}`} aria-hidden="true" />{`${r.kind} · ${r.status} · ${fmtAgo(r.startedAt)}`}</li>)}
       </ul>
     </div>
   );
+}
+
+/** Scored, written, remaining and the time to go, while a streamed sync runs. */
+function StreamFigures({ run }: { run: SyncRun }) {
+  const p = run.progress;
+  if (typeof p.scored !== 'number' || run.status !== 'running') return null;
+  const eta = typeof p.etaSeconds === 'number' ? (p.etaSeconds < 60 ? 'less than a minute left' : `about ${Math.round(p.etaSeconds / 60)} min left`) : 'estimating time left';
+  const remaining = typeof p.remaining === 'number' ? ` · ${fmtInt(p.remaining)} remaining` : '';
+  return <p className="stream-figures" data-testid="sync-figures">{`${fmtInt(p.scored)} scored · ${fmtInt(p.written ?? 0)} written to HubSpot${remaining} · ${eta}`}</p>;
 }
 
 export function Stat({ label, value, note, tone = '' }: { label: string; value: string; note: string; tone?: string }) {
