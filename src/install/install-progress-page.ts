@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import type { PortalId } from '../crm/model';
 import type { Clock } from '../platform/clock';
+import { escapeHtml } from '../platform/html';
 import type { InstallProgress, InstallProgressLinks } from './install-progress';
 
 export interface InstallProgressSource {
@@ -61,7 +62,7 @@ export function progressSection(token: string, initial: InstallProgress): string
   return `<section aria-labelledby="progress-h">
 <h2 id="progress-h">First sync</h2>
 <progress id="sync-bar" max="1" value="${ratio.toFixed(4)}" style="width:100%"></progress>
-<p id="sync-line" role="status" aria-live="polite">${describeProgress(initial)}</p>
+<p id="sync-line" role="status" aria-live="polite">${escapeHtml(describeProgress(initial))}</p>
 </section>
 <script>
 (function () {
