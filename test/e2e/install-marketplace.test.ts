@@ -1,4 +1,5 @@
-import { approveFromMarketplace, installFromMarketplace } from '../../src/demo/browser-install';
+import { approveFromMarketplace, approveInstall, CookieJar, followCallback, installFromMarketplace, startInstall } from '../../src/demo/browser-install';
+import { fixedClock } from '../../src/platform/clock';
 import { startAppHarness, type Harness } from '../support/app-harness';
 
 /**
@@ -9,14 +10,14 @@ describe('installing the app from the HubSpot Marketplace', () => {
   let h: Harness;
   let tokenRequests: { grantType: string | null; redirectUri: string | null; path: string }[];
 
-  const start = async (tuning: { syncOnInstall?: boolean } = { syncOnInstall: false }) => {
+  const start = async (tuning: { syncOnInstall?: boolean } = { syncOnInstall: false }, clock?: ReturnType<typeof fixedClock>) => {
     tokenRequests = [];
     const countingFetch: typeof fetch = async (input, init) => {
       const form = new URLSearchParams(String(init?.body ?? ''));
       tokenRequests.push({ path: new URL(String(input)).pathname, grantType: form.get('grant_type'), redirectUri: form.get('redirect_uri') });
       return fetch(input, init);
     };
-    h = await startAppHarness({ contacts: 40, tuning: { ...tuning, oauthFetch: countingFetch } });
+    h = await startAppHarness({ contacts: 40, clock, tuning: { ...tuning, oauthFetch: countingFetch } });
   };
   afterEach(async () => { await h.close(); });
 
@@ -81,6 +82,20 @@ describe('installing the app from the HubSpot Marketplace', () => {
     installUrl.searchParams.set('state', 'x'.repeat(43));
     const res = await fetch(installUrl, { redirect: 'manual', headers: { cookie: 'personas_install=' + 'y'.repeat(43) } });
     expect(res.status).toBe(400);
+    expect(tokenRequests).toEqual([]);
+  });
+
+  it('still refuses our own flow\'s expired state (older than 10 minutes), exchanging no code, Marketplace support notwithstanding', async () => {
+    const clock = fixedClock(Date.now());
+    await start({ syncOnInstall: false }, clock);
+    const jar = new CookieJar();
+    const authorizeUrl = await startInstall(h.appBaseUrl, jar);
+    clock.advance(11 * 60_000);
+    const callback = new URL(await approveInstall(authorizeUrl, h.portalId));
+    callback.searchParams.set('returnUrl', 'https://app.hubspot.com/');
+    const result = await followCallback(callback.toString(), jar);
+    expect(result.status).toBe(400);
+    expect(result.body).toMatch(/not valid any more/);
     expect(tokenRequests).toEqual([]);
   });
 
