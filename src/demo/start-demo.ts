@@ -9,6 +9,7 @@ import type { Logger } from '../platform/logger';
 import { startSandbox, type Sandbox } from '../sandbox';
 import type { SyncProgressEvent } from '../sync/sync-service';
 import { installThroughBrowser } from './browser-install';
+import { seedDemoInsights } from './seed-insights';
 
 /** The sandbox portal's id in the demo (stable, so restarts find their data). */
 export const DEMO_PORTAL_ID = 2_024_001;
@@ -73,6 +74,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const distribution = await app.stores.assignments.distribution(DEMO_PORTAL_ID);
   const firstContact = (await app.stores.crm.listContactIds(DEMO_PORTAL_ID, null, 1))[0] ?? '';
   print(`Synced ${summary.contacts} contacts and ${summary.tickets} tickets, scored ${summary.rescore.scored}, wrote ${summary.writeBack.written} persona values back to HubSpot.`);
+  const seeded = await seedDemoInsights(app, DEMO_PORTAL_ID, Date.now());
+  if (seeded.seeded) print(`Seeded the Insights tab: three nightly snapshots, a pilot of ${seeded.pilotLines} lines validated, one quarterly review.`);
   print(`Personas: ${Object.entries(distribution).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   print('');
   print('Open:');

@@ -9,7 +9,7 @@ import { renderReport } from './render-report';
 export interface InsightsRoutesDeps {
   /** The admin guard (bearer token or session with CSRF), as for every /api/admin route. */
   readonly guard: RequestHandler;
-  readonly insights: Pick<InsightsService, 'discover' | 'importPilot' | 'validate' | 'review' | 'listReports' | 'getReport' | 'previewDraft' | 'draftFromDiscovery'>;
+  readonly insights: Pick<InsightsService, 'discover' | 'importPilot' | 'validate' | 'review' | 'listReports' | 'getReport' | 'previewDraft' | 'draftFromDiscovery' | 'shareHistory'>;
 }
 
 const reportKinds = z.enum(['discovery', 'validation', 'review-nightly', 'review-quarterly']);
@@ -33,7 +33,7 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): Router {
     const portalId = portalOf(req);
     const query = parseOrThrow(listQuery, req.query, 'query');
     const reports = await deps.insights.listReports(portalId, query);
-    // The admin page (src/admin/page/main.ts viewInsights) reads createdAt as epoch ms and links `url`.
+    // The admin page reads createdAt as epoch ms and links `url`.
     res.json({
       reports: reports.map((r) => ({ ...r, createdAt: Date.parse(r.createdAt), url: `/api/admin/portals/${portalId}/insights/reports/${encodeURIComponent(r.id)}/text` })),
     });
@@ -48,6 +48,11 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): Router {
     const portalId = portalOf(req);
     const stored = await deps.insights.getReport(portalId, String(req.params.reportId));
     res.type('text/plain; charset=utf-8').send(renderReport(stored.body as InsightsReport));
+  });
+
+  api.get('/share-history', async (req, res) => {
+    const portalId = portalOf(req);
+    res.json(await deps.insights.shareHistory(portalId));
   });
 
   api.post('/discover', async (req, res) => {

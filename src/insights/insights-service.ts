@@ -77,6 +77,11 @@ export interface ReviewReport {
   readonly notes: readonly string[];
 }
 
+export interface ShareHistory {
+  readonly personas: readonly { readonly id: string; readonly name: string; readonly kind: string }[];
+  readonly points: readonly { readonly takenAt: string; readonly contacts: number; readonly shares: Readonly<Record<string, number>> }[];
+}
+
 export type InsightsReport = DiscoveryReport | ValidationReport | ReviewReport;
 
 export type PilotImportResult =
@@ -276,6 +281,35 @@ export class InsightsService {
     const chosen = clusterIndexes.map((index) => report.clusters.find((cluster) => cluster.index === index)!.suggestion);
     const ruleSet = suggestionsToDraftRuleSet(live, chosen);
     return { ruleSet, preview: await this.previewDraft(portalId, ruleSet) };
+  }
+
+  /**
+   * Each persona's share of contacts per nightly snapshot, oldest first: at most `points` snapshots,
+   * evenly spread over what is kept, so the chart stays cheap however long the history.
+   */
+  async shareHistory(portalId: PortalId, points = 60): Promise<ShareHistory> {
+    const ruleSet = await this.deps.ruleSets.live(portalId);
+    const unassignedId = ruleSet?.unassigned.id ?? 'unassigned';
+    const all = await this.deps.assignments.listSnapshots(portalId);
+    const step = Math.max(1, (all.length - 1) / Math.max(1, points - 1));
+    const picked = all.length <= points ? all : [...new Set(Array.from({ length: points }, (_, i) => all[Math.round(i * step)]!))];
+    const result: ShareHistory['points'][number][] = [];
+    const seen = new Set<string>();
+    for (const summary of picked) {
+      const snapshot = await this.deps.assignments.readSnapshot(portalId, summary.id);
+      if (!snapshot) continue;
+      const counts: Record<string, number> = {};
+      for (const entry of snapshot.entries) {
+        const id = entry.personaId ?? unassignedId;
+        counts[id] = (counts[id] ?? 0) + 1;
+        seen.add(id);
+      }
+      const total = snapshot.entries.length;
+      result.push({ takenAt: snapshot.takenAt, contacts: total, shares: Object.fromEntries(Object.entries(counts).map(([id, n]) => [id, total > 0 ? n / total : 0])) });
+    }
+    const named = [...(ruleSet?.personas ?? []).map((p) => ({ id: p.id, name: p.name, kind: p.kind as string })), { id: unassignedId, name: ruleSet?.unassigned.label ?? 'Unassigned', kind: 'unassigned' }];
+    const personas = [...named.filter((p) => seen.has(p.id)), ...[...seen].filter((id) => !named.some((p) => p.id === id)).map((id) => ({ id, name: id, kind: 'retired' }))];
+    return { personas, points: result };
   }
 
   listReports(portalId: PortalId, options?: { kind?: InsightsReportKind; limit?: number }): Promise<readonly StoredReportSummary[]> {

@@ -169,7 +169,8 @@ describeWithChromium('the admin page in headless Chromium', () => {
     await page.locator('#content-matrix').waitFor();
     await page.screenshot({ path: `${SHOTS}/11-matrix.png`, fullPage: true });
     await page.getByRole('link', { name: 'Insights' }).click();
-    await page.locator('#insights').getByText(/Reports appear here|No reports yet|·/).first().waitFor();
+    await page.getByRole('button', { name: 'Discover personas' }).waitFor();
+    await page.locator('#insights').getByText('No discovery yet').waitFor();
   });
 
   it('edits a persona sheet through the form, and the JSON follows', async () => {
@@ -193,7 +194,9 @@ describeWithChromium('the admin page in headless Chromium', () => {
   });
 
   it('can be driven from the keyboard: skip link first, then the sections', async () => {
+    // A fresh load (not an in-page hash change, which focuses the view's title instead).
     await page.goto(`${stack.appBaseUrl}/admin/#/dashboard`);
+    await page.reload();
     await page.getByRole('heading', { name: 'Persona distribution' }).waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');

@@ -49,5 +49,15 @@ describe('the sandbox demo (npm start without HubSpot credentials)', () => {
     const marketplace = await installFromMarketplace(demo.sandbox.baseUrl, DEMO_PORTAL_ID);
     expect(marketplace.status).toBe(302);
     expect(new URL(marketplace.location!).origin).toBe(demo.sandbox.baseUrl);
+
+    // A newcomer finds a populated Insights tab: one validated pilot and one quarterly review.
+    expect(out).toMatch(/Seeded the Insights tab: three nightly snapshots, a pilot of \d+ lines validated, one quarterly review/);
+    const reports = await fetch(`http://localhost:${port}/api/admin/portals/${DEMO_PORTAL_ID}/insights/reports`, { headers: { authorization: `Bearer ${token}` } });
+    const kinds = ((await reports.json()) as { reports: { kind: string }[] }).reports.map((r) => r.kind).sort();
+    expect(kinds).toEqual(['review-quarterly', 'validation']);
+    const validation = await demo.app.services.insights.listReports(DEMO_PORTAL_ID, { kind: 'validation' });
+    const body2 = (await demo.app.services.insights.getReport(DEMO_PORTAL_ID, validation[0]!.id)).body as { pilot: { rows: number } | null; analysis: unknown };
+    expect(body2.pilot?.rows).toBeGreaterThan(50);
+    expect(body2.analysis).not.toBeNull();
   });
 });

@@ -2,6 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../lib/api';
 import { errorMessage } from '../lib/format';
+import { hasNavigated } from './routing';
 
 export interface AdminContextValue {
   readonly portalId: number;
@@ -83,7 +84,7 @@ export function Show<T>({ loaded, children }: { loaded: Loaded<T>; children: (da
 /** The view's title: focused when the view opens, so screen readers announce where the admin is. */
 export function PageHeading({ title, sub, actions }: { title: string; sub?: ReactNode; actions?: ReactNode }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => { ref.current?.focus({ preventScroll: true }); }, []);
+  useEffect(() => { if (hasNavigated()) ref.current?.focus({ preventScroll: true }); }, []);
   return (
     <header className="page-head">
       <div>

@@ -1,23 +1,25 @@
-import { api, ApiError } from '../lib/api';
-import { ErrorBox, Loading, PageHeading, useAdmin, useLoad } from '../app/context';
-import { fmtTime } from '../lib/format';
+import { useState } from 'react';
+import { PageHeading } from '../app/context';
+import { DiscoverPanel } from '../insights/DiscoverPanel';
+import { ReviewPanel } from '../insights/ReviewPanel';
+import { ValidatePanel } from '../insights/ValidatePanel';
 
-interface ReportMeta { id: number | string; kind: string; title: string; createdAt: number; url?: string }
+const TABS = { discover: 'Discover', validate: 'Validate', review: 'Review' } as const;
+type Tab = keyof typeof TABS;
 
+/** The personas loop: discover groups in the data, validate personas with pilots, review drift. */
 export function InsightsView() {
-  const { base } = useAdmin();
-  const [loaded] = useLoad(() => api<{ reports: ReportMeta[] }>('GET', `${base}/insights/reports`), [base]);
+  const [tab, setTab] = useState<Tab>(() => (new URLSearchParams(location.hash.split('?')[1]).get('tab') as Tab | null) ?? 'discover');
   return (
     <>
-      <PageHeading title="Insights" sub="Discovery, validation and review reports." />
-      <div id="insights" className="card">
-        {loaded.status === 'loading' ? <Loading /> : loaded.status === 'error'
-          ? (loaded.error instanceof ApiError && loaded.error.status === 404 ? <p className="empty">Reports appear here once the insights jobs have produced them.</p> : <ErrorBox error={loaded.error} />)
-          : loaded.data.reports.length === 0 ? <p className="empty">No reports yet.</p> : (
-            <ul className="reports">
-              {loaded.data.reports.map((x) => <li key={x.id}><span className="badge">{x.kind}</span>{' '}{x.url ? <a href={x.url}>{x.title}</a> : <strong>{x.title}</strong>}<span className="muted">{` · ${fmtTime(x.createdAt)}`}</span></li>)}
-            </ul>
-          )}
+      <PageHeading title="Insights" sub="Discover personas in your data, validate them with pilots, review how they drift." />
+      <div className="subnav" role="group" aria-label="Insights sections">
+        {(Object.keys(TABS) as Tab[]).map((t) => (
+          <button key={t} type="button" className={`btn small${t === tab ? ' primary' : ' ghost'}`} aria-pressed={t === tab} onClick={() => setTab(t)}>{TABS[t]}</button>
+        ))}
+      </div>
+      <div id="insights">
+        {tab === 'discover' ? <DiscoverPanel /> : tab === 'validate' ? <ValidatePanel /> : <ReviewPanel />}
       </div>
     </>
   );
