@@ -19,6 +19,8 @@ import { createAdminRoutes } from './admin-routes';
 import { DashboardService } from './dashboard-service';
 import { AdminSessions } from './admin-sessions';
 import { createAdminPublicRoutes } from './public-routes';
+import { createReviewQueueRoutes } from './review-queue-routes';
+import { ReviewQueueService } from '../personas/review-queue-service';
 import type { SessionStore } from './session-store';
 import { ShareLinks, shareLinkSecret, type ShareRevocationStore } from './share-links';
 import { createSignInRoutes, SIGNIN_CALLBACK_PATH, type SignedInUser } from './signin-routes';
@@ -90,6 +92,17 @@ export function createAdmin(deps: AdminDeps): Admin {
       identify: deps.oauth.identify, secure,
     }),
     createAdminPublicRoutes({ ruleSetAdmin, shareLinks, pageDir: deps.pageDir }),
+    createReviewQueueRoutes({
+      guard,
+      reviewQueue: new ReviewQueueService({
+        assignments: stores.assignments, crm: stores.crm, audit: stores.audit, now: () => clock.now(),
+        personaIds: async (portalId) => {
+          const { ruleSet } = await ruleSetAdmin.live(portalId);
+          return new Set([...ruleSet.personas.map((p) => p.id), ruleSet.unassigned.id]);
+        },
+        applyOverride: deps.applyOverride ?? ((portalId, contactId, override) => stores.assignments.setOverride(portalId, contactId, override)),
+      }),
+    }),
     createAdminRoutes({
       guard, sessions, ruleSetAdmin, portals: stores.portals, audit: stores.audit, shareLinks, clock, appBaseUrl: deps.appBaseUrl,
       contacts: new ContactPersonaService({

@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger';
 import { evaluationSubject, type ContactWithStoredTickets, type CrmStore, type StoredContact } from '../crm/crm-store';
 import type { HubSpotGateways } from '../crm/hubspot-port';
 import type { AssignmentStore, ComputedAssignment, StoredAssignment } from './assignment-store';
+import { reviewFlag } from './review-queue';
 import type { PublishedRuleSet, RuleSetService } from './rule-set-service';
 import { diffWriteback, formatScore, type ManualOverride, personaPatch, personaPropertyNames, type PersonaPropertyNames, type WrittenValues, writtenValuesOf } from './writeback';
 
@@ -148,6 +149,7 @@ export class AssignmentService {
         contactId: contact.id, personaId: assignment.personaId, score: assignment.score, secondary: assignment.secondary,
         journeyStage: assignment.journeyStage, explanation: assignment.explanation, ruleSetVersion: live.version,
         needsWrite: decision.patch !== null && !alreadyHeld,
+        review: reviewFlag(assignment, previous?.personaId, live.ruleSet.unassigned.id, live.ruleSet.reviewMargin),
       });
       const had = previous?.override ?? null;
       if (decision.override && (had === null || had.persona !== decision.override.persona)) {

@@ -1,5 +1,6 @@
 import type { PortalId } from '../crm/model';
 import type { ManualOverride, WrittenValues } from './writeback';
+import type { ReviewFlag } from './review-queue';
 
 
 export interface ComputedAssignment {
@@ -12,7 +13,22 @@ export interface ComputedAssignment {
   readonly ruleSetVersion: number;
   /** Whether the values HubSpot should hold differ from what was last written. */
   readonly needsWrite: boolean;
+  /** Set when the assignment is a close call; it then stays in the review queue until someone decides. */
+  readonly review?: ReviewFlag | null;
 }
+
+/** A close call waiting for a reviewer. */
+export interface ReviewQueueItem {
+  readonly contactId: string;
+  readonly personaId: string;
+  readonly score: number;
+  readonly flag: ReviewFlag;
+  readonly explanation: unknown;
+  readonly override: ManualOverride | null;
+  readonly computedAt: number;
+}
+
+export interface ReviewQueueCursor { readonly margin: number; readonly contactId: string }
 
 export interface StoredAssignment extends ComputedAssignment {
   readonly computedAt: number;
@@ -50,4 +66,9 @@ export interface AssignmentStore {
   /** Count per effective persona: the manual override when there is one, else the computed persona. */
   distribution(portalId: PortalId): Promise<Record<string, number>>;
   history(portalId: PortalId, options: { contactId?: string; since?: number; limit: number }): Promise<AssignmentHistoryEntry[]>;
+  /** Open close calls, closest first, one page after `after` (keyset on margin, then contact id). */
+  reviewQueue(portalId: PortalId, options: { after?: ReviewQueueCursor | null; limit: number }): Promise<ReviewQueueItem[]>;
+  reviewQueueSize(portalId: PortalId): Promise<number>;
+  /** Takes a contact out of the queue until its assignment becomes a new close call; false when it was not queued. */
+  closeReview(portalId: PortalId, contactId: string): Promise<boolean>;
 }

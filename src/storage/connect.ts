@@ -8,6 +8,7 @@ import type { Dialect } from './dialect';
 import { initialMigration } from './migrations/001-initial';
 import { snapshotsAndShareLinksMigration } from './migrations/002-snapshots-and-share-links';
 import { companiesAndSurveysMigration } from './migrations/003-companies-and-surveys';
+import { reviewQueueMigration } from './migrations/004-review-queue';
 
 export type { Dialect };
 
@@ -94,6 +95,7 @@ export async function migrateToLatest(storage: Storage, schema?: string): Promis
     '001-initial': initialMigration(storage.dialect),
     '002-snapshots-and-share-links': snapshotsAndShareLinksMigration(storage.dialect),
     '003-companies-and-surveys': companiesAndSurveysMigration(storage.dialect),
+    '004-review-queue': reviewQueueMigration(storage.dialect),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely looks for its bookkeeping tables in every schema unless told which one: another schema of

@@ -115,6 +115,9 @@ export interface AssignmentsTable {
   override_by: string | null;
   override_at: number | null;
   needs_write: number;
+  review_reason: string | null;
+  review_margin: number | null;
+  review_open: Generated<number>;
 }
 
 export interface AssignmentHistoryTable {

@@ -315,6 +315,44 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
       });
     });
 
+    describe('review queue', () => {
+      const flagged = (contactId: string, personaId: string, reason: 'close-call' | 'changed' | 'near-threshold', margin: number) =>
+        ({ ...computed(contactId, personaId), review: { reason, margin } });
+
+      it('pages open close calls closest first, with a keyset cursor that survives equal margins', async () => {
+        await s.assignments.saveComputed(P, [
+          flagged('3', 'a', 'close-call', 2), flagged('1', 'a', 'close-call', 2), flagged('2', 'b', 'changed', 0),
+          flagged('4', 'b', 'close-call', 4.5), computed('5', 'a'),
+        ], 'sync', T0);
+        await s.assignments.saveComputed(Q, [flagged('1', 'a', 'close-call', 1)], 'sync', T0);
+
+        const first = await s.assignments.reviewQueue(P, { limit: 2 });
+        expect(first.map((i) => [i.contactId, i.flag.reason, i.flag.margin])).toEqual([['2', 'changed', 0], ['1', 'close-call', 2]]);
+        const last = first[first.length - 1]!;
+        const second = await s.assignments.reviewQueue(P, { after: { margin: last.flag.margin, contactId: last.contactId }, limit: 2 });
+        expect(second.map((i) => i.contactId)).toEqual(['3', '4']);
+        expect(await s.assignments.reviewQueueSize(P)).toBe(4);
+        expect(await s.assignments.reviewQueueSize(Q)).toBe(1);
+        expect((await s.assignments.get(P, '4'))?.review).toEqual({ reason: 'close-call', margin: 4.5 });
+      });
+
+      it('keeps a decided close call closed while it stays the same, and opens it again when it changes', async () => {
+        await s.assignments.saveComputed(P, [flagged('1', 'a', 'close-call', 2), flagged('2', 'a', 'close-call', 3)], 'sync', T0);
+        expect(await s.assignments.closeReview(P, '1')).toBe(true);
+        expect(await s.assignments.closeReview(P, '1')).toBe(false);
+
+        // The same close call at the next rescore stays decided.
+        await s.assignments.saveComputed(P, [flagged('1', 'a', 'close-call', 1)], 'rescore', T0 + 1);
+        expect((await s.assignments.reviewQueue(P, { limit: 10 })).map((i) => i.contactId)).toEqual(['2']);
+        // A new persona makes it a new question.
+        await s.assignments.saveComputed(P, [flagged('1', 'b', 'changed', 3)], 'rescore', T0 + 2);
+        expect((await s.assignments.reviewQueue(P, { limit: 10 })).map((i) => i.contactId)).toEqual(['1', '2']);
+        // No longer a close call: out of the queue.
+        await s.assignments.saveComputed(P, [computed('2', 'a')], 'rescore', T0 + 3);
+        expect(await s.assignments.reviewQueueSize(P)).toBe(1);
+      });
+    });
+
     describe('webhook inbox', () => {
       const entry = (key: string, portalId = P) => ({ portalId, dedupeKey: key, event: { key }, occurredAt: T0 });
 

@@ -284,6 +284,8 @@ export const ruleSetSchema = z
     }),
     unassigned: z.strictObject({ id: personaId, label: nonEmptyText }),
     journey: z.record(z.string(), z.enum(journeyStages)).default({ ...defaultJourney }),
+    /** Points: a contact whose persona beats a qualifying runner-up by less goes to the review queue (5 when absent). */
+    reviewMargin: z.number().finite().min(0).max(1000).optional(),
     personas: z.array(personaSchema),
   })
   .superRefine(

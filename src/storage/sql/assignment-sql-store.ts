@@ -1,10 +1,11 @@
-import { sql, type Kysely } from 'kysely';
-import type { AssignmentHistoryEntry, AssignmentStore, ComputedAssignment, StoredAssignment } from '../../personas/assignment-store';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AssignmentHistoryEntry, AssignmentStore, ComputedAssignment, ReviewQueueCursor, ReviewQueueItem, StoredAssignment } from '../../personas/assignment-store';
+import type { ReviewReason } from '../../personas/review-queue';
 import type { ManualOverride, WrittenValues } from '../../personas/writeback';
 import type { AssignmentsTable, Database } from '../database';
 import { chunk, fromJson, toJson } from './json';
 
-function toStored(row: AssignmentsTable): StoredAssignment {
+function toStored(row: Selectable<AssignmentsTable>): StoredAssignment {
   return {
     contactId: row.contact_id,
     personaId: row.persona_id,
@@ -19,6 +20,7 @@ function toStored(row: AssignmentsTable): StoredAssignment {
     writtenAt: row.written_at === null ? null : Number(row.written_at),
     hubspotPersona: row.hubspot_persona,
     override: row.override_persona === null ? null : { persona: row.override_persona, by: row.override_by, at: Number(row.override_at ?? 0) },
+    review: row.review_reason === null ? null : { reason: row.review_reason as ReviewReason, margin: Number(row.review_margin ?? 0) },
   };
 }
 
@@ -40,11 +42,18 @@ export class AssignmentSqlStore implements AssignmentStore {
             journey_stage: a.journeyStage, explanation: toJson(a.explanation), rule_set_version: a.ruleSetVersion, computed_at: now,
             written_persona: null, written_secondary: null, written_score: null, written_at: null, hubspot_persona: null,
             override_persona: null, override_by: null, override_at: null, needs_write: a.needsWrite ? 1 : 0,
+            review_reason: a.review?.reason ?? null, review_margin: a.review?.margin ?? null, review_open: a.review ? 1 : 0,
           })))
           .onConflict((oc) => oc.columns(['portal_id', 'contact_id']).doUpdateSet((eb) => ({
             persona_id: eb.ref('excluded.persona_id'), score: eb.ref('excluded.score'), secondary: eb.ref('excluded.secondary'),
             journey_stage: eb.ref('excluded.journey_stage'), explanation: eb.ref('excluded.explanation'),
             rule_set_version: eb.ref('excluded.rule_set_version'), computed_at: eb.ref('excluded.computed_at'), needs_write: eb.ref('excluded.needs_write'),
+            review_reason: eb.ref('excluded.review_reason'), review_margin: eb.ref('excluded.review_margin'),
+            // A decided close call stays closed while the contact stays the same close call; a new
+            // reason or a new persona opens it again, and no reason closes it.
+            review_open: sql<number>`case when excluded.review_reason is null then 0
+              when coalesce(assignments.review_reason, '') <> excluded.review_reason or assignments.persona_id <> excluded.persona_id then 1
+              else assignments.review_open end`,
           })))
           .execute();
         const moves = part.filter((a) => previous.get(a.contactId) !== a.personaId);
@@ -58,6 +67,38 @@ export class AssignmentSqlStore implements AssignmentStore {
       }
       return { changed };
     });
+  }
+
+  async reviewQueue(portalId: number, options: { after?: ReviewQueueCursor | null; limit: number }): Promise<ReviewQueueItem[]> {
+    let q = this.db.selectFrom('assignments')
+      .select(['contact_id', 'persona_id', 'score', 'explanation', 'computed_at', 'review_reason', 'review_margin', 'override_persona', 'override_by', 'override_at'])
+      .where('portal_id', '=', portalId).where('review_open', '=', 1);
+    const after = options.after;
+    if (after) {
+      q = q.where((eb) => eb.or([
+        eb('review_margin', '>', after.margin),
+        eb.and([eb('review_margin', '=', after.margin), eb('contact_id', '>', after.contactId)]),
+      ]));
+    }
+    const rows = await q.orderBy('review_margin').orderBy('contact_id').limit(options.limit).execute();
+    return rows.map((r) => ({
+      contactId: r.contact_id, personaId: r.persona_id, score: Number(r.score), computedAt: Number(r.computed_at),
+      flag: { reason: (r.review_reason ?? 'changed') as ReviewReason, margin: Number(r.review_margin ?? 0) },
+      explanation: fromJson<unknown>(r.explanation, null),
+      override: r.override_persona === null ? null : { persona: r.override_persona, by: r.override_by, at: Number(r.override_at ?? 0) },
+    }));
+  }
+
+  async reviewQueueSize(portalId: number): Promise<number> {
+    const row = await this.db.selectFrom('assignments').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('portal_id', '=', portalId).where('review_open', '=', 1).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async closeReview(portalId: number, contactId: string): Promise<boolean> {
+    const result = await this.db.updateTable('assignments').set({ review_open: 0 })
+      .where('portal_id', '=', portalId).where('contact_id', '=', contactId).where('review_open', '=', 1).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async get(portalId: number, contactId: string): Promise<StoredAssignment | null> {

@@ -8,7 +8,10 @@ import type { Dashboard, SyncRun } from '../lib/types';
 
 export function DashboardView() {
   const { base } = useAdmin();
-  const [loaded, reload] = useLoad(() => api<Dashboard>('GET', `${base}/dashboard`), [base]);
+  const [loaded, reload] = useLoad(async () => {
+    const [dashboard, queue] = await Promise.all([api<Dashboard>('GET', `${base}/dashboard`), api<{ size: number }>('GET', `${base}/review-queue?limit=0`)]);
+    return { ...dashboard, reviewQueue: queue.size };
+  }, [base]);
   // While a sync runs, follow its progress; leaving the view unmounts it and stops the timer.
   const running = loaded.status === 'ready' && loaded.data.sync.current !== null;
   useEffect(() => {
@@ -19,7 +22,7 @@ export function DashboardView() {
   return <Show loaded={loaded}>{(d) => <DashboardBody d={d} />}</Show>;
 }
 
-function DashboardBody({ d }: { d: Dashboard }) {
+function DashboardBody({ d }: { d: Dashboard & { reviewQueue: number } }) {
   const run = d.sync.current ?? d.sync.recent[0] ?? null;
   return (
     <>
@@ -30,6 +33,7 @@ function DashboardBody({ d }: { d: Dashboard }) {
         <Stat label="Unassigned" value={fmtPct(d.unassignedShare)} note={`${fmtInt(d.unassigned)} match no persona`} tone={d.unassignedShare > 0.3 ? 'warn' : ''} />
         <Stat label="Webhook backlog" value={fmtInt(d.backlog.pending + d.backlog.processing)}
           note={d.backlog.failed ? `${fmtInt(d.backlog.failed)} failed` : d.backlog.oldestPendingAt ? `oldest ${fmtAgo(d.backlog.oldestPendingAt)}` : 'all caught up'} tone={d.backlog.failed ? 'warn' : ''} />
+        <a className="stat-link" href="#/queue" id="queue-size"><Stat label="Review queue" value={fmtInt(d.reviewQueue)} note={d.reviewQueue ? 'close calls to confirm' : 'nothing to review'} tone={d.reviewQueue ? 'warn' : ''} /></a>
       </section>
       <div className="cols">
         <section className="card span2" aria-labelledby="dist-h">
