@@ -9,6 +9,7 @@ import { InsightsService } from './insights/insights-service';
 import { identifyWithOAuth, SIGNIN_CALLBACK_PATH } from './admin/signin-routes';
 import { ApiUsageRecorder } from './hubspot/api-usage-recorder';
 import type { RetryPolicy } from './hubspot/retry-policy';
+import { SdkAutomationReader } from './hubspot/automation-reader';
 import { SdkGateways } from './hubspot/sdk-gateway';
 import { createHttpApp } from './http/create-http-app';
 import { optionalScopes, requiredScopes } from './install/app-scopes';
@@ -17,6 +18,8 @@ import { OAuthClient } from './install/oauth-client';
 import { InstallProgressLinks, installProgressSecret } from './install/install-progress';
 import { createInstallProgressRoutes, type InstallProgressSource } from './install/install-progress-page';
 import { createOAuthRoutes } from './install/oauth-routes';
+import { createPublishImpactRoutes } from './admin/publish-impact-routes';
+import { PublishImpactService } from './personas/publish-impact';
 import { PersonaPropertySetup } from './install/persona-property-setup';
 import { TokenCrypto } from './install/token-crypto';
 import { TokenService } from './install/token-service';
@@ -219,6 +222,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       currentRun: (id) => sync.currentRun(id), streamProgress: (id) => sync.streamProgress(id), flushUsage: () => usage.flush(), clock,
     }),
     createInsightsRoutes({ guard: admin.guard, insights }),
+    createPublishImpactRoutes({
+      guard: admin.guard,
+      impact: new PublishImpactService({ automation: (id) => new SdkAutomationReader(id, gateways), grantedScopes: async (id) => (await stores.portals.get(id))?.scopes ?? [] }),
+      personaProperty: async (id) => (await ruleSets.live(id)).ruleSet.property.name,
+    }),
   );
 
   // --- Where reps and workflows meet the persona: the card API and preview, the workflow action ---

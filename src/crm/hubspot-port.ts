@@ -107,6 +107,16 @@ export interface PortalHubSpot {
   updateContactProperty(name: string, patch: { label?: string; options?: readonly PropertyOptionDefinition[] }): Promise<void>;
 }
 
+/**
+ * What the portal's marketers built on top of our properties: active lists (Lists v3, with their
+ * filter definitions) and workflows (automation v4 flows, with enrollment criteria and actions),
+ * as HubSpot sends them. Lists need the optional `crm.lists.read` scope; flows need `automation`.
+ */
+export interface PortalAutomationReader {
+  activeListsWithFilters(): Promise<unknown[]>;
+  flowsWithDefinitions(): Promise<unknown[]>;
+}
+
 export interface HubSpotGateways {
   forPortal(portalId: PortalId): PortalHubSpot;
 }

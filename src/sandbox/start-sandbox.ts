@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createControlRoutes } from './control-routes';
+import { createAutomationRoutes, defaultAutomation, type AutomationData } from './automation-routes';
 import { createCrmRoutes } from './crm-routes';
 import { FaultInjector, type FaultControl } from './fault-control';
 import { AUTH_MISSING_MESSAGE, errorBody, sendError } from './hubspot-errors';
@@ -90,6 +91,8 @@ export interface Sandbox {
   /** Issues tokens for a portal without the browser step (tests and the demo's auto-install). */
   tokens: { issue(portalId: number, scopes?: string[]): { accessToken: string; refreshToken: string; expiresIn: number } };
   stats(portalId: number): SandboxStats;
+  /** The portal's active lists and workflows (HubSpot's shapes), to read or replace. */
+  automation(portalId: number): AutomationData;
 }
 
 export const WEBHOOK_PATH = '/webhooks/hubspot';
@@ -123,6 +126,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const referenceTime = options.referenceTime ?? clock();
   const stores = new Map<number, PortalStore>();
   const noSurveys = new Set(options.portals.filter((p) => p.surveys === false).map((p) => p.portalId));
+  // Lists and workflows the portal's marketers built; tests replace them through `automation`.
+  const automation = new Map<number, AutomationData>();
+  const automationOf = (portalId: number): AutomationData => {
+    let data = automation.get(portalId);
+    if (!data) automation.set(portalId, (data = defaultAutomation()));
+    return data;
+  };
   for (const p of options.portals) {
     if (stores.has(p.portalId)) throw new RangeError(`portal ${p.portalId} listed twice`);
     stores.set(p.portalId, new PortalStore({
@@ -231,12 +241,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     next();
   };
 
-  for (const prefix of ['/crm', '/account-info']) app.use(prefix, faults.middleware, authenticate, rateLimit, jsonBody, recordLength);
+  for (const prefix of ['/crm', '/account-info', '/automation/v4/flows']) app.use(prefix, faults.middleware, authenticate, rateLimit, jsonBody, recordLength);
   app.get('/account-info/v3/details', (_req, res) => {
     const store = stores.get(res.locals.portalId as number)!;
     res.json({ portalId: store.portalId, accountType: 'DEVELOPER_TEST', timeZone: 'US/Eastern', companyCurrency: 'USD',
       additionalCurrencies: [], utcOffset: '-05:00', utcOffsetMilliseconds: -18_000_000, uiDomain: 'app.hubspot.com', dataHostingLocation: 'na1' });
   });
+  app.use(createAutomationRoutes({
+    dataOf: (res) => automationOf(res.locals.portalId as number),
+    scopesOf: (res) => (res.locals.scopes as string[] | undefined) ?? [],
+  }));
   app.use(createCrmRoutes({
     appId: appOpts.appId,
     storeOf: (res) => stores.get(res.locals.portalId as number)!,
@@ -278,6 +292,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       cardFetch: (o) => outbound.cardFetch(o),
       workflowAction: (o) => outbound.workflowAction(o),
       workflowOptions: (o) => outbound.workflowOptions(o),
+    },
+    automation: (portalId) => {
+      if (!stores.has(portalId)) throw new RangeError(`portal ${portalId} does not exist in this sandbox`);
+      return automationOf(portalId);
     },
     tokens: {
       issue: (portalId, scopes) => {

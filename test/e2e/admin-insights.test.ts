@@ -184,4 +184,46 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
     expect(audit.entries.map((e) => e.action).slice(0, 3).sort()).toEqual(['review.confirm', 'review.dismiss', 'review.pick']);
     await page.screenshot({ path: `${SHOTS}/07-review-queue-worked.png`, fullPage: true });
   });
+
+  it('warns before a publish that moves contacts out of a value a HubSpot workflow branches on, and publishes on a typed confirmation', async () => {
+    const paste = async (text: string) => {
+      const editor = page.locator('#ruleset-json');
+      await editor.focus();
+      await page.keyboard.press('Control+A');
+      await editor.evaluate((el, value) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', value);
+        el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      }, text);
+    };
+    await page.goto(`${stack.appBaseUrl}/admin/#/rules`);
+    await page.getByText('✓ Valid rule set').waitFor();
+    const doc = JSON.parse(await editorText()) as { personas: { id: string; threshold: number }[] };
+    doc.personas.find((p) => p.id === 'ops_leader')!.threshold = 900;
+    await paste(JSON.stringify(doc, null, 2));
+    await page.getByText('✓ Valid rule set').waitFor();
+    await page.getByRole('button', { name: 'Preview impact' }).click();
+
+    // The sandbox portal's workflow "Nurture analysts" branches on the persona, ops_leader included.
+    const warning = page.locator('#publish-impact .impact-item', { hasText: 'Nurture analysts' });
+    await warning.waitFor();
+    const sentence = await warning.innerText();
+    expect(sentence).toMatch(/^Workflow “Nurture analysts” branches on Persona = Olivia, Operations Leader; \d+ contacts would leave that branch\.$/);
+    const leaving = Number(/; (\d+) contacts/.exec(sentence)![1]);
+    expect(leaving).toBeGreaterThan(0);
+    expect(await page.locator('#publish-impact').innerText()).toContain('No active list uses the affected values.');
+    await page.locator('#publish-confirm').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/08-publish-warning.png`, fullPage: true });
+
+    // Publishing anyway needs the affected count typed: a wrong number keeps the button off.
+    expect(await page.locator('#publish').isDisabled()).toBe(true);
+    await page.locator('#publish-confirm').fill(String(leaving + 1));
+    expect(await page.locator('#publish').isDisabled()).toBe(true);
+    await page.locator('#publish-confirm').fill(String(leaving));
+    expect(await page.locator('#publish').isDisabled()).toBe(false);
+    await page.locator('#publish').click();
+    await page.locator('#toast', { hasText: 'Published version' }).waitFor();
+    const audit = await adminApi<{ entries: { action: string; diff: { note?: string | null } | null }[] }>('GET', '/audit?limit=5');
+    expect(audit.entries.find((e) => e.action === 'ruleset.publish')?.diff?.note).toContain(`Published despite ${leaving} contacts leaving`);
+  });
 });

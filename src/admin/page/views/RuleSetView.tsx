@@ -10,6 +10,7 @@ import { History } from './History';
 import { PreviewPanel } from './PreviewPanel';
 import { ProfileForms } from './ProfileForms';
 import { PublishBar } from './PublishBar';
+import { affectedCount, PublishImpactSection, useImpact } from './PublishImpact';
 
 interface Loaded { live: { version: number | null; ruleSet: RuleSetDoc }; versions: VersionMeta[]; audit: AuditEntry[] }
 
@@ -31,7 +32,7 @@ interface Problem { path: string | null; line: number; from: number; to: number;
 type Validation = { state: 'checking' } | { state: 'valid'; doc: RuleSetDoc } | { state: 'syntax' | 'invalid'; problems: Problem[] };
 
 function RuleSetEditor({ data, reload }: { data: Loaded; reload: () => Promise<void> }) {
-  const { base, draft, setDraft, nonce, reloadNames, toast } = useAdmin();
+  const { base, draft, setDraft, nonce, reloadNames, toast, nameOf } = useAdmin();
   const act = useAction();
   const liveText = useMemo(() => JSON.stringify(data.live.ruleSet, null, 2), [data.live.ruleSet]);
   const initial = draft && draft.baseVersion === data.live.version ? draft : null;
@@ -125,6 +126,9 @@ function RuleSetEditor({ data, reload }: { data: Loaded; reload: () => Promise<v
   const problems: EditorProblem[] = validation.state === 'syntax' || validation.state === 'invalid'
     ? validation.problems.map((p) => ({ from: p.from, to: p.to, message: p.path ? `${p.path}: ${p.message}` : p.message })) : [];
   const fresh = preview !== null && preview.text === text;
+  const { impact, error: impactError, leaving } = useImpact(preview?.result ?? null, preview?.draft ?? null);
+  const affected = impact ? affectedCount(impact, leaving) : 0;
+  const draftLabel = (id: string) => preview?.draft.personas.find((p) => p.id === id)?.name ?? nameOf(id);
 
   return (
     <>
@@ -137,7 +141,7 @@ function RuleSetEditor({ data, reload }: { data: Loaded; reload: () => Promise<v
             <span className="muted small">Tab indents · Esc then Tab leaves the editor</span>
           </div>
           <JsonEditor ref={editor} id="ruleset-json" labelledBy="json-h" describedBy="problems-summary" nonce={nonce} initialText={text} problems={problems} onChange={setText} />
-          <PublishBar base={base} text={text} fresh={fresh} preview={preview?.result ?? null} previewing={previewing} onPreview={() => void runPreview()}
+          <PublishBar base={base} text={text} fresh={fresh} affected={fresh ? affected : 0} previewing={previewing} onPreview={() => void runPreview()}
             onPublished={(version, changes) => afterPublish(`Published version ${version.version} (${plural(changes.length, 'change')})`)}
             onRejected={(err) => { if (err instanceof ApiError && err.details.length) void validateNow(textRef.current); }}
             onDiscard={() => { setDraft(null); replaceText(liveText); }} />
@@ -154,7 +158,12 @@ function RuleSetEditor({ data, reload }: { data: Loaded; reload: () => Promise<v
       </section>
       <div id="preview" ref={previewBox}>
         {previewError ? <div className="callout error" role="alert">{String((previewError as Error).message ?? previewError)}</div> : null}
-        {preview ? <PreviewPanel preview={preview.result} draft={preview.draft} /> : null}
+        {preview ? (
+          <PreviewPanel preview={preview.result} draft={preview.draft}>
+            <PublishImpactSection impact={impact} error={impactError} leaving={leaving} label={draftLabel}
+              propertyLabel={(preview.draft.property as { label?: string } | undefined)?.label ?? 'Persona'} />
+          </PreviewPanel>
+        ) : null}
       </div>
       <History base={base} versions={data.versions} audit={data.audit} liveVersion={data.live.version}
         onOpen={(version, body) => { replaceText(JSON.stringify(body, null, 2)); editor.current?.focus(); toast(`Version ${version} is in the editor: preview it, then publish`); }}
