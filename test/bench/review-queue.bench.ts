@@ -105,8 +105,9 @@ async function measure(engine: string, storage: Storage, live: RuleSet, draft: R
     cursor = body.next;
     if (!cursor) break;
   }
-  const decisions = await time(async (i) => {
-    const id = decideIds[i];
+  let next = 0;
+  const decisions = await time(async () => {
+    const id = decideIds[next++];
     if (!id) return;
     const res = await fetch(`${base}/${encodeURIComponent(id)}`, { method: 'POST', headers, body: JSON.stringify({ action: 'dismiss' }) });
     if (res.status !== 200) throw new Error(`decision answered ${res.status}`);
