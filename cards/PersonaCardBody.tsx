@@ -2,7 +2,7 @@ import {
   Accordion, Alert, Box, DescriptionList, DescriptionListItem, Divider, EmptyState, Flex, Heading, Image, List,
   ProgressBar, Tag, Text,
 } from '@hubspot/ui-extensions';
-import type { CardPersonaKind, CardRule, CardView } from '../src/card-api/card-view';
+import type { CardPersonaKind, CardRule, CardValidation, CardView } from '../src/card-api/card-view';
 import { API_BASE } from './api-base';
 
 /** Renders a card view; holds no state and makes no calls, so every section is testable from data. */
@@ -17,6 +17,7 @@ function absoluteUrl(url: string): string {
 
 const KIND_LABEL: Record<CardPersonaKind, string> = { buyer: 'Buyer persona', customer: 'Customer persona', negative: 'Negative persona' };
 const KIND_VARIANT: Record<CardPersonaKind, 'success' | 'info' | 'error'> = { buyer: 'success', customer: 'info', negative: 'error' };
+const VERDICT_VARIANT: Record<CardValidation['status'], 'success' | 'error' | 'default'> = { supported: 'success', refuted: 'error', 'not-yet-known': 'default' };
 
 function AssignedPersona({ view }: { view: CardView }) {
   const persona = view.persona!;
@@ -30,6 +31,9 @@ function AssignedPersona({ view }: { view: CardView }) {
             {persona.kind ? <Tag testId="persona-kind" variant={KIND_VARIANT[persona.kind]}>{KIND_LABEL[persona.kind]}</Tag> : null}
             {view.setByHand ? <Tag testId="manual-tag" variant="warning">Set by hand</Tag> : <Tag testId="rules-tag" variant="default">Set by rules</Tag>}
             <Tag variant="default">{`Stage: ${view.journeyStage}`}</Tag>
+            {view.validation ? (
+              <Tag testId="persona-validation" variant={VERDICT_VARIANT[view.validation.status]}>{`${view.validation.words} · ${view.validation.date}`}</Tag>
+            ) : null}
           </Flex>
           {view.score ? (
             <ProgressBar

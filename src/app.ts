@@ -213,6 +213,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     syncPropertyOptions: async (portalId, ruleSet) => { await propertySetup.ensure(portalId, ruleSet); },
     rescore: (portalId, reason) => assignments.rescoreAndWriteBack(portalId, { reason }),
     applyOverride: (portalId, contactId, override) => assignments.applyAdminOverride(portalId, contactId, override),
+    verdicts: (portalId) => insights.personaVerdicts(portalId),
   });
   routers.push(...admin.routers);
   jobs.add({ name: 'admin-sessions', cron: config.jobs.reconcileCron, run: () => stores.adminSessions.purgeExpired(clock.now()) });
@@ -230,7 +231,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   );
 
   // --- Where reps and workflows meet the persona: the card API and preview, the workflow action ---
-  const cardQueries = new CardQueryService({ crm: stores.crm, assignments: stores.assignments, ruleSets, sync, clock });
+  const cardQueries = new CardQueryService({ crm: stores.crm, assignments: stores.assignments, ruleSets, sync, clock, verdicts: (id) => insights.personaVerdicts(id) });
   const signed = { clientSecret: config.hubspot.clientSecret, appBaseUrl: config.appBaseUrl, clock, logger };
   routers.push(
     createCardRoutes({ ...signed, cardQueries, adminGuard: admin.pageGuard }),

@@ -1,5 +1,6 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
+import type { PortalId } from '../crm/model';
 import type { AuditStore } from '../audit/audit-store';
 import { portalOf, principalOf } from '../http/portal-access';
 import { parseOrThrow } from '../http/validate';
@@ -19,6 +20,8 @@ export interface AdminRoutesDeps {
   readonly contacts: ContactPersonaService;
   readonly dashboard: DashboardService;
   readonly portals: Pick<PortalStore, 'get' | 'list'>;
+  /** The latest validation verdict per persona id, shown on each gallery sheet. */
+  readonly verdicts?: (portalId: PortalId) => Promise<ReadonlyMap<string, GalleryVerdict>>;
   readonly audit: AuditStore;
   readonly shareLinks: ShareLinks;
   readonly clock: Clock;
@@ -26,6 +29,9 @@ export interface AdminRoutesDeps {
 }
 
 const ruleSetBody = z.object({ ruleSet: z.unknown(), note: z.string().max(500).nullish() });
+/** A hypothesis verdict as the gallery shows it. */
+export interface GalleryVerdict { readonly status: string; readonly words: string; readonly date: string; readonly pilot: string | null; readonly explanation: string }
+
 const overrideBody = z.object({ personaId: z.string().min(1).max(100) });
 const positiveInt = z.coerce.number().int().positive();
 
@@ -124,7 +130,11 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Router {
   api.get('/portals/:portalId/gallery/personas', async (req, res) => {
     const portalId = portalOf(req);
     const live = await deps.ruleSetAdmin.live(portalId);
-    res.json({ version: live.version, personas: galleryPersonas(live.ruleSet, (id) => deps.shareLinks.avatarQuery(portalId, id)) });
+    const verdicts = (await deps.verdicts?.(portalId).catch(() => undefined)) ?? new Map<string, GalleryVerdict>();
+    res.json({
+      version: live.version,
+      personas: galleryPersonas(live.ruleSet, (id) => deps.shareLinks.avatarQuery(portalId, id)).map((p) => ({ ...p, validation: verdicts.get(p.id) ?? null })),
+    });
   });
 
   api.post('/portals/:portalId/gallery/share', async (req, res) => {

@@ -15,7 +15,7 @@ import type { CrmStore } from '../crm/crm-store';
 import type { SyncStore } from '../sync/sync-store';
 import type { InboxStore } from '../webhook-receiver/inbox-store';
 import { requireAdmin } from './admin-guard';
-import { createAdminRoutes } from './admin-routes';
+import { createAdminRoutes, type GalleryVerdict } from './admin-routes';
 import { DashboardService } from './dashboard-service';
 import { AdminSessions } from './admin-sessions';
 import { createAdminPublicRoutes } from './public-routes';
@@ -58,6 +58,8 @@ export interface AdminDeps {
   readonly applyOverride?: (portalId: PortalId, contactId: string, override: ManualOverride | null) => Promise<void>;
   /** Where the built page lives; defaults to src/admin/page/dist. */
   readonly pageDir?: string;
+  /** The latest validation verdict per persona id, for the gallery. */
+  readonly verdicts?: (portalId: PortalId) => Promise<ReadonlyMap<string, GalleryVerdict>>;
 }
 
 export interface Admin {
@@ -104,7 +106,7 @@ export function createAdmin(deps: AdminDeps): Admin {
       }),
     }),
     createAdminRoutes({
-      guard, sessions, ruleSetAdmin, portals: stores.portals, audit: stores.audit, shareLinks, clock, appBaseUrl: deps.appBaseUrl,
+      guard, sessions, ruleSetAdmin, portals: stores.portals, audit: stores.audit, shareLinks, clock, appBaseUrl: deps.appBaseUrl, verdicts: deps.verdicts,
       contacts: new ContactPersonaService({
         crm: stores.crm, assignments: stores.assignments, rules: deps.rules, audit: stores.audit, clock, applyOverride: deps.applyOverride,
       }),

@@ -2,7 +2,7 @@ import type { PropertyBag } from '../crm/model';
 import type { Assignment, DetailedEvaluation, Persona, RuleSet } from '../personas/engine';
 import type { ManualOverride } from '../personas/writeback';
 import type {
-  CardPersona, CardRule, CardSecondaryPersona, CardTicket, CardTicketSummary, CardUnassignedHint, CardView, CardWhy,
+  CardPersona, CardRule, CardSecondaryPersona, CardTicket, CardTicketSummary, CardUnassignedHint, CardValidation, CardView, CardWhy,
 } from './card-view';
 
 export interface BuildCardViewInput {
@@ -18,6 +18,8 @@ export interface BuildCardViewInput {
   /** The engine's explainAll for this contact: scores of personas other than the computed one, and the nearest persona. */
   readonly evaluation: Pick<DetailedEvaluation, 'personas' | 'nearest'> | null;
   readonly now: number;
+  /** The latest validation verdict per persona id. */
+  readonly verdicts?: ReadonlyMap<string, CardValidation>;
 }
 
 export const RECENT_TICKETS_SHOWN = 5;
@@ -77,6 +79,7 @@ export function buildCardView(input: BuildCardViewInput): CardView {
       setBy: override.by,
       setAt: new Date(override.at).toISOString(),
     },
+    validation: validationOf(effectiveId === null ? undefined : input.verdicts?.get(effectiveId)),
     computed: {
       personaId: computedId,
       personaName: computedId === null ? ruleSet.unassigned.label : nameOf(computedId),
@@ -196,3 +199,7 @@ function parseDate(value: string | null | undefined): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+
+function validationOf(v: CardValidation | undefined): CardValidation | null {
+  return v ? { status: v.status, words: v.words, date: v.date } : null;
+}

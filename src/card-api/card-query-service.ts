@@ -6,7 +6,7 @@ import { evaluationSubject, type ContactWithStoredTickets, type CrmStore } from 
 import type { SyncService } from '../sync/sync-service';
 import { buildCardView } from './build-card-view';
 import type { CardQueries } from './card-routes';
-import type { CardView } from './card-view';
+import type { CardValidation, CardView } from './card-view';
 
 export interface CardQueryServiceDeps {
   readonly crm: Pick<CrmStore, 'getContactsWithTickets'>;
@@ -15,6 +15,8 @@ export interface CardQueryServiceDeps {
   /** Fetches contacts (and their tickets) from HubSpot, stores and rescores them. */
   readonly sync: Pick<SyncService, 'refreshContacts'>;
   readonly clock: Clock;
+  /** The latest validation verdict per persona id (the card shows the effective persona's). */
+  readonly verdicts?: (portalId: PortalId) => Promise<ReadonlyMap<string, CardValidation>>;
 }
 
 /**
@@ -48,7 +50,9 @@ export class CardQueryService implements CardQueries {
   }
 
   private async build(portalId: PortalId, contactId: string, record: ContactWithStoredTickets): Promise<CardView> {
-    const [live, stored] = await Promise.all([this.deps.ruleSets.live(portalId), this.deps.assignments.get(portalId, contactId)]);
+    const [live, stored, verdicts] = await Promise.all([
+      this.deps.ruleSets.live(portalId), this.deps.assignments.get(portalId, contactId), this.deps.verdicts?.(portalId).catch(() => undefined),
+    ]);
     const now = this.deps.clock.now();
     const evaluation = live.compiled.explainAll(evaluationSubject(record), now);
     return buildCardView({
@@ -58,6 +62,7 @@ export class CardQueryService implements CardQueries {
       assignment: evaluation.assignment,
       evaluation,
       override: stored?.override ?? null,
+      verdicts,
       contact: record.contact,
       tickets: record.tickets,
       now,

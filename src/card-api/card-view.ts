@@ -112,6 +112,15 @@ export interface CardContact {
   lifecycleStage: string | null;
 }
 
+/** The latest pilot verdict on the effective persona's hypothesis, in words, with its date. */
+export interface CardValidation {
+  status: 'supported' | 'refuted' | 'not-yet-known';
+  /** "Hypothesis supported" and the like: what a rep reads. */
+  words: string;
+  /** YYYY-MM-DD of the validation. */
+  date: string;
+}
+
 export interface CardView {
   /** Bumped on any breaking change, so an old card can tell it is talking to a newer server. */
   contractVersion: 1;
@@ -132,6 +141,8 @@ export interface CardView {
   tickets: CardTicketSummary;
   unassignedLabel: string;
   unassignedHint: CardUnassignedHint | null;
+  /** Absent from older servers; null when no validation has judged this persona yet. */
+  validation?: CardValidation | null;
   /** ISO 8601: when the view was built. */
   generatedAt: string;
 }

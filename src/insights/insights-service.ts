@@ -77,6 +77,19 @@ export interface ReviewReport {
   readonly notes: readonly string[];
 }
 
+export interface PersonaVerdict {
+  readonly status: HypothesisVerdict['status'];
+  readonly words: string;
+  /** YYYY-MM-DD of the validation. */
+  readonly date: string;
+  readonly pilot: string | null;
+  readonly explanation: string;
+}
+
+const VERDICT_WORDS: Record<HypothesisVerdict['status'], string> = {
+  supported: 'Hypothesis supported', refuted: 'Hypothesis refuted', 'not-yet-known': 'Hypothesis not yet known',
+};
+
 export interface ShareHistory {
   readonly personas: readonly { readonly id: string; readonly name: string; readonly kind: string }[];
   readonly points: readonly { readonly takenAt: string; readonly contacts: number; readonly shares: Readonly<Record<string, number>> }[];
@@ -96,6 +109,7 @@ export interface DraftPreview {
 }
 
 const DAY_MS = 86_400_000;
+const VERDICT_CACHE_MS = 30_000;
 
 /**
  * Discovery, pilot validation and drift review for one portal at a time, over ports the storage
@@ -103,6 +117,7 @@ const DAY_MS = 86_400_000;
  */
 export class InsightsService {
   private readonly config: InsightsConfig;
+  private readonly verdictCache = new Map<PortalId, { verdicts: ReadonlyMap<string, PersonaVerdict>; until: number }>();
 
   constructor(private readonly deps: InsightsServiceDeps) {
     this.config = deps.config ?? {};
@@ -182,6 +197,7 @@ export class InsightsService {
     const report: ValidationReport = { kind: 'validation', portalId, generatedAt: new Date(now).toISOString(), pilot, analysis, hypotheses, notes };
     const title = `Validation of ${pilot?.fileName ?? (mapping ? `pilot in ${mapping.variantProperty}` : 'hypotheses')}`;
     const { id } = await this.deps.reports.save(portalId, { kind: 'validation', title, createdAt: report.generatedAt, body: report });
+    this.verdictCache.delete(portalId);
     return { id, report };
   }
 
@@ -310,6 +326,31 @@ export class InsightsService {
     const named = [...(ruleSet?.personas ?? []).map((p) => ({ id: p.id, name: p.name, kind: p.kind as string })), { id: unassignedId, name: ruleSet?.unassigned.label ?? 'Unassigned', kind: 'unassigned' }];
     const personas = [...named.filter((p) => seen.has(p.id)), ...[...seen].filter((id) => !named.some((p) => p.id === id)).map((id) => ({ id, name: id, kind: 'retired' }))];
     return { personas, points: result };
+  }
+
+  /**
+   * The latest validation's verdict on each persona's hypothesis, in words, with the pilot's name
+   * and the date: what the gallery sheet and the card show.
+   */
+  async personaVerdicts(portalId: PortalId): Promise<ReadonlyMap<string, PersonaVerdict>> {
+    // Every card view asks: keep the answer for a while rather than reading the report each time.
+    const cached = this.verdictCache.get(portalId);
+    const now = this.deps.clock.now();
+    if (cached && cached.until > now) return cached.verdicts;
+    const verdicts = await this.readVerdicts(portalId);
+    this.verdictCache.set(portalId, { verdicts, until: now + VERDICT_CACHE_MS });
+    return verdicts;
+  }
+
+  private async readVerdicts(portalId: PortalId): Promise<Map<string, PersonaVerdict>> {
+    const [latest] = await this.deps.reports.list(portalId, { kind: 'validation', limit: 1 });
+    if (!latest) return new Map();
+    const report = (await this.deps.reports.get(portalId, latest.id))?.body as ValidationReport | undefined;
+    const verdicts = new Map<string, PersonaVerdict>();
+    for (const h of report?.hypotheses ?? []) {
+      verdicts.set(h.personaId, { status: h.status, words: VERDICT_WORDS[h.status], date: report!.generatedAt.slice(0, 10), pilot: report!.pilot?.fileName ?? null, explanation: h.explanation });
+    }
+    return verdicts;
   }
 
   listReports(portalId: PortalId, options?: { kind?: InsightsReportKind; limit?: number }): Promise<readonly StoredReportSummary[]> {

@@ -112,6 +112,18 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
     expect(await page.locator('#pilot-tests tbody tr').count()).toBeGreaterThan(0);
     expect(await page.getByRole('heading', { name: /Holm-corrected/ }).count()).toBe(1);
     await page.screenshot({ path: `${SHOTS}/04-pilot-verdicts.png`, fullPage: true });
+
+    // The verdict and its date travel to the persona's gallery sheet and to the card.
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    const sheetVerdict = page.getByTestId('verdict-ops_leader');
+    await sheetVerdict.waitFor();
+    expect(await sheetVerdict.innerText()).toMatch(new RegExp(`^Hypothesis (supported|refuted|not yet known) · pilot “pilot\\.csv”, ${today}$`));
+    const opsContact = (await stack.app.stores.assignments.getMany(stack.portalId, ids)).values();
+    const ops = [...opsContact].find((a) => a.personaId === 'ops_leader' && !a.override)!;
+    const card = await fetch(`${stack.appBaseUrl}/preview/cards/persona?portalId=${stack.portalId}&contactId=${ops.contactId}`, { headers: { authorization: `Bearer ${stack.adminToken}` } });
+    const html = await card.text();
+    expect(html).toMatch(new RegExp(`data-testid="persona-validation"[^>]*>Hypothesis (supported|refuted|not yet known) · ${today}<`));
   });
 
   it('runs a quarterly review and shows the share over time, PSI lights, the from→to matrix and actions', async () => {

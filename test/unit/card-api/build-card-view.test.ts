@@ -30,6 +30,16 @@ describe('buildCardView', () => {
     });
   });
 
+  it('carries the latest validation verdict of the effective persona only', () => {
+    const verdicts = new Map([
+      ['explorer', { status: 'supported' as const, words: 'Hypothesis supported', date: '2026-11-30', pilot: 'pilot.csv', explanation: 'why' }],
+      ['champion', { status: 'refuted' as const, words: 'Hypothesis refuted', date: '2026-11-30' }],
+    ]);
+    expect(buildCardView(anInput({ verdicts })).validation).toEqual({ status: 'supported', words: 'Hypothesis supported', date: '2026-11-30' });
+    expect(buildCardView(anInput({ verdicts: new Map() })).validation).toBeNull();
+    expect(buildCardView(anInput({ assignment: unassignedAssignment, verdicts })).validation).toBeNull();
+  });
+
   it('gives an empty content list when the persona has nothing for the stage', () => {
     const view = buildCardView(anInput({ assignment: anAssignment({ journeyStage: 'advocacy' }) }));
 

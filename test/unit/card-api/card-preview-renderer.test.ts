@@ -46,6 +46,12 @@ describe('the card preview, rendered by the card\'s own components', () => {
     expect(html).toContain('src="/static/personas/explorer.svg"');
   });
 
+  it('shows the persona\'s latest validation verdict and its date, as the card does', () => {
+    const html = loadCardRenderer()({ ...view, validation: { status: 'refuted', words: 'Hypothesis refuted', date: '2026-11-30' } });
+    expect(html).toMatch(/data-testid="persona-validation"[^>]*>Hypothesis refuted · 2026-11-30</);
+    expect(loadCardRenderer()({ ...view, validation: null })).not.toContain('persona-validation');
+  });
+
   it('changes when the card changes', async () => {
     expect(renderCardPreview(view)).toContain('Talking points');
     const changed = await rendererOf((source) => source.replace('title="Talking points"', 'title="What to say first"'));

@@ -35,4 +35,4 @@ export interface ContactDetail {
 }
 export interface GalleryPersona { id: string; name: string; kind: string; photoUrl: string; profile: ProfileDoc; ruleCount: number; threshold: number; validation?: PersonaValidation | null }
 /** The latest pilot verdict for a persona, in words, with the pilot's name and date. */
-export interface PersonaValidation { verdict: 'supported' | 'refuted' | 'unknown'; summary: string; pilot: string; date: string }
+export interface PersonaValidation { status: 'supported' | 'refuted' | 'not-yet-known'; words: string; date: string; pilot: string | null; explanation: string }

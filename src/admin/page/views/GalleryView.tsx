@@ -50,7 +50,9 @@ function Sheet({ p }: { p: GalleryPersona }) {
         <div><h2 id={`sheet-${p.id}`}>{p.name}</h2><p className="muted">{`${p.kind} persona · ${p.ruleCount} rules · threshold ${p.threshold}`}</p></div>
       </header>
       {p.validation ? (
-        <p className={`verdict verdict-${p.validation.verdict}`} data-testid={`verdict-${p.id}`}>{`${p.validation.summary} (pilot “${p.validation.pilot}”, ${p.validation.date})`}</p>
+        <p className={`verdict verdict-${p.validation.status}`} data-testid={`verdict-${p.id}`} title={p.validation.explanation}>
+          <strong>{p.validation.words}</strong>{` · ${p.validation.pilot ? `pilot “${p.validation.pilot}”, ` : ''}${p.validation.date}`}
+        </p>
       ) : null}
       <p className="bio">{p.profile.bio}</p>
       <div className="sheet-grid">
