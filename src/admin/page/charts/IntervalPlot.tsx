@@ -3,8 +3,8 @@ import { fmtPct } from '../lib/format';
 export interface IntervalRow { label: string; estimate: number; low: number; high: number; n: number; highlight?: boolean }
 
 const W = 560;
-const LABEL_W = 150;
-const PLOT_W = W - LABEL_W - 110;
+const LABEL_W = 140;
+const PLOT_W = W - LABEL_W - 200;
 
 /** Rates with their confidence intervals: a dot for the rate, a bar for the interval, on one 0–max scale. */
 export function IntervalPlot({ rows, title, target }: { rows: readonly IntervalRow[]; title: string; target?: number }) {
