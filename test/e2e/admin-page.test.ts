@@ -113,6 +113,13 @@ describeWithChromium('the admin page in headless Chromium', () => {
     await page.locator('#samples article').first().waitFor();
     expect(await page.locator('#silent-rules, #unmatched').count()).toBeGreaterThan(0);
 
+    // The sandbox portal has a list and a workflow on the analyst persona: publishing anyway takes
+    // the number of contacts leaving it, typed.
+    await page.locator('#publish-impact .impact-item', { hasText: 'Nurture analysts' }).waitFor();
+    expect(await page.locator('#publish').isDisabled()).toBe(true);
+    const leaving = /Type (\d+) to publish anyway/.exec(await page.locator('.confirm-field span').innerText())![1]!;
+    await page.locator('#publish-confirm').fill(leaving);
+
     // Publish.
     await page.locator('#publish-note').fill('Analysts need more evidence');
     await page.getByRole('button', { name: 'Publish' }).click();
