@@ -59,6 +59,7 @@ function AssignedPersona({ view }: { view: CardView }) {
       </Accordion>
       <ItemList testId="channels" title="Channel preferences" items={persona.channels} />
       <Secondary view={view} />
+      <Account view={view} />
       <Tickets view={view} />
     </Flex>
   );
@@ -88,6 +89,7 @@ function UnassignedPersona({ view }: { view: CardView }) {
       </EmptyState>
       <ManualOverride view={view} />
       <Secondary view={view} />
+      <Account view={view} />
       <Tickets view={view} />
     </Flex>
   );
@@ -135,6 +137,33 @@ function Secondary({ view }: { view: CardView }) {
           <Tag key={s.id} testId={`secondary-${s.id}`} variant={KIND_VARIANT[s.kind]}>{s.score === null ? s.name : `${s.name} · ${s.score}`}</Tag>
         ))}
       </Flex>
+    </Box>
+  );
+}
+
+/** The primary company (firmographics) and the latest survey answers: what the account is and what the person says. */
+function Account({ view }: { view: CardView }) {
+  const company = view.company;
+  const surveys = view.surveys ?? [];
+  if (!company && surveys.length === 0) return null;
+  return (
+    <Box>
+      <Divider />
+      {company ? (
+        <Text testId="company">
+          {[company.name, company.industry?.replace(/_/g, ' ').toLowerCase(), company.employees === null ? null : `${company.employees.toLocaleString('en-US')} employees`]
+            .filter(Boolean).join(' · ')}
+        </Text>
+      ) : null}
+      {surveys.length > 0 ? (
+        <DescriptionList testId="survey-answers" direction="column">
+          {surveys.map((answer) => (
+            <DescriptionListItem key={answer.id} label={`${answer.type}${answer.score === null ? '' : ` ${answer.score}`}${answer.createdAt ? ` · ${answer.createdAt.slice(0, 10)}` : ''}`}>
+              <Text>{answer.comment ?? '(no comment)'}</Text>
+            </DescriptionListItem>
+          ))}
+        </DescriptionList>
+      ) : null}
     </Box>
   );
 }

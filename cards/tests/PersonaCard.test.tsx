@@ -81,6 +81,34 @@ describe('PersonaCard', () => {
     expect(findByTestId(DescriptionList, 'recent-tickets').find(DescriptionListItem).props.label).toBe('Cannot log in');
   });
 
+  it('shows the contact\'s company and its latest survey answers, newest first, and nothing of either when there is none', async () => {
+    stubHubSpotFetch(json(buildCardView(anInput({
+      portalId: 123, contactId: '123',
+      company: { id: '77', properties: { name: 'Acme Corp', industry: 'FINANCIAL_SERVICES', numberofemployees: '5200' } },
+      surveys: [
+        { id: 's1', properties: { hs_survey_type: 'NPS', hs_value: '9', hs_content: 'Great reports.', hs_createdate: '2026-10-01T00:00:00Z' } },
+        { id: 's2', properties: { hs_survey_type: 'CSAT', hs_value: '2', hs_content: 'Support was slow.', hs_createdate: '2026-11-02T00:00:00Z' } },
+        { id: 's3', properties: { hs_survey_type: 'NPS', hs_value: '4', hs_createdate: '2026-06-01T00:00:00Z' } },
+        { id: 's4', properties: { hs_survey_type: 'CES', hs_value: '5', hs_createdate: '2025-01-01T00:00:00Z' } },
+      ],
+    }))));
+    const { find, findByTestId, waitFor } = renderCard();
+    await waitFor(() => find(Heading));
+
+    expect(findByTestId(Text, 'company').text).toBe('Acme Corp · financial services · 5,200 employees');
+    expect(findByTestId(DescriptionList, 'survey-answers').findAll(DescriptionListItem).map((i) => [i.props.label, i.find(Text).text])).toEqual([
+      ['CSAT 2 · 2026-11-02', 'Support was slow.'],
+      ['NPS 9 · 2026-10-01', 'Great reports.'],
+      ['NPS 4 · 2026-06-01', '(no comment)'],
+    ]);
+
+    stubHubSpotFetch(json(assignedView));
+    const plain = renderCard();
+    await plain.waitFor(() => plain.find(Heading));
+    expect(plain.maybeFindByTestId(Text, 'company')).toBeNull();
+    expect(plain.maybeFindByTestId(DescriptionList, 'survey-answers')).toBeNull();
+  });
+
   it('marks a persona set by hand and still shows what the rules would say', async () => {
     stubHubSpotFetch(json(buildCardView(anInput({
       portalId: 123, contactId: '123',

@@ -2,7 +2,8 @@ import type { PropertyBag } from '../crm/model';
 import type { Assignment, DetailedEvaluation, Persona, RuleSet } from '../personas/engine';
 import type { ManualOverride } from '../personas/writeback';
 import type {
-  CardPersona, CardRule, CardSecondaryPersona, CardTicket, CardTicketSummary, CardUnassignedHint, CardValidation, CardView, CardWhy,
+  CardCompany, CardPersona, CardRule, CardSurveyAnswer, CardSecondaryPersona, CardTicket, CardTicketSummary, CardUnassignedHint, CardValidation,
+  CardView, CardWhy,
 } from './card-view';
 
 export interface BuildCardViewInput {
@@ -15,6 +16,8 @@ export interface BuildCardViewInput {
   readonly override: ManualOverride | null;
   readonly contact: { readonly properties: PropertyBag };
   readonly tickets: readonly { readonly id: string; readonly properties: PropertyBag }[];
+  readonly company?: { readonly id: string; readonly properties: PropertyBag } | null;
+  readonly surveys?: readonly { readonly id: string; readonly properties: PropertyBag }[];
   /** The engine's explainAll for this contact: scores of personas other than the computed one, and the nearest persona. */
   readonly evaluation: Pick<DetailedEvaluation, 'personas' | 'nearest'> | null;
   readonly now: number;
@@ -23,6 +26,7 @@ export interface BuildCardViewInput {
 }
 
 export const RECENT_TICKETS_SHOWN = 5;
+export const RECENT_SURVEYS_SHOWN = 3;
 
 // HubSpot's default ticket pipeline closes tickets in stage "4"; other pipelines set closed_date.
 const CLOSED_PIPELINE_STAGES = new Set(['4']);
@@ -91,6 +95,8 @@ export function buildCardView(input: BuildCardViewInput): CardView {
     contentForStage: [...(effectiveDefinition?.profile.content?.[stage] ?? [])],
     secondary: secondaryPersonas(assignment, effectiveId, personasById, evaluationsById),
     tickets: summarizeTickets(input.tickets),
+    company: input.company ? cardCompany(input.company) : null,
+    surveys: latestSurveyAnswers(input.surveys ?? [], RECENT_SURVEYS_SHOWN),
     unassignedLabel: ruleSet.unassigned.label,
     unassignedHint: effectiveId === null && input.evaluation ? unassignedHint(input.evaluation, personasById) : null,
     generatedAt: new Date(input.now).toISOString(),
@@ -141,6 +147,31 @@ function contactBasics(contactId: string, properties: PropertyBag): CardView['co
   const fullName = [text('firstname'), text('lastname')].filter((p) => p !== null).join(' ');
   const email = text('email');
   return { displayName: fullName || email || `Contact ${contactId}`, email, lifecycleStage: text('lifecyclestage') };
+}
+
+function cardCompany(company: { readonly id: string; readonly properties: PropertyBag }): CardCompany {
+  const text = (name: string) => company.properties[name]?.trim() || null;
+  const employees = Number(text('numberofemployees') ?? Number.NaN);
+  return {
+    id: company.id, name: text('name') ?? `Company ${company.id}`, industry: text('industry'),
+    employees: Number.isFinite(employees) ? employees : null, domain: text('domain'),
+  };
+}
+
+/** Survey answers newest first (undated last), at most `limit`. */
+export function latestSurveyAnswers(surveys: readonly { readonly id: string; readonly properties: PropertyBag }[], limit: number): CardSurveyAnswer[] {
+  const answers = surveys.map((s) => {
+    const text = (name: string) => s.properties[name]?.trim() || null;
+    const createdAt = parseDate(s.properties.hs_createdate);
+    const score = Number(text('hs_value') ?? Number.NaN);
+    return {
+      id: s.id, type: text('hs_survey_type') ?? 'CUSTOM', surveyName: text('hs_survey_name'),
+      score: Number.isFinite(score) ? score : null, comment: text('hs_content'), sentiment: text('hs_sentiment'),
+      createdAt: createdAt === null ? null : new Date(createdAt).toISOString(), sortKey: createdAt ?? Number.NEGATIVE_INFINITY,
+    };
+  });
+  answers.sort((a, b) => b.sortKey - a.sortKey || a.id.localeCompare(b.id));
+  return answers.slice(0, limit).map(({ sortKey: _sortKey, ...answer }) => answer);
 }
 
 export function summarizeTickets(tickets: readonly { readonly id: string; readonly properties: PropertyBag }[]): CardTicketSummary {

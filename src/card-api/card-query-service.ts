@@ -65,6 +65,8 @@ export class CardQueryService implements CardQueries {
       verdicts,
       contact: record.contact,
       tickets: record.tickets,
+      company: record.company,
+      surveys: record.surveys,
       now,
     });
   }

@@ -106,6 +106,29 @@ export interface CardUnassignedHint {
   reachable: boolean;
 }
 
+/** The contact's primary company (firmographics), when the app has it. */
+export interface CardCompany {
+  id: string;
+  name: string;
+  industry: string | null;
+  /** Number of employees as HubSpot holds it; null when unknown. */
+  employees: number | null;
+  domain: string | null;
+}
+
+/** One survey response (HubSpot feedback submission). */
+export interface CardSurveyAnswer {
+  id: string;
+  /** NPS, CSAT, CES or CUSTOM. */
+  type: string;
+  surveyName: string | null;
+  score: number | null;
+  comment: string | null;
+  sentiment: string | null;
+  /** ISO 8601, null when HubSpot gave no parseable date. */
+  createdAt: string | null;
+}
+
 export interface CardContact {
   displayName: string;
   email: string | null;
@@ -139,6 +162,10 @@ export interface CardView {
   contentForStage: string[];
   secondary: CardSecondaryPersona[];
   tickets: CardTicketSummary;
+  /** Null when the contact has no primary company or the app has not synced it. */
+  company: CardCompany | null;
+  /** The latest survey answers, newest first, at most a handful; empty without survey access. */
+  surveys: CardSurveyAnswer[];
   unassignedLabel: string;
   unassignedHint: CardUnassignedHint | null;
   /** Absent from older servers; null when no validation has judged this persona yet. */

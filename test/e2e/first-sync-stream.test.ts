@@ -85,7 +85,7 @@ describe('the first full sync, streamed', () => {
     expect(runs.map((r) => r.status)).toEqual(['succeeded', 'interrupted']);
   });
 
-  it('gives every contact the persona the rules give on the complete portal, tickets included', async () => {
+  it('gives every contact the persona the rules give on the complete portal, tickets, companies and survey responses included', async () => {
     const clock = fixedClock(Date.parse('2026-11-20T10:00:00Z'));
     h = await startAppHarness({ contacts: 1_200, clock, tuning: { syncOnInstall: false } });
     await h.install();
@@ -100,8 +100,12 @@ describe('the first full sync, streamed', () => {
     for (const c of store.iterate('contacts')) {
       const tickets = store.ticketIdsOfContact(c.id).map((id) => ({ properties: store.get('tickets', id)!.properties }));
       if (tickets.length > 0) withTickets += 1;
-      const expected = live.compiled.assign({ properties: c.properties, tickets }, clock.now());
-      const withoutTickets = live.compiled.assign({ properties: c.properties, tickets: [] }, clock.now());
+      // The default rules also read the primary company and survey responses: the complete record.
+      const primary = store.companyLinksOfContact(c.id).find((l) => l.primary);
+      const company = primary ? { properties: store.get('companies', primary.companyId)!.properties } : null;
+      const surveys = store.surveyIdsOfContact(c.id).map((id) => ({ properties: store.get('feedback_submissions', id)!.properties }));
+      const expected = live.compiled.assign({ properties: c.properties, tickets, company, surveys }, clock.now());
+      const withoutTickets = live.compiled.assign({ properties: c.properties, tickets: [], company, surveys }, clock.now());
       if (expected.personaId !== withoutTickets.personaId) ticketDecided += 1;
       const stored = await h.app.stores.assignments.get(h.portalId, c.id);
       expect({ id: c.id, persona: stored?.personaId, score: stored?.score }).toEqual({ id: c.id, persona: expected.personaId, score: expected.score });

@@ -109,6 +109,28 @@ describe('the default rule set (config/personas.json)', () => {
     expect(assignment.personaId).toBe('not_a_fit');
   });
 
+  it('reads company size and industry from the primary company when it has them, and from the contact otherwise', () => {
+    const firedFor = (contact: Parameters<typeof compiled.explainAll>[0], personaId: string, label: string) =>
+      compiled.explainAll(contact, NOW).personas.find((p) => p.personaId === personaId)!.rules.find((r) => r.label === label)!.fired;
+    const leader = { jobtitle: 'VP of Operations', numemployees: '1-5' };
+
+    expect(firedFor({ ...aContact(leader), company: { properties: { numberofemployees: '5200' } } }, 'ops_leader', 'Company of 100 or more employees')).toBe(true);
+    expect(firedFor({ ...aContact({ ...leader, numemployees: '1000+' }), company: { properties: { numberofemployees: '12' } } }, 'ops_leader', 'Company of 100 or more employees')).toBe(false);
+    expect(firedFor(aContact({ ...leader, numemployees: '1000+' }), 'ops_leader', 'Company of 100 or more employees')).toBe(true);
+    expect(firedFor({ ...aContact({ industry: 'RETAIL' }), company: { properties: { industry: 'FINANCIAL_SERVICES' } } }, 'data_analyst', 'Financial services, software or health care')).toBe(true);
+  });
+
+  it('weighs a recent NPS detractor against the champion persona', () => {
+    const { properties, tickets } = typicalContacts.data_analyst;
+    const nps = (value: string, daysAgo: number) => ({ properties: { hs_survey_type: 'NPS', hs_value: value, hs_createdate: new Date(NOW - daysAgo * 86_400_000).toISOString() } });
+    const score = (surveys: { properties: Record<string, string> }[]) =>
+      compiled.explainAll({ ...aContact(properties, tickets), surveys }, NOW).personas.find((p) => p.personaId === 'data_analyst')!.score;
+
+    expect(score([nps('3', 20)])).toBe(score([]) - 15);
+    expect(score([nps('9', 20)])).toBe(score([]));
+    expect(score([nps('3', 200)])).toBe(score([]));
+  });
+
   it('does not filter out the founder of a small company who uses a free email address', () => {
     const founder = { jobtitle: 'Founder & CEO', numemployees: '1-5', email: 'me@gmail.com', industry: 'RETAIL' };
 
