@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { AdminPrincipal } from '../http/portal-access';
 import { AppError } from '../platform/errors';
+import type { Logger } from '../platform/logger';
 
 export interface AdminGuardOptions {
   readonly adminToken: string | undefined;
@@ -12,7 +14,36 @@ export interface AdminGuardOptions {
    * instead of reading a JSON 401.
    */
   readonly signInPath?: string;
+  /** Shared by every guard of the app, so the page and the API count one client's failures together. */
+  readonly failedAttempts?: FailedAdminAttempts;
 }
+
+/**
+ * Wrong admin tokens per client address: after `limit` failures within `windowSeconds` every
+ * bearer request from that address is refused, a right token included, until the window ends, so
+ * guessing the token stops paying. The answer stays an immediate 401: nothing slows the event loop
+ * and nothing tells a guesser more than before. Kept in this process's memory.
+ */
+export class FailedAdminAttempts {
+  private readonly limiter: RateLimiterMemory;
+
+  constructor(private readonly options: { limit?: number; windowSeconds?: number; logger?: Logger } = {}) {
+    this.limiter = new RateLimiterMemory({ points: options.limit ?? 10, duration: options.windowSeconds ?? 900 });
+  }
+
+  /** Seconds until `client` may try again, or 0 when it may try now. */
+  async blockedFor(client: string): Promise<number> {
+    const state = await this.limiter.get(client);
+    return state && state.remainingPoints <= 0 ? Math.max(1, Math.ceil(state.msBeforeNext / 1000)) : 0;
+  }
+
+  async recordFailure(client: string): Promise<void> {
+    const state = await this.limiter.penalty(client, 1);
+    this.options.logger?.warn({ client, failures: state.consumedPoints, blockedForSeconds: state.remainingPoints <= 0 ? Math.ceil(state.msBeforeNext / 1000) : 0 }, 'failed admin authentication');
+  }
+}
+
+const clientOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -34,11 +65,19 @@ export function requireAdmin(options: AdminGuardOptions): RequestHandler {
   return async function adminGuard(req, res, next) {
     const header = req.header('authorization');
     if (header?.startsWith('Bearer ')) {
+      const client = clientOf(req);
+      const waitSeconds = options.failedAttempts ? await options.failedAttempts.blockedFor(client) : 0;
+      if (waitSeconds > 0) {
+        res.setHeader('retry-after', String(waitSeconds));
+        next(new AppError('unauthorized', `Too many failed admin authentications from this address; try again in ${waitSeconds} s`));
+        return;
+      }
       if (expected && timingSafeEqual(digest(header.slice('Bearer '.length).trim()), expected)) {
         (req as Request & { admin?: AdminPrincipal }).admin = { actor: 'admin-token', portals: 'all' };
         next();
         return;
       }
+      await options.failedAttempts?.recordFailure(client);
       next(new AppError('unauthorized', 'Invalid admin token'));
       return;
     }

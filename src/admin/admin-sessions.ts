@@ -18,6 +18,8 @@ const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
 
 export const hashSecret = (value: string) => createHash('sha256').update(value).digest('base64url');
 export const newSecret = () => randomBytes(32).toString('base64url');
+/** The CSRF token of the session whose raw id is `id`: computable from the cookie, not from anything stored. */
+const csrfTokenOf = (id: string) => hashSecret(`csrf:${id}`);
 
 /** Browser sessions for signed-in admins: an opaque cookie whose hash is the stored key. */
 export class AdminSessions {
@@ -38,7 +40,7 @@ export class AdminSessions {
     const now = this.deps.clock.now();
     const session: AdminSession = {
       idHash: hashSecret(id), portalId: who.portalId, userEmail: who.userEmail, userId: who.userId,
-      csrfToken: newSecret(), createdAt: now, expiresAt: now + this.ttlMs,
+      csrfTokenHash: hashSecret(csrfTokenOf(id)), createdAt: now, expiresAt: now + this.ttlMs,
     };
     await this.deps.store.create(session);
     res.cookie(this.cookieName, id, this.cookieOptions(this.ttlMs));
@@ -46,16 +48,25 @@ export class AdminSessions {
   }
 
   async find(req: Request): Promise<AdminSession | null> {
+    return (await this.findWithCsrf(req))?.session ?? null;
+  }
+
+  private async findWithCsrf(req: Request): Promise<{ session: AdminSession; csrfToken: string } | null> {
     const id = readCookie(req, this.cookieName);
     if (!id) return null;
-    return this.deps.store.find(hashSecret(id), this.deps.clock.now());
+    const session = await this.deps.store.find(hashSecret(id), this.deps.clock.now());
+    if (!session) return null;
+    const csrfToken = csrfTokenOf(id);
+    // A session stored before CSRF tokens were hashed does not match: its admin signs in again.
+    return session.csrfTokenHash === hashSecret(csrfToken) ? { session, csrfToken } : null;
   }
 
   /** For requireAdmin: the session's principal may act on its own portal only. */
   readonly principal = async (req: Request): Promise<AdminPrincipal | null> => {
-    const session = await this.find(req);
-    if (!session) return null;
-    return { actor: session.userEmail ?? `hubspot-user:${session.userId ?? 'unknown'}`, portals: [session.portalId], csrfToken: session.csrfToken };
+    const found = await this.findWithCsrf(req);
+    if (!found) return null;
+    const { session, csrfToken } = found;
+    return { actor: session.userEmail ?? `hubspot-user:${session.userId ?? 'unknown'}`, portals: [session.portalId], csrfToken };
   };
 
   async end(req: Request, res: Response): Promise<void> {

@@ -14,7 +14,7 @@ import type { RuleSetStore } from '../personas/rule-set-store';
 import type { CrmStore } from '../crm/crm-store';
 import type { SyncStore } from '../sync/sync-store';
 import type { InboxStore } from '../webhook-receiver/inbox-store';
-import { requireAdmin } from './admin-guard';
+import { FailedAdminAttempts, requireAdmin } from './admin-guard';
 import { createAdminRoutes, type GalleryVerdict } from './admin-routes';
 import { DashboardService } from './dashboard-service';
 import { AdminSessions } from './admin-sessions';
@@ -40,6 +40,8 @@ export interface AdminDeps {
   };
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Failed admin-token attempts per client address (default: 10 per 15 minutes). */
+  readonly failedAdminAttempts?: { readonly limit?: number; readonly windowSeconds?: number };
   readonly adminToken: string | undefined;
   readonly appBaseUrl: string;
   readonly encryptionKey: Buffer;
@@ -79,8 +81,9 @@ export function createAdmin(deps: AdminDeps): Admin {
   const { stores, clock } = deps;
   const secure = deps.appBaseUrl.startsWith('https:');
   const sessions = new AdminSessions({ store: stores.adminSessions, clock, secure });
-  const guard = requireAdmin({ adminToken: deps.adminToken, sessionPrincipal: sessions.principal });
-  const pageGuard = requireAdmin({ adminToken: deps.adminToken, sessionPrincipal: sessions.principal, signInPath: '/admin/signin' });
+  const failedAttempts = new FailedAdminAttempts({ logger: deps.logger, ...deps.failedAdminAttempts });
+  const guard = requireAdmin({ adminToken: deps.adminToken, sessionPrincipal: sessions.principal, failedAttempts });
+  const pageGuard = requireAdmin({ adminToken: deps.adminToken, sessionPrincipal: sessions.principal, signInPath: '/admin/signin', failedAttempts });
   const ruleSetAdmin = new RuleSetAdminService({
     ruleSets: stores.ruleSets, crm: stores.crm, audit: stores.audit, clock, rules: deps.rules,
     syncPropertyOptions: deps.syncPropertyOptions, rescore: deps.rescore,

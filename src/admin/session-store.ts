@@ -6,8 +6,12 @@ export interface AdminSession {
   readonly portalId: PortalId;
   readonly userEmail: string | null;
   readonly userId: string | null;
-  /** Echoed by the page in `X-CSRF-Token` on every state-changing request. */
-  readonly csrfToken: string;
+  /**
+   * The hash of the session's CSRF token, which the page echoes in `X-CSRF-Token` on every
+   * state-changing request. Like the id, the token itself is never stored: it is derived from the
+   * raw session id, which only the browser's cookie holds.
+   */
+  readonly csrfTokenHash: string;
   readonly createdAt: number;
   readonly expiresAt: number;
 }

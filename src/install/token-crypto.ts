@@ -6,6 +6,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
  * Format: `v1.<iv>.<tag>.<ciphertext>`, base64url parts.
  */
 const VERSION = 'v1';
+const IV_BYTES = 12;
+/** GCM accepts tags as short as 4 bytes; a shorter tag is that much easier to forge, so only the full one is taken. */
+const TAG_BYTES = 16;
 
 export class TokenCrypto {
   constructor(private readonly key: Buffer) {
@@ -13,8 +16,8 @@ export class TokenCrypto {
   }
 
   encrypt(plaintext: string, associatedData: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
@@ -24,9 +27,12 @@ export class TokenCrypto {
   decrypt(sealed: string, associatedData: string): string {
     const parts = sealed.split('.');
     if (parts.length !== 4 || parts[0] !== VERSION) throw new Error('Not a sealed token');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(parts[1], 'base64url'));
+    const iv = Buffer.from(parts[1], 'base64url');
+    const tag = Buffer.from(parts[2], 'base64url');
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new Error('Not a sealed token');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
-    decipher.setAuthTag(Buffer.from(parts[2], 'base64url'));
+    decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(Buffer.from(parts[3], 'base64url')), decipher.final()]).toString('utf8');
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
@@ -41,11 +41,24 @@ export async function openStorage(databaseUrl: string, options: OpenStorageOptio
   return storage;
 }
 
+/**
+ * The database holds contact data and sealed tokens: the folder we create is 0700 and the files
+ * 0600, whatever the umask. SQLite gives its -wal and -shm files the main file's mode; they are
+ * set here as well, for a database created before this rule.
+ */
+function keepPrivate(file: string): void {
+  const created = mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  if (created !== undefined) chmodSync(created, 0o700);
+  closeSync(openSync(file, 'a', 0o600));
+  for (const part of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(part)) chmodSync(part, 0o600);
+}
+
 function openSqlite(file: string): Storage {
   const memory = file === ':memory:' || file === '';
-  if (!memory) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (!memory) keepPrivate(file);
   const sqlite = new SqliteDatabase(memory ? ':memory:' : file);
   sqlite.pragma('journal_mode = WAL');
+  if (!memory) keepPrivate(file);
   // FULL: an acknowledged webhook must survive a power cut, not only a process crash.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');

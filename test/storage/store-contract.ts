@@ -242,7 +242,7 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
     });
 
     describe('admin sessions', () => {
-      const session = { idHash: 'sess-hash', portalId: P, userEmail: 'ann@acme.example', userId: '77', csrfToken: 'csrf-1', createdAt: T0, expiresAt: T0 + 3_600_000 };
+      const session = { idHash: 'sess-hash', portalId: P, userEmail: 'ann@acme.example', userId: '77', csrfTokenHash: 'csrf-hash-1', createdAt: T0, expiresAt: T0 + 3_600_000 };
 
       it('finds a live session by its hash and forgets it once deleted', async () => {
         await s.adminSessions.create(session);

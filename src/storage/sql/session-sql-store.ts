@@ -9,7 +9,7 @@ export class SessionSqlStore implements SessionStore {
   async create(s: AdminSession): Promise<void> {
     await this.db.insertInto('admin_sessions').values({
       id_hash: s.idHash, portal_id: s.portalId, user_email: s.userEmail, user_id: s.userId,
-      csrf_token: s.csrfToken, created_at: s.createdAt, expires_at: s.expiresAt,
+      csrf_token: s.csrfTokenHash, created_at: s.createdAt, expires_at: s.expiresAt,
     }).execute();
   }
 
@@ -18,7 +18,7 @@ export class SessionSqlStore implements SessionStore {
     if (!row || Number(row.expires_at) <= now) return null;
     return {
       idHash: row.id_hash, portalId: Number(row.portal_id), userEmail: row.user_email, userId: row.user_id,
-      csrfToken: row.csrf_token, createdAt: Number(row.created_at), expiresAt: Number(row.expires_at),
+      csrfTokenHash: row.csrf_token, createdAt: Number(row.created_at), expiresAt: Number(row.expires_at),
     };
   }
 
