@@ -1,3 +1,4 @@
+import { accountAccess } from '../crm/account-access';
 import type { CrmCounts, CrmStore } from '../crm/crm-store';
 import type { PortalId } from '../crm/model';
 import type { PortalStore } from '../install/portal-store';
@@ -30,7 +31,15 @@ export interface Dashboard {
   readonly backlog: Awaited<ReturnType<InboxStore['backlog']>>;
   readonly recentErrors: readonly { readonly at: number; readonly source: string; readonly message: string }[];
   readonly stages: typeof journeyStages;
+  /** Which account data the portal's grant lets the app read, and what that means for the rules, in plain words. */
+  readonly accountData: { readonly companies: boolean; readonly surveys: boolean; readonly notes: readonly string[] };
 }
+
+export const NO_SURVEYS_NOTE = 'Survey responses are not read: this HubSpot account did not grant access to feedback submissions '
+  + '(its edition may not include customer feedback surveys). Rules with a "surveys" condition count no responses, '
+  + 'so "count: eq 0" is true for everyone. Nothing else is affected.';
+export const NO_COMPANIES_NOTE = 'Companies are not read: the app was installed before it asked for access to companies. '
+  + 'Install it again from HubSpot to use "company" conditions; until then they are false for every contact.';
 
 /** The admin dashboard of one portal: effective persona distribution, sync runs, webhook backlog, recent errors. */
 export class DashboardService {
@@ -66,6 +75,16 @@ export class DashboardService {
       backlog,
       recentErrors,
       stages: journeyStages,
+      accountData: accountDataOf(portal?.scopes ?? null),
     };
   }
+}
+
+function accountDataOf(scopes: readonly string[] | null): Dashboard['accountData'] {
+  if (scopes === null) return { companies: false, surveys: false, notes: [] };
+  const access = accountAccess(scopes);
+  return {
+    ...access,
+    notes: [...(access.companies ? [] : [NO_COMPANIES_NOTE]), ...(access.surveys ? [] : [NO_SURVEYS_NOTE])],
+  };
 }

@@ -1,4 +1,4 @@
-import { DashboardService } from '../../../src/admin/dashboard-service';
+import { DashboardService, NO_COMPANIES_NOTE, NO_SURVEYS_NOTE } from '../../../src/admin/dashboard-service';
 import { fixedClock } from '../../../src/platform/clock';
 import { RuleSetService } from '../../../src/personas/rule-set-service';
 import type { Storage } from '../../../src/storage/connect';
@@ -43,6 +43,22 @@ describe('DashboardService', () => {
     expect({ total: dashboard.total, unassigned: dashboard.unassigned, unassignedShare: dashboard.unassignedShare }).toEqual({ total: 5, unassigned: 1, unassignedShare: 0.2 });
     expect(dashboard.liveVersion).toBeNull();
     expect(dashboard.portal).toEqual({ portalId: P, hubDomain: null, state: 'unknown' });
+  });
+
+  it('says plainly when the portal did not grant survey responses (or companies), and nothing when it granted both', async () => {
+    const portal = (scopes: string[]) => stores.portals.upsert({
+      portalId: P, hubDomain: 'p.example', state: 'installed', scopes, accessTokenEnc: null, refreshTokenEnc: null,
+      accessExpiresAt: null, installedAt: T0, updatedAt: T0, installedBy: null, lastError: null,
+    });
+    await portal(['oauth', 'crm.objects.contacts.read', 'crm.objects.companies.read']);
+    expect((await service.dashboard(P)).accountData).toEqual({ companies: true, surveys: false, notes: [NO_SURVEYS_NOTE] });
+    expect(NO_SURVEYS_NOTE).toMatch(/count no responses/);
+
+    await portal(['oauth', 'crm.objects.contacts.read']);
+    expect((await service.dashboard(P)).accountData.notes).toEqual([NO_COMPANIES_NOTE, NO_SURVEYS_NOTE]);
+
+    await portal(['oauth', 'crm.objects.companies.read', 'crm.objects.feedback_submissions.read']);
+    expect((await service.dashboard(P)).accountData).toEqual({ companies: true, surveys: true, notes: [] });
   });
 
   it('lists failed runs and the connection error together, newest first', async () => {

@@ -10,6 +10,7 @@ export interface Dashboard {
   portal: { portalId: number; hubDomain: string | null; state: string }; liveVersion: number | null; total: number; unassigned: number; unassignedShare: number;
   distribution: DistEntry[]; counts: { contacts: number; tickets: number }; sync: { current: SyncRun | null; recent: SyncRun[] };
   backlog: { pending: number; processing: number; failed: number; oldestPendingAt: number | null }; recentErrors: { at: number; source: string; message: string }[];
+  accountData?: { companies: boolean; surveys: boolean; notes: string[] };
 }
 export interface Explanation { firedRules: { label: string; points: number }[]; score: number; threshold: number | null; runnerUp: { personaId: string; score: number; threshold: number; qualifies: boolean } | null }
 export interface Brief { personaId: string; score: number; explanation: Explanation }

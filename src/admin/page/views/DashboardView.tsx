@@ -27,6 +27,12 @@ function DashboardBody({ d }: { d: Dashboard & { reviewQueue: number } }) {
   return (
     <>
       <PageHeading title="Dashboard" sub={`${d.portal.hubDomain ?? `Portal ${d.portal.portalId}`} · rule set ${d.liveVersion === null ? 'default (not yet published)' : `version ${d.liveVersion}`}`} />
+      {d.accountData && d.accountData.notes.length > 0 ? (
+        <section className="card" aria-labelledby="access-h" id="account-data">
+          <h2 id="access-h">What the rules can read</h2>
+          <ul className="warn-list">{d.accountData.notes.map((note) => <li key={note}>{note}</li>)}</ul>
+        </section>
+      ) : null}
       <section className="stats" aria-label="Key figures">
         <Stat label="Contacts scored" value={fmtInt(d.total)} note={`${fmtInt(d.counts.contacts)} contacts stored`} />
         <Stat label="Assigned" value={fmtPct(d.total ? 1 - d.unassignedShare : 0)} note={`${fmtInt(d.total - d.unassigned)} with a persona`} />
