@@ -19,6 +19,7 @@ import type {
 } from './insights-ports';
 import { pilotOutcomesFromProperties, type PilotPropertyMapping } from './pilot-from-properties';
 import { parsePilotFile, type PilotImportError, type PilotRow } from './pilot-import';
+import { latestVerdicts, shareHistoryOf, type PersonaVerdict, type ShareHistory } from './persona-history';
 import { analysePilot, type PilotAnalysis, type PilotAnalysisOptions, type PilotExposure } from './pilot-statistics';
 
 export interface InsightsConfig {
@@ -77,23 +78,8 @@ export interface ReviewReport {
   readonly notes: readonly string[];
 }
 
-export interface PersonaVerdict {
-  readonly status: HypothesisVerdict['status'];
-  readonly words: string;
-  /** YYYY-MM-DD of the validation. */
-  readonly date: string;
-  readonly pilot: string | null;
-  readonly explanation: string;
-}
 
-const VERDICT_WORDS: Record<HypothesisVerdict['status'], string> = {
-  supported: 'Hypothesis supported', refuted: 'Hypothesis refuted', 'not-yet-known': 'Hypothesis not yet known',
-};
-
-export interface ShareHistory {
-  readonly personas: readonly { readonly id: string; readonly name: string; readonly kind: string }[];
-  readonly points: readonly { readonly takenAt: string; readonly contacts: number; readonly shares: Readonly<Record<string, number>> }[];
-}
+export type { PersonaVerdict, ShareHistory };
 
 export type InsightsReport = DiscoveryReport | ValidationReport | ReviewReport;
 
@@ -299,57 +285,19 @@ export class InsightsService {
     return { ruleSet, preview: await this.previewDraft(portalId, ruleSet) };
   }
 
-  /**
-   * Each persona's share of contacts per nightly snapshot, oldest first: at most `points` snapshots,
-   * evenly spread over what is kept, so the chart stays cheap however long the history.
-   */
+  /** Each persona's share of contacts per nightly snapshot, oldest first (see shareHistoryOf). */
   async shareHistory(portalId: PortalId, points = 60): Promise<ShareHistory> {
-    const ruleSet = await this.deps.ruleSets.live(portalId);
-    const unassignedId = ruleSet?.unassigned.id ?? 'unassigned';
-    const all = await this.deps.assignments.listSnapshots(portalId);
-    const step = Math.max(1, (all.length - 1) / Math.max(1, points - 1));
-    const picked = all.length <= points ? all : [...new Set(Array.from({ length: points }, (_, i) => all[Math.round(i * step)]!))];
-    const result: ShareHistory['points'][number][] = [];
-    const seen = new Set<string>();
-    for (const summary of picked) {
-      const snapshot = await this.deps.assignments.readSnapshot(portalId, summary.id);
-      if (!snapshot) continue;
-      const counts: Record<string, number> = {};
-      for (const entry of snapshot.entries) {
-        const id = entry.personaId ?? unassignedId;
-        counts[id] = (counts[id] ?? 0) + 1;
-        seen.add(id);
-      }
-      const total = snapshot.entries.length;
-      result.push({ takenAt: snapshot.takenAt, contacts: total, shares: Object.fromEntries(Object.entries(counts).map(([id, n]) => [id, total > 0 ? n / total : 0])) });
-    }
-    const named = [...(ruleSet?.personas ?? []).map((p) => ({ id: p.id, name: p.name, kind: p.kind as string })), { id: unassignedId, name: ruleSet?.unassigned.label ?? 'Unassigned', kind: 'unassigned' }];
-    const personas = [...named.filter((p) => seen.has(p.id)), ...[...seen].filter((id) => !named.some((p) => p.id === id)).map((id) => ({ id, name: id, kind: 'retired' }))];
-    return { personas, points: result };
+    return shareHistoryOf(this.deps.assignments, await this.deps.ruleSets.live(portalId), portalId, points);
   }
 
-  /**
-   * The latest validation's verdict on each persona's hypothesis, in words, with the pilot's name
-   * and the date: what the gallery sheet and the card show.
-   */
+  /** The latest validation's verdict on each persona's hypothesis, for the gallery and the card. */
   async personaVerdicts(portalId: PortalId): Promise<ReadonlyMap<string, PersonaVerdict>> {
     // Every card view asks: keep the answer for a while rather than reading the report each time.
     const cached = this.verdictCache.get(portalId);
     const now = this.deps.clock.now();
     if (cached && cached.until > now) return cached.verdicts;
-    const verdicts = await this.readVerdicts(portalId);
+    const verdicts = await latestVerdicts(this.deps.reports, portalId);
     this.verdictCache.set(portalId, { verdicts, until: now + VERDICT_CACHE_MS });
-    return verdicts;
-  }
-
-  private async readVerdicts(portalId: PortalId): Promise<Map<string, PersonaVerdict>> {
-    const [latest] = await this.deps.reports.list(portalId, { kind: 'validation', limit: 1 });
-    if (!latest) return new Map();
-    const report = (await this.deps.reports.get(portalId, latest.id))?.body as ValidationReport | undefined;
-    const verdicts = new Map<string, PersonaVerdict>();
-    for (const h of report?.hypotheses ?? []) {
-      verdicts.set(h.personaId, { status: h.status, words: VERDICT_WORDS[h.status], date: report!.generatedAt.slice(0, 10), pilot: report!.pilot?.fileName ?? null, explanation: h.explanation });
-    }
     return verdicts;
   }
 
