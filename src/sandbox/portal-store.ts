@@ -1,6 +1,10 @@
 import { COMPANY_ID_BASE, MAX_SURVEYS_PER_CONTACT, SURVEY_ID_BASE } from './account-generator';
 import { AccountLinks, type CompanyLink } from './account-links';
 import {
+  type ChangeEvent, type ChangeOrigin, OBJECT_KINDS, type ObjectKind, ObjectNotFoundError, PropertyValidationError, SINGULAR, type StoredObject,
+} from './portal-objects';
+import { TicketLinks } from './ticket-links';
+import {
   CONTACT_ID_BASE, MAX_TICKETS_PER_CONTACT, TICKET_ID_BASE, generatePortal,
   type GeneratedPortal, type PlantedGroup,
 } from './generator';
@@ -16,53 +20,12 @@ import {
  * changes, never with the size of the portal.
  */
 
-export type ObjectKind = 'contacts' | 'tickets' | 'companies' | 'feedback_submissions';
-
-export const OBJECT_KINDS: readonly ObjectKind[] = ['contacts', 'tickets', 'companies', 'feedback_submissions'];
-
-/** The singular name webhooks use in subscription types (`company.propertyChange`). */
-export const SINGULAR: Record<ObjectKind, string> = {
-  contacts: 'contact', tickets: 'ticket', companies: 'company', feedback_submissions: 'feedback_submission',
-};
+export {
+  type ChangeEvent, type ChangeOrigin, OBJECT_KINDS, type ObjectKind, ObjectNotFoundError, PropertyValidationError, SINGULAR, type StoredObject,
+} from './portal-objects';
 
 // HubSpot offers no webhook subscription for feedback submissions: new responses reach apps by polling.
 const WEBHOOK_KINDS: ReadonlySet<ObjectKind> = new Set(['contacts', 'tickets', 'companies']);
-
-export interface StoredObject {
-  id: string;
-  properties: Record<string, string | null>;
-  createdAt: number;
-  updatedAt: number;
-  archived: boolean;
-  archivedAt?: number;
-}
-
-export interface ChangeOrigin {
-  changeSource: string;
-  sourceId?: string;
-}
-
-/** A change as the webhook layer needs it; the dispatcher adds ids, portal, app and timing. */
-export interface ChangeEvent {
-  subscriptionType: string;
-  /** Absent on association changes: HubSpot documents only their from/to ids. */
-  objectId?: number;
-  /** Generic (`object.*`) events only. */
-  objectTypeId?: string;
-  changeSource?: string;
-  sourceId?: string;
-  propertyName?: string;
-  propertyValue?: string;
-  primaryObjectId?: number;
-  mergedObjectIds?: number[];
-  newObjectId?: number;
-  numberOfPropertiesMoved?: number;
-  associationType?: string;
-  fromObjectId?: number;
-  toObjectId?: number;
-  associationRemoved?: boolean;
-  isPrimaryAssociation?: boolean;
-}
 
 interface Overlay {
   edits: Map<string, { properties: Record<string, string | null>; updatedAt: number }>;
@@ -70,24 +33,8 @@ interface Overlay {
   archived: Map<string, { archivedAt: number; permanent: boolean }>;
 }
 
-export class PropertyValidationError extends Error {
-  constructor(readonly problems: { name: string; error: string; message: string }[]) {
-    super('Property values were not valid');
-  }
-}
-
-export class ObjectNotFoundError extends Error {
-  constructor(readonly kind: ObjectKind, readonly id: string) {
-    super(`${kind} ${id} not found`);
-  }
-}
-
 // Properties HubSpot maintains itself: a write to them through the API is ignored, not an error.
 const SYSTEM_PROPERTIES = new Set(['hs_object_id', 'createdate', 'lastmodifieddate', 'hs_lastmodifieddate']);
-
-function pairKey(contactId: string, ticketId: string): string {
-  return `${contactId}:${ticketId}`;
-}
 
 export interface PortalStoreOptions {
   portalId: number;
@@ -112,10 +59,7 @@ export class PortalStore {
     feedback_submissions: { edits: new Map(), created: new Map(), archived: new Map() },
   };
   readonly links: AccountLinks;
-  private readonly addedPairs = new Set<string>();
-  private readonly removedPairs = new Set<string>();
-  private readonly addedByContact = new Map<string, Set<string>>();
-  private readonly addedByTicket = new Map<string, Set<string>>();
+  private readonly ticketLinks: TicketLinks;
   private readonly nextId: Record<ObjectKind, number>;
   private lastStamp = 0;
   readonly properties: Record<ObjectKind, Map<string, PropertyDefinition>>;
@@ -149,6 +93,7 @@ export class PortalStore {
       feedback_submissions: new Map(),
     };
     this.links = new AccountLinks(this.base, (id) => this.overlays.contacts.created.has(id));
+    this.ticketLinks = new TicketLinks(this.base, (kind, id) => this.overlays[kind].created.has(id));
   }
 
   /** Strictly increasing timestamps, so lastmodifieddate advances on every change even under a frozen clock. */
@@ -265,28 +210,11 @@ export class PortalStore {
   }
 
   ticketIdsOfContact(contactId: string): string[] {
-    const ids: string[] = [];
-    const index = this.base.indexOfContactId(contactId);
-    if (index !== undefined && !this.overlays.contacts.created.has(contactId)) {
-      const count = this.base.ticketCountOf(index);
-      for (let j = 0; j < count; j++) {
-        const tid = String(TICKET_ID_BASE + index * MAX_TICKETS_PER_CONTACT + j);
-        if (!this.removedPairs.has(pairKey(contactId, tid))) ids.push(tid);
-      }
-    }
-    for (const tid of this.addedByContact.get(contactId) ?? []) if (!ids.includes(tid)) ids.push(tid);
-    return ids.filter((tid) => this.get('tickets', tid) !== undefined).sort((a, b) => Number(a) - Number(b));
+    return this.ticketLinks.ticketsOfContact(contactId).filter((tid) => this.get('tickets', tid) !== undefined).sort((a, b) => Number(a) - Number(b));
   }
 
   contactIdsOfTicket(ticketId: string): string[] {
-    const ids: string[] = [];
-    const base = this.base.ticketById(ticketId);
-    if (base && !this.overlays.tickets.created.has(ticketId)) {
-      const cid = this.base.contactIdAt(base.contactIndex);
-      if (!this.removedPairs.has(pairKey(cid, ticketId))) ids.push(cid);
-    }
-    for (const cid of this.addedByTicket.get(ticketId) ?? []) if (!ids.includes(cid)) ids.push(cid);
-    return ids.filter((cid) => this.get('contacts', cid) !== undefined).sort((a, b) => Number(a) - Number(b));
+    return this.ticketLinks.contactsOfTicket(ticketId).filter((cid) => this.get('contacts', cid) !== undefined).sort((a, b) => Number(a) - Number(b));
   }
 
   isAssociated(contactId: string, ticketId: string): boolean {
@@ -424,8 +352,8 @@ export class PortalStore {
     edit.updatedAt = at;
     this.overlays.contacts.edits.set(primaryId, edit);
     for (const tid of this.ticketIdsOfContact(mergedId)) {
-      this.removePair(mergedId, tid);
-      this.addPair(primaryId, tid);
+      this.ticketLinks.remove(mergedId, tid);
+      this.ticketLinks.add(primaryId, tid);
     }
     // The merged contact's companies and survey responses move too; the primary keeps its own primary company.
     const keepPrimary = this.links.primaryCompanyOf(primaryId);
@@ -443,36 +371,18 @@ export class PortalStore {
     return this.get('contacts', primaryId)!;
   }
 
-  private addPair(contactId: string, ticketId: string): void {
-    const key = pairKey(contactId, ticketId);
-    this.removedPairs.delete(key);
-    this.addedPairs.add(key);
-    if (!this.addedByContact.has(contactId)) this.addedByContact.set(contactId, new Set());
-    this.addedByContact.get(contactId)!.add(ticketId);
-    if (!this.addedByTicket.has(ticketId)) this.addedByTicket.set(ticketId, new Set());
-    this.addedByTicket.get(ticketId)!.add(contactId);
-  }
-
-  private removePair(contactId: string, ticketId: string): void {
-    const key = pairKey(contactId, ticketId);
-    this.addedPairs.delete(key);
-    this.removedPairs.add(key);
-    this.addedByContact.get(contactId)?.delete(ticketId);
-    this.addedByTicket.get(ticketId)?.delete(contactId);
-  }
-
   associate(contactId: string, ticketId: string, origin: ChangeOrigin): boolean {
     if (!this.get('contacts', contactId)) throw new ObjectNotFoundError('contacts', contactId);
     if (!this.get('tickets', ticketId)) throw new ObjectNotFoundError('tickets', ticketId);
     if (this.isAssociated(contactId, ticketId)) return false;
-    this.addPair(contactId, ticketId);
+    this.ticketLinks.add(contactId, ticketId);
     this.emitAssociationChange(contactId, ticketId, false, origin);
     return true;
   }
 
   unassociate(contactId: string, ticketId: string, origin: ChangeOrigin): boolean {
     if (!this.isAssociated(contactId, ticketId)) return false;
-    this.removePair(contactId, ticketId);
+    this.ticketLinks.remove(contactId, ticketId);
     this.emitAssociationChange(contactId, ticketId, true, origin);
     return true;
   }
@@ -556,6 +466,6 @@ export class PortalStore {
   /** Rough count of overlay entries: what the portal holds beyond the generator. */
   overlaySize(): number {
     const o = (k: ObjectKind) => this.overlays[k].edits.size + this.overlays[k].created.size + this.overlays[k].archived.size;
-    return OBJECT_KINDS.reduce((sum, kind) => sum + o(kind), 0) + this.addedPairs.size + this.removedPairs.size + this.links.size();
+    return OBJECT_KINDS.reduce((sum, kind) => sum + o(kind), 0) + this.ticketLinks.size() + this.links.size();
   }
 }
