@@ -3,12 +3,14 @@ module.exports = {
   // PostgreSQL suites' schemas are dropped once the whole run is over (see the setup file for why).
   globalSetup: '<rootDir>/test/support/jest-global-setup.js',
   globalTeardown: '<rootDir>/test/support/jest-global-teardown.js',
+  // The machine has 2 cores shared by parallel suites: generous timeouts, never timing assertions.
+  // Jest reads testTimeout from the top level only; inside a project it is silently ignored (hooks
+  // then fell back to 5 s and a PostgreSQL migration under load missed it).
+  testTimeout: 30_000,
   projects: [
     {
       displayName: 'server',
       testEnvironment: 'node',
-      // The machine has 2 cores shared by parallel suites: generous timeouts, never timing assertions.
-      testTimeout: 30_000,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
     },
