@@ -2,6 +2,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import type { PortalId } from '../crm/model';
 import type { AuditStore } from '../audit/audit-store';
+import type { SurveyQuote } from '../crm/crm-store';
 import { portalOf, principalOf } from '../http/portal-access';
 import { parseOrThrow } from '../http/validate';
 import type { PortalStore } from '../install/portal-store';
@@ -22,6 +23,8 @@ export interface AdminRoutesDeps {
   readonly portals: Pick<PortalStore, 'get' | 'list'>;
   /** The latest validation verdict per persona id, shown on each gallery sheet. */
   readonly verdicts?: (portalId: PortalId) => Promise<ReadonlyMap<string, GalleryVerdict>>;
+  /** Newest survey comments of a persona's contacts, for "What they say" on its sheet. */
+  readonly whatTheySay?: (portalId: PortalId, personaId: string) => Promise<readonly SurveyQuote[]>;
   readonly audit: AuditStore;
   readonly shareLinks: ShareLinks;
   readonly clock: Clock;
@@ -131,9 +134,16 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Router {
     const portalId = portalOf(req);
     const live = await deps.ruleSetAdmin.live(portalId);
     const verdicts = (await deps.verdicts?.(portalId).catch(() => undefined)) ?? new Map<string, GalleryVerdict>();
+    const quotes = new Map(await Promise.all(live.ruleSet.personas.map(async (p) =>
+      [p.id, (await deps.whatTheySay?.(portalId, p.id)) ?? []] as const)));
     res.json({
       version: live.version,
-      personas: galleryPersonas(live.ruleSet, (id) => deps.shareLinks.avatarQuery(portalId, id)).map((p) => ({ ...p, validation: verdicts.get(p.id) ?? null })),
+      personas: galleryPersonas(live.ruleSet, (id) => deps.shareLinks.avatarQuery(portalId, id)).map((p) => ({
+        ...p, validation: verdicts.get(p.id) ?? null,
+        whatTheySay: (quotes.get(p.id) ?? []).map((q) => ({
+          comment: q.comment, type: q.type, score: q.score, date: q.createdAt === null ? null : new Date(q.createdAt).toISOString().slice(0, 10),
+        })),
+      })),
     });
   });
 

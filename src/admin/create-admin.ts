@@ -25,6 +25,9 @@ import type { SessionStore } from './session-store';
 import { ShareLinks, shareLinkSecret, type ShareRevocationStore } from './share-links';
 import { createSignInRoutes, SIGNIN_CALLBACK_PATH, type SignedInUser } from './signin-routes';
 
+/** Survey comments shown as "What they say" on a persona's sheet, newest first. */
+const WHAT_THEY_SAY_SHOWN = 5;
+
 export interface AdminDeps {
   readonly stores: {
     readonly ruleSets: RuleSetStore;
@@ -110,6 +113,7 @@ export function createAdmin(deps: AdminDeps): Admin {
     }),
     createAdminRoutes({
       guard, sessions, ruleSetAdmin, portals: stores.portals, audit: stores.audit, shareLinks, clock, appBaseUrl: deps.appBaseUrl, verdicts: deps.verdicts,
+      whatTheySay: (portalId, personaId) => stores.crm.recentSurveyComments(portalId, personaId, WHAT_THEY_SAY_SHOWN),
       contacts: new ContactPersonaService({
         crm: stores.crm, assignments: stores.assignments, rules: deps.rules, audit: stores.audit, clock, applyOverride: deps.applyOverride,
       }),

@@ -39,6 +39,17 @@ export interface ContactWithStoredTickets {
   readonly surveys: readonly StoredSurvey[];
 }
 
+/** A survey comment as evidence on a persona's sheet ("What they say"). */
+export interface SurveyQuote {
+  readonly contactId: string;
+  readonly surveyId: string;
+  readonly comment: string;
+  readonly type: string | null;
+  readonly score: number | null;
+  /** `hs_createdate`, epoch ms; null when HubSpot gave none that parses. */
+  readonly createdAt: number | null;
+}
+
 export interface ContactCompanyLink {
   readonly contactId: string;
   readonly companyId: string;
@@ -83,6 +94,8 @@ export interface CrmStore {
   /** For each contact named, its survey links become exactly the ones given. */
   replaceContactSurveys(portalId: PortalId, contactIds: readonly string[], links: readonly ContactSurveyLink[]): Promise<void>;
   surveyIdsSyncedSince(portalId: PortalId, ids: readonly string[], since: number): Promise<Set<string>>;
+  /** The newest survey comments of contacts whose effective persona (manual value first) is this one, at most `limit`. */
+  recentSurveyComments(portalId: PortalId, personaId: string, limit: number): Promise<SurveyQuote[]>;
   getContact(portalId: PortalId, id: string): Promise<StoredContact | null>;
   getContactsWithTickets(portalId: PortalId, ids: readonly string[]): Promise<Map<string, ContactWithStoredTickets>>;
   /** Streams every unarchived contact with its tickets, in id order, a batch at a time: never the whole portal in memory. */

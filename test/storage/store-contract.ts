@@ -213,6 +213,22 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         expect(await s.crm.counts(P)).toMatchObject({ companies: 1, surveys: 1 });
       });
 
+      it('quotes the newest survey comments of a persona\'s contacts, manual values first, skipping empty comments', async () => {
+        await s.crm.upsertContacts(P, [contact('1'), contact('2'), contact('3')], T0);
+        await s.assignments.saveComputed(P, [computed('1', 'analyst'), computed('2', 'buyer'), computed('3', 'analyst')], 'sync', T0);
+        await s.assignments.setOverride(P, '3', { persona: 'buyer', by: 'rep', at: T0 });
+        const quote = (id: string, at: number, content: string | null) => ({ id, properties: { hs_content: content, hs_value: '9', hs_survey_type: 'NPS' }, createdAt: at, hsUpdatedAt: T0 });
+        await s.crm.upsertSurveys(P, [quote('a', T0 - 3, 'Old praise'), quote('b', T0 - 1, 'New praise'), quote('c', T0, '  '), quote('d', T0 - 2, 'Buyer words'), quote('e', T0 - 5, 'Overridden words')], T0);
+        await s.crm.replaceContactSurveys(P, ['1', '2', '3'], [
+          { contactId: '1', surveyId: 'a' }, { contactId: '1', surveyId: 'b' }, { contactId: '1', surveyId: 'c' },
+          { contactId: '2', surveyId: 'd' }, { contactId: '3', surveyId: 'e' },
+        ]);
+        expect((await s.crm.recentSurveyComments(P, 'analyst', 5)).map((q) => [q.comment, q.score, q.type])).toEqual([['New praise', 9, 'NPS'], ['Old praise', 9, 'NPS']]);
+        expect((await s.crm.recentSurveyComments(P, 'buyer', 5)).map((q) => q.comment)).toEqual(['Buyer words', 'Overridden words']);
+        expect((await s.crm.recentSurveyComments(P, 'buyer', 1)).map((q) => q.comment)).toEqual(['Buyer words']);
+        expect(await s.crm.recentSurveyComments(Q, 'analyst', 5)).toEqual([]);
+      });
+
       it('lists ids after a cursor for reconciliation', async () => {
         await s.crm.upsertContacts(P, ['1', '2', '3'].map((id) => contact(id)), T0);
         await s.crm.upsertTickets(P, [ticket('x'), ticket('y')], T0);

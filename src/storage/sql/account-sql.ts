@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { PropertyBag } from '../../crm/model';
-import type { ContactCompanyLink, ContactSurveyLink, StoredCompany, StoredSurvey } from '../../crm/crm-store';
+import type { ContactCompanyLink, ContactSurveyLink, StoredCompany, StoredSurvey, SurveyQuote } from '../../crm/crm-store';
 import type { Database } from '../database';
 import { chunk, fromJson, toJson } from './json';
 
@@ -136,4 +136,37 @@ export async function accountsOf(
   }
   for (const list of surveys.values()) list.sort((a, b) => (b.createdAt ?? -Infinity) - (a.createdAt ?? -Infinity) || a.id.localeCompare(b.id));
   return { companies, surveys };
+}
+
+/**
+ * Newest survey comments of the contacts whose effective persona is `personaId`. Responses without a
+ * comment are skipped, so a window of recent responses is read and filtered until `limit` are found.
+ */
+export async function recentSurveyComments(db: Kysely<Database>, portalId: number, personaId: string, limit: number): Promise<SurveyQuote[]> {
+  const out: SurveyQuote[] = [];
+  const window = Math.max(50, limit * 10);
+  for (let offset = 0; out.length < limit; offset += window) {
+    const rows = await db.selectFrom('contact_surveys as cs')
+      .innerJoin('survey_responses as s', (j) => j.onRef('s.portal_id', '=', 'cs.portal_id').onRef('s.id', '=', 'cs.survey_id'))
+      .innerJoin('assignments as a', (j) => j.onRef('a.portal_id', '=', 'cs.portal_id').onRef('a.contact_id', '=', 'cs.contact_id'))
+      .select(['cs.contact_id', 's.id', 's.properties', 's.created_at'])
+      .where('cs.portal_id', '=', portalId)
+      .where(sql<string>`coalesce(a.override_persona, a.persona_id)`, '=', personaId)
+      .orderBy(sql`coalesce(s.created_at, -1)`, 'desc').orderBy('s.id')
+      .limit(window).offset(offset)
+      .execute();
+    for (const row of rows) {
+      const properties = fromJson<PropertyBag>(row.properties, {});
+      const comment = properties.hs_content?.trim();
+      if (!comment) continue;
+      const score = Number(properties.hs_value?.trim() || Number.NaN);
+      out.push({
+        contactId: row.contact_id, surveyId: row.id, comment, type: properties.hs_survey_type?.trim() || null,
+        score: Number.isFinite(score) ? score : null, createdAt: row.created_at === null ? null : Number(row.created_at),
+      });
+      if (out.length === limit) break;
+    }
+    if (rows.length < window) break;
+  }
+  return out;
 }

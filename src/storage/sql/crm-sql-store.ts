@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { PropertyBag } from '../../crm/model';
 import type {
   ContactCompanyLink, ContactSurveyLink, ContactTicketLink, ContactWithStoredTickets, CrmCounts, CrmStore, StoredCompany, StoredContact,
-  StoredSurvey, StoredTicket,
+  StoredSurvey, StoredTicket, SurveyQuote,
 } from '../../crm/crm-store';
 import * as accounts from './account-sql';
 import type { ContactsTable, Database, TicketsTable } from '../database';
@@ -113,6 +113,10 @@ export class CrmSqlStore implements CrmStore {
 
   surveyIdsSyncedSince(portalId: number, ids: readonly string[], since: number): Promise<Set<string>> {
     return accounts.idsSyncedSince(this.db, 'survey_responses', portalId, ids, since);
+  }
+
+  recentSurveyComments(portalId: number, personaId: string, limit: number): Promise<SurveyQuote[]> {
+    return accounts.recentSurveyComments(this.db, portalId, personaId, limit);
   }
 
   async getContact(portalId: number, id: string): Promise<StoredContact | null> {

@@ -154,6 +154,25 @@ describe('admin API', () => {
     await request(app).get('/api/admin/session').set('cookie', cookie).expect(401);
   });
 
+  it('puts the newest survey comments of a persona\'s contacts on its gallery sheet as "What they say"', async () => {
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const personaId = defaultRuleSet.personas[0].id;
+    await stores.assignments.saveComputed(A, [{ contactId: '1', personaId, score: 50, secondary: [], journeyStage: 'awareness', explanation: null, ruleSetVersion: 1, needsWrite: false }], 'sync', T0);
+    await stores.crm.upsertSurveys(A, [
+      { id: 's1', properties: { hs_survey_type: 'NPS', hs_value: '9', hs_content: 'Reports save me hours.' }, createdAt: Date.parse('2026-10-02T00:00:00Z'), hsUpdatedAt: T0 },
+      { id: 's2', properties: { hs_survey_type: 'CSAT', hs_value: '2', hs_content: 'Support was slow.' }, createdAt: Date.parse('2026-10-20T00:00:00Z'), hsUpdatedAt: T0 },
+    ], T0);
+    await stores.crm.replaceContactSurveys(A, ['1'], [{ contactId: '1', surveyId: 's1' }, { contactId: '1', surveyId: 's2' }]);
+
+    const gallery = await request(app).get(`/api/admin/portals/${A}/gallery/personas`).set(auth).expect(200);
+
+    expect(gallery.body.personas.find((p: { id: string }) => p.id === personaId).whatTheySay).toEqual([
+      { comment: 'Support was slow.', type: 'CSAT', score: 2, date: '2026-10-20' },
+      { comment: 'Reports save me hours.', type: 'NPS', score: 9, date: '2026-10-02' },
+    ]);
+    expect(gallery.body.personas.filter((p: { id: string }) => p.id !== personaId).every((p: { whatTheySay: unknown[] }) => p.whatTheySay.length === 0)).toBe(true);
+  });
+
   it('draws the persona names of a portal in avatars only with a signed portal query', async () => {
     const svgText = (path: string) => request(app).get(path).buffer(true)
       .parse((r, done) => { let text = ''; r.on('data', (c: Buffer) => { text += c.toString(); }); r.on('end', () => done(null, text)); }).expect(200);

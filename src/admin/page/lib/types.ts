@@ -34,6 +34,8 @@ export interface ContactDetail {
   stored: { personaId: string; score: number; computedAt: number; override: { persona: string; by: string | null; at: number } | null } | null;
   personas: { id: string; name: string }[];
 }
-export interface GalleryPersona { id: string; name: string; kind: string; photoUrl: string; profile: ProfileDoc; ruleCount: number; threshold: number; validation?: PersonaValidation | null }
+export interface GalleryPersona { id: string; name: string; kind: string; photoUrl: string; profile: ProfileDoc; ruleCount: number; threshold: number; validation?: PersonaValidation | null; whatTheySay?: SurveyQuote[] }
+/** A survey comment of one of the persona's contacts. */
+export interface SurveyQuote { comment: string; type: string | null; score: number | null; date: string | null }
 /** The latest pilot verdict for a persona, in words, with the pilot's name and date. */
 export interface PersonaValidation { status: 'supported' | 'refuted' | 'not-yet-known'; words: string; date: string; pilot: string | null; explanation: string }

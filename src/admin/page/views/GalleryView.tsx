@@ -61,6 +61,16 @@ function Sheet({ p }: { p: GalleryPersona }) {
           return items.length ? <section key={key}><h3>{label}</h3><ul>{items.map((i, n) => <li key={n}>{i}</li>)}</ul></section> : null;
         })}
       </div>
+      {p.whatTheySay && p.whatTheySay.length > 0 ? (
+        <section data-testid={`what-they-say-${p.id}`}>
+          <h3>What they say</h3>
+          <ul className="quotes">
+            {p.whatTheySay.map((q, n) => (
+              <li key={n}><q>{q.comment}</q> <span className="muted">{[q.type && q.score !== null ? `${q.type} ${q.score}` : q.type, q.date].filter(Boolean).join(' · ')}</span></li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section>
         <h3>Content by journey stage</h3>
         <div className="stage-grid">
