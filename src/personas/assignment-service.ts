@@ -8,6 +8,7 @@ import type { AssignmentStore, ComputedAssignment, StoredAssignment } from './as
 import { reviewFlag } from './review-queue';
 import type { PublishedRuleSet, RuleSetService } from './rule-set-service';
 import { diffWriteback, formatScore, type ManualOverride, personaPatch, personaPropertyNames, type PersonaPropertyNames, type WrittenValues, writtenValuesOf } from './writeback';
+import { createYielder } from '../platform/event-loop';
 
 export interface Progress {
   readonly done: number;
@@ -128,7 +129,9 @@ export class AssignmentService {
     const computed: ComputedAssignment[] = [];
     const overrideChanges: { contactId: string; override: ManualOverride | null }[] = [];
     const adopted: { contactId: string; values: WrittenValues }[] = [];
+    const yieldNow = createYielder();
     for (const record of batch) {
+      await yieldNow();
       const { contact } = record;
       const assignment = live.compiled.assign(evaluationSubject(record), now);
       const previous = stored.get(contact.id) ?? null;

@@ -7,6 +7,7 @@ import { type Assignment, compileRuleSet, type CompiledRuleSet, type RuleSet, ty
 import { diffRuleSets, type RuleSetChange } from './rule-set-diff';
 import type { LiveRuleSet, RuleSetService } from './rule-set-service';
 import type { RuleSetStore, RuleSetVersion } from './rule-set-store';
+import { createYielder } from '../platform/event-loop';
 
 export interface RuleSetAdminServiceDeps {
   readonly ruleSets: RuleSetStore;
@@ -156,10 +157,13 @@ export class RuleSetAdminService {
     let contacts = 0;
     let unchanged = 0;
 
+    const yieldNow = createYielder();
     for await (const batch of this.deps.crm.streamContactsWithTickets(portalId, { batchSize: this.deps.batchSize ?? 500 })) {
       for (const item of batch) {
+        await yieldNow();
         const subject = evaluationSubject(item);
         const old = before.assign(subject, now);
+        await yieldNow();
         const detailed = after.explainAll(subject, now);
         const next = detailed.assignment;
         contacts += 1;

@@ -25,11 +25,11 @@ describe('hostile input: guessing the admin token', () => {
     storage = await openSqliteForTest();
     app = await startHostileApp(storage);
     url = app.api('rule-sets/live');
-  });
+  }, 120_000);
   afterAll(async () => {
     await app?.harness.close();
     await storage?.close();
-  });
+  }, 120_000);
 
   it('refuses every token from an address after 10 wrong ones, the right one included, with a warning and an immediate 401', async () => {
     const guesser = '127.0.0.2';

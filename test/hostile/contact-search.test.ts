@@ -22,7 +22,7 @@ describe.each(engines)('hostile input: contact search matches values, not the st
       contact('103', { firstname: '100%', lastname: 'Real_Name' }, null),
       contact('104', { firstname: 'Ada', lastname: 'Lovelace', note: 'says "hello"' }, 'ada@engine.example'),
     ], T0);
-  });
+  }, 120_000);
   afterAll(async () => { await storage?.close(); });
 
   it.each([

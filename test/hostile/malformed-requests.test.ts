@@ -17,11 +17,11 @@ describe.each(engines)('hostile input: malformed requests answer 4xx and log at 
     storage = await open();
     app = await startHostileApp(storage);
     base = app.harness.appBaseUrl;
-  });
+  }, 120_000);
   afterAll(async () => {
     await app?.harness.close();
     await storage?.close();
-  });
+  }, 120_000);
   afterEach(() => expect(app.takeErrors()).toEqual([]));
 
   const signedHeaders = (method: string, path: string, body: string) => {

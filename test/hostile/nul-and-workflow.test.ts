@@ -17,11 +17,11 @@ describe.each(engines)('hostile input: NUL characters and hopeless workflow exec
     app = await startHostileApp(storage);
     const found = (await (await fetch(`${app.api('contacts')}?q=a`, { headers: app.adminHeaders() })).json()) as { contacts: { id: string }[] };
     contactId = found.contacts[0].id;
-  });
+  }, 120_000);
   afterAll(async () => {
     await app?.harness.close();
     await storage?.close();
-  });
+  }, 120_000);
   afterEach(() => expect(app.takeErrors()).toEqual([]));
 
   const signed = (path: string, body: string) => {

@@ -1,6 +1,9 @@
 import { compileRuleSet } from '../../src/personas/engine/compile-rule-set';
 import { MAX_PATTERN_INSTRUCTIONS } from '../../src/personas/engine/re2-pattern';
 import { validateRuleSet } from '../../src/personas/engine/validate-rule-set';
+import { openSqliteForTest } from '../support/databases';
+import { startHostileApp } from './support/hostile-app';
+import { healthzDuringPathologicalPreview } from './support/pathological-preview';
 import { aContact, aPersona, aRule, aRuleSet, aSingleConditionRuleSet } from '../support/rule-set-builders';
 
 const NOW = Date.parse('2026-06-15T12:00:00Z');
@@ -73,4 +76,23 @@ describe('hostile input: regular expressions in rules run in linear time (RE2)',
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual(['personas[0].rules[1].when.matches', 'personas[1].rules[0].when.any[0].matches']);
   });
+});
+
+describe('hostile input: the service keeps answering while a pathological pattern is evaluated', () => {
+  it('answers /healthz throughout previews that score 100,000-character values with (a+)+$', async () => {
+    const storage = await openSqliteForTest();
+    const app = await startHostileApp(storage);
+    try {
+      const { healthzMs, previewMs } = await healthzDuringPathologicalPreview(app, 3);
+      expect(previewMs).toHaveLength(3);
+      expect(healthzMs.length).toBeGreaterThan(0);
+      // A backtracking engine never finishes one of these evaluations. The 100 ms target is
+      // measured by `npm run bench -- hostile`; here only a margin no noisy machine reaches.
+      expect(Math.max(...healthzMs)).toBeLessThan(2_000);
+      expect(app.takeErrors()).toEqual([]);
+    } finally {
+      await app.harness.close();
+      await storage.close();
+    }
+  }, 120_000);
 });
