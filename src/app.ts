@@ -23,7 +23,10 @@ import { PublishImpactService } from './personas/publish-impact';
 import { PersonaPropertySetup } from './install/persona-property-setup';
 import { TokenCrypto } from './install/token-crypto';
 import { TokenService } from './install/token-service';
-import { JobCatalogue } from './jobs/job-catalogue';
+import { InProcessJobRunner } from './jobs/in-process-job-runner';
+import type { JobRunner } from './jobs/job-runner';
+import { PgBossJobRunner } from './jobs/pg-boss-job-runner';
+import { AppMetrics } from './metrics/app-metrics';
 import { AssignmentService } from './personas/assignment-service';
 import { RuleSetService } from './personas/rule-set-service';
 import { systemClock, type Clock } from './platform/clock';
@@ -33,7 +36,10 @@ import { openStorage, type Storage } from './storage/connect';
 import { createStores, type Stores } from './storage/stores';
 import type { HubSpotGateways } from './crm/hubspot-port';
 import { createPortalStatusRoutes } from './sync/portal-status-routes';
+import { defineSyncJobs, SYNC_JOBS } from './sync/sync-jobs';
 import { SyncService, type SyncHooks } from './sync/sync-service';
+import { defineInsightsJobs } from './insights/insights-jobs';
+import { defineWebhookJobs } from './webhook-receiver/webhook-jobs';
 import { createWebhookReceiver } from './webhook-receiver/webhook-receiver';
 import { createWorkflowActionRoutes } from './workflow-action/workflow-action-routes';
 import { WorkflowPersonaService } from './workflow-action/workflow-persona-service';
@@ -76,8 +82,9 @@ export interface AppServices {
   readonly propertySetup: PersonaPropertySetup;
   readonly gateways: HubSpotGateways;
   readonly usage: ApiUsageRecorder;
-  readonly jobs: JobCatalogue;
+  readonly jobs: JobRunner;
   readonly insights: InsightsService;
+  readonly metrics: AppMetrics;
 }
 
 export interface App {
@@ -85,15 +92,13 @@ export interface App {
   readonly stores: Stores;
   readonly storage: Storage;
   readonly services: AppServices;
-  /** Starts background work: the job catalogue and the webhook worker. */
+  /** Starts background work as the role says: jobs, schedules and the webhook worker (web: queuing only). */
   start(): Promise<void>;
   /** Stops background work and closes storage; in-flight requests are the server's to drain. */
   close(): Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
-/** Two quarters of nightly snapshots: enough for a quarterly review against the quarter before. */
-const SNAPSHOT_RETENTION_MS = 200 * DAY_MS;
 /** HubSpot retries a workflow action for up to three days. */
 const WORKFLOW_ANSWER_RETENTION_MS = 7 * DAY_MS;
 
@@ -101,10 +106,32 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config, logger } = options;
   const tuning = options.tuning ?? {};
   const clock = options.clock ?? systemClock;
-  const storage = options.storage ?? (await openStorage(config.databaseUrl));
+  const storage = options.storage ?? (await openStorage(config.databaseUrl, { schema: config.databaseSchema }));
   const stores = createStores(storage);
   const scopes = tuning.scopes ?? requiredScopes();
   const optional = tuning.optionalScopes ?? optionalScopes();
+  const role = config.role;
+  const doesBackgroundWork = role !== 'web';
+
+  // --- Observability and the job runner: in memory for the one SQLite process, pg-boss on PostgreSQL ---
+  const metrics = new AppMetrics({
+    role,
+    cluster: doesBackgroundWork ? {
+      inboxBacklog: () => stores.inbox.backlog(),
+      runningSyncs: async () => (await stores.sync.runningRuns()).map((r) => ({ portalId: r.portalId, kind: r.kind, phase: r.progress.phase ?? null, done: r.progress.done })),
+      syncedUpTo: async () => (await stores.sync.cursorsOf('incremental:contacts')).map((c) => ({ portalId: c.portalId, at: Number(c.cursor) })),
+      pendingWrites: () => stores.assignments.pendingWritesByPortal(),
+      now: () => clock.now(),
+    } : undefined,
+  });
+  const concurrency = { long: config.scale.concurrency, short: Math.max(4, Math.ceil(config.scale.concurrency / 4)) };
+  const jobs: JobRunner = storage.postgres
+    ? new PgBossJobRunner({
+      connectionString: storage.postgres.url, schema: `${storage.postgres.schema ?? 'personas'}_jobs`, logger, concurrency,
+      expireSeconds: config.scale.jobExpireSeconds, maintenanceSeconds: config.scale.maintenanceSeconds, observer: metrics,
+    })
+    : new InProcessJobRunner({ logger, concurrency, observer: metrics });
+  const installedPortals = async () => (await stores.portals.list()).filter((p) => p.state === 'installed').map((p) => p.portalId);
 
   // --- HubSpot access: tokens, the per-portal gateway, API usage ---
   const oauth = new OAuthClient({
@@ -115,7 +142,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     portals: stores.portals, crypto: new TokenCrypto(config.encryptionKey), oauth, clock, logger,
     refreshMarginMs: tuning.tokenRefreshMarginMs, transientRetryDelaysMs: tuning.tokenRetryDelaysMs,
   });
-  const usage = new ApiUsageRecorder({ sync: stores.sync, logger, now: () => clock.now() });
+  const usage = new ApiUsageRecorder({ sync: stores.sync, logger, now: () => clock.now(), observe: (portalId, delta) => metrics.hubspotCall(portalId, delta) });
   const gateways = new SdkGateways({
     apiBaseUrl: config.hubspot.apiBaseUrl, tokens, usage, logger, retry: tuning.retry,
     ratePer10s: config.hubspot.ratePer10s, searchPerSecond: config.hubspot.searchPerSecond, maxConcurrent: tuning.maxConcurrentRequests,
@@ -134,39 +161,30 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const install = new InstallService({
     portals: stores.portals, oauth, tokens, ruleSets, properties: propertySetup, clock, logger,
     onInstalled: tuning.syncOnInstall === false ? undefined : (portalId) => {
-      sync.fullSync(portalId).catch((err: unknown) => logger.warn({ portalId, err }, 'first sync failed'));
+      jobs.enqueue(SYNC_JOBS.full, portalId).catch((err: unknown) => logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not queue the first sync'));
     },
   });
-
-  // --- Jobs ---
-  const jobs = new JobCatalogue({ logger });
-  const eachInstalledPortal = async (what: string, fn: (portalId: number) => Promise<unknown>) => {
-    for (const portal of await stores.portals.list()) {
-      if (portal.state !== 'installed') continue;
-      await fn(portal.portalId).catch((err: unknown) => logger.warn({ portalId: portal.portalId, job: what, err }, 'portal job failed'));
-    }
-  };
-  jobs.add({ name: 'sync', cron: config.jobs.syncCron, run: () => eachInstalledPortal('sync', (id) => sync.scheduledSync(id)) });
-  jobs.add({ name: 'reconcile', cron: config.jobs.reconcileCron, run: async () => {
-    await stores.oauthStates.purgeExpired(clock.now());
-    await eachInstalledPortal('reconcile', (id) => (sync.isRunning(id) ? Promise.resolve() : sync.reconcile(id)));
-  } });
+  defineSyncJobs({
+    runner: jobs, sync, syncStore: stores.sync, installedPortals, logger, sliceMs: config.scale.syncSliceMs,
+    crons: { sync: config.jobs.syncCron, reconcile: config.jobs.reconcileCron },
+  });
+  jobs.schedule({ name: 'oauth-states', cron: config.jobs.reconcileCron, run: () => stores.oauthStates.purgeExpired(clock.now()) });
 
   // --- Insights: discovery, pilot validation, drift reviews over stored snapshots ---
   const insights = new InsightsService({
     contacts: stores.analysisContacts, assignments: stores.snapshots, reports: stores.reports, pilots: stores.pilots,
     ruleSets: { live: async (portalId) => (await ruleSets.live(portalId)).ruleSet }, clock,
   });
-  // Rules with time windows change with the clock: rescore nightly, keep a snapshot for drift, review it.
-  jobs.add({ name: 'nightly-rescore', cron: config.jobs.rescoreCron, run: () => eachInstalledPortal('nightly-rescore', async (id) => {
-    if (!sync.isRunning(id)) await sync.rescore(id);
-    const live = await ruleSets.live(id);
-    await stores.snapshots.take(id, live.ruleSet.unassigned.id, clock.now());
-    await stores.snapshots.purgeBefore(id, clock.now() - SNAPSHOT_RETENTION_MS);
-    await insights.review(id, 'nightly');
-  }) });
-  jobs.add({ name: 'quarterly-review', cron: config.jobs.reviewCron, run: () => eachInstalledPortal('quarterly-review', (id) => insights.review(id, 'quarterly')) });
-  jobs.add({ name: 'workflow-callbacks', cron: config.jobs.reconcileCron, run: () => stores.workflowCallbacks.purgeBefore(clock.now() - WORKFLOW_ANSWER_RETENTION_MS) });
+  defineInsightsJobs({
+    runner: jobs, insights, installedPortals, now: () => clock.now(),
+    rescore: (id) => sync.rescore(id),
+    snapshot: async (id, purgeBefore) => {
+      await stores.snapshots.take(id, (await ruleSets.live(id)).ruleSet.unassigned.id, clock.now());
+      await stores.snapshots.purgeBefore(id, purgeBefore);
+    },
+    crons: { nightly: config.jobs.rescoreCron, quarterly: config.jobs.reviewCron },
+  });
+  jobs.schedule({ name: 'workflow-callbacks', cron: config.jobs.reconcileCron, run: () => stores.workflowCallbacks.purgeBefore(clock.now() - WORKFLOW_ANSWER_RETENTION_MS) });
 
   // --- HTTP ---
   // The install page follows the first sync through a signed link, with no admin session.
@@ -190,14 +208,21 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     createInstallProgressRoutes({ source: installProgress, clock }),
   ];
 
-  // --- Webhooks: signed intake into the inbox, and the worker that drains it through the sync service ---
+  // --- Webhooks: signed intake into the inbox, drained by this process's worker loop (SQLite) or by per-portal jobs ---
+  let notifyJobs: ((portalIds: readonly number[]) => void) | undefined;
   const webhooks = createWebhookReceiver({
     inbox: stores.inbox, crm: stores.crm, assignments: stores.assignments, refresher: sync,
     rules: { live: async (portalId) => (await ruleSets.live(portalId)).compiled },
     clientSecret: config.hubspot.clientSecret, appBaseUrl: config.appBaseUrl, appId: config.hubspot.appId, clock, logger,
     // One SQLite file has one worker, so at start every claim left behind belongs to a dead process.
     worker: { staleAfterMs: storage.dialect === 'sqlite' ? 0 : 60_000 },
+    onEnqueued: jobs.kind === 'pg-boss' ? (portalIds) => notifyJobs?.(portalIds) : undefined,
   });
+  if (jobs.kind === 'pg-boss') {
+    notifyJobs = defineWebhookJobs({
+      runner: jobs, worker: webhooks.worker, inbox: stores.inbox, clock, sweepCron: '* * * * *', housekeepingCron: config.jobs.reconcileCron,
+    }).onEnqueued;
+  }
 
   // --- Admin: sign-in with HubSpot, /api/admin, the page at /admin/, share links, avatars ---
   const admin = createAdmin({
@@ -211,12 +236,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       })),
     },
     syncPropertyOptions: async (portalId, ruleSet) => { await propertySetup.ensure(portalId, ruleSet); },
-    rescore: (portalId, reason) => assignments.rescoreAndWriteBack(portalId, { reason }),
+    // Answers at once: a large portal's rescore takes minutes; the dashboard follows its run.
+    rescore: (portalId) => jobs.enqueue(SYNC_JOBS.rescore, portalId),
     applyOverride: (portalId, contactId, override) => assignments.applyAdminOverride(portalId, contactId, override),
     verdicts: (portalId) => insights.personaVerdicts(portalId),
   });
   routers.push(...admin.routers);
-  jobs.add({ name: 'admin-sessions', cron: config.jobs.reconcileCron, run: () => stores.adminSessions.purgeExpired(clock.now()) });
+  jobs.schedule({ name: 'admin-sessions', cron: config.jobs.reconcileCron, run: () => stores.adminSessions.purgeExpired(clock.now()) });
   routers.push(
     createPortalStatusRoutes({
       guard: admin.guard, portals: stores.portals, crm: stores.crm, sync: stores.sync, assignments: stores.assignments, ruleSets,
@@ -238,14 +264,18 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     createWorkflowActionRoutes({ ...signed, workflowAction: new WorkflowPersonaService({ cardQueries, ruleSets, portals: stores.portals }), responses: stores.workflowCallbacks }),
   );
 
+  const health = async () => {
+    await storage.ping();
+    const redis = config.redisUrl ? ((await gateways.ping()) ? 'ok' : 'unavailable') : 'not used';
+    return { ok: redis !== 'unavailable', checks: { storage: storage.description, redis } };
+  };
+  // A worker serves only its probes and metrics.
   const http = createHttpApp({
     logger,
-    routers,
-    rawBodyRouters: [webhooks.router],
-    health: async () => {
-      await storage.ping();
-      return { ok: true, checks: { storage: storage.description } };
-    },
+    routers: role === 'worker' ? [] : routers,
+    rawBodyRouters: role === 'worker' ? [] : [webhooks.router],
+    health,
+    metrics: () => metrics.render(),
   });
 
   const stoppers: (() => Promise<void>)[] = [];
@@ -253,14 +283,15 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     http,
     stores,
     storage,
-    services: { tokens, install, sync, assignments, ruleSets, propertySetup, gateways, usage, jobs, insights },
+    services: { tokens, install, sync, assignments, ruleSets, propertySetup, gateways, usage, jobs, insights, metrics },
     async start() {
-      await stores.sync.interruptRunning(clock.now());
-      await webhooks.worker.start();
-      stoppers.push(() => webhooks.worker.stop());
-      if (config.jobs.enabled) {
-        jobs.start();
-        stoppers.push(() => jobs.stop());
+      // The one SQLite process owns every run; with many processes a portal job marks its own portal's (sync-jobs).
+      if (jobs.kind === 'in-process') await stores.sync.interruptRunning(clock.now());
+      await jobs.start({ work: doesBackgroundWork, schedules: config.jobs.enabled });
+      stoppers.push(() => jobs.stop());
+      if (jobs.kind === 'in-process') {
+        await webhooks.worker.start();
+        stoppers.push(() => webhooks.worker.stop());
       }
     },
     async close() {

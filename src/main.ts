@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     server = await new Promise<Server>((resolve) => {
       const s = app.http.listen(config.port, () => resolve(s));
     });
-    logger.info({ port: config.port, mode: config.mode, storage: app.storage.description }, `Personas for HubSpot listening on ${config.appBaseUrl}`);
+    logger.info({ port: config.port, mode: config.mode, role: config.role, storage: app.storage.description }, `Personas for HubSpot listening on ${config.appBaseUrl}`);
     await app.start();
     close = async () => {
       server.close();

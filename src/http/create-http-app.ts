@@ -14,8 +14,10 @@ export interface HttpAppOptions {
    * the shared JSON parser does: the webhook intake checks the signature before parsing anything.
    */
   readonly rawBodyRouters?: readonly Router[];
-  /** Reports readiness for /healthz: storage reachable, and so on. */
+  /** Reports readiness for /readyz: storage reachable, Redis answering, and so on. */
   readonly health: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /** Prometheus exposition for /metrics. */
+  readonly metrics?: () => Promise<{ contentType: string; body: string }>;
   readonly bodyLimit?: string;
 }
 
@@ -49,10 +51,20 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(express.text({ limit, verify: keepRawBody, type: ['text/csv', 'text/plain'] }));
   app.use(rejectHostileInput);
 
-  app.get('/healthz', async (_req, res) => {
-    const health = await options.health().catch((err: unknown) => ({ ok: false, checks: { health: String(err) } }));
+  // Liveness: the process answers. A failing dependency must not get a live process restarted.
+  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  // Readiness: take traffic only while the database (and Redis, when used) answers.
+  app.get('/readyz', async (_req, res) => {
+    const health = await options.health().catch((err: unknown) => ({ ok: false, checks: { health: err instanceof Error ? err.message : String(err) } }));
     res.status(health.ok ? 200 : 503).json({ status: health.ok ? 'ok' : 'unavailable', checks: health.checks });
   });
+  const metrics = options.metrics;
+  if (metrics) {
+    app.get('/metrics', async (_req, res) => {
+      const { contentType, body } = await metrics();
+      res.type(contentType).send(body);
+    });
+  }
   for (const router of options.routers) app.use(router);
   app.use(notFoundHandler);
   app.use(createErrorHandler(options.logger));

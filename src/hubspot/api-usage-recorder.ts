@@ -20,9 +20,14 @@ export class ApiUsageRecorder {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: { sync: Pick<SyncStore, 'recordApiUsage'>; logger: Logger; now: () => number; flushEveryMs?: number }) {}
+  constructor(private readonly deps: {
+    sync: Pick<SyncStore, 'recordApiUsage'>; logger: Logger; now: () => number; flushEveryMs?: number;
+    /** Sees every record as it happens (metrics). */
+    observe?: (portalId: PortalId, delta: { calls?: number; throttled?: number; failures?: number }) => void;
+  }) {}
 
   record(portalId: PortalId, delta: { calls?: number; throttled?: number; failures?: number }): void {
+    this.deps.observe?.(portalId, delta);
     const now = this.deps.now();
     const minute = Math.floor(now / 60_000);
     const key = `${portalId}:${minute}`;

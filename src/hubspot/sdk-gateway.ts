@@ -44,6 +44,7 @@ const PRIORITY_FIRST = 4;
 const PRIORITY_DEFAULT = 5;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pauseKey = (portalId: PortalId, lane: string) => `personas:hubspot:${portalId}:${lane}:paused`;
 
 function toMillis(value: unknown): number {
   if (value instanceof Date) return value.getTime();
@@ -86,10 +87,38 @@ export class SdkGateways implements HubSpotGateways {
   private readonly policy: RetryPolicy;
 
   private readonly connection: Bottleneck.IORedisConnection | null;
+  private readonly redis: Redis | null;
 
   constructor(private readonly options: SdkGatewayOptions) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.connection = options.redisUrl ? new Bottleneck.IORedisConnection({ client: new Redis(options.redisUrl, { lazyConnect: false }) }) : null;
+    this.redis = options.redisUrl ? new Redis(options.redisUrl, { lazyConnect: false }) : null;
+    this.connection = this.redis ? new Bottleneck.IORedisConnection({ client: this.redis }) : null;
+  }
+
+  /** Whether the shared budget's store answers (readiness); true when there is none to ask. */
+  async ping(): Promise<boolean> {
+    if (!this.redis) return true;
+    return (await this.redis.ping()) === 'PONG';
+  }
+
+  /**
+   * A 429's pause, for every caller of the portal in every process: with Redis a key that expires
+   * when the pause ends, else this process's memory.
+   */
+  private async pauseLeft(portalId: PortalId, lane: 'api' | 'search', limits: PortalLimits): Promise<number> {
+    const local = limits.pausedUntil[lane] - Date.now();
+    if (!this.redis) return local;
+    const shared = await this.redis.pttl(pauseKey(portalId, lane));
+    return Math.max(local, shared);
+  }
+
+  private async pause(portalId: PortalId, lane: 'api' | 'search', limits: PortalLimits, waitMs: number): Promise<void> {
+    limits.pausedUntil[lane] = Math.max(limits.pausedUntil[lane], Date.now() + waitMs);
+    if (!this.redis) return;
+    const key = pauseKey(portalId, lane);
+    // NX then GT: a later, shorter pause never shortens a longer one another process set.
+    const set = await this.redis.set(key, '1', 'PX', waitMs, 'NX');
+    if (set === null) await this.redis.pexpire(key, waitMs, 'GT');
   }
 
   forPortal(portalId: PortalId): PortalHubSpot {
@@ -132,11 +161,14 @@ export class SdkGateways implements HubSpotGateways {
     let token = await this.options.tokens.accessToken(portalId);
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
-      const pause = limits.pausedUntil[lane] - Date.now();
-      if (pause > 0) await sleep(pause);
       const client = new Client({ accessToken: token, basePath: this.options.apiBaseUrl });
       try {
-        const result = await limits[lane].schedule({ priority: first ? PRIORITY_FIRST : PRIORITY_DEFAULT }, () => fn(client));
+        const result = await limits[lane].schedule({ priority: first ? PRIORITY_FIRST : PRIORITY_DEFAULT }, async () => {
+          // Checked inside the limiter's slot, right before the request, so no queued call slips past a pause.
+          const pause = await this.pauseLeft(portalId, lane, limits);
+          if (pause > 0) await sleep(pause);
+          return fn(client);
+        });
         usage.record(portalId, { calls: 1 });
         return result;
       } catch (err) {
@@ -155,7 +187,7 @@ export class SdkGateways implements HubSpotGateways {
         }
         if (failure.kind === 'rate-limited') {
           const wait = failure.waitMs ?? this.policy.burstRateLimitDelayMs;
-          limits.pausedUntil[lane] = Math.max(limits.pausedUntil[lane], Date.now() + wait);
+          await this.pause(portalId, lane, limits, wait).catch((err: unknown) => logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not share a rate-limit pause'));
           logger.warn({ portalId, operation, attempt, waitMs: wait }, 'HubSpot rate limit hit; waiting');
         } else {
           const wait = backoffDelay(this.policy, attempt);

@@ -73,7 +73,8 @@ export class AssignmentService {
     const rescore = contactIds
       ? await this.rescore(portalId, contactIds, reason)
       : await this.rescoreAll(portalId, { reason, onProgress: (p) => onProgress?.('assign', p) });
-    const writeBack = await this.writeBack(portalId, { onProgress: (p) => onProgress?.('write', p), shouldStop });
+    // Rescoring some contacts writes those contacts, not every pending row of the portal.
+    const writeBack = await this.writeBack(portalId, { onProgress: (p) => onProgress?.('write', p), shouldStop, ...(contactIds ? { contactIds } : {}) });
     return { rescore, writeBack };
   }
 
@@ -195,8 +196,12 @@ export class AssignmentService {
     await this.rememberWritten(portalId, names, [contactId], new Map([[contactId, values]]), now);
   }
 
-  /** Writes every pending contact in batches of 100, several batches in flight. */
-  async writeBack(portalId: PortalId, options: { onProgress?: (p: Progress) => void; shouldStop?: () => boolean } = {}): Promise<WriteBackResult> {
+  /**
+   * Writes the pending contacts in batches of 100, several batches in flight: every pending contact
+   * of the portal, or only those of `contactIds` (a webhook batch writes what it was about).
+   */
+  async writeBack(portalId: PortalId, options: { onProgress?: (p: Progress) => void; shouldStop?: () => boolean; contactIds?: readonly string[] } = {}): Promise<WriteBackResult> {
+    if (options.contactIds) return this.writeBackOnly(portalId, options.contactIds);
     const live = await this.deps.ruleSets.live(portalId);
     const names = personaPropertyNames(live.ruleSet.property);
     const total = await this.deps.assignments.countPendingWrites(portalId);
@@ -240,6 +245,20 @@ export class AssignmentService {
     if (page.length === 0) return { written: 0, failed: 0, purged: 0, requests: 0, errors: [] };
     const r = await this.writeBatch(portalId, personaPropertyNames(live.ruleSet.property), page);
     return { written: r.written, failed: r.failed, purged: r.purged, requests: r.requests, errors: r.error ? [r.error] : [] };
+  }
+
+  private async writeBackOnly(portalId: PortalId, contactIds: readonly string[]): Promise<WriteBackResult> {
+    const totals = { written: 0, failed: 0, purged: 0, requests: 0, errors: [] as string[] };
+    const ids = [...new Set(contactIds)];
+    for (let i = 0; i < ids.length; i += WRITE_BATCH) {
+      const r = await this.writeContacts(portalId, ids.slice(i, i + WRITE_BATCH));
+      totals.written += r.written;
+      totals.failed += r.failed;
+      totals.purged += r.purged;
+      totals.requests += r.requests;
+      totals.errors.push(...r.errors);
+    }
+    return totals;
   }
 
   private async writeBatch(portalId: PortalId, names: PersonaPropertyNames, page: readonly StoredAssignment[]): Promise<{ written: number; failed: number; purged: number; requests: number; error?: string }> {

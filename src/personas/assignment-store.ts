@@ -60,6 +60,8 @@ export interface AssignmentStore {
   /** Contacts whose HubSpot values must be written, in id order. */
   pendingWrites(portalId: PortalId, afterContactId: string | null, limit: number): Promise<StoredAssignment[]>;
   countPendingWrites(portalId: PortalId): Promise<number>;
+  /** Contacts waiting for a write, per portal with any (metrics). */
+  pendingWritesByPortal(): Promise<Map<PortalId, number>>;
   markWritten(portalId: PortalId, written: readonly { contactId: string; values: WrittenValues }[], now: number): Promise<void>;
   setOverride(portalId: PortalId, contactId: string, override: ManualOverride | null): Promise<void>;
   setHubspotPersona(portalId: PortalId, contactId: string, value: string | null): Promise<void>;

@@ -9,6 +9,10 @@ import { z } from 'zod';
  * `process.env` (enforced by lint).
  */
 
+/** What one process does: everything (the embedded default), HTTP only, or background work only. */
+export const APP_ROLES = ['all', 'web', 'worker'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** An unset variable and one set to blanks mean the same: not given. */
@@ -32,6 +36,7 @@ const envSchema = z.object({
   HUBSPOT_AUTH_BASE_URL: urlString('HUBSPOT_AUTH_BASE_URL').default('https://app.hubspot.com'),
   DATABASE_URL: z.string().trim().default('sqlite:./data/personas.db')
     .refine((v) => v.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(v), { message: 'must be sqlite:<path> or postgres://…' }),
+  DATABASE_SCHEMA: blankAsUndefined(z.string().trim().regex(/^[a-z_][a-z0-9_]{0,40}$/, { message: 'must be a lower-case SQL identifier of at most 41 characters' })),
   PERSONAS_CONFIG: z.string().trim().default('config/personas.json'),
   ENCRYPTION_KEY: optionalString,
   ADMIN_TOKEN: blankAsUndefined(z.string().min(16, { message: 'must be at least 16 characters' })),
@@ -49,6 +54,11 @@ const envSchema = z.object({
   REDIS_URL: blankAsUndefined(z.string().trim().regex(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })),
   // Production never falls back to the built-in sandbox portal: missing credentials are an error.
   NODE_ENV: optionalString,
+  APP_ROLE: z.enum(APP_ROLES, { error: 'must be one of all, web, worker' }).default('all'),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(64),
+  SYNC_SLICE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  JOB_EXPIRE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
+  JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -69,11 +79,20 @@ export interface AppConfig {
   /** Shares each portal's HubSpot rate budget between processes; unset, each process keeps its own. */
   readonly redisUrl: string | undefined;
   readonly databaseUrl: string;
+  /** PostgreSQL only: the schema that holds the app's tables (default: the search path's); jobs live in `<schema>_jobs`. */
+  readonly databaseSchema: string | undefined;
   readonly personasConfigPath: string;
   readonly encryptionKey: Buffer;
   readonly adminToken: string | undefined;
   readonly logLevel: LogLevel;
   readonly dataDir: string;
+  readonly role: AppRole;
+  /**
+   * The job engine's knobs (PostgreSQL only): portal jobs run at once per worker process (they mostly
+   * wait on HubSpot's rate limit), how long a full-sync slice runs before yielding to other portals,
+   * after how long a job whose worker died is handed out again, and how often that is checked.
+   */
+  readonly scale: { readonly concurrency: number; readonly syncSliceMs: number; readonly jobExpireSeconds: number; readonly maintenanceSeconds: number };
   readonly jobs: { readonly enabled: boolean; readonly syncCron: string; readonly reconcileCron: string; readonly rescoreCron: string; readonly reviewCron: string };
   readonly sandbox: { readonly port: number; readonly contacts: number };
 }
@@ -126,6 +145,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     if (!e.ENCRYPTION_KEY) problems.push(`ENCRYPTION_KEY: ${why}`);
     if (!e.APP_BASE_URL) problems.push(`APP_BASE_URL: ${why}${production ? '' : ' (HubSpot must reach the app)'}`);
   }
+  if (e.APP_ROLE !== 'all' && e.DATABASE_URL.startsWith('sqlite:')) {
+    problems.push(`APP_ROLE: ${e.APP_ROLE} needs DATABASE_URL=postgres://…; SQLite is one process, so it allows only APP_ROLE=all`);
+  }
+  if (e.APP_ROLE !== 'all' && mode === 'sandbox') {
+    problems.push('APP_ROLE: web and worker processes need HUBSPOT_CLIENT_ID (the built-in sandbox portal lives inside one process)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   if (!encryptionKey) encryptionKey = options.ensureSandboxKey === false ? randomBytes(32) : sandboxKey(e.DATA_DIR);
 
@@ -138,7 +163,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
       // In sandbox mode the URLs are filled in by the composition root once the sandbox listens.
       : { ...SANDBOX_APP, apiBaseUrl: '', authBaseUrl: '', ratePer10s: e.HUBSPOT_RATE_LIMIT_PER_10S, searchPerSecond: e.HUBSPOT_SEARCH_PER_SECOND }),
     redisUrl: e.REDIS_URL,
+    role: e.APP_ROLE,
+    scale: Object.freeze({ concurrency: e.JOB_CONCURRENCY, syncSliceMs: e.SYNC_SLICE_SECONDS * 1000, jobExpireSeconds: e.JOB_EXPIRE_SECONDS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS }),
     databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
     personasConfigPath: e.PERSONAS_CONFIG,
     encryptionKey,
     adminToken: e.ADMIN_TOKEN,

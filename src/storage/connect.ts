@@ -19,6 +19,8 @@ export interface Storage {
   readonly description: string;
   close(): Promise<void>;
   ping(): Promise<void>;
+  /** PostgreSQL only: where it lives, for the job engine that shares the database. */
+  readonly postgres?: { readonly url: string; readonly schema: string | undefined };
 }
 
 const INT8_OID = 20;
@@ -100,6 +102,7 @@ async function openPostgres(url: string, poolSize: number, schema: string | unde
     description: `postgres ${safe.host}${safe.pathname}${schema ? ` (schema ${schema})` : ''}`,
     close: () => db.destroy(),
     ping: async () => { await pool.query('select 1'); },
+    postgres: { url, schema },
   };
 }
 

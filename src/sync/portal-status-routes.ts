@@ -63,7 +63,9 @@ export function createPortalStatusRoutes(deps: PortalStatusRoutesDeps): Router {
     ]);
     const unassignedId = await deps.ruleSets.live(portalId).then((l) => l.ruleSet.unassigned.id, () => 'unassigned');
     const { [unassignedId]: unassigned = 0, ...assigned } = distribution;
-    const current = deps.currentRun(portalId);
+    // A run in another process (a worker) is known from its row, which it updates as it goes.
+    const stored = runs.find((r) => r.status === 'running');
+    const current = deps.currentRun(portalId) ?? (stored ? { kind: stored.kind, startedAt: stored.startedAt, progress: stored.progress } : null);
     const stream = await deps.streamProgress(portalId);
     const usage = await deps.sync.apiUsageSince(portalId, Math.floor(deps.clock.now() / 60_000) - 59);
     const lastFailed = runs.find((r) => r.status === 'failed' || r.status === 'interrupted');

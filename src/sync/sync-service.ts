@@ -29,6 +29,19 @@ export interface SyncProgressEvent {
 
 export interface SyncOptions {
   readonly onProgress?: (event: SyncProgressEvent) => void;
+  /**
+   * Stops the run at its next page boundary with the cursor saved (a job's time slice ended or its
+   * process is stopping); the run then rejects with SyncPausedError and the next run resumes.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** The run stopped on its caller's signal; its cursor is saved and the next run continues from it. */
+export class SyncPausedError extends Error {
+  constructor(readonly portalId: PortalId) {
+    super(`The sync of portal ${portalId} paused; the next run resumes where it stopped`);
+    this.name = 'SyncPausedError';
+  }
 }
 
 export interface SyncSummary {
@@ -189,6 +202,11 @@ export class SyncService {
       const { rescore, writeBack } = await this.deps.assignments.rescoreAndWriteBack(portalId, { reason: 'rescore', ...reportingTo(ctx) });
       return { contacts: 0, tickets: 0, purgedContacts: 0, purgedTickets: 0, rescore, writeBack };
     });
+  }
+
+  /** True until a full sync has completed: the portal's next sync must be (the rest of) a full one. */
+  async needsFullSync(portalId: PortalId): Promise<boolean> {
+    return (await this.deps.sync.getCursor(portalId, cursorKey.watermark('contacts'))) === null;
   }
 
   /** The scheduled sync: incremental once a full sync has completed, else the (resumed) full sync. */
@@ -370,6 +388,9 @@ export class SyncService {
       },
     };
     let runId: number | null = null;
+    const paused = () => { ctx.aborted = true; };
+    if (options.signal?.aborted) paused();
+    options.signal?.addEventListener('abort', paused, { once: true });
     const promise = (async (): Promise<SyncSummary> => {
       const portal = await this.deps.portals.get(portalId);
       if (!portal || portal.state === 'uninstalled') throw new AppError('not_found', `Portal ${portalId} is not installed`);
@@ -385,12 +406,21 @@ export class SyncService {
         this.deps.logger.info({ portalId, kind, ...summaryCounters(result) }, 'sync finished');
         return { runId: run.id, kind, ...result };
       } catch (err) {
+        const pausedBySignal = options.signal?.aborted === true;
         ctx.aborted = true;
+        if (pausedBySignal) {
+          await this.deps.sync.finishRun(run.id, 'interrupted', 'paused; the next run resumes where it stopped', this.deps.clock.now()).catch(() => undefined);
+          this.deps.logger.info({ portalId, kind, ...live.progress }, 'sync paused');
+          throw new SyncPausedError(portalId);
+        }
         await this.deps.sync.finishRun(run.id, 'failed', errorText(err), this.deps.clock.now()).catch(() => undefined);
         this.deps.logger.warn({ portalId, kind, err }, 'sync failed');
         throw err;
       }
-    })().finally(() => this.running.delete(portalId));
+    })().finally(() => {
+      options.signal?.removeEventListener('abort', paused);
+      this.running.delete(portalId);
+    });
     const entry: RunningSync = { kind, ctx, startedAt, live, promise };
     this.running.set(portalId, entry);
     return promise;

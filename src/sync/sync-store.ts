@@ -34,8 +34,15 @@ export interface SyncStore {
   startRun(portalId: PortalId, kind: SyncRunKind, now: number): Promise<SyncRun>;
   updateRun(id: number, progress: SyncProgress): Promise<void>;
   finishRun(id: number, status: Exclude<SyncRunStatus, 'running'>, error: string | null, now: number): Promise<void>;
-  /** Runs left `running` by a process that died are marked interrupted at start-up. */
-  interruptRunning(now: number): Promise<number>;
+  /**
+   * Runs left `running` by a process that died are marked interrupted: all of them when the one
+   * process starts, or a portal's when a job that holds the portal starts.
+   */
+  interruptRunning(now: number, portalId?: PortalId): Promise<number>;
+  /** Every run in progress, any portal (metrics). */
+  runningRuns(): Promise<SyncRun[]>;
+  /** Every portal's cursor of one stream (metrics: sync lag from the incremental watermark). */
+  cursorsOf(stream: string): Promise<{ portalId: PortalId; cursor: string }[]>;
   recentRuns(portalId: PortalId, limit: number): Promise<SyncRun[]>;
   recordApiUsage(portalId: PortalId, minute: number, delta: ApiUsage): Promise<void>;
   apiUsageSince(portalId: PortalId, sinceMinute: number): Promise<ApiUsage>;

@@ -21,7 +21,7 @@ export interface WebhookRoutesDeps {
   readonly clock: Clock;
   readonly logger?: Logger;
   /** Called after a batch is stored, so the worker starts at once instead of at its next poll. */
-  readonly onEnqueued?: () => void;
+  readonly onEnqueued?: (portalIds: readonly number[]) => void;
   readonly bodyLimitBytes?: number;
 }
 
@@ -54,7 +54,7 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Router {
         portalId: event.portalId, dedupeKey: dedupeKeyOf(event), event, occurredAt: event.occurredAt,
       }));
       const result = await deps.inbox.enqueue(entries, deps.clock.now());
-      if (result.inserted > 0) deps.onEnqueued?.();
+      if (result.inserted > 0) deps.onEnqueued?.([...new Set(entries.map((e) => e.portalId))]);
       if (result.duplicates > 0) deps.logger?.debug({ duplicates: result.duplicates }, 'webhook duplicates skipped');
       res.status(200).json({ accepted: result.inserted, duplicates: result.duplicates });
     },

@@ -144,7 +144,35 @@ export class WebhookWorker {
 
   /** Claims one batch and applies it; tests call this directly. */
   async drainOnce(): Promise<DrainReport> {
-    const items = await this.deps.inbox.claim(this.options.batchSize, this.deps.clock.now());
+    return this.apply(await this.deps.inbox.claim(this.options.batchSize, this.deps.clock.now()));
+  }
+
+  /**
+   * Applies every due entry of one portal. For the job runner, which runs it while it holds the
+   * portal (no other process works on it), so any entry of the portal still claimed belongs to a
+   * worker that died and is taken back at once. Returns when the portal's next entry falls due
+   * (a retry after a failure), or null when its inbox is empty.
+   */
+  async drainPortal(portalId: PortalId, options: { signal?: AbortSignal } = {}): Promise<{ report: DrainReport; nextDueAt: number | null }> {
+    const released = await this.deps.inbox.releasePortal(portalId);
+    if (released > 0) this.deps.logger.warn({ portalId, released }, 'webhook events of an interrupted worker returned to the inbox');
+    const total = { claimed: 0, completed: 0, failed: 0 };
+    while (!options.signal?.aborted) {
+      const report = await this.apply(await this.deps.inbox.claim(this.options.batchSize, this.deps.clock.now(), portalId));
+      total.claimed += report.claimed;
+      total.completed += report.completed;
+      total.failed += report.failed;
+      if (report.claimed < this.options.batchSize) break;
+    }
+    return { report: total, nextDueAt: await this.deps.inbox.nextDue(portalId) };
+  }
+
+  /** Drops done entries past their retention (HubSpot's retries no longer need them for dedupe). */
+  async purgeDone(): Promise<number> {
+    return this.deps.inbox.purgeDone(this.deps.clock.now() - this.options.retentionMs);
+  }
+
+  private async apply(items: readonly InboxItem[]): Promise<DrainReport> {
     if (items.length === 0) return { claimed: 0, completed: 0, failed: 0 };
     const byPortal = new Map<PortalId, { item: InboxItem; event: WebhookEvent }[]>();
     let failed = 0;

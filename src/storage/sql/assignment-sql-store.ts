@@ -121,6 +121,12 @@ export class AssignmentSqlStore implements AssignmentStore {
     return (await q.orderBy('contact_id').limit(limit).execute()).map(toStored);
   }
 
+  async pendingWritesByPortal(): Promise<Map<number, number>> {
+    const rows = await this.db.selectFrom('assignments').select(['portal_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('needs_write', '=', 1).groupBy('portal_id').execute();
+    return new Map(rows.map((r) => [Number(r.portal_id), Number(r.n)]));
+  }
+
   async countPendingWrites(portalId: number): Promise<number> {
     const row = await this.db.selectFrom('assignments').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('portal_id', '=', portalId).where('needs_write', '=', 1).executeTakeFirstOrThrow();

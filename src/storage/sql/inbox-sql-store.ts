@@ -28,20 +28,22 @@ export class InboxSqlStore implements InboxStore {
     return { inserted, duplicates: entries.length - inserted };
   }
 
-  async claim(limit: number, now: number): Promise<InboxItem[]> {
+  async claim(limit: number, now: number, portalId?: number): Promise<InboxItem[]> {
     if (this.dialect === 'postgres') {
+      const portal = portalId === undefined ? sql`` : sql`and portal_id = ${portalId}`;
       // SKIP LOCKED lets several workers drain the inbox without ever claiming the same entry.
       const rows = await sql<Row<'webhook_inbox'>>`
         update webhook_inbox set status = 'processing', claimed_at = ${now}, attempts = attempts + 1
-        where id in (select id from webhook_inbox where status = 'pending' and (claimed_at is null or claimed_at <= ${now})
+        where id in (select id from webhook_inbox where status = 'pending' ${portal} and (claimed_at is null or claimed_at <= ${now})
                      order by id limit ${limit} for update skip locked)
         returning id, portal_id, dedupe_key, event, occurred_at, attempts`.execute(this.db);
       return rows.rows.map(toItem).sort((a, b) => a.id - b.id);
     }
     return this.db.transaction().execute(async (tx) => {
-      const rows = await tx.selectFrom('webhook_inbox').select(['id', 'portal_id', 'dedupe_key', 'event', 'occurred_at', 'attempts'])
-        .where('status', '=', 'pending').where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<=', now)]))
-        .orderBy('id').limit(limit).execute();
+      let q = tx.selectFrom('webhook_inbox').select(['id', 'portal_id', 'dedupe_key', 'event', 'occurred_at', 'attempts'])
+        .where('status', '=', 'pending').where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<=', now)]));
+      if (portalId !== undefined) q = q.where('portal_id', '=', portalId);
+      const rows = await q.orderBy('id').limit(limit).execute();
       if (rows.length === 0) return [];
       await tx.updateTable('webhook_inbox').set((eb) => ({ status: 'processing', claimed_at: now, attempts: eb('attempts', '+', 1) }))
         .where('id', 'in', rows.map((r) => r.id)).execute();
@@ -67,6 +69,26 @@ export class InboxSqlStore implements InboxStore {
     const result = await this.db.updateTable('webhook_inbox').set({ status: 'pending' })
       .where('status', '=', 'processing').where('claimed_at', '<', claimedBefore).executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  async releasePortal(portalId: number): Promise<number> {
+    const result = await this.db.updateTable('webhook_inbox').set({ status: 'pending' })
+      .where('status', '=', 'processing').where('portal_id', '=', portalId).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async portalsDue(now: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('webhook_inbox').select('portal_id').distinct()
+      .where('status', '=', 'pending').where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<=', now)])).execute();
+    return rows.map((r) => Number(r.portal_id));
+  }
+
+  async nextDue(portalId: number): Promise<number | null> {
+    const row = await this.db.selectFrom('webhook_inbox')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('claimed_at').as('due'), eb.fn.countAll<number>().filterWhere('claimed_at', 'is', null).as('now')])
+      .where('status', '=', 'pending').where('portal_id', '=', portalId).executeTakeFirst();
+    if (!row || Number(row.n) === 0) return null;
+    return Number(row.now) > 0 || row.due == null ? 0 : Number(row.due);
   }
 
   async backlog(portalId?: number): Promise<InboxBacklog> {

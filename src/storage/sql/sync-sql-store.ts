@@ -43,10 +43,21 @@ export class SyncSqlStore implements SyncStore {
     await this.db.updateTable('sync_runs').set({ status, error, finished_at: now }).where('id', '=', id).execute();
   }
 
-  async interruptRunning(now: number): Promise<number> {
-    const result = await this.db.updateTable('sync_runs').set({ status: 'interrupted', finished_at: now, error: 'the process stopped during the run' })
-      .where('status', '=', 'running').executeTakeFirst();
+  async interruptRunning(now: number, portalId?: number): Promise<number> {
+    let q = this.db.updateTable('sync_runs').set({ status: 'interrupted', finished_at: now, error: 'the process stopped during the run' })
+      .where('status', '=', 'running');
+    if (portalId !== undefined) q = q.where('portal_id', '=', portalId);
+    const result = await q.executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  async runningRuns(): Promise<SyncRun[]> {
+    return (await this.db.selectFrom('sync_runs').selectAll().where('status', '=', 'running').orderBy('id').execute()).map(toRun);
+  }
+
+  async cursorsOf(stream: string): Promise<{ portalId: number; cursor: string }[]> {
+    const rows = await this.db.selectFrom('sync_cursors').select(['portal_id', 'cursor']).where('stream', '=', stream).execute();
+    return rows.map((r) => ({ portalId: Number(r.portal_id), cursor: r.cursor }));
   }
 
   async recentRuns(portalId: number, limit: number): Promise<SyncRun[]> {

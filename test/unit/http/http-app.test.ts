@@ -29,9 +29,10 @@ describe('HTTP plumbing', () => {
   router.post('/items', (req, res) => { res.json(parseOrThrow(z.object({ name: z.string(), count: z.number().int() }), req.body, 'item')); });
   router.post('/echo-raw', (req, res) => { res.type('text').send(rawBodyOf(req)); });
 
-  it('answers /healthz with the storage check, and 503 when unhealthy', async () => {
-    await request(appWith(express.Router()).app).get('/healthz').expect(200, { status: 'ok', checks: { storage: 'ok' } });
-    await request(appWith(express.Router(), false).app).get('/healthz').expect(503);
+  it('answers /readyz with the dependency checks, and 503 when one fails; /healthz is liveness only', async () => {
+    await request(appWith(express.Router()).app).get('/readyz').expect(200, { status: 'ok', checks: { storage: 'ok' } });
+    await request(appWith(express.Router(), false).app).get('/readyz').expect(503);
+    await request(appWith(express.Router(), false).app).get('/healthz').expect(200, { status: 'ok' });
   });
 
   it('hides internal errors behind an error id that the log line also carries', async () => {

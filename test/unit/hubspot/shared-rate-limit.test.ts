@@ -50,4 +50,34 @@ const smallestGap = (starts: number[]) => Math.min(...starts.slice(1).map((t, i)
     const starts = await startsOfTwoProcesses(undefined, portalId + 1);
     expect(smallestGap(starts)).toBeLessThan(MIN_GAP_MS / 2);
   });
+
+  it("holds every process's calls for a portal through another process's 429 pause", async () => {
+    const pausedPortal = portalId + 2;
+    const usage = new ApiUsageRecorder({ sync: { recordApiUsage: async () => undefined } as unknown as SyncStore, logger: silentLogger, now: () => Date.now() });
+    const make = () => new SdkGateways({
+      apiBaseUrl: 'http://127.0.0.1:9', tokens: { accessToken: async () => 'token', refreshAfterRejection: async () => 'token' },
+      usage, logger: silentLogger, ratePer10s: 1000, searchPerSecond: 4, redisUrl, retry: { burstRateLimitDelayMs: 800 },
+    });
+    const [a, b] = [make(), make()];
+    try {
+      let refused = 0;
+      const throttledAt: number[] = [];
+      // A's first call is refused with a 429 (no Retry-After: the policy's 800 ms), its retry succeeds.
+      const first = a.call(pausedPortal, 'probe', 'api', async () => {
+        if (refused++ === 0) { throttledAt.push(Date.now()); throw Object.assign(new Error('429'), { code: 429, body: {} }); }
+        return Date.now();
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const otherProcess = await b.call(pausedPortal, 'probe', 'api', async () => Date.now());
+      await first;
+      expect(otherProcess - throttledAt[0]!).toBeGreaterThanOrEqual(700);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await usage.close();
+      const redis = new Redis(redisUrl!);
+      const keys = await redis.keys(`*personas:hubspot:${pausedPortal}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    }
+  });
 });

@@ -84,4 +84,30 @@ describe('configuration', () => {
   it('treats blank variables as unset', () => {
     expect(loadConfig({ DATA_DIR: tmp(), HUBSPOT_CLIENT_ID: '  ', ADMIN_TOKEN: '' }).mode).toBe('sandbox');
   });
+
+  describe('APP_ROLE', () => {
+    const hubspot = { HUBSPOT_CLIENT_ID: 'cid', HUBSPOT_CLIENT_SECRET: 'secret', HUBSPOT_APP_ID: '123', ENCRYPTION_KEY: HEX_KEY, APP_BASE_URL: 'https://p.example.com' };
+
+    it('defaults to all, which SQLite allows', () => {
+      expect(loadConfig({ DATA_DIR: tmp() }).role).toBe('all');
+      expect(loadConfig({ ...hubspot, APP_ROLE: 'all' }).role).toBe('all');
+    });
+
+    it('refuses a worker or web process on SQLite, naming the variable', () => {
+      for (const role of ['worker', 'web']) {
+        const problems = problemsOf({ ...hubspot, APP_ROLE: role, DATABASE_URL: 'sqlite:./data/x.db' });
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(/^APP_ROLE: .*DATABASE_URL=postgres/);
+      }
+    });
+
+    it('runs web and worker processes on PostgreSQL', () => {
+      expect(loadConfig({ ...hubspot, APP_ROLE: 'worker', DATABASE_URL: 'postgres://u@db/x' }).role).toBe('worker');
+      expect(loadConfig({ ...hubspot, APP_ROLE: 'web', DATABASE_URL: 'postgres://u@db/x' }).role).toBe('web');
+    });
+
+    it('names an unknown role', () => {
+      expect(problemsOf({ ...hubspot, APP_ROLE: 'scheduler', DATABASE_URL: 'postgres://u@db/x' })).toEqual(['APP_ROLE: must be one of all, web, worker']);
+    });
+  });
 });
