@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
 import { startDemo } from './demo/start-demo';
 import { EXIT_CONFIG, loadProcessConfig } from './platform/config';
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
     server = await new Promise<Server>((resolve) => {
       const s = app.http.listen(config.port, () => resolve(s));
     });
-    logger.info({ port: config.port, mode: config.mode, role: config.role, storage: app.storage.description }, `Personas for HubSpot listening on ${config.appBaseUrl}`);
+    // The port actually bound (PORT=0 picks a free one).
+    const port = (server.address() as AddressInfo).port;
+    logger.info({ port, mode: config.mode, role: config.role, storage: app.storage.description }, `Personas for HubSpot listening on ${config.appBaseUrl}`);
     await app.start();
     close = async () => {
       server.close();

@@ -27,6 +27,15 @@ export {
 // HubSpot offers no webhook subscription for feedback submissions: new responses reach apps by polling.
 const WEBHOOK_KINDS: ReadonlySet<ObjectKind> = new Set(['contacts', 'tickets', 'companies']);
 
+/** One object update as the sandbox received it: what it changed, and what it set to the value already held. */
+export interface WriteRecord {
+  readonly kind: ObjectKind;
+  readonly id: string;
+  readonly changeSource: string;
+  readonly changed: Readonly<Record<string, string | null>>;
+  readonly unchanged: readonly string[];
+}
+
 interface Overlay {
   edits: Map<string, { properties: Record<string, string | null>; updatedAt: number }>;
   created: Map<string, StoredObject>;
@@ -60,6 +69,8 @@ export class PortalStore {
   };
   readonly links: AccountLinks;
   private readonly ticketLinks: TicketLinks;
+  /** Every update, in order (tests check that an app never rewrites what HubSpot already holds). */
+  readonly writes: WriteRecord[] = [];
   private readonly nextId: Record<ObjectKind, number>;
   private lastStamp = 0;
   readonly properties: Record<ObjectKind, Map<string, PropertyDefinition>>;
@@ -263,6 +274,8 @@ export class PortalStore {
     const current = this.get(kind, id);
     if (!current) throw new ObjectNotFoundError(kind, id);
     const changed = Object.entries(props).filter(([name, value]) => (current.properties[name] ?? null) !== value);
+    const unchanged = Object.keys(props).filter((name) => !SYSTEM_PROPERTIES.has(name) && (current.properties[name] ?? null) === props[name]);
+    this.writes.push({ kind, id, changeSource: origin.changeSource, changed: Object.fromEntries(changed), unchanged });
     if (changed.length === 0) return current;
     const overlay = this.overlays[kind];
     const at = this.stamp();

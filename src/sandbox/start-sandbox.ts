@@ -8,7 +8,7 @@ import { FaultInjector, type FaultControl } from './fault-control';
 import { AUTH_MISSING_MESSAGE, errorBody, sendError } from './hubspot-errors';
 import { OAuthServer } from './oauth-server';
 import { OutboundCaller, type CardFetchOptions, type OutboundResult, type WorkflowActionOptions, type WorkflowOptionsRequest } from './outbound-calls';
-import { PortalStore } from './portal-store';
+import { PortalStore, type WriteRecord } from './portal-store';
 import { RateLimiter, BURST_WINDOW_MS } from './rate-limiter';
 import { createSandboxDataControl, type SandboxDataControl } from './sandbox-data-control';
 import { DEFAULT_RETRY_DELAYS_MS, WebhookDispatcher, type DeliveryLog, type WebhookMode } from './webhook-dispatcher';
@@ -63,6 +63,8 @@ export interface SandboxStats {
   requests: number;
   throttled: number;
   byPath: Record<string, number>;
+  /** The most requests (refused ones included) that arrived in any rolling 10 s, search excluded as HubSpot does. */
+  peakPer10s: number;
 }
 
 export interface SandboxWebhooks {
@@ -93,6 +95,8 @@ export interface Sandbox {
   stats(portalId: number): SandboxStats;
   /** The portal's active lists and workflows (HubSpot's shapes), to read or replace. */
   automation(portalId: number): AutomationData;
+  /** Every object update the portal received, in order. */
+  writes(portalId: number): WriteRecord[];
 }
 
 export const WEBHOOK_PATH = '/webhooks/hubspot';
@@ -161,10 +165,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     clock,
   });
 
-  const stats = new Map<number, SandboxStats>();
-  const statsOf = (portalId: number): SandboxStats => {
-    if (!stats.has(portalId)) stats.set(portalId, { requests: 0, throttled: 0, byPath: {} });
+  const stats = new Map<number, Omit<SandboxStats, 'peakPer10s'> & { burstTimes: number[] }>();
+  const statsOf = (portalId: number) => {
+    if (!stats.has(portalId)) stats.set(portalId, { requests: 0, throttled: 0, byPath: {}, burstTimes: [] });
     return stats.get(portalId)!;
+  };
+  const peakOf = (times: readonly number[]): number => {
+    let peak = 0;
+    for (let start = 0, end = 0; end < times.length; end++) {
+      while (times[end]! - times[start]! >= BURST_WINDOW_MS) start++;
+      peak = Math.max(peak, end - start + 1);
+    }
+    return peak;
   };
 
   const faults = new FaultInjector({
@@ -182,7 +194,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   app.use(createControlRoutes({
     stores, data, faults, webhooks: dispatcher, outbound,
-    stats: (portalId) => ({ ...statsOf(portalId) }),
+    stats: (portalId) => { const { burstTimes, ...s } = statsOf(portalId); return { ...s, byPath: { ...s.byPath }, peakPer10s: peakOf(burstTimes) }; },
     issueTokens: (portalId) => {
       if (!stores.has(portalId)) throw new RangeError(`portal ${portalId} does not exist in this sandbox`);
       return oauth.issueTokens(portalId);
@@ -214,6 +226,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const key = normalizePath(req.method, fullPath);
     s.byPath[key] = (s.byPath[key] ?? 0) + 1;
     const isSearch = req.method === 'POST' && /\/search$/.test(fullPath);
+    if (!isSearch) s.burstTimes.push(clock());
     const decision = limiter.take(portalId, isSearch ? 'search' : 'burst');
     if (!isSearch) {
       // Search responses carry no rate-limit headers (docs/hubspot-contracts.md, Search).
@@ -305,7 +318,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     stats: (portalId) => {
       const s = statsOf(portalId);
-      return { requests: s.requests, throttled: s.throttled, byPath: { ...s.byPath } };
+      return { requests: s.requests, throttled: s.throttled, byPath: { ...s.byPath }, peakPer10s: peakOf(s.burstTimes) };
+    },
+    writes: (portalId) => {
+      const store = stores.get(portalId);
+      if (!store) throw new RangeError(`portal ${portalId} does not exist in this sandbox`);
+      return [...store.writes];
     },
     close: async () => {
       await dispatcher.close();
