@@ -128,9 +128,17 @@ export class PgBossJobRunner implements JobRunner {
   }
 
   private async ensureQueue(name: string, policy: 'short' | 'standard'): Promise<void> {
-    if (await this.boss.getQueue(name)) return;
-    // Two processes starting at once may both create it; the second one's attempt changes nothing.
-    await this.boss.createQueue(name, { name, policy }).catch(() => undefined);
+    for (let attempt = 1; ; attempt++) {
+      if (await this.boss.getQueue(name)) return;
+      try {
+        await this.boss.createQueue(name, { name, policy });
+        return;
+      } catch (err) {
+        // Another process starting at the same moment is creating it: wait until its creation is visible.
+        if (attempt >= 50) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
 
   private send(definition: PortalJobDefinition, portalId: PortalId, data: Readonly<Record<string, unknown>>, afterSeconds: number): Promise<string | null> {

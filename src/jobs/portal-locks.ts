@@ -13,6 +13,8 @@ export class PortalLocks {
   private connecting: Promise<Client> | null = null;
   private readonly held = new Set<PortalId>();
   private closed = false;
+  /** One connection answers one query at a time: lock and unlock calls take turns. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: {
     connectionString: string;
@@ -27,8 +29,8 @@ export class PortalLocks {
     if (this.held.has(portalId)) return false;
     this.held.add(portalId);
     try {
-      const client = await this.connection();
-      const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1), ($2::bigint % 2147483647)::int) as ok', [this.options.namespace, portalId]);
+      const { rows } = await this.inTurn(async () => (await this.connection()).query<{ ok: boolean }>(
+        'select pg_try_advisory_lock(hashtext($1), ($2::bigint % 2147483647)::int) as ok', [this.options.namespace, portalId]));
       if (!rows[0]?.ok) this.held.delete(portalId);
       return rows[0]?.ok === true;
     } catch (err) {
@@ -41,8 +43,14 @@ export class PortalLocks {
     if (!this.held.delete(portalId)) return;
     const client = this.client;
     if (!client) return; // the connection is gone, and the lock with it
-    await client.query('select pg_advisory_unlock(hashtext($1), ($2::bigint % 2147483647)::int)', [this.options.namespace, portalId])
+    await this.inTurn(() => client.query('select pg_advisory_unlock(hashtext($1), ($2::bigint % 2147483647)::int)', [this.options.namespace, portalId]))
       .catch((err: unknown) => this.options.logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not release a portal lock'));
+  }
+
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(fn, fn);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   async close(): Promise<void> {

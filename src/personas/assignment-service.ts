@@ -264,8 +264,12 @@ export class AssignmentService {
   private async writeBatch(portalId: PortalId, names: PersonaPropertyNames, page: readonly StoredAssignment[]): Promise<{ written: number; failed: number; purged: number; requests: number; error?: string }> {
     const hubspot = this.deps.gateways.forPortal(portalId);
     const values = new Map<string, WrittenValues>(page.map((a) => [a.contactId, writtenValuesOf(a)]));
-    let pending = [...values.keys()];
-    const written: string[] = [];
+    // Only the properties HubSpot does not hold already (as last read or written): HubSpot records
+    // every write in the property's history and fires workflows on it, even for an unchanged value.
+    const held = await this.deps.crm.getContactsWithTickets(portalId, [...values.keys()]);
+    const patches = new Map([...values].map(([id, v]) => [id, changedProperties(held.get(id)?.contact ?? null, names, v)]));
+    const written: string[] = [...patches].filter(([, patch]) => Object.keys(patch).length === 0).map(([id]) => id);
+    let pending = [...values.keys()].filter((id) => !written.includes(id));
     let notFound: string[] = [];
     let requests = 0;
     let error: string | undefined;
@@ -273,7 +277,7 @@ export class AssignmentService {
     for (let attempt = 1; attempt <= attempts && pending.length > 0; attempt += 1) {
       try {
         requests += 1;
-        const result = await hubspot.updateContacts(pending.map((id) => ({ id, properties: personaPatch(names, values.get(id)!) })));
+        const result = await hubspot.updateContacts(pending.map((id) => ({ id, properties: patches.get(id)! })));
         written.push(...result.written);
         const failedIds = new Set(result.failed.map((f) => f.id));
         // Inputs neither written nor reported failed are treated as failed: nothing is assumed written.
@@ -314,6 +318,20 @@ function holds(contact: StoredContact, names: PersonaPropertyNames, values: Writ
   return (p[names.persona] ?? '') === values.persona
     && sameSet(p[names.secondary] ?? '', values.secondary)
     && (p[names.score] ?? '') !== '' && Number.isFinite(score) && formatScore(score) === values.score;
+}
+
+/** The persona properties whose values HubSpot does not hold yet; all of them when the contact's are unknown. */
+function changedProperties(contact: StoredContact | null, names: PersonaPropertyNames, values: WrittenValues): Record<string, string> {
+  const all = personaPatch(names, values);
+  if (!contact) return all;
+  const p = contact.properties;
+  const sameSet = (a: string, b: string) => a.split(';').filter(Boolean).sort().join(';') === b.split(';').filter(Boolean).sort().join(';');
+  const score = Number(p[names.score] ?? '');
+  const keep: Record<string, string> = {};
+  if (!(names.persona in p) || (p[names.persona] ?? '') !== values.persona) keep[names.persona] = all[names.persona]!;
+  if (!(names.secondary in p) || !sameSet(p[names.secondary] ?? '', values.secondary)) keep[names.secondary] = all[names.secondary]!;
+  if (!(names.score in p) || (p[names.score] ?? '') === '' || !Number.isFinite(score) || formatScore(score) !== values.score) keep[names.score] = all[names.score]!;
+  return keep;
 }
 
 function currentValues(contact: StoredContact, names: PersonaPropertyNames) {

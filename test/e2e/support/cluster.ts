@@ -57,7 +57,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const front: Server = createServer((req, res) => {
     if (webs.length === 0) return res.writeHead(503).end();
     const target = webs[next++ % webs.length]!;
-    const upstream = httpRequest({ host: '127.0.0.1', port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+    const upstream = httpRequest({ host: '127.0.0.1', port: target.port, path: req.url, method: req.method, headers: req.headers, agent: false }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
@@ -94,7 +94,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const port = await new Promise<number>((resolve, reject) => {
       let buffer = '';
       let stderr = '';
-      child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        logs.push({ level: 50, msg: chunk.toString() });
+      });
       child.stdout!.on('data', (chunk: Buffer) => {
         buffer += chunk.toString();
         let nl: number;
