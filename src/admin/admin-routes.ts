@@ -89,14 +89,15 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Router {
     const portalId = portalOf(req);
     const { ruleSet, note } = parseOrThrow(ruleSetBody, req.body, 'request');
     const result = await deps.ruleSetAdmin.publish(portalId, ruleSet, { actor: principalOf(req).actor, note: note ?? null });
-    res.status(201).json({ version: { ...result.version, body: undefined }, changes: result.changes });
+    // The rescore runs as a job; the dashboard follows its run.
+    res.status(201).json({ version: { ...result.version, body: undefined }, changes: result.changes, rescore: 'queued' });
   });
 
   api.post('/portals/:portalId/rule-sets/rollback/:version', async (req, res) => {
     const portalId = portalOf(req);
     const version = parseOrThrow(positiveInt, req.params.version, 'version');
     const result = await deps.ruleSetAdmin.rollback(portalId, version, { actor: principalOf(req).actor });
-    res.status(201).json({ version: { ...result.version, body: undefined }, changes: result.changes });
+    res.status(201).json({ version: { ...result.version, body: undefined }, changes: result.changes, rescore: 'queued' });
   });
 
   api.get('/portals/:portalId/audit', async (req, res) => {

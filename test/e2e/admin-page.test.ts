@@ -123,13 +123,15 @@ describeWithChromium('the admin page in headless Chromium', () => {
     // Publish.
     await page.locator('#publish-note').fill('Analysts need more evidence');
     await page.getByRole('button', { name: 'Publish' }).click();
-    await page.locator('#toast', { hasText: 'Published version 2' }).waitFor();
+    // The request answers at once; the rescore runs as a job whose progress the dashboard follows.
+    await page.locator('#toast', { hasText: 'Published version 2' }).filter({ hasText: 'rescored in the background' }).waitFor();
     await page.locator('#versions tr[data-version="2"] .badge.live').waitFor();
     await page.screenshot({ path: `${SHOTS}/05-published.png`, fullPage: true });
 
     // The distribution has changed.
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('heading', { name: 'Persona distribution' }).waitFor();
+    await stack.app.services.jobs.idle();
     const afterPublish = await distribution();
     expect(afterPublish.data_analyst ?? 0).toBe(0);
     await page.screenshot({ path: `${SHOTS}/06-dashboard-after.png`, fullPage: true });
@@ -140,6 +142,7 @@ describeWithChromium('the admin page in headless Chromium', () => {
     await page.locator('#toast', { hasText: 'Rolled back: version 3' }).waitFor();
     await page.locator('#audit').getByText('Rolled back: version 3').first().waitFor();
     await page.screenshot({ path: `${SHOTS}/07-rolled-back.png`, fullPage: true });
+    await stack.app.services.jobs.idle();
     expect(await distribution()).toEqual(before);
 
     // No request left the app and the sandbox: no CDN, no remote fonts; nothing broke the page's CSP.
@@ -243,12 +246,15 @@ describeWithChromium('the admin page in headless Chromium', () => {
 
     const published = await adminApi('POST', '/rule-sets/publish', { ruleSet: withoutDeveloper, note: 'retire developer' });
     expect(published.status).toBe(201);
+    expect(published.body).toMatchObject({ rescore: 'queued' });
     expect(await options()).toMatchObject({ developer: true, data_analyst: false, unassigned: false });
+    await stack.app.services.jobs.idle();
     expect((await distribution()).developer ?? 0).toBe(0);
 
     const rolledBack = await adminApi('POST', `/rule-sets/rollback/${live.version}`);
     expect(rolledBack.status).toBe(201);
     expect(await options()).toMatchObject({ developer: false });
+    await stack.app.services.jobs.idle();
     expect((await distribution()).developer).toBeGreaterThan(0);
   });
 });

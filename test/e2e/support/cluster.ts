@@ -75,6 +75,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const db = new Pool({ connectionString: options.databaseUrl, max: 2 });
   const encryptionKey = randomBytes(32).toString('hex');
   const processes: AppProcess[] = [];
+  const spawned: { child: ChildProcess; exited: Promise<number | null> }[] = [];
 
   const start = async (role: 'web' | 'worker', name: string, env: Record<string, string> = {}): Promise<AppProcess> => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
@@ -91,6 +92,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     });
     const logs: Record<string, unknown>[] = [];
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Tracked from the start, so close() stops it even if it never gets to listen.
+    spawned.push({ child, exited });
     const port = await new Promise<number>((resolve, reject) => {
       let buffer = '';
       let stderr = '';
@@ -122,9 +125,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   return {
     sandbox, appBaseUrl, schema, jobsSchema, db, processes, start,
     close: async () => {
-      for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-      await Promise.race([Promise.all(processes.map((p) => p.exited)), new Promise((r) => setTimeout(r, 15_000))]);
-      for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      for (const p of spawned) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+      await Promise.race([Promise.all(spawned.map((p) => p.exited)), new Promise((r) => setTimeout(r, 15_000))]);
+      for (const p of spawned) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      await Promise.all(spawned.map((p) => p.exited));
       await new Promise<void>((resolve) => { front.close(() => resolve()); front.closeAllConnections(); });
       await sandbox.close();
       await db.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);

@@ -13,7 +13,7 @@ interface Props {
   affected: number;
   previewing: boolean;
   onPreview: () => void;
-  onPublished: (version: VersionMeta, changes: Change[]) => Promise<void>;
+  onPublished: (version: VersionMeta, changes: Change[], rescore?: string) => Promise<void>;
   onRejected: (err: unknown) => void;
   onDiscard: () => void;
 }
@@ -29,8 +29,8 @@ export function PublishBar({ base, text, fresh, affected, previewing, onPreview,
     if (!window.confirm('Publish this rule set? Contacts are rescored and changed personas are written to HubSpot.')) return;
     setPublishing(true);
     try {
-      const result = await api<{ version: VersionMeta; changes: Change[] }>('POST', `${base}/rule-sets/publish`, { ruleSet: JSON.parse(text), note: [note.current?.value, affected > 0 ? `Published despite ${affected} contacts leaving persona values that HubSpot lists or workflows use.` : ''].filter(Boolean).join(' ').slice(0, 500) || null });
-      await onPublished(result.version, result.changes);
+      const result = await api<{ version: VersionMeta; changes: Change[]; rescore?: string }>('POST', `${base}/rule-sets/publish`, { ruleSet: JSON.parse(text), note: [note.current?.value, affected > 0 ? `Published despite ${affected} contacts leaving persona values that HubSpot lists or workflows use.` : ''].filter(Boolean).join(' ').slice(0, 500) || null });
+      await onPublished(result.version, result.changes, result.rescore);
     } catch (err) {
       onRejected(err);
       throw err;

@@ -142,7 +142,7 @@ function RuleSetEditor({ data, reload }: { data: Loaded; reload: () => Promise<v
           </div>
           <JsonEditor ref={editor} id="ruleset-json" labelledBy="json-h" describedBy="problems-summary" nonce={nonce} initialText={text} problems={problems} onChange={setText} />
           <PublishBar base={base} text={text} fresh={fresh} affected={fresh ? affected : 0} previewing={previewing} onPreview={() => void runPreview()}
-            onPublished={(version, changes) => afterPublish(`Published version ${version.version} (${plural(changes.length, 'change')})`)}
+            onPublished={(version, changes, rescore) => afterPublish(`Published version ${version.version} (${plural(changes.length, 'change')})${rescore === 'queued' ? '; contacts are rescored in the background, progress on the dashboard' : ''}`)}
             onRejected={(err) => { if (err instanceof ApiError && err.details.length) void validateNow(textRef.current); }}
             onDiscard={() => { setDraft(null); replaceText(liveText); }} />
         </section>
