@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { SIGNIN_CALLBACK_PATH } from '../../../src/admin/signin-routes';
-import { requiredScopes } from '../../../src/install/app-scopes';
-import { processEnvironment, SANDBOX_APP } from '../../../src/platform/config';
+import { optionalScopes, requiredScopes } from '../../../src/install/app-scopes';
+import { processEnvironment, SANDBOX_APP, testEnvironment } from '../../../src/platform/config';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox';
 
 const MAIN = path.resolve(__dirname, '../../../src/main.ts');
@@ -49,7 +49,10 @@ export interface ClusterOptions {
  * limits, and a round-robin front standing in for the load balancer in front of the web processes.
  */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  const schema = `e2e_${randomBytes(5).toString('hex')}`;
+  // Named after the jest run when there is one, so the run's global teardown drops it with the others
+  // (dropping a schema while another suite migrates fails that suite; see test/support/postgres-run-schemas.js).
+  const run = testEnvironment().schemaRun;
+  const schema = `t${run ?? ''}_e2e_${randomBytes(5).toString('hex')}`;
   const jobsSchema = `${schema}_jobs`;
   const webs: AppProcess[] = [];
   let next = 0;
@@ -68,7 +71,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const appBaseUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
 
   const sandbox = await startSandbox({
-    app: { ...SANDBOX_APP, redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`], scopes: requiredScopes(), targetBaseUrl: appBaseUrl },
+    app: { ...SANDBOX_APP, redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`], scopes: [...requiredScopes(), ...optionalScopes()], targetBaseUrl: appBaseUrl },
     portals: options.portals,
     webhooks: { enabled: false },
   });
@@ -78,6 +81,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const spawned: { child: ChildProcess; exited: Promise<number | null> }[] = [];
 
   const start = async (role: 'web' | 'worker', name: string, env: Record<string, string> = {}): Promise<AppProcess> => {
+    try {
+      return await startOnce(role, name, env);
+    } catch (err) {
+      // Kysely's migrator reads every schema's tables; another suite dropping its schema at that
+      // moment fails the start with "schema … does not exist". That is the shared server, not us.
+      if (!String(err).includes('does not exist')) throw err;
+      return startOnce(role, name, env);
+    }
+  };
+
+  const startOnce = async (role: 'web' | 'worker', name: string, env: Record<string, string>): Promise<AppProcess> => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -131,8 +145,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       await Promise.all(spawned.map((p) => p.exited));
       await new Promise<void>((resolve) => { front.close(() => resolve()); front.closeAllConnections(); });
       await sandbox.close();
-      await db.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);
-      await db.query(`drop schema if exists ${jobsSchema} cascade`).catch(() => undefined);
+      if (!run) {
+        await db.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);
+        await db.query(`drop schema if exists ${jobsSchema} cascade`).catch(() => undefined);
+      }
       await db.end();
     },
   };

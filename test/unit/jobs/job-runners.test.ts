@@ -81,10 +81,13 @@ describe('the in-process job runner (embedded layout)', () => {
 });
 
 (databaseUrl ? describe : describe.skip)('the pg-boss job runner (scale mode)', () => {
-  const schema = `jobs_${randomBytes(5).toString('hex')}`;
+  // Named after the jest run, whose global teardown drops it (see test/support/postgres-run-schemas.js).
+  const run = testEnvironment().schemaRun;
+  const schema = `t${run ?? ''}_jobs_${randomBytes(5).toString('hex')}`;
   const runners: JobRunner[] = [];
   afterAll(async () => {
     for (const r of runners) await r.stop();
+    if (run) return;
     const pool = new Pool({ connectionString: databaseUrl, max: 1 });
     await pool.query(`drop schema if exists ${schema} cascade`);
     await pool.end();
