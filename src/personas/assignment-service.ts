@@ -291,7 +291,7 @@ export class AssignmentService {
     }
     const now = this.deps.clock.now();
     await this.deps.assignments.markWritten(portalId, written.map((contactId) => ({ contactId, values: values.get(contactId)! })), now);
-    await this.rememberWritten(portalId, names, written, values, now);
+    await this.rememberWritten(portalId, names, written, values, now, held);
     const gone = pending.filter((id) => notFound.includes(id));
     if (gone.length > 0) await this.deps.crm.purgeContacts(portalId, gone);
     const failed = pending.length - gone.length;
@@ -300,9 +300,13 @@ export class AssignmentService {
   }
 
   /** The store's copy of each contact now holds what HubSpot holds after our write, so a later sync's value reads as ours. */
-  private async rememberWritten(portalId: PortalId, names: PersonaPropertyNames, ids: readonly string[], values: Map<string, WrittenValues>, now: number): Promise<void> {
+  private async rememberWritten(
+    portalId: PortalId, names: PersonaPropertyNames, ids: readonly string[], values: Map<string, WrittenValues>, now: number,
+    /** The contacts as read just before the write, when the caller has them (saves a second read). */
+    read?: Map<string, ContactWithStoredTickets>,
+  ): Promise<void> {
     if (ids.length === 0) return;
-    const found = await this.deps.crm.getContactsWithTickets(portalId, ids);
+    const found = read ? new Map(ids.flatMap((id) => { const c = read.get(id); return c ? [[id, c] as const] : []; })) : await this.deps.crm.getContactsWithTickets(portalId, ids);
     const updated: StoredContact[] = [...found.values()].map(({ contact }) => (
       { ...contact, properties: { ...contact.properties, ...personaPatch(names, values.get(contact.id)!) } }
     ));
