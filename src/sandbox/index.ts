@@ -13,5 +13,6 @@ export type { SandboxDataControl, SandboxObject, EditOptions } from './sandbox-d
 export type { DeliveryLog, WebhookEvent, WebhookMode } from './webhook-dispatcher';
 export type { CardFetchOptions, WorkflowActionOptions, OutboundResult } from './outbound-calls';
 export { CARD_FETCH_PATH, WORKFLOW_ACTION_PATH } from './outbound-calls';
-export { generatePortal, PLANTED_GROUPS, PLANTED_GROUP_PERSONA, DEFAULT_REFERENCE_TIME } from './generator';
+export { generatePortal, PLANTED_GROUPS, DEFAULT_REFERENCE_TIME } from './generator';
+export { PLANTED_GROUP_PERSONA } from './group-profiles';
 export type { GeneratedPortal, GeneratedContact, GeneratedTicket, PlantedGroup } from './generator';
