@@ -33,15 +33,16 @@ export function progressPrinter(): { onProgress: (p: SyncProgressEvent) => void;
       if (p.phase !== phase) {
         bar?.stop();
         phase = p.phase;
+        // A streamed full sync scores and writes as it reads: the bar counts contacts scored, and says how many are written.
         bar = new SingleBar({
-          format: `${p.phase.padEnd(8)} [{bar}] {value}/{total} | {rate}/s | eta {eta_formatted}`,
+          format: `${p.phase.padEnd(8)} [{bar}] {value}/{total}${p.figures ? ' scored, {written} written' : ''} | {rate}/s | eta {eta_formatted}`,
           etaBuffer: 50, hideCursor: true,
         }, Presets.shades_classic);
-        bar.start(p.total ?? p.done, 0, { rate: '0' });
+        bar.start(p.total ?? p.done, 0, { rate: '0', written: '0' });
       }
       const seconds = Math.max(0.001, (Date.now() - started) / 1000);
       if (p.total === null && bar) bar.setTotal(Math.max(p.done, 1));
-      bar?.update(p.done, { rate: (p.done / seconds).toFixed(0) });
+      bar?.update(p.done, { rate: (p.done / seconds).toFixed(0), written: String(p.figures?.written ?? 0) });
     },
     stop: () => bar?.stop(),
   };
