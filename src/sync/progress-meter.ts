@@ -24,7 +24,12 @@ const MIN_SPAN_MS = 2_000;
 export class ProgressMeter {
   private readonly samples: { at: number; scored: number }[] = [];
 
-  constructor(private readonly total: number | null, private readonly windowMs = WINDOW_MS) {}
+  constructor(private total: number | null, private readonly windowMs = WINDOW_MS) {}
+
+  /** The total once it is known (it is counted while the first pages are read). */
+  setTotal(total: number): void {
+    this.total = total;
+  }
 
   figures(now: number, scored: number, written: number): StreamFigures {
     this.samples.push({ at: now, scored });

@@ -490,29 +490,37 @@ export class SyncService {
   ): Promise<StreamCounts> {
     const hubspot = this.deps.gateways.forPortal(portalId);
     const props = await this.properties(portalId);
-    const total = await hubspot.countObjects('contacts').catch(() => null);
-    const meter = new ProgressMeter(total);
+    const meter = new ProgressMeter(null);
     const { earlier } = options;
+    let counts: StreamCounts | null = null;
     const report = (c: Readonly<StreamCounts>) => {
       const figures = meter.figures(this.deps.clock.now(), earlier.contacts + c.scored, earlier.written + c.written);
-      ctx.progress('stream', figures.scored, total, { ...figures, contacts: earlier.contacts + c.contacts, tickets: c.related.tickets ?? 0 } as StreamFigures);
+      ctx.progress('stream', figures.scored, figures.total, { ...figures, contacts: earlier.contacts + c.contacts, tickets: c.related.tickets ?? 0 } as StreamFigures);
     };
-    report({ contacts: 0, related: {}, scored: 0, changed: 0, overrides: 0, written: 0, writeFailures: 0, purged: 0, writeRequests: 0, writeErrors: [] });
-    let counts: StreamCounts | null = null;
-    return (counts = await streamContacts(
-      { crm: this.deps.crm, sync: this.deps.sync, assignments: this.deps.assignments, clock: this.deps.clock },
-      {
-        portalId, hubspot, contactProperties: props.contactProperties,
-        readers: this.readers(hubspot, props),
-        cursorKey: options.cursor, since: options.since, reason: options.reason, stopped: () => ctx.aborted,
-        onListed: options.onListed,
-        onProgress: (c) => { counts = c as StreamCounts; report(c); },
-        onPageDone: async ({ page, contactsDone }) => {
-          await options.onPageDone?.({ contactsDone, written: counts?.written ?? 0 });
-          await this.deps.hooks?.afterPage?.({ portalId, stream: 'contacts', page });
+    const none: StreamCounts = { contacts: 0, related: {}, scored: 0, changed: 0, overrides: 0, written: 0, writeFailures: 0, purged: 0, writeRequests: 0, writeErrors: [] };
+    report(none);
+    // The total only feeds the progress figures: a count can take long on a large portal, and the
+    // first page must not wait for it.
+    let streaming = true;
+    void hubspot.countObjects('contacts').then((total) => { meter.setTotal(total); if (streaming) report(counts ?? none); }, () => undefined);
+    try {
+      return (counts = await streamContacts(
+        { crm: this.deps.crm, sync: this.deps.sync, assignments: this.deps.assignments, clock: this.deps.clock },
+        {
+          portalId, hubspot, contactProperties: props.contactProperties,
+          readers: this.readers(hubspot, props),
+          cursorKey: options.cursor, since: options.since, reason: options.reason, stopped: () => ctx.aborted,
+          onListed: options.onListed,
+          onProgress: (c) => { counts = c as StreamCounts; report(c); },
+          onPageDone: async ({ page, contactsDone }) => {
+            await options.onPageDone?.({ contactsDone, written: counts?.written ?? 0 });
+            await this.deps.hooks?.afterPage?.({ portalId, stream: 'contacts', page });
+          },
         },
-      },
-    ));
+      ));
+    } finally {
+      streaming = false;
+    }
   }
 
   /** Writes what earlier runs left pending (failed writes, a crash between scoring and writing); usually nothing. */

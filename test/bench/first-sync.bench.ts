@@ -22,7 +22,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { buildApp } from '../../src/app';
 import { installThroughBrowser } from '../../src/demo/browser-install';
-import { requiredScopes } from '../../src/install/app-scopes';
+import { optionalScopes, requiredScopes } from '../../src/install/app-scopes';
 import { loadConfig } from '../../src/platform/config';
 import { silentLogger } from '../../src/platform/logger';
 
@@ -93,7 +93,7 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
   const app = await buildApp({
     config: { ...base, hubspot: { ...base.hubspot, apiBaseUrl: sandboxUrl, authBaseUrl: sandboxUrl } },
     logger: silentLogger,
-    tuning: { retry: { burstRateLimitDelayMs: 10_000, searchRateLimitDelayMs: 1_000 }, scopes: requiredScopes() },
+    tuning: { retry: { burstRateLimitDelayMs: 10_000, searchRateLimitDelayMs: 1_000 }, scopes: [...requiredScopes(), ...optionalScopes()] },
   });
   handler = app.http;
   await app.start();

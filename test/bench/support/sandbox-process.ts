@@ -1,4 +1,4 @@
-import { requiredScopes } from '../../../src/install/app-scopes';
+import { optionalScopes, requiredScopes } from '../../../src/install/app-scopes';
 import { SANDBOX_APP } from '../../../src/platform/config';
 import { startSandbox } from '../../../src/sandbox';
 import { SIGNIN_CALLBACK_PATH } from '../../../src/admin/signin-routes';
@@ -12,7 +12,7 @@ import { SIGNIN_CALLBACK_PATH } from '../../../src/admin/signin-routes';
 async function main(): Promise<void> {
   const [portal, contacts, appBaseUrl] = process.argv.slice(2);
   const sandbox = await startSandbox({
-    app: { ...SANDBOX_APP, redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`], scopes: requiredScopes(), targetBaseUrl: appBaseUrl },
+    app: { ...SANDBOX_APP, redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`], scopes: [...requiredScopes(), ...optionalScopes()], targetBaseUrl: appBaseUrl },
     portals: [{ portalId: Number(portal), contacts: Number(contacts) }],
     rateLimit: { enabled: true, perTenSeconds: 110, searchPerSecond: 5 },
     webhooks: { enabled: false },

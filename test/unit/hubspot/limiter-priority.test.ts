@@ -8,14 +8,15 @@ describe('the portal\'s limiter', () => {
     const usage = new ApiUsageRecorder({ sync: { recordApiUsage: async () => undefined } as unknown as SyncStore, logger: silentLogger, now: () => Date.now() });
     const gateways = new SdkGateways({
       apiBaseUrl: 'http://127.0.0.1:9', tokens: { accessToken: async () => 'token', refreshAfterRejection: async () => 'token' },
-      usage, logger: silentLogger, ratePer10s: 200, searchPerSecond: 4, maxConcurrent: 1,
+      usage, logger: silentLogger, ratePer10s: 50, searchPerSecond: 4, maxConcurrent: 1,
     });
     const order: string[] = [];
     const call = (name: string, first = false) => gateways.call(7, name, 'api', async () => { order.push(name); }, first);
     try {
       // Five batch requests queue up; the next page of a listing arrives last but starts before the queued ones.
       const queued = ['write 1', 'write 2', 'read 1', 'write 3', 'read 2'].map((n) => call(n));
-      await new Promise((r) => setTimeout(r, 5));
+      // Once the first has started the others wait (200 ms apart), however slow the machine.
+      while (order.length === 0) await new Promise((r) => setImmediate(r));
       await Promise.all([...queued, call('list page 2', true)]);
     } finally {
       await gateways.stop();
