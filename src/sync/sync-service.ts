@@ -499,12 +499,15 @@ export class SyncService {
     };
     const none: StreamCounts = { contacts: 0, related: {}, scored: 0, changed: 0, overrides: 0, written: 0, writeFailures: 0, purged: 0, writeRequests: 0, writeErrors: [] };
     report(none);
-    // The total only feeds the progress figures: a count can take long on a large portal, and the
-    // first page must not wait for it.
+    // The total only feeds the progress figures. It is asked for once the first page is written: a
+    // count can take long on a large portal, and the first personas must not wait for it.
     let streaming = true;
-    void hubspot.countObjects('contacts').then((total) => { meter.setTotal(total); if (streaming) report(counts ?? none); }, () => undefined);
+    let counted: Promise<void> | null = null;
+    const countContacts = () => {
+      counted ??= hubspot.countObjects('contacts').then((total) => { meter.setTotal(total); if (streaming) report(counts ?? none); }, () => undefined);
+    };
     try {
-      return (counts = await streamContacts(
+      counts = await streamContacts(
         { crm: this.deps.crm, sync: this.deps.sync, assignments: this.deps.assignments, clock: this.deps.clock },
         {
           portalId, hubspot, contactProperties: props.contactProperties,
@@ -513,11 +516,17 @@ export class SyncService {
           onListed: options.onListed,
           onProgress: (c) => { counts = c as StreamCounts; report(c); },
           onPageDone: async ({ page, contactsDone }) => {
+            countContacts();
             await options.onPageDone?.({ contactsDone, written: counts?.written ?? 0 });
             await this.deps.hooks?.afterPage?.({ portalId, stream: 'contacts', page });
           },
         },
-      ));
+      );
+      // The final figures name the total even when the listing outran the count.
+      countContacts();
+      await counted;
+      report(counts);
+      return counts;
     } finally {
       streaming = false;
     }

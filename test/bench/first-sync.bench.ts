@@ -48,6 +48,8 @@ interface Result {
   peakRssMb: number;
   bytesPerContact: number;
   etaAtQuarter: { predictedS: number; actualS: number } | null;
+  /** Seconds the sandbox took to answer its first requests (index building), before the measurement. */
+  warmUpS: number;
   /** CPU seconds the app and the sandbox spent from the install to the last persona. */
   appCpuS: number;
   sandboxCpuS: number;
@@ -71,6 +73,16 @@ const gc = runInNewContext('gc') as (() => void) | undefined;
 async function stats(sandboxUrl: string): Promise<{ requests: number; throttled: number; byPath: Record<string, number> }> {
   const r = await fetch(`${sandboxUrl}/_sandbox/api/portals/${PORTAL_ID}/stats`);
   return (await r.json()) as { requests: number; throttled: number; byPath: Record<string, number> };
+}
+
+async function warmSandbox(sandboxUrl: string): Promise<void> {
+  const tokens = await fetch(`${sandboxUrl}/_sandbox/api/portals/${PORTAL_ID}/tokens`, { method: 'POST' });
+  const { accessToken } = (await tokens.json()) as { accessToken: string };
+  const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+  const list = await fetch(`${sandboxUrl}/crm/v3/objects/contacts?limit=100&associations=tickets,companies,feedback_submissions`, { headers });
+  if (!list.ok) throw new Error(`warming the sandbox: contacts list answered ${list.status}`);
+  const count = await fetch(`${sandboxUrl}/crm/v3/objects/contacts/search`, { method: 'POST', headers, body: JSON.stringify({ filterGroups: [], properties: ['hs_object_id'], limit: 1 }) });
+  if (!count.ok) throw new Error(`warming the sandbox: contacts search answered ${count.status}`);
 }
 
 async function runOne(contacts: number, prefix: number | null): Promise<Result> {
@@ -103,6 +115,13 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
     let peakRss = baselineRss;
     const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
 
+    // The sandbox builds some indexes on first use (O(portal) work HubSpot never makes a caller wait
+    // for): warm it with the requests a sync starts with, outside the measurement, then let the
+    // rolling window empty.
+    const warmStarted = performance.now();
+    await warmSandbox(sandboxUrl);
+    const warmUpS = (performance.now() - warmStarted) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 10_500));
     const before = await stats(sandboxUrl);
     const cpuBefore = { app: process.cpuUsage(), sandbox: cpuSecondsOf(sandboxProcess.pid!) };
     const loadBefore = os.loadavg()[0]!;
@@ -113,19 +132,23 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
     let first: number | null = null;
     let quarter: { at: number; eta: number } | null = null;
     let stopped = false;
+    let lastWritten = 0;
+    let prefixReached: number | null = null;
     const watcher = setInterval(() => {
       const p = sync.currentRun(PORTAL_ID)?.progress;
       if (!p) return;
       const written = Number(p.written ?? 0);
+      lastWritten = written;
       if (first === null && written > 0) first = performance.now();
       if (quarter === null && typeof p.etaSeconds === 'number' && Number(p.scored ?? 0) >= contacts / 4) quarter = { at: performance.now(), eta: p.etaSeconds };
-      if (prefix !== null && written >= prefix && !stopped) { stopped = true; void sync.stop(); }
+      if (prefix !== null && written >= prefix && !stopped) { stopped = true; prefixReached = performance.now(); void sync.stop(); }
     }, 20);
     const summary = await sync.fullSync(PORTAL_ID).catch((err: unknown) => {
       if (stopped) return null;
       throw err;
     });
-    const last = performance.now();
+    // With a prefix, "last" is when the prefix was written (stopping afterwards is not part of it).
+    const last = prefixReached ?? performance.now();
     clearInterval(watcher);
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -142,7 +165,7 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
     const burstRequests = Object.values(byPath).reduce((a, b) => a + b, 0) - searchRequests;
     const elapsedS = (last - installed) / 1000;
     const counts = await app.stores.crm.counts(PORTAL_ID);
-    const written = summary?.writeBack.written ?? Number(sync.currentRun(PORTAL_ID)?.progress.written ?? 0);
+    const written = summary?.writeBack.written ?? lastWritten;
     const done = prefix ?? contacts;
     return {
       contacts, tickets: counts.tickets, prefix,
@@ -157,6 +180,7 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
       baselineRssMb: baselineRss / MB,
       peakRssMb: peakRss / MB,
       bytesPerContact: (peakRss - baselineRss) / done,
+      warmUpS,
       appCpuS: (appCpu.user + appCpu.system) / 1e6,
       sandboxCpuS,
       loadAverage: (loadBefore + os.loadavg()[0]!) / 2,
@@ -176,7 +200,7 @@ function report(r: Result): void {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const size = r.contacts.toLocaleString('en-US');
   console.log(`\nFirst sync of a ${size}-contact portal (${r.tickets.toLocaleString('en-US')} tickets)${r.prefix === null ? '' : `, bounded prefix: stopped after ${r.prefix.toLocaleString('en-US')} contacts written`}`);
-  console.log(`  install → first persona written  ${r.firstPersonaS.toFixed(2)} s   (target ≤ 10 s)`);
+  console.log(`  install → first persona written  ${r.firstPersonaS.toFixed(2)} s   (target ≤ 10 s; the sandbox's own first-use warm-up, ${r.warmUpS.toFixed(1)} s, happened before the install)`);
   console.log(`  install → last persona written   ${r.lastPersonaS.toFixed(1)} s, ${r.written.toLocaleString('en-US')} written`);
   console.log(`  floor (requests × 10 s / ${CEILING_PER_10S})      ${r.floorS.toFixed(1)} s → total / floor = ${(r.lastPersonaS / r.floorS).toFixed(3)} (target ≤ 1.05; our budget ${OUR_BUDGET_PER_10S}/10 s alone gives ${(CEILING_PER_10S / OUR_BUDGET_PER_10S).toFixed(3)})`);
   console.log(`  share of the rate ceiling used   ${pct(r.ceilingShare)} (${r.burstRequests.toLocaleString('en-US')} requests, 429s: ${r.throttled})`);

@@ -158,10 +158,10 @@ describe('syncing the sandbox portal, assigning personas and writing them back',
     // A storm long enough that the sync meets it however busy the machine is, and retries that outlast it.
     h = await startAppHarness({
       contacts: 400,
-      tuning: { syncOnInstall: false, retry: { burstRateLimitDelayMs: 400, searchRateLimitDelayMs: 100, serverErrorBaseDelayMs: 20, serverErrorMaxDelayMs: 200, maxAttempts: 8 } },
+      tuning: { syncOnInstall: false, retry: { burstRateLimitDelayMs: 400, searchRateLimitDelayMs: 100, serverErrorBaseDelayMs: 20, serverErrorMaxDelayMs: 200, maxAttempts: 12 } },
     });
     await h.install();
-    h.sandbox.faults.rateLimitStorm(1_500, { portalId: h.portalId });
+    h.sandbox.faults.rateLimitStorm(3_000, { portalId: h.portalId });
     h.sandbox.faults.failNext(4, { status: 503, pathPattern: '/crm/v3/objects/contacts' });
     h.sandbox.faults.failNext(2, { status: 500, pathPattern: 'batch/update' });
     h.sandbox.faults.dropConnections(2, { pathPattern: '/crm/v3/objects/tickets/batch/read' });
