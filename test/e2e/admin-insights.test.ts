@@ -135,6 +135,8 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
     await stack.app.stores.snapshots.take(stack.portalId, unassignedId, now - 20 * DAY_MS);
     const harder = { ...live.ruleSet, personas: live.ruleSet.personas.map((p) => (p.id === 'data_analyst' ? { ...p, threshold: 500 } : p)) };
     await adminApi('POST', '/rule-sets/publish', { ruleSet: harder, note: 'analysts need far more evidence' });
+    // Publishing answers at once and rescores as a job: the snapshot below must see its result.
+    await stack.app.services.jobs.idle();
     await stack.app.stores.snapshots.take(stack.portalId, unassignedId, now - DAY_MS);
 
     await openInsights('Review');
