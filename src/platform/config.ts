@@ -191,11 +191,12 @@ function sandboxKey(dataDir: string): Buffer {
 }
 
 /** Test-only access to the environment variables the test suites honour (lint allows only this file to read env). */
-export function testEnvironment(): { databaseUrl: string | undefined; redisUrl: string | undefined; schemaRun: string | undefined } {
+export function testEnvironment(): { databaseUrl: string | undefined; redisUrl: string | undefined; schemaRun: string | undefined; scaleE2e: boolean } {
   return {
     databaseUrl: process.env.TEST_DATABASE_URL || undefined,
     redisUrl: process.env.TEST_REDIS_URL || undefined,
     schemaRun: process.env.TEST_SCHEMA_RUN || undefined,
+    scaleE2e: process.env.TEST_SCALE_E2E === '1',
   };
 }
 

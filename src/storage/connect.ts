@@ -81,7 +81,14 @@ function openSqlite(file: string): Storage {
 async function openPostgres(url: string, poolSize: number, schema: string | undefined): Promise<Storage> {
   if (schema) {
     const admin = new Pool({ connectionString: url, max: 1 });
-    try { await admin.query(`create schema if not exists ${schema}`); } finally { await admin.end(); }
+    try {
+      await admin.query(`create schema if not exists ${schema}`);
+    } catch (error) {
+      // Two processes starting at once can both pass "if not exists"; the loser's unique violation means it exists.
+      if ((error as { code?: string }).code !== '23505') throw error;
+    } finally {
+      await admin.end();
+    }
   }
   const pool = new Pool({
     connectionString: url,

@@ -80,6 +80,8 @@ describe('the persona card and workflow action through the whole app', () => {
       method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ ruleSet: next, note: 'portal-specific personas' }),
     });
     expect(published.status).toBe(201);
+    // The publish rescores as a background job; later tests read the contacts it rescores.
+    await harness.app.services.jobs.idle();
     const after = await choices();
     expect(after.find((o) => o.value === renamed.id)?.label).toBe('Renamed In This Portal');
     expect(after.map((o) => o.value)).not.toContain(rest.at(-1)!.id);
