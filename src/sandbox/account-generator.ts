@@ -13,6 +13,7 @@
  * support, developers answer CES about the API.
  */
 import type { PlantedGroup } from './planted-groups';
+import { mix, Rng } from './seeded-rng';
 
 export const COMPANY_ID_BASE = 9_000_000_001;
 export const SURVEY_ID_BASE = 7_000_000_001;
@@ -58,25 +59,6 @@ export interface AccountOptions {
   groupOf(contactIndex: number): PlantedGroup;
 }
 
-function mix(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
-  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
-  return (x ^ (x >>> 16)) >>> 0;
-}
-
-class Rng {
-  private state: number;
-  constructor(seed: number) { this.state = seed >>> 0; }
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
-  pick<T>(items: readonly T[]): T { return items[Math.floor(this.next() * items.length)]; }
-  chance(p: number): boolean { return this.next() < p; }
-}
 
 type Tier = 0 | 1 | 2;
 const SMALL: Tier = 0;
