@@ -10,7 +10,20 @@ const INFRASTRUCTURE = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'cards/node_modules/**', 'cards/dist/**', '.hubspot-project/**', 'coverage/**', '**/*.js', '**/*.mjs', 'src/admin/page/dist/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'data/**',
+      'cards/node_modules/**',
+      'cards/dist/**',
+      '.hubspot-project/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+      'src/admin/page/dist/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -18,7 +31,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'error',
       // Only the configuration module reads the environment.
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/platform/config.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through src/platform/config.ts.' },
+      ],
     },
   },
   {
@@ -27,15 +43,42 @@ export default tseslint.config(
   },
   {
     // Pure domain code: the engine, the CRM model, the statistics and the card view.
-    files: ['src/personas/engine/**/*.ts', 'src/crm/**/*.ts', 'src/insights/**/*.ts', 'src/card-api/card-view.ts', 'src/card-api/build-card-view.ts', 'src/personas/writeback.ts', 'src/personas/persona-properties.ts'],
+    files: [
+      'src/personas/engine/**/*.ts',
+      'src/crm/**/*.ts',
+      'src/insights/**/*.ts',
+      'src/card-api/card-view.ts',
+      'src/card-api/build-card-view.ts',
+      'src/personas/writeback.ts',
+      'src/personas/persona-properties.ts',
+    ],
     // The insights capability's HTTP edge maps requests onto the pure code beside it.
     ignores: ['src/insights/insights-routes.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: INFRASTRUCTURE, patterns: [{ group: ['**/storage/**', '**/hubspot/**', '**/http/**'], message: 'Domain code may not reach infrastructure.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: INFRASTRUCTURE,
+          patterns: [{ group: ['**/storage/**', '**/hubspot/**', '**/http/**'], message: 'Domain code may not reach infrastructure.' }],
+        },
+      ],
+    },
   },
   {
     // Everything but the composition root, the gateway and the sandbox stays off the SDK.
     files: ['src/**/*.ts'],
-    ignores: ['src/hubspot/**', 'src/sandbox/**', 'src/app.ts', 'src/personas/engine/**', 'src/crm/**', 'src/insights/**', 'src/card-api/card-view.ts', 'src/card-api/build-card-view.ts', 'src/personas/writeback.ts', 'src/personas/persona-properties.ts'],
+    ignores: [
+      'src/hubspot/**',
+      'src/sandbox/**',
+      'src/app.ts',
+      'src/personas/engine/**',
+      'src/crm/**',
+      'src/insights/**',
+      'src/card-api/card-view.ts',
+      'src/card-api/build-card-view.ts',
+      'src/personas/writeback.ts',
+      'src/personas/persona-properties.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { paths: [INFRASTRUCTURE[4]] }] },
   },
   {

@@ -20,7 +20,10 @@ module.exports = {
       testEnvironment: 'node', // the ui-extensions renderer works through remote-ui, no DOM needed
       testMatch: ['<rootDir>/tests/**/*.test.tsx'],
       transform: {
-        '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: { jsx: 'react-jsx', module: 'commonjs', allowJs: true, esModuleInterop: true, isolatedModules: true } }],
+        '^.+\\.[tj]sx?$': [
+          'ts-jest',
+          { tsconfig: { jsx: 'react-jsx', module: 'commonjs', allowJs: true, esModuleInterop: true, isolatedModules: true } },
+        ],
       },
       // @hubspot/ui-extensions and its dependency tinyspy ship ESM only: compile them to CommonJS.
       transformIgnorePatterns: ['/node_modules/(?!(@hubspot/ui-extensions|tinyspy)/)'],

@@ -28,10 +28,16 @@ export function PersonaCard({ portalId, contactId, addAlert }: PersonaCardProps)
     let cancelled = false;
     setState({ status: 'loading' });
     fetchCardView(portalId, contactId).then(
-      (view) => { if (!cancelled) setState({ status: 'ready', view, recomputing: false }); },
-      (err: unknown) => { if (!cancelled) setState({ status: 'error', ...describe(err) }); },
+      (view) => {
+        if (!cancelled) setState({ status: 'ready', view, recomputing: false });
+      },
+      (err: unknown) => {
+        if (!cancelled) setState({ status: 'error', ...describe(err) });
+      },
     );
-    return () => { cancelled = true; };
+    return () => {
+      cancelled = true;
+    };
   }, [portalId, contactId]);
 
   useEffect(load, [load]);
@@ -42,7 +48,10 @@ export function PersonaCard({ portalId, contactId, addAlert }: PersonaCardProps)
     fetchCardView(portalId, contactId, { recompute: true }).then(
       (view) => {
         setState({ status: 'ready', view, recomputing: false });
-        addAlert({ type: 'success', message: view.persona ? `Persona recomputed: ${view.persona.name}` : `Persona recomputed: ${view.unassignedLabel}` });
+        addAlert({
+          type: 'success',
+          message: view.persona ? `Persona recomputed: ${view.persona.name}` : `Persona recomputed: ${view.unassignedLabel}`,
+        });
       },
       (err: unknown) => {
         // Keep showing the last good view; the alert says what went wrong.
@@ -60,7 +69,14 @@ export function PersonaCard({ portalId, contactId, addAlert }: PersonaCardProps)
       <ErrorState testId="error" title="The persona could not be loaded">
         <Text>{state.message}</Text>
         {state.errorId ? <Text variant="microcopy">{`Error id: ${state.errorId}`}</Text> : null}
-        <Button testId="retry" onClick={() => { load(); }}>Try again</Button>
+        <Button
+          testId="retry"
+          onClick={() => {
+            load();
+          }}
+        >
+          Try again
+        </Button>
       </ErrorState>
     );
   }

@@ -1,6 +1,18 @@
 import {
-  Accordion, Alert, Box, DescriptionList, DescriptionListItem, Divider, EmptyState, Flex, Heading, Image, List,
-  ProgressBar, Tag, Text,
+  Accordion,
+  Alert,
+  Box,
+  DescriptionList,
+  DescriptionListItem,
+  Divider,
+  EmptyState,
+  Flex,
+  Heading,
+  Image,
+  List,
+  ProgressBar,
+  Tag,
+  Text,
 } from '@hubspot/ui-extensions';
 import type { CardPersonaKind, CardRule, CardValidation, CardView } from '../src/card-api/card-view';
 import { API_BASE } from './api-base';
@@ -17,22 +29,43 @@ function absoluteUrl(url: string): string {
 
 const KIND_LABEL: Record<CardPersonaKind, string> = { buyer: 'Buyer persona', customer: 'Customer persona', negative: 'Negative persona' };
 const KIND_VARIANT: Record<CardPersonaKind, 'success' | 'info' | 'error'> = { buyer: 'success', customer: 'info', negative: 'error' };
-const VERDICT_VARIANT: Record<CardValidation['status'], 'success' | 'error' | 'default'> = { supported: 'success', refuted: 'error', 'not-yet-known': 'default' };
+const VERDICT_VARIANT: Record<CardValidation['status'], 'success' | 'error' | 'default'> = {
+  supported: 'success',
+  refuted: 'error',
+  'not-yet-known': 'default',
+};
 
 function AssignedPersona({ view }: { view: CardView }) {
   const persona = view.persona!;
   return (
     <Flex direction="column" gap="sm">
       <Flex direction="row" gap="md" align="start">
-        {persona.photoUrl ? <Image testId="persona-photo" src={absoluteUrl(persona.photoUrl)} alt={persona.name} width={64} height={64} /> : null}
+        {persona.photoUrl ? (
+          <Image testId="persona-photo" src={absoluteUrl(persona.photoUrl)} alt={persona.name} width={64} height={64} />
+        ) : null}
         <Flex direction="column" gap="xs">
           <Heading testId="persona-name">{persona.name}</Heading>
           <Flex direction="row" gap="xs" wrap>
-            {persona.kind ? <Tag testId="persona-kind" variant={KIND_VARIANT[persona.kind]}>{KIND_LABEL[persona.kind]}</Tag> : null}
-            {view.setByHand ? <Tag testId="manual-tag" variant="warning">Set by hand</Tag> : <Tag testId="rules-tag" variant="default">Set by rules</Tag>}
+            {persona.kind ? (
+              <Tag testId="persona-kind" variant={KIND_VARIANT[persona.kind]}>
+                {KIND_LABEL[persona.kind]}
+              </Tag>
+            ) : null}
+            {view.setByHand ? (
+              <Tag testId="manual-tag" variant="warning">
+                Set by hand
+              </Tag>
+            ) : (
+              <Tag testId="rules-tag" variant="default">
+                Set by rules
+              </Tag>
+            )}
             <Tag variant="default">{`Stage: ${view.journeyStage}`}</Tag>
             {view.validation ? (
-              <Tag testId="persona-validation" variant={VERDICT_VARIANT[view.validation.status]}>{`${view.validation.words} · ${view.validation.date}`}</Tag>
+              <Tag
+                testId="persona-validation"
+                variant={VERDICT_VARIANT[view.validation.status]}
+              >{`${view.validation.words} · ${view.validation.date}`}</Tag>
             ) : null}
           </Flex>
           {view.score ? (
@@ -70,7 +103,11 @@ function UnassignedPersona({ view }: { view: CardView }) {
   return (
     <Flex direction="column" gap="sm">
       <EmptyState testId="unassigned" title={view.unassignedLabel} imageName="contacts" layout="horizontal" flush>
-        {view.setByHand ? <Tag testId="manual-tag" variant="warning">Set by hand</Tag> : null}
+        {view.setByHand ? (
+          <Tag testId="manual-tag" variant="warning">
+            Set by hand
+          </Tag>
+        ) : null}
         {hint ? (
           <Box>
             <Text testId="unassigned-hint">
@@ -100,9 +137,10 @@ function ManualOverride({ view }: { view: CardView }) {
   if (!manual) return null;
   const by = manual.setBy ? ` by ${manual.setBy}` : '';
   const at = manual.setAt ? ` on ${manual.setAt.slice(0, 10)}` : '';
-  const computed = view.computed.personaId === null
-    ? view.computed.personaName
-    : `${view.computed.personaName} (${view.computed.score} of ${view.computed.threshold ?? '-'} points)`;
+  const computed =
+    view.computed.personaId === null
+      ? view.computed.personaName
+      : `${view.computed.personaName} (${view.computed.score} of ${view.computed.threshold ?? '-'} points)`;
   return (
     <Alert testId="manual-override" title="Set by hand" variant="warning">
       {`Set${by}${at}; the app keeps this value. The rules would say: ${computed}.`}
@@ -134,7 +172,9 @@ function Secondary({ view }: { view: CardView }) {
       <Text format={{ fontWeight: 'demibold' }}>Also matches</Text>
       <Flex direction="row" gap="xs" wrap>
         {view.secondary.map((s) => (
-          <Tag key={s.id} testId={`secondary-${s.id}`} variant={KIND_VARIANT[s.kind]}>{s.score === null ? s.name : `${s.name} · ${s.score}`}</Tag>
+          <Tag key={s.id} testId={`secondary-${s.id}`} variant={KIND_VARIANT[s.kind]}>
+            {s.score === null ? s.name : `${s.name} · ${s.score}`}
+          </Tag>
         ))}
       </Flex>
     </Box>
@@ -151,14 +191,22 @@ function Account({ view }: { view: CardView }) {
       <Divider />
       {company ? (
         <Text testId="company">
-          {[company.name, company.industry?.replace(/_/g, ' ').toLowerCase(), company.employees === null ? null : `${company.employees.toLocaleString('en-US')} employees`]
-            .filter(Boolean).join(' · ')}
+          {[
+            company.name,
+            company.industry?.replace(/_/g, ' ').toLowerCase(),
+            company.employees === null ? null : `${company.employees.toLocaleString('en-US')} employees`,
+          ]
+            .filter(Boolean)
+            .join(' · ')}
         </Text>
       ) : null}
       {surveys.length > 0 ? (
         <DescriptionList testId="survey-answers" direction="column">
           {surveys.map((answer) => (
-            <DescriptionListItem key={answer.id} label={`${answer.type}${answer.score === null ? '' : ` ${answer.score}`}${answer.createdAt ? ` · ${answer.createdAt.slice(0, 10)}` : ''}`}>
+            <DescriptionListItem
+              key={answer.id}
+              label={`${answer.type}${answer.score === null ? '' : ` ${answer.score}`}${answer.createdAt ? ` · ${answer.createdAt.slice(0, 10)}` : ''}`}
+            >
               <Text>{answer.comment ?? '(no comment)'}</Text>
             </DescriptionListItem>
           ))}
@@ -194,7 +242,9 @@ function ItemList({ title, items, testId }: { title: string; items: readonly str
     <Box>
       <Text format={{ fontWeight: 'demibold' }}>{title}</Text>
       <List testId={testId} variant="unordered-styled">
-        {items.map((item, i) => <Text key={i}>{item}</Text>)}
+        {items.map((item, i) => (
+          <Text key={i}>{item}</Text>
+        ))}
       </List>
     </Box>
   );

@@ -4,7 +4,11 @@ import { API_BASE } from './api-base';
 
 /** A failed card API call, with the server's error id when it sent one, so a rep can quote it to support. */
 export class CardApiError extends Error {
-  constructor(message: string, readonly status: number, readonly errorId: string | null) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly errorId: string | null,
+  ) {
     super(message);
     this.name = 'CardApiError';
   }
@@ -17,12 +21,19 @@ export function cardViewUrl(portalId: number, contactId: number | string, recomp
   return `${API_BASE}${path}?portalId=${encodeURIComponent(portalId)}&contactId=${encodeURIComponent(contactId)}`;
 }
 
-export async function fetchCardView(portalId: number, contactId: number | string, options: { recompute?: boolean } = {}): Promise<CardView> {
+export async function fetchCardView(
+  portalId: number,
+  contactId: number | string,
+  options: { recompute?: boolean } = {},
+): Promise<CardView> {
   const recompute = options.recompute === true;
-  const response = await hubspot.fetch(cardViewUrl(portalId, contactId, recompute), recompute
-    // hubspot.fetch only sends JSON bodies, and the server signs over whatever body arrives.
-    ? { method: 'POST', timeout: TIMEOUT_MS, body: {} }
-    : { method: 'GET', timeout: TIMEOUT_MS });
+  const response = await hubspot.fetch(
+    cardViewUrl(portalId, contactId, recompute),
+    recompute
+      ? // hubspot.fetch only sends JSON bodies, and the server signs over whatever body arrives.
+        { method: 'POST', timeout: TIMEOUT_MS, body: {} }
+      : { method: 'GET', timeout: TIMEOUT_MS },
+  );
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const error = (body as { error?: { message?: unknown; id?: unknown } } | null)?.error;

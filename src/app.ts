@@ -116,36 +116,69 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // --- Observability and the job runner: in memory for the one SQLite process, pg-boss on PostgreSQL ---
   const metrics = new AppMetrics({
     role,
-    cluster: doesBackgroundWork ? {
-      inboxBacklog: () => stores.inbox.backlog(),
-      runningSyncs: async () => (await stores.sync.runningRuns()).map((r) => ({ portalId: r.portalId, kind: r.kind, phase: r.progress.phase ?? null, done: r.progress.done })),
-      syncedUpTo: async () => (await stores.sync.cursorsOf('incremental:contacts')).map((c) => ({ portalId: c.portalId, at: Number(c.cursor) })),
-      pendingWrites: () => stores.assignments.pendingWritesByPortal(),
-      now: () => clock.now(),
-    } : undefined,
+    cluster: doesBackgroundWork
+      ? {
+          inboxBacklog: () => stores.inbox.backlog(),
+          runningSyncs: async () =>
+            (await stores.sync.runningRuns()).map((r) => ({
+              portalId: r.portalId,
+              kind: r.kind,
+              phase: r.progress.phase ?? null,
+              done: r.progress.done,
+            })),
+          syncedUpTo: async () =>
+            (await stores.sync.cursorsOf('incremental:contacts')).map((c) => ({ portalId: c.portalId, at: Number(c.cursor) })),
+          pendingWrites: () => stores.assignments.pendingWritesByPortal(),
+          now: () => clock.now(),
+        }
+      : undefined,
   });
   const concurrency = { long: config.scale.concurrency, short: Math.max(4, Math.ceil(config.scale.concurrency / 4)) };
   const jobs: JobRunner = storage.postgres
     ? new PgBossJobRunner({
-      connectionString: storage.postgres.url, schema: `${storage.postgres.schema ?? 'personas'}_jobs`, logger, concurrency,
-      expireSeconds: config.scale.jobExpireSeconds, maintenanceSeconds: config.scale.maintenanceSeconds, observer: metrics,
-    })
+        connectionString: storage.postgres.url,
+        schema: `${storage.postgres.schema ?? 'personas'}_jobs`,
+        logger,
+        concurrency,
+        expireSeconds: config.scale.jobExpireSeconds,
+        maintenanceSeconds: config.scale.maintenanceSeconds,
+        observer: metrics,
+      })
     : new InProcessJobRunner({ logger, concurrency, observer: metrics });
   const installedPortals = async () => (await stores.portals.list()).filter((p) => p.state === 'installed').map((p) => p.portalId);
 
   // --- HubSpot access: tokens, the per-portal gateway, API usage ---
   const oauth = new OAuthClient({
-    apiBaseUrl: config.hubspot.apiBaseUrl, clientId: config.hubspot.clientId, clientSecret: config.hubspot.clientSecret,
-    redirectUri: `${config.appBaseUrl}/oauth/callback`, fetch: tuning.oauthFetch,
+    apiBaseUrl: config.hubspot.apiBaseUrl,
+    clientId: config.hubspot.clientId,
+    clientSecret: config.hubspot.clientSecret,
+    redirectUri: `${config.appBaseUrl}/oauth/callback`,
+    fetch: tuning.oauthFetch,
   });
   const tokens = new TokenService({
-    portals: stores.portals, crypto: new TokenCrypto(config.encryptionKey), oauth, clock, logger,
-    refreshMarginMs: tuning.tokenRefreshMarginMs, transientRetryDelaysMs: tuning.tokenRetryDelaysMs,
+    portals: stores.portals,
+    crypto: new TokenCrypto(config.encryptionKey),
+    oauth,
+    clock,
+    logger,
+    refreshMarginMs: tuning.tokenRefreshMarginMs,
+    transientRetryDelaysMs: tuning.tokenRetryDelaysMs,
   });
-  const usage = new ApiUsageRecorder({ sync: stores.sync, logger, now: () => clock.now(), observe: (portalId, delta) => metrics.hubspotCall(portalId, delta) });
+  const usage = new ApiUsageRecorder({
+    sync: stores.sync,
+    logger,
+    now: () => clock.now(),
+    observe: (portalId, delta) => metrics.hubspotCall(portalId, delta),
+  });
   const gateways = new SdkGateways({
-    apiBaseUrl: config.hubspot.apiBaseUrl, tokens, usage, logger, retry: tuning.retry,
-    ratePer10s: config.hubspot.ratePer10s, searchPerSecond: config.hubspot.searchPerSecond, maxConcurrent: tuning.maxConcurrentRequests,
+    apiBaseUrl: config.hubspot.apiBaseUrl,
+    tokens,
+    usage,
+    logger,
+    retry: tuning.retry,
+    ratePer10s: config.hubspot.ratePer10s,
+    searchPerSecond: config.hubspot.searchPerSecond,
+    maxConcurrent: tuning.maxConcurrentRequests,
     redisUrl: config.redisUrl,
   });
 
@@ -153,30 +186,71 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // Read when a portal is seeded, not at start: editing the file affects the next install.
   const defaultRuleSet = () => JSON.parse(readFileSync(path.resolve(config.personasConfigPath), 'utf8')) as unknown;
   const ruleSets = new RuleSetService({ ruleSets: stores.ruleSets, clock, defaultRuleSet });
-  const assignments = new AssignmentService({ crm: stores.crm, assignments: stores.assignments, ruleSets, gateways, clock, logger, writeConcurrency: tuning.writeConcurrency });
+  const assignments = new AssignmentService({
+    crm: stores.crm,
+    assignments: stores.assignments,
+    ruleSets,
+    gateways,
+    clock,
+    logger,
+    writeConcurrency: tuning.writeConcurrency,
+  });
   const sync = new SyncService({
-    crm: stores.crm, sync: stores.sync, portals: stores.portals, ruleSets, assignments, gateways, clock, logger, hooks: tuning.syncHooks,
+    crm: stores.crm,
+    sync: stores.sync,
+    portals: stores.portals,
+    ruleSets,
+    assignments,
+    gateways,
+    clock,
+    logger,
+    hooks: tuning.syncHooks,
   });
   const propertySetup = new PersonaPropertySetup({ gateways, logger });
   const install = new InstallService({
-    portals: stores.portals, oauth, tokens, ruleSets, properties: propertySetup, clock, logger,
-    onInstalled: tuning.syncOnInstall === false ? undefined : (portalId) => {
-      jobs.enqueue(SYNC_JOBS.full, portalId).catch((err: unknown) => logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not queue the first sync'));
-    },
+    portals: stores.portals,
+    oauth,
+    tokens,
+    ruleSets,
+    properties: propertySetup,
+    clock,
+    logger,
+    onInstalled:
+      tuning.syncOnInstall === false
+        ? undefined
+        : (portalId) => {
+            jobs
+              .enqueue(SYNC_JOBS.full, portalId)
+              .catch((err: unknown) =>
+                logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not queue the first sync'),
+              );
+          },
   });
   defineSyncJobs({
-    runner: jobs, sync, syncStore: stores.sync, installedPortals, logger, sliceMs: config.scale.syncSliceMs,
+    runner: jobs,
+    sync,
+    syncStore: stores.sync,
+    installedPortals,
+    logger,
+    sliceMs: config.scale.syncSliceMs,
     crons: { sync: config.jobs.syncCron, reconcile: config.jobs.reconcileCron },
   });
   jobs.schedule({ name: 'oauth-states', cron: config.jobs.reconcileCron, run: () => stores.oauthStates.purgeExpired(clock.now()) });
 
   // --- Insights: discovery, pilot validation, drift reviews over stored snapshots ---
   const insights = new InsightsService({
-    contacts: stores.analysisContacts, assignments: stores.snapshots, reports: stores.reports, pilots: stores.pilots,
-    ruleSets: { live: async (portalId) => (await ruleSets.live(portalId)).ruleSet }, clock,
+    contacts: stores.analysisContacts,
+    assignments: stores.snapshots,
+    reports: stores.reports,
+    pilots: stores.pilots,
+    ruleSets: { live: async (portalId) => (await ruleSets.live(portalId)).ruleSet },
+    clock,
   });
   defineInsightsJobs({
-    runner: jobs, insights, installedPortals, now: () => clock.now(),
+    runner: jobs,
+    insights,
+    installedPortals,
+    now: () => clock.now(),
     rescore: (id) => sync.rescore(id),
     snapshot: async (id, purgeBefore) => {
       await stores.snapshots.take(id, (await ruleSets.live(id)).ruleSet.unassigned.id, clock.now());
@@ -184,7 +258,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     },
     crons: { nightly: config.jobs.rescoreCron, quarterly: config.jobs.reviewCron },
   });
-  jobs.schedule({ name: 'workflow-callbacks', cron: config.jobs.reconcileCron, run: () => stores.workflowCallbacks.purgeBefore(clock.now() - WORKFLOW_ANSWER_RETENTION_MS) });
+  jobs.schedule({
+    name: 'workflow-callbacks',
+    cron: config.jobs.reconcileCron,
+    run: () => stores.workflowCallbacks.purgeBefore(clock.now() - WORKFLOW_ANSWER_RETENTION_MS),
+  });
 
   // --- HTTP ---
   // The install page follows the first sync through a signed link, with no admin session.
@@ -195,15 +273,27 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       const f = p.figures;
       return {
         state: p.state === 'none' ? 'starting' : p.state === 'running' ? 'syncing' : p.state,
-        total: f?.total ?? null, scored: f?.scored ?? 0, written: f?.written ?? 0, remaining: f?.remaining ?? null,
-        contactsPerSecond: f?.contactsPerSecond ?? null, etaSeconds: f?.etaSeconds ?? null,
+        total: f?.total ?? null,
+        scored: f?.scored ?? 0,
+        written: f?.written ?? 0,
+        remaining: f?.remaining ?? null,
+        contactsPerSecond: f?.contactsPerSecond ?? null,
+        etaSeconds: f?.etaSeconds ?? null,
       };
     },
   };
   const routers: Router[] = [
     createOAuthRoutes({
-      states: stores.oauthStates, install, clock, logger, clientId: config.hubspot.clientId,
-      appBaseUrl: config.appBaseUrl, authBaseUrl: config.hubspot.authBaseUrl, scopes, optionalScopes: optional, progress: installProgress,
+      states: stores.oauthStates,
+      install,
+      clock,
+      logger,
+      clientId: config.hubspot.clientId,
+      appBaseUrl: config.appBaseUrl,
+      authBaseUrl: config.hubspot.authBaseUrl,
+      scopes,
+      optionalScopes: optional,
+      progress: installProgress,
     }),
     createInstallProgressRoutes({ source: installProgress, clock }),
   ];
@@ -211,31 +301,57 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // --- Webhooks: signed intake into the inbox, drained by this process's worker loop (SQLite) or by per-portal jobs ---
   let notifyJobs: ((portalIds: readonly number[]) => void) | undefined;
   const webhooks = createWebhookReceiver({
-    inbox: stores.inbox, crm: stores.crm, assignments: stores.assignments, refresher: sync,
+    inbox: stores.inbox,
+    crm: stores.crm,
+    assignments: stores.assignments,
+    refresher: sync,
     rules: { live: async (portalId) => (await ruleSets.live(portalId)).compiled },
-    clientSecret: config.hubspot.clientSecret, appBaseUrl: config.appBaseUrl, appId: config.hubspot.appId, clock, logger,
+    clientSecret: config.hubspot.clientSecret,
+    appBaseUrl: config.appBaseUrl,
+    appId: config.hubspot.appId,
+    clock,
+    logger,
     // One SQLite file has one worker, so at start every claim left behind belongs to a dead process.
     worker: { staleAfterMs: storage.dialect === 'sqlite' ? 0 : 60_000 },
     onEnqueued: jobs.kind === 'pg-boss' ? (portalIds) => notifyJobs?.(portalIds) : undefined,
   });
   if (jobs.kind === 'pg-boss') {
     notifyJobs = defineWebhookJobs({
-      runner: jobs, worker: webhooks.worker, inbox: stores.inbox, clock, sweepCron: '* * * * *', housekeepingCron: config.jobs.reconcileCron,
+      runner: jobs,
+      worker: webhooks.worker,
+      inbox: stores.inbox,
+      clock,
+      sweepCron: '* * * * *',
+      housekeepingCron: config.jobs.reconcileCron,
     }).onEnqueued;
   }
 
   // --- Admin: sign-in with HubSpot, /api/admin, the page at /admin/, share links, avatars ---
   const admin = createAdmin({
-    stores, clock, logger, adminToken: config.adminToken, appBaseUrl: config.appBaseUrl, encryptionKey: config.encryptionKey,
+    stores,
+    clock,
+    logger,
+    adminToken: config.adminToken,
+    appBaseUrl: config.appBaseUrl,
+    encryptionKey: config.encryptionKey,
     rules: ruleSets,
     oauth: {
-      authBaseUrl: config.hubspot.authBaseUrl, clientId: config.hubspot.clientId, scopes,
-      identify: identifyWithOAuth(new OAuthClient({
-        apiBaseUrl: config.hubspot.apiBaseUrl, clientId: config.hubspot.clientId, clientSecret: config.hubspot.clientSecret,
-        redirectUri: `${config.appBaseUrl}${SIGNIN_CALLBACK_PATH}`, fetch: tuning.oauthFetch,
-      })),
+      authBaseUrl: config.hubspot.authBaseUrl,
+      clientId: config.hubspot.clientId,
+      scopes,
+      identify: identifyWithOAuth(
+        new OAuthClient({
+          apiBaseUrl: config.hubspot.apiBaseUrl,
+          clientId: config.hubspot.clientId,
+          clientSecret: config.hubspot.clientSecret,
+          redirectUri: `${config.appBaseUrl}${SIGNIN_CALLBACK_PATH}`,
+          fetch: tuning.oauthFetch,
+        }),
+      ),
     },
-    syncPropertyOptions: async (portalId, ruleSet) => { await propertySetup.ensure(portalId, ruleSet); },
+    syncPropertyOptions: async (portalId, ruleSet) => {
+      await propertySetup.ensure(portalId, ruleSet);
+    },
     // Answers at once: a large portal's rescore takes minutes; the dashboard follows its run.
     rescore: (portalId) => jobs.enqueue(SYNC_JOBS.rescore, portalId),
     applyOverride: (portalId, contactId, override) => assignments.applyAdminOverride(portalId, contactId, override),
@@ -245,23 +361,45 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   jobs.schedule({ name: 'admin-sessions', cron: config.jobs.reconcileCron, run: () => stores.adminSessions.purgeExpired(clock.now()) });
   routers.push(
     createPortalStatusRoutes({
-      guard: admin.guard, portals: stores.portals, crm: stores.crm, sync: stores.sync, assignments: stores.assignments, ruleSets,
-      currentRun: (id) => sync.currentRun(id), streamProgress: (id) => sync.streamProgress(id), flushUsage: () => usage.flush(), clock,
+      guard: admin.guard,
+      portals: stores.portals,
+      crm: stores.crm,
+      sync: stores.sync,
+      assignments: stores.assignments,
+      ruleSets,
+      currentRun: (id) => sync.currentRun(id),
+      streamProgress: (id) => sync.streamProgress(id),
+      flushUsage: () => usage.flush(),
+      clock,
     }),
     createInsightsRoutes({ guard: admin.guard, insights }),
     createPublishImpactRoutes({
       guard: admin.guard,
-      impact: new PublishImpactService({ automation: (id) => new SdkAutomationReader(id, gateways), grantedScopes: async (id) => (await stores.portals.get(id))?.scopes ?? [] }),
+      impact: new PublishImpactService({
+        automation: (id) => new SdkAutomationReader(id, gateways),
+        grantedScopes: async (id) => (await stores.portals.get(id))?.scopes ?? [],
+      }),
       personaProperty: async (id) => (await ruleSets.live(id)).ruleSet.property.name,
     }),
   );
 
   // --- Where reps and workflows meet the persona: the card API and preview, the workflow action ---
-  const cardQueries = new CardQueryService({ crm: stores.crm, assignments: stores.assignments, ruleSets, sync, clock, verdicts: (id) => insights.personaVerdicts(id) });
+  const cardQueries = new CardQueryService({
+    crm: stores.crm,
+    assignments: stores.assignments,
+    ruleSets,
+    sync,
+    clock,
+    verdicts: (id) => insights.personaVerdicts(id),
+  });
   const signed = { clientSecret: config.hubspot.clientSecret, appBaseUrl: config.appBaseUrl, clock, logger };
   routers.push(
     createCardRoutes({ ...signed, cardQueries, adminGuard: admin.pageGuard }),
-    createWorkflowActionRoutes({ ...signed, workflowAction: new WorkflowPersonaService({ cardQueries, ruleSets, portals: stores.portals }), responses: stores.workflowCallbacks }),
+    createWorkflowActionRoutes({
+      ...signed,
+      workflowAction: new WorkflowPersonaService({ cardQueries, ruleSets, portals: stores.portals }),
+      responses: stores.workflowCallbacks,
+    }),
   );
 
   const health = async () => {

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
     });
     // The port actually bound (PORT=0 picks a free one).
     const port = (server.address() as AddressInfo).port;
-    logger.info({ port, mode: config.mode, role: config.role, storage: app.storage.description }, `Personas for HubSpot listening on ${config.appBaseUrl}`);
+    logger.info(
+      { port, mode: config.mode, role: config.role, storage: app.storage.description },
+      `Personas for HubSpot listening on ${config.appBaseUrl}`,
+    );
     await app.start();
     close = async () => {
       server.close();

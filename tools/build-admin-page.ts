@@ -11,7 +11,13 @@ export async function buildAdminPage(outDir = path.join(PAGE_DIR, 'dist')): Prom
   await build({
     entryPoints: [path.join(pageDir, 'main.tsx')],
     outfile: path.join(outDir, 'admin.js'),
-    bundle: true, minify: true, sourcemap: true, format: 'iife', target: ['es2022'], logLevel: 'warning', legalComments: 'none',
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    format: 'iife',
+    target: ['es2022'],
+    logLevel: 'warning',
+    legalComments: 'none',
     jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"' },
   });

@@ -29,19 +29,24 @@ export function buildProduction(): string[] {
   for (const asset of RUNTIME_ASSETS) {
     const source = path.join(ROOT, asset.from);
     if (!existsSync(source)) problems.push(`${asset.from} is missing (run npm run build:admin)`);
-    for (const file of asset.mustContain) if (!existsSync(path.join(source, file))) problems.push(`${asset.from}/${file} is missing (run npm run build:admin)`);
+    for (const file of asset.mustContain)
+      if (!existsSync(path.join(source, file))) problems.push(`${asset.from}/${file} is missing (run npm run build:admin)`);
   }
   if (problems.length > 0) return problems;
 
   rmSync(DIST, { recursive: true, force: true });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit', cwd: ROOT });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+    cwd: ROOT,
+  });
   for (const asset of RUNTIME_ASSETS) cpSync(path.join(ROOT, asset.from), path.join(DIST, asset.from), { recursive: true });
 
   if (!existsSync(path.join(DIST, 'src', 'main.js'))) problems.push('dist/src/main.js was not produced');
   // Nothing compiled may still load TypeScript at run time.
   for (const file of filesUnder(DIST).filter((f) => f.endsWith('.js'))) {
     const code = readFileSync(file, 'utf8');
-    if (/require\("(tsx|ts-node|typescript)[/"]/.test(code) || /require\("[^"]+\.tsx?"\)/.test(code)) problems.push(`${path.relative(ROOT, file)} loads TypeScript at run time`);
+    if (/require\("(tsx|ts-node|typescript)[/"]/.test(code) || /require\("[^"]+\.tsx?"\)/.test(code))
+      problems.push(`${path.relative(ROOT, file)} loads TypeScript at run time`);
   }
   return problems;
 }

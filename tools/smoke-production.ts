@@ -18,17 +18,27 @@ const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
 const SANDBOX = path.join(ROOT, 'dist', 'src', 'sandbox', 'serve.js');
 const PORTAL_ID = 2_024_001;
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
   });
-});
 
-interface Started { child: ChildProcess; stdout: string[]; stderr: string[]; exited: Promise<number | null> }
+interface Started {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exited: Promise<number | null>;
+}
 
 function start(script: string, env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [script], { cwd: ROOT, env: { PATH: processEnvironment().PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], {
+    cwd: ROOT,
+    env: { PATH: processEnvironment().PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stdout: string[] = [];
   const stderr: string[] = [];
   let partial = '';
@@ -66,9 +76,18 @@ async function main(): Promise<number> {
     const refused = start(MAIN, { NODE_ENV: 'production', DATA_DIR: dataDir, SANDBOX_PORT: String(sandboxPort) });
     const code = await refused.exited;
     const message = refused.stderr.join('');
-    check('production without credentials exits 78', code === 78 && /HUBSPOT_CLIENT_ID/.test(message) && /ENCRYPTION_KEY/.test(message), `exit ${code}; ${message.trim().split('\n').slice(0, 3).join(' | ')}`);
+    check(
+      'production without credentials exits 78',
+      code === 78 && /HUBSPOT_CLIENT_ID/.test(message) && /ENCRYPTION_KEY/.test(message),
+      `exit ${code}; ${message.trim().split('\n').slice(0, 3).join(' | ')}`,
+    );
 
-    const sandbox = start(SANDBOX, { SANDBOX_PORT: String(sandboxPort), SANDBOX_APP_BASE_URL: appBaseUrl, SANDBOX_PORTAL_ID: String(PORTAL_ID), SANDBOX_CONTACTS: '200' });
+    const sandbox = start(SANDBOX, {
+      SANDBOX_PORT: String(sandboxPort),
+      SANDBOX_APP_BASE_URL: appBaseUrl,
+      SANDBOX_PORTAL_ID: String(PORTAL_ID),
+      SANDBOX_CONTACTS: '200',
+    });
     processes.push(sandbox);
     const sandboxBaseUrl = await until('the sandbox', () => {
       const line = sandbox.stdout.find((l) => l.includes('sandbox portal listening'));
@@ -77,10 +96,18 @@ async function main(): Promise<number> {
     check('sandbox started as its own process', true, sandboxBaseUrl);
 
     const app = start(MAIN, {
-      NODE_ENV: 'production', PORT: String(appPort), APP_BASE_URL: appBaseUrl, DATA_DIR: dataDir,
-      DATABASE_URL: `sqlite:${path.join(dataDir, 'personas.db')}`, ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      HUBSPOT_CLIENT_ID: 'sandbox-client-id', HUBSPOT_CLIENT_SECRET: 'sandbox-client-secret', HUBSPOT_APP_ID: '424242',
-      HUBSPOT_API_BASE_URL: sandboxBaseUrl, HUBSPOT_AUTH_BASE_URL: sandboxBaseUrl, JOBS_ENABLED: 'false',
+      NODE_ENV: 'production',
+      PORT: String(appPort),
+      APP_BASE_URL: appBaseUrl,
+      DATA_DIR: dataDir,
+      DATABASE_URL: `sqlite:${path.join(dataDir, 'personas.db')}`,
+      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      HUBSPOT_CLIENT_ID: 'sandbox-client-id',
+      HUBSPOT_CLIENT_SECRET: 'sandbox-client-secret',
+      HUBSPOT_APP_ID: '424242',
+      HUBSPOT_API_BASE_URL: sandboxBaseUrl,
+      HUBSPOT_AUTH_BASE_URL: sandboxBaseUrl,
+      JOBS_ENABLED: 'false',
     });
     processes.push(app);
     const health = await until('/healthz', async () => {
@@ -90,20 +117,43 @@ async function main(): Promise<number> {
     check('GET /healthz', health.status === 200, `${health.status} ${health.body}`);
 
     const install = await installFromMarketplace(sandboxBaseUrl, PORTAL_ID);
-    check('Marketplace install', install.status === 302 && (install.location ?? '').startsWith(sandboxBaseUrl), `${install.status} → ${install.location}`);
+    check(
+      'Marketplace install',
+      install.status === 302 && (install.location ?? '').startsWith(sandboxBaseUrl),
+      `${install.status} → ${install.location}`,
+    );
 
     const card = await until('a card answer', async () => {
       const res = await fetch(`${sandboxBaseUrl}/_sandbox/api/portals/${PORTAL_ID}/card-fetch`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ contactId: '1001' }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ contactId: '1001' }),
       });
-      const body = await res.json() as { status: number; body: { contactId?: string; persona?: { name?: string } | null; state?: string } };
+      const body = (await res.json()) as {
+        status: number;
+        body: { contactId?: string; persona?: { name?: string } | null; state?: string };
+      };
       return body.status === 200 ? body : undefined;
     });
-    check('signed card request (hubspot.fetch, v3)', card.body.contactId === '1001', `${card.status}: contact ${card.body.contactId}, ${card.body.state}, persona ${card.body.persona?.name ?? 'none'}`);
+    check(
+      'signed card request (hubspot.fetch, v3)',
+      card.body.contactId === '1001',
+      `${card.status}: contact ${card.body.contactId}, ${card.body.state}, persona ${card.body.persona?.name ?? 'none'}`,
+    );
 
     const logLines = app.stdout.filter((l) => l.trim() !== '');
-    const json = logLines.filter((l) => { try { return typeof JSON.parse(l) === 'object'; } catch { return false; } });
-    check('production logs are one JSON object per line', logLines.length > 0 && json.length === logLines.length, `${json.length} of ${logLines.length} lines parse as JSON`);
+    const json = logLines.filter((l) => {
+      try {
+        return typeof JSON.parse(l) === 'object';
+      } catch {
+        return false;
+      }
+    });
+    check(
+      'production logs are one JSON object per line',
+      logLines.length > 0 && json.length === logLines.length,
+      `${json.length} of ${logLines.length} lines parse as JSON`,
+    );
   } catch (err) {
     check('smoke test ran to the end', false, err instanceof Error ? err.message : String(err));
   } finally {
@@ -119,4 +169,6 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-void main().then((code) => { process.exitCode = code; });
+void main().then((code) => {
+  process.exitCode = code;
+});

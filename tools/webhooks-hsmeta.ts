@@ -18,7 +18,9 @@ export function webhooksHsmetaForRuleSetFile(ruleSetPath: string): WebhooksHsmet
   if (!validation.ok) throw new Error(formatRuleSetErrors(validation.errors));
   const compiled = compileRuleSet(validation.ruleSet);
   return buildWebhooksHsmeta({
-    contactProperties: compiled.contactProperties, ticketProperties: compiled.ticketProperties, companyProperties: compiled.companyProperties,
+    contactProperties: compiled.contactProperties,
+    ticketProperties: compiled.ticketProperties,
+    companyProperties: compiled.companyProperties,
     personaProperty: validation.ruleSet.property.name,
   });
 }
@@ -30,7 +32,11 @@ function main(argv: readonly string[]): number {
   const text = renderWebhooksHsmeta(webhooksHsmetaForRuleSetFile(ruleSetPath));
   if (check) {
     let current = '';
-    try { current = readFileSync(outputPath, 'utf8'); } catch { /* missing counts as stale */ }
+    try {
+      current = readFileSync(outputPath, 'utf8');
+    } catch {
+      /* missing counts as stale */
+    }
     if (current === text) return 0;
     process.stderr.write(`${outputPath} is out of date with ${ruleSetPath}; regenerate it without --check.\n`);
     return 1;

@@ -1,11 +1,31 @@
 import {
-  Accordion, Alert, Button, DescriptionList, DescriptionListItem, EmptyState, ErrorState, Heading, Image, List,
-  LoadingSpinner, ProgressBar, Tag, Text,
+  Accordion,
+  Alert,
+  Button,
+  DescriptionList,
+  DescriptionListItem,
+  EmptyState,
+  ErrorState,
+  Heading,
+  Image,
+  List,
+  LoadingSpinner,
+  ProgressBar,
+  Tag,
+  Text,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import type { CardView } from '../../src/card-api/card-view';
 import { buildCardView } from '../../src/card-api/build-card-view';
-import { anAssignment, anEvaluation, anExplanation, anInput, champion, explorer, unassignedAssignment } from '../../test/unit/card-api/card-fixtures';
+import {
+  anAssignment,
+  anEvaluation,
+  anExplanation,
+  anInput,
+  champion,
+  explorer,
+  unassignedAssignment,
+} from '../../test/unit/card-api/card-fixtures';
 import { API_BASE } from '../api-base';
 import { PersonaCard } from '../PersonaCard';
 
@@ -25,19 +45,33 @@ function stubHubSpotFetch(...answers: (Response | Error)[]): FetchCall[] {
   return calls;
 }
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-const assignedView: CardView = buildCardView(anInput({
-  portalId: 123,
-  contactId: '123',
-  assignment: anAssignment({ secondary: ['champion'] }),
-  evaluation: anExplanation([anEvaluation(champion, { 'Owns budget': true }, [{ label: 'Owns budget', points: 55 }])]),
-  tickets: [{ id: '9', properties: { subject: 'Cannot log in', hs_pipeline_stage: '1', createdate: '2026-11-20T10:00:00Z', hs_ticket_priority: 'HIGH' } }],
-}));
+const assignedView: CardView = buildCardView(
+  anInput({
+    portalId: 123,
+    contactId: '123',
+    assignment: anAssignment({ secondary: ['champion'] }),
+    evaluation: anExplanation([anEvaluation(champion, { 'Owns budget': true }, [{ label: 'Owns budget', points: 55 }])]),
+    tickets: [
+      {
+        id: '9',
+        properties: { subject: 'Cannot log in', hs_pipeline_stage: '1', createdate: '2026-11-20T10:00:00Z', hs_ticket_priority: 'HIGH' },
+      },
+    ],
+  }),
+);
 
 function renderCard() {
   const renderer = createRenderer('crm.record.tab');
-  renderer.render(<PersonaCard portalId={renderer.mocks.context.portal.id} contactId={renderer.mocks.context.crm.objectId} addAlert={renderer.mocks.actions.addAlert} />);
+  renderer.render(
+    <PersonaCard
+      portalId={renderer.mocks.context.portal.id}
+      contactId={renderer.mocks.context.crm.objectId}
+      addAlert={renderer.mocks.actions.addAlert}
+    />,
+  );
   return renderer;
 }
 
@@ -55,7 +89,9 @@ describe('PersonaCard', () => {
     expect(find(LoadingSpinner).props.label).toBe('Loading persona…');
     await waitFor(() => expect(find(Heading).text).toBe('Eager Explorer'));
     expect(findAll(LoadingSpinner)).toHaveLength(0);
-    expect(calls).toEqual([{ url: `${API_BASE}/api/cards/persona?portalId=123&contactId=123`, options: expect.objectContaining({ method: 'GET' }) }]);
+    expect(calls).toEqual([
+      { url: `${API_BASE}/api/cards/persona?portalId=123&contactId=123`, options: expect.objectContaining({ method: 'GET' }) },
+    ]);
   });
 
   it('shows who the persona is, how it scored and why, for a rep to act on', async () => {
@@ -68,8 +104,14 @@ describe('PersonaCard', () => {
     expect(findByTestId(Tag, 'persona-kind').text).toBe('Customer persona');
     expect(findByTestId(Tag, 'rules-tag').text).toBe('Set by rules');
     expect(findByTestId(ProgressBar, 'persona-score').props).toMatchObject({ valueDescription: '45 of 40 points', variant: 'success' });
-    expect(findByTestId(DescriptionList, 'fired-rules').findAll(DescriptionListItem).map((i) => [i.props.label, i.find(Text).text]))
-      .toEqual([['Reads a lot', '+20'], ['Analyst title', '+25']]);
+    expect(
+      findByTestId(DescriptionList, 'fired-rules')
+        .findAll(DescriptionListItem)
+        .map((i) => [i.props.label, i.find(Text).text]),
+    ).toEqual([
+      ['Reads a lot', '+20'],
+      ['Analyst title', '+25'],
+    ]);
     expect(findByTestId(Text, 'runner-up').text).toBe('Runner-up: Budget Champion with 30 of 50 points, 15 behind.');
     expect(findByTestId(Text, 'persona-bio').text).toBe('Reads everything before buying.');
     expect(texts(findByTestId(List, 'talking-points'))).toEqual(['Show the roadmap', 'Offer the sandbox']);
@@ -81,22 +123,44 @@ describe('PersonaCard', () => {
     expect(findByTestId(DescriptionList, 'recent-tickets').find(DescriptionListItem).props.label).toBe('Cannot log in');
   });
 
-  it('shows the contact\'s company and its latest survey answers, newest first, and nothing of either when there is none', async () => {
-    stubHubSpotFetch(json(buildCardView(anInput({
-      portalId: 123, contactId: '123',
-      company: { id: '77', properties: { name: 'Acme Corp', industry: 'FINANCIAL_SERVICES', numberofemployees: '5200' } },
-      surveys: [
-        { id: 's1', properties: { hs_survey_type: 'NPS', hs_value: '9', hs_content: 'Great reports.', hs_createdate: '2026-10-01T00:00:00Z' } },
-        { id: 's2', properties: { hs_survey_type: 'CSAT', hs_value: '2', hs_content: 'Support was slow.', hs_createdate: '2026-11-02T00:00:00Z' } },
-        { id: 's3', properties: { hs_survey_type: 'NPS', hs_value: '4', hs_createdate: '2026-06-01T00:00:00Z' } },
-        { id: 's4', properties: { hs_survey_type: 'CES', hs_value: '5', hs_createdate: '2025-01-01T00:00:00Z' } },
-      ],
-    }))));
+  it("shows the contact's company and its latest survey answers, newest first, and nothing of either when there is none", async () => {
+    stubHubSpotFetch(
+      json(
+        buildCardView(
+          anInput({
+            portalId: 123,
+            contactId: '123',
+            company: { id: '77', properties: { name: 'Acme Corp', industry: 'FINANCIAL_SERVICES', numberofemployees: '5200' } },
+            surveys: [
+              {
+                id: 's1',
+                properties: { hs_survey_type: 'NPS', hs_value: '9', hs_content: 'Great reports.', hs_createdate: '2026-10-01T00:00:00Z' },
+              },
+              {
+                id: 's2',
+                properties: {
+                  hs_survey_type: 'CSAT',
+                  hs_value: '2',
+                  hs_content: 'Support was slow.',
+                  hs_createdate: '2026-11-02T00:00:00Z',
+                },
+              },
+              { id: 's3', properties: { hs_survey_type: 'NPS', hs_value: '4', hs_createdate: '2026-06-01T00:00:00Z' } },
+              { id: 's4', properties: { hs_survey_type: 'CES', hs_value: '5', hs_createdate: '2025-01-01T00:00:00Z' } },
+            ],
+          }),
+        ),
+      ),
+    );
     const { find, findByTestId, waitFor } = renderCard();
     await waitFor(() => find(Heading));
 
     expect(findByTestId(Text, 'company').text).toBe('Acme Corp · financial services · 5,200 employees');
-    expect(findByTestId(DescriptionList, 'survey-answers').findAll(DescriptionListItem).map((i) => [i.props.label, i.find(Text).text])).toEqual([
+    expect(
+      findByTestId(DescriptionList, 'survey-answers')
+        .findAll(DescriptionListItem)
+        .map((i) => [i.props.label, i.find(Text).text]),
+    ).toEqual([
       ['CSAT 2 · 2026-11-02', 'Support was slow.'],
       ['NPS 9 · 2026-10-01', 'Great reports.'],
       ['NPS 4 · 2026-06-01', '(no comment)'],
@@ -110,39 +174,67 @@ describe('PersonaCard', () => {
   });
 
   it('marks a persona set by hand and still shows what the rules would say', async () => {
-    stubHubSpotFetch(json(buildCardView(anInput({
-      portalId: 123, contactId: '123',
-      override: { persona: 'champion', by: 'rep@example.com', at: Date.parse('2026-11-20T09:30:00Z') },
-    }))));
+    stubHubSpotFetch(
+      json(
+        buildCardView(
+          anInput({
+            portalId: 123,
+            contactId: '123',
+            override: { persona: 'champion', by: 'rep@example.com', at: Date.parse('2026-11-20T09:30:00Z') },
+          }),
+        ),
+      ),
+    );
     const { find, findByTestId, waitFor } = renderCard();
     await waitFor(() => find(Heading));
 
     expect(find(Heading).text).toBe('Budget Champion');
     expect(findByTestId(Tag, 'manual-tag').text).toBe('Set by hand');
-    expect(findByTestId(Alert, 'manual-override').text)
-      .toBe('Set by rep@example.com on 2026-11-20; the app keeps this value. The rules would say: Eager Explorer (45 of 40 points).');
+    expect(findByTestId(Alert, 'manual-override').text).toBe(
+      'Set by rep@example.com on 2026-11-20; the app keeps this value. The rules would say: Eager Explorer (45 of 40 points).',
+    );
     expect(findByTestId(Accordion, 'why').props.title).toBe('Why Eager Explorer (according to the rules)');
   });
 
   it('shows an unassigned contact what would make it qualify for the nearest persona', async () => {
-    stubHubSpotFetch(json(buildCardView(anInput({
-      portalId: 123, contactId: '123', assignment: unassignedAssignment,
-      evaluation: anExplanation(
-        [anEvaluation(explorer, { 'Reads a lot': true }, [{ label: 'Reads a lot', points: 20 }, { label: 'Analyst title', points: 25 }])],
-        { personaId: 'explorer', pointsMissing: 20, suggestions: [{ label: 'Analyst title', points: 25 }] },
+    stubHubSpotFetch(
+      json(
+        buildCardView(
+          anInput({
+            portalId: 123,
+            contactId: '123',
+            assignment: unassignedAssignment,
+            evaluation: anExplanation(
+              [
+                anEvaluation(explorer, { 'Reads a lot': true }, [
+                  { label: 'Reads a lot', points: 20 },
+                  { label: 'Analyst title', points: 25 },
+                ]),
+              ],
+              { personaId: 'explorer', pointsMissing: 20, suggestions: [{ label: 'Analyst title', points: 25 }] },
+            ),
+          }),
+        ),
       ),
-    }))));
+    );
     const { find, findAll, findByTestId, waitFor } = renderCard();
     await waitFor(() => find(EmptyState));
 
     expect(find(EmptyState).props.title).toBe('No persona yet');
     expect(findAll(Heading)).toHaveLength(0);
     expect(findByTestId(Text, 'unassigned-hint').text).toBe('Closest persona: Eager Explorer, 20 of 40 points (20 more needed).');
-    expect(findByTestId(DescriptionList, 'rules-to-qualify').findAll(DescriptionListItem).map((i) => i.props.label)).toEqual(['Analyst title']);
+    expect(
+      findByTestId(DescriptionList, 'rules-to-qualify')
+        .findAll(DescriptionListItem)
+        .map((i) => i.props.label),
+    ).toEqual(['Analyst title']);
   });
 
   it('shows the server\'s error with its id, and loads again on "Try again"', async () => {
-    const calls = stubHubSpotFetch(json({ error: { id: 'err-42', code: 'internal', message: 'Something went wrong on our side' } }, 500), json(assignedView));
+    const calls = stubHubSpotFetch(
+      json({ error: { id: 'err-42', code: 'internal', message: 'Something went wrong on our side' } }, 500),
+      json(assignedView),
+    );
     const { find, findByTestId, waitFor } = renderCard();
     await waitFor(() => find(ErrorState));
 
@@ -169,7 +261,9 @@ describe('PersonaCard', () => {
   });
 
   it('recomputes on "Recompute now", re-renders with the fresh persona and confirms it', async () => {
-    const fresh = buildCardView(anInput({ portalId: 123, contactId: '123', assignment: anAssignment({ personaId: 'champion', score: 60, threshold: 50 }) }));
+    const fresh = buildCardView(
+      anInput({ portalId: 123, contactId: '123', assignment: anAssignment({ personaId: 'champion', score: 60, threshold: 50 }) }),
+    );
     const calls = stubHubSpotFetch(json(assignedView), json(fresh));
     const { find, findByTestId, waitFor, mocks } = renderCard();
     await waitFor(() => expect(find(Heading).text).toBe('Eager Explorer'));
@@ -178,7 +272,10 @@ describe('PersonaCard', () => {
     expect(findByTestId(Button, 'recompute').props.disabled).toBe(true);
     await waitFor(() => expect(find(Heading).text).toBe('Budget Champion'));
 
-    expect(calls[1]).toEqual({ url: `${API_BASE}/api/cards/persona/recompute?portalId=123&contactId=123`, options: expect.objectContaining({ method: 'POST' }) });
+    expect(calls[1]).toEqual({
+      url: `${API_BASE}/api/cards/persona/recompute?portalId=123&contactId=123`,
+      options: expect.objectContaining({ method: 'POST' }),
+    });
     expect(findByTestId(Button, 'recompute').text).toBe('Recompute now');
     expect(mocks.actions.addAlert.calls).toEqual([[{ type: 'success', message: 'Persona recomputed: Budget Champion' }]]);
   });
@@ -191,7 +288,9 @@ describe('PersonaCard', () => {
     findByTestId(Button, 'recompute').trigger('onClick');
     await waitFor(() => expect(mocks.actions.addAlert.calls).toHaveLength(1));
 
-    expect(mocks.actions.addAlert.calls[0]).toEqual([{ type: 'danger', title: 'Recompute failed', message: 'HubSpot is busy (error err-7)' }]);
+    expect(mocks.actions.addAlert.calls[0]).toEqual([
+      { type: 'danger', title: 'Recompute failed', message: 'HubSpot is busy (error err-7)' },
+    ]);
     expect(find(Heading).text).toBe('Eager Explorer');
     await waitFor(() => expect(findByTestId(Button, 'recompute').props.disabled).toBe(false));
   });

@@ -39,7 +39,10 @@ export class FailedAdminAttempts {
 
   async recordFailure(client: string): Promise<void> {
     const state = await this.limiter.penalty(client, 1);
-    this.options.logger?.warn({ client, failures: state.consumedPoints, blockedForSeconds: state.remainingPoints <= 0 ? Math.ceil(state.msBeforeNext / 1000) : 0 }, 'failed admin authentication');
+    this.options.logger?.warn(
+      { client, failures: state.consumedPoints, blockedForSeconds: state.remainingPoints <= 0 ? Math.ceil(state.msBeforeNext / 1000) : 0 },
+      'failed admin authentication',
+    );
   }
 }
 

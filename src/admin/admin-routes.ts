@@ -33,7 +33,13 @@ export interface AdminRoutesDeps {
 
 const ruleSetBody = z.object({ ruleSet: z.unknown(), note: z.string().max(500).nullish() });
 /** A hypothesis verdict as the gallery shows it. */
-export interface GalleryVerdict { readonly status: string; readonly words: string; readonly date: string; readonly pilot: string | null; readonly explanation: string }
+export interface GalleryVerdict {
+  readonly status: string;
+  readonly words: string;
+  readonly date: string;
+  readonly pilot: string | null;
+  readonly explanation: string;
+}
 
 const overrideBody = z.object({ personaId: z.string().min(1).max(100) });
 const positiveInt = z.coerce.number().int().positive();
@@ -47,8 +53,15 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Router {
   api.get('/session', async (req, res) => {
     const principal = principalOf(req);
     const portals = principal.portals === 'all' ? (await deps.portals.list()).map((p) => p.portalId) : [...principal.portals];
-    const details = await Promise.all(portals.map(async (id) => ({ portalId: id, hubDomain: (await deps.portals.get(id))?.hubDomain ?? null })));
-    res.json({ actor: principal.actor, via: principal.csrfToken ? 'session' : 'token', csrfToken: principal.csrfToken ?? null, portals: details });
+    const details = await Promise.all(
+      portals.map(async (id) => ({ portalId: id, hubDomain: (await deps.portals.get(id))?.hubDomain ?? null })),
+    );
+    res.json({
+      actor: principal.actor,
+      via: principal.csrfToken ? 'session' : 'token',
+      csrfToken: principal.csrfToken ?? null,
+      portals: details,
+    });
   });
 
   api.delete('/session', async (req, res) => {
@@ -102,7 +115,11 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Router {
 
   api.get('/portals/:portalId/audit', async (req, res) => {
     const portalId = portalOf(req);
-    const query = parseOrThrow(z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), before: positiveInt.optional() }), req.query, 'query');
+    const query = parseOrThrow(
+      z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), before: positiveInt.optional() }),
+      req.query,
+      'query',
+    );
     res.json({ entries: await deps.ruleSetAdmin.auditLog(portalId, { limit: query.limit, beforeId: query.before }) });
   });
 
@@ -135,14 +152,19 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Router {
     const portalId = portalOf(req);
     const live = await deps.ruleSetAdmin.live(portalId);
     const verdicts = (await deps.verdicts?.(portalId).catch(() => undefined)) ?? new Map<string, GalleryVerdict>();
-    const quotes = new Map(await Promise.all(live.ruleSet.personas.map(async (p) =>
-      [p.id, (await deps.whatTheySay?.(portalId, p.id)) ?? []] as const)));
+    const quotes = new Map(
+      await Promise.all(live.ruleSet.personas.map(async (p) => [p.id, (await deps.whatTheySay?.(portalId, p.id)) ?? []] as const)),
+    );
     res.json({
       version: live.version,
       personas: galleryPersonas(live.ruleSet, (id) => deps.shareLinks.avatarQuery(portalId, id)).map((p) => ({
-        ...p, validation: verdicts.get(p.id) ?? null,
+        ...p,
+        validation: verdicts.get(p.id) ?? null,
         whatTheySay: (quotes.get(p.id) ?? []).map((q) => ({
-          comment: q.comment, type: q.type, score: q.score, date: q.createdAt === null ? null : new Date(q.createdAt).toISOString().slice(0, 10),
+          comment: q.comment,
+          type: q.type,
+          score: q.score,
+          date: q.createdAt === null ? null : new Date(q.createdAt).toISOString().slice(0, 10),
         })),
       })),
     });
@@ -153,7 +175,14 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Router {
     const live = await deps.ruleSetAdmin.live(portalId);
     const now = deps.clock.now();
     const token = deps.shareLinks.issue(portalId, live.version, now);
-    await deps.audit.append({ portalId, actor: principalOf(req).actor, action: 'share.create', target: `gallery:${live.version ?? 'default'}`, diff: null, at: now });
+    await deps.audit.append({
+      portalId,
+      actor: principalOf(req).actor,
+      action: 'share.create',
+      target: `gallery:${live.version ?? 'default'}`,
+      diff: null,
+      at: now,
+    });
     res.status(201).json({ url: `${deps.appBaseUrl}/share/personas/${token}`, version: live.version });
   });
 

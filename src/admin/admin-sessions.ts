@@ -39,8 +39,13 @@ export class AdminSessions {
     const id = newSecret();
     const now = this.deps.clock.now();
     const session: AdminSession = {
-      idHash: hashSecret(id), portalId: who.portalId, userEmail: who.userEmail, userId: who.userId,
-      csrfTokenHash: hashSecret(csrfTokenOf(id)), createdAt: now, expiresAt: now + this.ttlMs,
+      idHash: hashSecret(id),
+      portalId: who.portalId,
+      userEmail: who.userEmail,
+      userId: who.userId,
+      csrfTokenHash: hashSecret(csrfTokenOf(id)),
+      createdAt: now,
+      expiresAt: now + this.ttlMs,
     };
     await this.deps.store.create(session);
     res.cookie(this.cookieName, id, this.cookieOptions(this.ttlMs));

@@ -86,39 +86,79 @@ export function createAdmin(deps: AdminDeps): Admin {
   const sessions = new AdminSessions({ store: stores.adminSessions, clock, secure });
   const failedAttempts = new FailedAdminAttempts({ logger: deps.logger, ...deps.failedAdminAttempts });
   const guard = requireAdmin({ adminToken: deps.adminToken, sessionPrincipal: sessions.principal, failedAttempts });
-  const pageGuard = requireAdmin({ adminToken: deps.adminToken, sessionPrincipal: sessions.principal, signInPath: '/admin/signin', failedAttempts });
+  const pageGuard = requireAdmin({
+    adminToken: deps.adminToken,
+    sessionPrincipal: sessions.principal,
+    signInPath: '/admin/signin',
+    failedAttempts,
+  });
   const ruleSetAdmin = new RuleSetAdminService({
-    ruleSets: stores.ruleSets, crm: stores.crm, audit: stores.audit, clock, rules: deps.rules,
-    syncPropertyOptions: deps.syncPropertyOptions, rescore: deps.rescore,
+    ruleSets: stores.ruleSets,
+    crm: stores.crm,
+    audit: stores.audit,
+    clock,
+    rules: deps.rules,
+    syncPropertyOptions: deps.syncPropertyOptions,
+    rescore: deps.rescore,
   });
   const shareLinks = new ShareLinks({ secret: shareLinkSecret(deps.encryptionKey), revocations: stores.shareRevocations });
   const redirectUri = `${deps.appBaseUrl}${SIGNIN_CALLBACK_PATH}`;
   const routers = [
     createSignInRoutes({
-      sessions, oauthStates: stores.oauthStates, portals: stores.portals, clock, logger: deps.logger,
-      authBaseUrl: deps.oauth.authBaseUrl, clientId: deps.oauth.clientId, scopes: deps.oauth.scopes, redirectUri,
-      identify: deps.oauth.identify, secure,
+      sessions,
+      oauthStates: stores.oauthStates,
+      portals: stores.portals,
+      clock,
+      logger: deps.logger,
+      authBaseUrl: deps.oauth.authBaseUrl,
+      clientId: deps.oauth.clientId,
+      scopes: deps.oauth.scopes,
+      redirectUri,
+      identify: deps.oauth.identify,
+      secure,
     }),
     createAdminPublicRoutes({ ruleSetAdmin, shareLinks, pageDir: deps.pageDir }),
     createReviewQueueRoutes({
       guard,
       reviewQueue: new ReviewQueueService({
-        assignments: stores.assignments, crm: stores.crm, audit: stores.audit, now: () => clock.now(),
+        assignments: stores.assignments,
+        crm: stores.crm,
+        audit: stores.audit,
+        now: () => clock.now(),
         personaIds: async (portalId) => {
           const { ruleSet } = await ruleSetAdmin.live(portalId);
           return new Set([...ruleSet.personas.map((p) => p.id), ruleSet.unassigned.id]);
         },
-        applyOverride: deps.applyOverride ?? ((portalId, contactId, override) => stores.assignments.setOverride(portalId, contactId, override)),
+        applyOverride:
+          deps.applyOverride ?? ((portalId, contactId, override) => stores.assignments.setOverride(portalId, contactId, override)),
       }),
     }),
     createAdminRoutes({
-      guard, sessions, ruleSetAdmin, portals: stores.portals, audit: stores.audit, shareLinks, clock, appBaseUrl: deps.appBaseUrl, verdicts: deps.verdicts,
+      guard,
+      sessions,
+      ruleSetAdmin,
+      portals: stores.portals,
+      audit: stores.audit,
+      shareLinks,
+      clock,
+      appBaseUrl: deps.appBaseUrl,
+      verdicts: deps.verdicts,
       whatTheySay: (portalId, personaId) => stores.crm.recentSurveyComments(portalId, personaId, WHAT_THEY_SAY_SHOWN),
       contacts: new ContactPersonaService({
-        crm: stores.crm, assignments: stores.assignments, rules: deps.rules, audit: stores.audit, clock, applyOverride: deps.applyOverride,
+        crm: stores.crm,
+        assignments: stores.assignments,
+        rules: deps.rules,
+        audit: stores.audit,
+        clock,
+        applyOverride: deps.applyOverride,
       }),
       dashboard: new DashboardService({
-        rules: deps.rules, assignments: stores.assignments, sync: stores.sync, inbox: stores.inbox, portals: stores.portals, crm: stores.crm,
+        rules: deps.rules,
+        assignments: stores.assignments,
+        sync: stores.sync,
+        inbox: stores.inbox,
+        portals: stores.portals,
+        crm: stores.crm,
       }),
     }),
   ];

@@ -35,11 +35,13 @@ export interface Dashboard {
   readonly accountData: { readonly companies: boolean; readonly surveys: boolean; readonly notes: readonly string[] };
 }
 
-export const NO_SURVEYS_NOTE = 'Survey responses are not read: this HubSpot account did not grant access to feedback submissions '
-  + '(its edition may not include customer feedback surveys). Rules with a "surveys" condition count no responses, '
-  + 'so "count: eq 0" is true for everyone. Nothing else is affected.';
-export const NO_COMPANIES_NOTE = 'Companies are not read: the app was installed before it asked for access to companies. '
-  + 'Install it again from HubSpot to use "company" conditions; until then they are false for every contact.';
+export const NO_SURVEYS_NOTE =
+  'Survey responses are not read: this HubSpot account did not grant access to feedback submissions ' +
+  '(its edition may not include customer feedback surveys). Rules with a "surveys" condition count no responses, ' +
+  'so "count: eq 0" is true for everyone. Nothing else is affected.';
+export const NO_COMPANIES_NOTE =
+  'Companies are not read: the app was installed before it asked for access to companies. ' +
+  'Install it again from HubSpot to use "company" conditions; until then they are false for every contact.';
 
 /** The admin dashboard of one portal: effective persona distribution, sync runs, webhook backlog, recent errors. */
 export class DashboardService {
@@ -47,8 +49,12 @@ export class DashboardService {
 
   async dashboard(portalId: PortalId): Promise<Dashboard> {
     const [live, distribution, runs, backlog, portal, counts] = await Promise.all([
-      this.deps.rules.liveOrDefault(portalId), this.deps.assignments.distribution(portalId), this.deps.sync.recentRuns(portalId, 10),
-      this.deps.inbox.backlog(portalId), this.deps.portals.get(portalId), this.deps.crm.counts(portalId),
+      this.deps.rules.liveOrDefault(portalId),
+      this.deps.assignments.distribution(portalId),
+      this.deps.sync.recentRuns(portalId, 10),
+      this.deps.inbox.backlog(portalId),
+      this.deps.portals.get(portalId),
+      this.deps.crm.counts(portalId),
     ]);
     const { ruleSet } = live;
     const names = personaNames(ruleSet);
@@ -59,7 +65,9 @@ export class DashboardService {
     const recentErrors = [
       ...runs.filter((r) => r.error).map((r) => ({ at: r.finishedAt ?? r.startedAt, source: `${r.kind} sync`, message: r.error! })),
       ...(portal?.lastError ? [{ at: portal.updatedAt, source: 'HubSpot connection', message: portal.lastError }] : []),
-    ].sort((a, b) => b.at - a.at).slice(0, 10);
+    ]
+      .sort((a, b) => b.at - a.at)
+      .slice(0, 10);
     return {
       portal: portal ? { portalId, hubDomain: portal.hubDomain, state: portal.state } : { portalId, hubDomain: null, state: 'unknown' },
       liveVersion: live.version,
@@ -67,7 +75,9 @@ export class DashboardService {
       unassigned,
       unassignedShare: total === 0 ? 0 : unassigned / total,
       distribution: [...order, ...extra].map((id) => ({
-        personaId: id, name: names.get(id) ?? id, count: distribution[id] ?? 0,
+        personaId: id,
+        name: names.get(id) ?? id,
+        count: distribution[id] ?? 0,
         kind: ruleSet.personas.find((p) => p.id === id)?.kind ?? (id === ruleSet.unassigned.id ? 'unassigned' : 'retired'),
       })),
       counts,

@@ -14,7 +14,16 @@ export interface PublishImpactRoutesDeps {
 
 const personaValue = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'persona ids are [a-z][a-z0-9_]{0,63}');
 const usageQuery = z.object({
-  values: z.string().max(2000).transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)).pipe(z.array(personaValue).max(50)),
+  values: z
+    .string()
+    .max(2000)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(personaValue).max(50)),
 });
 
 /**

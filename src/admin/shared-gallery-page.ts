@@ -2,21 +2,31 @@ import { journeyStages, type RuleSet } from '../personas/engine';
 import { galleryPersonas } from './persona-gallery';
 import { escapeHtml } from '../platform/html';
 
+const list = (title: string, items: readonly string[]) =>
+  items.length === 0
+    ? ''
+    : `<section><h3>${escapeHtml(title)}</h3><ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul></section>`;
 
-const list = (title: string, items: readonly string[]) => items.length === 0 ? '' :
-  `<section><h3>${escapeHtml(title)}</h3><ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul></section>`;
-
-const STAGE_LABEL: Record<string, string> = { awareness: 'Awareness', consideration: 'Consideration', decision: 'Decision', advocacy: 'Advocacy' };
+const STAGE_LABEL: Record<string, string> = {
+  awareness: 'Awareness',
+  consideration: 'Consideration',
+  decision: 'Decision',
+  advocacy: 'Advocacy',
+};
 
 /** The read-only persona sheets behind a share link: plain HTML and inline CSS, no script, no external host. */
 export function renderSharedGallery(ruleSet: RuleSet, version: number | null, avatarQuery: (personaId: string) => string): string {
   const personas = galleryPersonas(ruleSet, avatarQuery);
-  const sheets = personas.map((p) => `<article class="sheet kind-${p.kind}" id="${escapeHtml(p.id)}">
+  const sheets = personas
+    .map(
+      (p) => `<article class="sheet kind-${p.kind}" id="${escapeHtml(p.id)}">
 <header><img src="${escapeHtml(p.photoUrl)}" alt="" width="96" height="96"><div><h2>${escapeHtml(p.name)}</h2><p class="kind">${escapeHtml(p.kind)} persona</p></div></header>
 <p class="bio">${escapeHtml(p.profile.bio)}</p>
 <div class="grid">${list('Goals', p.profile.goals)}${list('Challenges', p.profile.challenges)}${list('Channels', p.profile.channels)}${list('Objections', p.profile.objections)}${list('Talking points', p.profile.talkingPoints)}</div>
 <section><h3>Content by journey stage</h3><div class="stages">${journeyStages.map((s) => `<div class="stage"><h4>${STAGE_LABEL[s]}</h4>${p.profile.content[s].length ? `<ul>${p.profile.content[s].map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : '<p class="gap">No content yet</p>'}</div>`).join('')}</div></section>
-</article>`).join('\n');
+</article>`,
+    )
+    .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>Personas</title><style>
 :root{--ink:#1f2937;--muted:#5b6474;--line:#e3e8ef;--bg:#f5f7fa;--accent:#1d4ed8}

@@ -34,7 +34,10 @@ export interface SignInRoutesDeps {
 }
 
 /** The sign-in identity from the install module's OAuth client (v3 token exchange + introspection). */
-export function identifyWithOAuth(client: { exchangeCode(code: string): Promise<{ accessToken: string }>; introspect(accessToken: string): Promise<{ hubId: number; user: string | null }> }) {
+export function identifyWithOAuth(client: {
+  exchangeCode(code: string): Promise<{ accessToken: string }>;
+  introspect(accessToken: string): Promise<{ hubId: number; user: string | null }>;
+}) {
   return async (code: string): Promise<SignedInUser> => {
     const tokens = await client.exchangeCode(code);
     const info = await client.introspect(tokens.accessToken);
@@ -44,7 +47,6 @@ export function identifyWithOAuth(client: { exchangeCode(code: string): Promise<
 
 export const SIGNIN_CALLBACK_PATH = '/admin/oauth/callback';
 const STATE_TTL_MS = 10 * 60 * 1000;
-
 
 function messagePage(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>
@@ -64,11 +66,18 @@ export function createSignInRoutes(deps: SignInRoutesDeps): Router {
     const state = newSecret();
     const browser = newSecret();
     const now = deps.clock.now();
-    await deps.oauthStates.save({ stateHash: hashSecret(state), browserHash: hashSecret(browser), purpose: 'signin', createdAt: now, expiresAt: now + STATE_TTL_MS });
+    await deps.oauthStates.save({
+      stateHash: hashSecret(state),
+      browserHash: hashSecret(browser),
+      purpose: 'signin',
+      createdAt: now,
+      expiresAt: now + STATE_TTL_MS,
+    });
     // The state is bound to this browser: a state lured into another browser is refused.
     res.cookie(browserCookie, browser, { httpOnly: true, sameSite: 'lax', secure: deps.secure, path: '/', maxAge: STATE_TTL_MS });
     const returnTo = safeReturnPath(req.query.returnTo);
-    if (returnTo) res.cookie(returnCookie, returnTo, { httpOnly: true, sameSite: 'lax', secure: deps.secure, path: '/', maxAge: STATE_TTL_MS });
+    if (returnTo)
+      res.cookie(returnCookie, returnTo, { httpOnly: true, sameSite: 'lax', secure: deps.secure, path: '/', maxAge: STATE_TTL_MS });
     const url = new URL('/oauth/authorize', deps.authBaseUrl);
     url.searchParams.set('client_id', deps.clientId);
     url.searchParams.set('redirect_uri', deps.redirectUri);
@@ -86,13 +95,19 @@ export function createSignInRoutes(deps: SignInRoutesDeps): Router {
     res.clearCookie(returnCookie, { httpOnly: true, sameSite: 'lax', secure: deps.secure, path: '/' });
     const retry = '<p><a href="/admin/signin">Sign in again</a></p>';
     if (!code || !state || !browser) {
-      res.status(400).type('html').send(messagePage('Sign-in did not complete', `<p>The sign-in link is incomplete or was opened in another browser.</p>${retry}`));
+      res
+        .status(400)
+        .type('html')
+        .send(messagePage('Sign-in did not complete', `<p>The sign-in link is incomplete or was opened in another browser.</p>${retry}`));
       return;
     }
     const outcome = await deps.oauthStates.consume(hashSecret(state), hashSecret(browser), 'signin', deps.clock.now());
     if (outcome !== 'ok') {
       deps.logger.warn({ outcome }, 'admin sign-in state refused');
-      res.status(400).type('html').send(messagePage('Sign-in expired', `<p>This sign-in attempt is no longer valid (${escapeHtml(outcome)}).</p>${retry}`));
+      res
+        .status(400)
+        .type('html')
+        .send(messagePage('Sign-in expired', `<p>This sign-in attempt is no longer valid (${escapeHtml(outcome)}).</p>${retry}`));
       return;
     }
     let user: SignedInUser;
@@ -100,13 +115,23 @@ export function createSignInRoutes(deps: SignInRoutesDeps): Router {
       user = await deps.identify(code, deps.redirectUri);
     } catch (err) {
       deps.logger.warn({ err }, 'admin sign-in code exchange failed');
-      res.status(502).type('html').send(messagePage('HubSpot did not confirm the sign-in', `<p>Please try again in a moment.</p>${retry}`));
+      res
+        .status(502)
+        .type('html')
+        .send(messagePage('HubSpot did not confirm the sign-in', `<p>Please try again in a moment.</p>${retry}`));
       return;
     }
     const portal = await deps.portals.get(user.portalId);
     if (!portal || portal.state === 'uninstalled') {
-      res.status(403).type('html').send(messagePage('The app is not installed in this account',
-        `<p>HubSpot account ${user.portalId} has not installed Personas. Install the app first, then sign in.</p>`));
+      res
+        .status(403)
+        .type('html')
+        .send(
+          messagePage(
+            'The app is not installed in this account',
+            `<p>HubSpot account ${user.portalId} has not installed Personas. Install the app first, then sign in.</p>`,
+          ),
+        );
       return;
     }
     await deps.sessions.start(res, user);

@@ -2,8 +2,17 @@ import type { PropertyBag } from '../crm/model';
 import type { Assignment, DetailedEvaluation, Persona, RuleSet } from '../personas/engine';
 import type { ManualOverride } from '../personas/writeback';
 import type {
-  CardCompany, CardPersona, CardRule, CardSurveyAnswer, CardSecondaryPersona, CardTicket, CardTicketSummary, CardUnassignedHint, CardValidation,
-  CardView, CardWhy,
+  CardCompany,
+  CardPersona,
+  CardRule,
+  CardSurveyAnswer,
+  CardSecondaryPersona,
+  CardTicket,
+  CardTicketSummary,
+  CardUnassignedHint,
+  CardValidation,
+  CardView,
+  CardWhy,
 } from './card-view';
 
 export interface BuildCardViewInput {
@@ -52,21 +61,27 @@ export function buildCardView(input: BuildCardViewInput): CardView {
     if (evaluation) score = { score: evaluation.score, threshold: evaluation.threshold, qualifies: evaluation.qualifies };
   }
 
-  const why: CardWhy | null = computedId === null ? null : {
-    personaId: computedId,
-    personaName: nameOf(computedId),
-    firedRules: assignment.explanation.firedRules.map(toCardRule),
-    score: assignment.explanation.score,
-    threshold: assignment.explanation.threshold ?? assignment.threshold ?? 0,
-    runnerUp: assignment.explanation.runnerUp === null ? null : {
-      personaId: assignment.explanation.runnerUp.personaId,
-      personaName: nameOf(assignment.explanation.runnerUp.personaId),
-      score: assignment.explanation.runnerUp.score,
-      threshold: assignment.explanation.runnerUp.threshold,
-      qualifies: assignment.explanation.runnerUp.qualifies,
-      margin: assignment.explanation.score - assignment.explanation.runnerUp.score,
-    },
-  };
+  const why: CardWhy | null =
+    computedId === null
+      ? null
+      : {
+          personaId: computedId,
+          personaName: nameOf(computedId),
+          firedRules: assignment.explanation.firedRules.map(toCardRule),
+          score: assignment.explanation.score,
+          threshold: assignment.explanation.threshold ?? assignment.threshold ?? 0,
+          runnerUp:
+            assignment.explanation.runnerUp === null
+              ? null
+              : {
+                  personaId: assignment.explanation.runnerUp.personaId,
+                  personaName: nameOf(assignment.explanation.runnerUp.personaId),
+                  score: assignment.explanation.runnerUp.score,
+                  threshold: assignment.explanation.runnerUp.threshold,
+                  qualifies: assignment.explanation.runnerUp.qualifies,
+                  margin: assignment.explanation.score - assignment.explanation.runnerUp.score,
+                },
+        };
 
   const stage = assignment.journeyStage;
   return {
@@ -77,12 +92,15 @@ export function buildCardView(input: BuildCardViewInput): CardView {
     state: effectiveId === null ? 'unassigned' : 'assigned',
     persona,
     score,
-    setByHand: override === null ? null : {
-      personaId: override.persona,
-      personaName: nameOf(override.persona),
-      setBy: override.by,
-      setAt: new Date(override.at).toISOString(),
-    },
+    setByHand:
+      override === null
+        ? null
+        : {
+            personaId: override.persona,
+            personaName: nameOf(override.persona),
+            setBy: override.by,
+            setAt: new Date(override.at).toISOString(),
+          },
     validation: validationOf(effectiveId === null ? undefined : input.verdicts?.get(effectiveId)),
     computed: {
       personaId: computedId,
@@ -153,21 +171,32 @@ function cardCompany(company: { readonly id: string; readonly properties: Proper
   const text = (name: string) => company.properties[name]?.trim() || null;
   const employees = Number(text('numberofemployees') ?? Number.NaN);
   return {
-    id: company.id, name: text('name') ?? `Company ${company.id}`, industry: text('industry'),
-    employees: Number.isFinite(employees) ? employees : null, domain: text('domain'),
+    id: company.id,
+    name: text('name') ?? `Company ${company.id}`,
+    industry: text('industry'),
+    employees: Number.isFinite(employees) ? employees : null,
+    domain: text('domain'),
   };
 }
 
 /** Survey answers newest first (undated last), at most `limit`. */
-export function latestSurveyAnswers(surveys: readonly { readonly id: string; readonly properties: PropertyBag }[], limit: number): CardSurveyAnswer[] {
+export function latestSurveyAnswers(
+  surveys: readonly { readonly id: string; readonly properties: PropertyBag }[],
+  limit: number,
+): CardSurveyAnswer[] {
   const answers = surveys.map((s) => {
     const text = (name: string) => s.properties[name]?.trim() || null;
     const createdAt = parseDate(s.properties.hs_createdate);
     const score = Number(text('hs_value') ?? Number.NaN);
     return {
-      id: s.id, type: text('hs_survey_type') ?? 'CUSTOM', surveyName: text('hs_survey_name'),
-      score: Number.isFinite(score) ? score : null, comment: text('hs_content'), sentiment: text('hs_sentiment'),
-      createdAt: createdAt === null ? null : new Date(createdAt).toISOString(), sortKey: createdAt ?? Number.NEGATIVE_INFINITY,
+      id: s.id,
+      type: text('hs_survey_type') ?? 'CUSTOM',
+      surveyName: text('hs_survey_name'),
+      score: Number.isFinite(score) ? score : null,
+      comment: text('hs_content'),
+      sentiment: text('hs_sentiment'),
+      createdAt: createdAt === null ? null : new Date(createdAt).toISOString(),
+      sortKey: createdAt ?? Number.NEGATIVE_INFINITY,
     };
   });
   answers.sort((a, b) => b.sortKey - a.sortKey || a.id.localeCompare(b.id));
@@ -199,7 +228,10 @@ export function summarizeTickets(tickets: readonly { readonly id: string; readon
  * The engine names the non-negative persona closest to qualifying and its unmet positive rules,
  * largest first; the card shows only as many as it takes to close the gap.
  */
-function unassignedHint(evaluation: Pick<DetailedEvaluation, 'personas' | 'nearest'>, personasById: ReadonlyMap<string, Persona>): CardUnassignedHint | null {
+function unassignedHint(
+  evaluation: Pick<DetailedEvaluation, 'personas' | 'nearest'>,
+  personasById: ReadonlyMap<string, Persona>,
+): CardUnassignedHint | null {
   const nearest = evaluation.nearest;
   const persona = nearest ? personasById.get(nearest.personaId) : undefined;
   const scored = nearest ? evaluation.personas.find((p) => p.personaId === nearest.personaId) : undefined;
@@ -229,7 +261,6 @@ function parseDate(value: string | null | undefined): number | null {
   const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
   return Number.isFinite(ms) ? ms : null;
 }
-
 
 function validationOf(v: CardValidation | undefined): CardValidation | null {
   return v ? { status: v.status, words: v.words, date: v.date } : null;

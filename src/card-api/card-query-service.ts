@@ -51,7 +51,9 @@ export class CardQueryService implements CardQueries {
 
   private async build(portalId: PortalId, contactId: string, record: ContactWithStoredTickets): Promise<CardView> {
     const [live, stored, verdicts] = await Promise.all([
-      this.deps.ruleSets.live(portalId), this.deps.assignments.get(portalId, contactId), this.deps.verdicts?.(portalId).catch(() => undefined),
+      this.deps.ruleSets.live(portalId),
+      this.deps.assignments.get(portalId, contactId),
+      this.deps.verdicts?.(portalId).catch(() => undefined),
     ]);
     const now = this.deps.clock.now();
     const evaluation = live.compiled.explainAll(evaluationSubject(record), now);

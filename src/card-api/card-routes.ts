@@ -46,7 +46,10 @@ export function createCardRoutes(deps: CardRoutesDeps): Router {
     if (view === null) throw new AppError('not_found', `Contact ${contactId} was not found in portal ${portalId}`);
     // A store bug must never turn into another portal's data on a rep's screen.
     if (view.portalId !== portalId || view.contactId !== contactId) {
-      deps.logger.error({ portalId, contactId, viewPortalId: view.portalId, viewContactId: view.contactId }, 'card view does not match the request');
+      deps.logger.error(
+        { portalId, contactId, viewPortalId: view.portalId, viewContactId: view.contactId },
+        'card view does not match the request',
+      );
       throw new AppError('internal', 'The card could not be built');
     }
     return view;
@@ -73,7 +76,10 @@ export function createCardRoutes(deps: CardRoutesDeps): Router {
     const view = checked(portalId, contactId, await deps.cardQueries.getCardView(portalId, contactId));
     res.setHeader('cache-control', 'no-store');
     // The page carries no scripts and loads nothing from other hosts except the persona photo.
-    res.setHeader('content-security-policy', "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'");
+    res.setHeader(
+      'content-security-policy',
+      "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+    );
     res.type('html').send(renderCardPreview(view));
   });
 

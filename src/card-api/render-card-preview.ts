@@ -28,7 +28,9 @@ export function loadCardRenderer(file = CARD_RENDERER_FILE): RenderCardBody {
  * it was computed. No scripts, no external stylesheets or fonts.
  */
 export function renderCardPreview(view: CardView, renderBody: RenderCardBody = loadCardRenderer()): string {
-  const title = view.persona ? `${view.persona.name} · ${view.contact.displayName}` : `${view.unassignedLabel} · ${view.contact.displayName}`;
+  const title = view.persona
+    ? `${view.persona.name} · ${view.contact.displayName}`
+    : `${view.unassignedLabel} · ${view.contact.displayName}`;
   return `<!doctype html>
 <html lang="en">
 <head>

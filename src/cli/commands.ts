@@ -34,10 +34,14 @@ export function progressPrinter(): { onProgress: (p: SyncProgressEvent) => void;
         bar?.stop();
         phase = p.phase;
         // A streamed full sync scores and writes as it reads: the bar counts contacts scored, and says how many are written.
-        bar = new SingleBar({
-          format: `${p.phase.padEnd(8)} [{bar}] {value}/{total}${p.figures ? ' scored, {written} written' : ''} | {rate}/s | eta {eta_formatted}`,
-          etaBuffer: 50, hideCursor: true,
-        }, Presets.shades_classic);
+        bar = new SingleBar(
+          {
+            format: `${p.phase.padEnd(8)} [{bar}] {value}/{total}${p.figures ? ' scored, {written} written' : ''} | {rate}/s | eta {eta_formatted}`,
+            etaBuffer: 50,
+            hideCursor: true,
+          },
+          Presets.shades_classic,
+        );
         bar.start(p.total ?? p.done, 0, { rate: '0', written: '0' });
       }
       const seconds = Math.max(0.001, (Date.now() - started) / 1000);
@@ -49,8 +53,10 @@ export function progressPrinter(): { onProgress: (p: SyncProgressEvent) => void;
 }
 
 export function describeSummary(s: SyncSummary): string {
-  return `${s.kind}: ${s.contacts} contacts, ${s.tickets} tickets, scored ${s.rescore.scored} (${s.rescore.changed} changed persona), `
-    + `wrote ${s.writeBack.written}, ${s.writeBack.failed} write failures, purged ${s.purgedContacts} contacts and ${s.purgedTickets} tickets`;
+  return (
+    `${s.kind}: ${s.contacts} contacts, ${s.tickets} tickets, scored ${s.rescore.scored} (${s.rescore.changed} changed persona), ` +
+    `wrote ${s.writeBack.written}, ${s.writeBack.failed} write failures, purged ${s.purgedContacts} contacts and ${s.purgedTickets} tickets`
+  );
 }
 
 async function runWithProgress(ctx: CliContext, fn: (onProgress: (p: SyncProgressEvent) => void) => Promise<SyncSummary>): Promise<void> {
@@ -70,14 +76,21 @@ export const commands: Record<string, CliCommand> = {
     usage: 'sync <portalId> [--full|--reconcile]',
     description: 'Sync a portal from HubSpot (incremental once a full sync completed), assign personas and write them back.',
     run: async (args, ctx) => {
-      const { values, positionals } = parseArgs({ args: [...args], options: { full: { type: 'boolean' }, reconcile: { type: 'boolean' } }, allowPositionals: true });
+      const { values, positionals } = parseArgs({
+        args: [...args],
+        options: { full: { type: 'boolean' }, reconcile: { type: 'boolean' } },
+        allowPositionals: true,
+      });
       const portalId = portalIdArg(positionals, commands.sync.usage);
       const sync = ctx.app.services.sync;
       const watermark = await ctx.app.stores.sync.getCursor(portalId, 'incremental:contacts');
       await runWithProgress(ctx, (onProgress) =>
-        values.reconcile ? sync.reconcile(portalId, { onProgress })
-          : values.full || watermark === null ? sync.fullSync(portalId, { onProgress })
-            : sync.incrementalSync(portalId, { onProgress }));
+        values.reconcile
+          ? sync.reconcile(portalId, { onProgress })
+          : values.full || watermark === null
+            ? sync.fullSync(portalId, { onProgress })
+            : sync.incrementalSync(portalId, { onProgress }),
+      );
     },
   },
   rescore: {
@@ -88,19 +101,29 @@ export const commands: Record<string, CliCommand> = {
       await runWithProgress(ctx, (onProgress) => ctx.app.services.sync.rescore(portalId, { onProgress }));
     },
   },
-  discover: insightsCommand('discover <portalId> [--json]', 'Cluster the portal\'s contacts and propose draft personas (stored as a report).'),
-  validate: insightsCommand('validate <portalId> [file.csv|file.json] [--json]', 'Import pilot results (all or nothing) and test each persona\'s hypothesis.'),
-  review: insightsCommand('review <portalId> [--nightly] [--json]', 'Drift and quarterly review: PSI per persona, moves, rules that stopped firing.'),
+  discover: insightsCommand(
+    'discover <portalId> [--json]',
+    "Cluster the portal's contacts and propose draft personas (stored as a report).",
+  ),
+  validate: insightsCommand(
+    'validate <portalId> [file.csv|file.json] [--json]',
+    "Import pilot results (all or nothing) and test each persona's hypothesis.",
+  ),
+  review: insightsCommand(
+    'review <portalId> [--nightly] [--json]',
+    'Drift and quarterly review: PSI per persona, moves, rules that stopped firing.',
+  ),
 };
 
 function insightsCommand(usage: string, description: string): CliCommand {
   return {
     usage,
     description,
-    run: (args, ctx) => runInsightsCommand([usage.split(' ')[0]!, ...args], {
-      service: ctx.app.services.insights,
-      readFile: (file) => readFile(file, 'utf8'),
-      write: (text) => ctx.print(text.replace(/\n$/, '')),
-    }),
+    run: (args, ctx) =>
+      runInsightsCommand([usage.split(' ')[0]!, ...args], {
+        service: ctx.app.services.insights,
+        readFile: (file) => readFile(file, 'utf8'),
+        write: (text) => ctx.print(text.replace(/\n$/, '')),
+      }),
   };
 }

@@ -99,7 +99,10 @@ export interface CrmStore {
   getContact(portalId: PortalId, id: string): Promise<StoredContact | null>;
   getContactsWithTickets(portalId: PortalId, ids: readonly string[]): Promise<Map<string, ContactWithStoredTickets>>;
   /** Streams every unarchived contact with its tickets, in id order, a batch at a time: never the whole portal in memory. */
-  streamContactsWithTickets(portalId: PortalId, options?: { batchSize?: number; afterId?: string }): AsyncIterable<ContactWithStoredTickets[]>;
+  streamContactsWithTickets(
+    portalId: PortalId,
+    options?: { batchSize?: number; afterId?: string },
+  ): AsyncIterable<ContactWithStoredTickets[]>;
   contactIdsOfTicket(portalId: PortalId, ticketId: string): Promise<string[]>;
   /** Those of these tickets stored (read from HubSpot) at or after `since`. */
   ticketIdsSyncedSince(portalId: PortalId, ids: readonly string[], since: number): Promise<Set<string>>;

@@ -79,11 +79,18 @@ export type ObjectKind = 'contacts' | 'tickets' | 'companies' | 'feedback_submis
 export interface PortalHubSpot {
   readonly portalId: PortalId;
   listContacts(options: {
-    after: string | null; properties: readonly string[]; withTickets: boolean; withCompanies?: boolean; withSurveys?: boolean;
+    after: string | null;
+    properties: readonly string[];
+    withTickets: boolean;
+    withCompanies?: boolean;
+    withSurveys?: boolean;
   }): Promise<Page<ContactRecord>>;
   listTickets(options: { after: string | null; properties: readonly string[] }): Promise<Page<CrmRecord>>;
   /** Records modified at or after `since` (epoch ms), oldest first, through CRM search. */
-  searchModifiedSince(kind: ObjectKind, options: { since: number; after: number | null; properties: readonly string[] }): Promise<SearchPage<CrmRecord>>;
+  searchModifiedSince(
+    kind: ObjectKind,
+    options: { since: number; after: number | null; properties: readonly string[] },
+  ): Promise<SearchPage<CrmRecord>>;
   /** How many records of a kind the portal holds (one search request; search does not count against the burst budget). */
   countObjects(kind: ObjectKind): Promise<number>;
   /** Batch reads (at most 100 ids); ids that do not exist are left out. */
@@ -123,7 +130,10 @@ export interface HubSpotGateways {
 
 /** HubSpot refused the portal's refresh token: the portal must be installed again. */
 export class ReauthorizationRequiredError extends Error {
-  constructor(readonly portalId: PortalId, message = `Portal ${portalId} needs to be re-authorized: HubSpot rejected its refresh token`) {
+  constructor(
+    readonly portalId: PortalId,
+    message = `Portal ${portalId} needs to be re-authorized: HubSpot rejected its refresh token`,
+  ) {
     super(message);
     this.name = 'ReauthorizationRequiredError';
   }
@@ -131,7 +141,12 @@ export class ReauthorizationRequiredError extends Error {
 
 /** A HubSpot call that failed for good (after the retries the policy allows). */
 export class HubSpotCallError extends Error {
-  constructor(readonly operation: string, readonly status: number | null, message: string, options: { cause?: unknown } = {}) {
+  constructor(
+    readonly operation: string,
+    readonly status: number | null,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
     super(message, options);
     this.name = 'HubSpotCallError';
   }

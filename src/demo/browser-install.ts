@@ -37,13 +37,23 @@ export async function startInstall(appBaseUrl: string, jar: CookieJar): Promise<
 export async function approveInstall(authorizeUrl: string, portalId: number): Promise<string> {
   const pageResponse = await fetch(authorizeUrl);
   const html = await pageResponse.text();
-  if (!pageResponse.ok) throw new Error(`The authorize page answered ${pageResponse.status}: ${html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300)}`);
+  if (!pageResponse.ok)
+    throw new Error(
+      `The authorize page answered ${pageResponse.status}: ${html
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .slice(0, 300)}`,
+    );
   const card = new RegExp(`data-portal-id="${portalId}"[\\s\\S]*?<form method="post" action="([^"]+)">([\\s\\S]*?)</form>`).exec(html);
   if (!card) throw new Error(`The authorize page offers no portal ${portalId}`);
   const form = new URLSearchParams();
   for (const input of card[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(input[1], unescapeHtml(input[2]));
   const approve = await fetch(new URL(card[1], authorizeUrl), {
-    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(),
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
   });
   const location = approve.headers.get('location');
   if (approve.status !== 302 || !location) throw new Error(`The approval answered ${approve.status} without a redirect`);
@@ -63,7 +73,14 @@ export async function installThroughBrowser(appBaseUrl: string, portalId: number
   const authorizeUrl = await startInstall(appBaseUrl, jar);
   const callbackUrl = await approveInstall(authorizeUrl, portalId);
   const result = await followCallback(callbackUrl, jar);
-  if (result.status !== 200) throw new Error(`The install callback answered ${result.status}: ${result.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300)}`);
+  if (result.status !== 200)
+    throw new Error(
+      `The install callback answered ${result.status}: ${result.body
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .slice(0, 300)}`,
+    );
   return result;
 }
 
@@ -83,10 +100,14 @@ export async function approveFromMarketplace(sandboxBaseUrl: string, portalId: n
   const form = /<form method="post" action="([^"]+)">((?:(?!<form)[\s\S])*?)<button name="install" value="marketplace">/.exec(html);
   if (!form) throw new Error('The sandbox control page offers no "Install from Marketplace" button');
   const fields = new URLSearchParams();
-  for (const input of form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(input[1], unescapeHtml(input[2]));
+  for (const input of form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    fields.set(input[1], unescapeHtml(input[2]));
   fields.set('install', 'marketplace');
   const approve = await fetch(new URL(form[1], sandboxBaseUrl), {
-    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString(),
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: fields.toString(),
   });
   const installUrl = approve.headers.get('location');
   if (approve.status !== 302 || !installUrl) throw new Error(`The Marketplace approval answered ${approve.status} without a redirect`);
@@ -98,7 +119,11 @@ export async function approveFromMarketplace(sandboxBaseUrl: string, portalId: n
  * app's install URL with `code` and `returnUrl`, and the app answers. Follows no further: the
  * caller checks where the app sends the browser.
  */
-export async function installFromMarketplace(sandboxBaseUrl: string, portalId: number, rewrite: (installUrl: URL) => void = () => undefined): Promise<MarketplaceInstall> {
+export async function installFromMarketplace(
+  sandboxBaseUrl: string,
+  portalId: number,
+  rewrite: (installUrl: URL) => void = () => undefined,
+): Promise<MarketplaceInstall> {
   const url = new URL(await approveFromMarketplace(sandboxBaseUrl, portalId));
   rewrite(url);
   const response = await fetch(url, { redirect: 'manual' });

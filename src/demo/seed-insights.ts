@@ -4,7 +4,13 @@ import { seededRandom } from '../insights/seeded-random';
 const DAY_MS = 86_400_000;
 
 /** How often a contact of each persona replied in the demo pilot, and the personalised message's lift. */
-const BASE_REPLY: Record<string, number> = { ops_leader: 0.18, data_analyst: 0.12, marketing_ops: 0.1, support_lead: 0.08, developer: 0.06 };
+const BASE_REPLY: Record<string, number> = {
+  ops_leader: 0.18,
+  data_analyst: 0.12,
+  marketing_ops: 0.1,
+  support_lead: 0.08,
+  developer: 0.06,
+};
 const PERSONALISED_LIFT = 1.8;
 
 /**

@@ -42,7 +42,12 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const scopes = requiredScopes();
   const sandbox = await startSandbox({
     port: options.config.sandbox.port,
-    app: { ...SANDBOX_APP, redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`], scopes: [...scopes, ...optionalScopes()], targetBaseUrl: appBaseUrl },
+    app: {
+      ...SANDBOX_APP,
+      redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`],
+      scopes: [...scopes, ...optionalScopes()],
+      targetBaseUrl: appBaseUrl,
+    },
     portals: [{ portalId: DEMO_PORTAL_ID, contacts: options.config.sandbox.contacts, hubDomain: 'demo-portal.sandbox.local' }],
     logger: { info: (o, m) => logger.debug(o, m), warn: (o, m) => logger.warn(o, m) },
   });
@@ -61,7 +66,9 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   print(`Sandbox portal ${DEMO_PORTAL_ID} with ${config.sandbox.contacts} contacts at ${sandbox.baseUrl}`);
 
   await installThroughBrowser(appBaseUrl, DEMO_PORTAL_ID);
-  print(`Installed the app into portal ${DEMO_PORTAL_ID} through the OAuth flow (${sandbox.baseUrl}/oauth/authorize → ${appBaseUrl}/oauth/callback).`);
+  print(
+    `Installed the app into portal ${DEMO_PORTAL_ID} through the OAuth flow (${sandbox.baseUrl}/oauth/authorize → ${appBaseUrl}/oauth/callback).`,
+  );
 
   let lastPrinted = 0;
   const summary = await app.services.sync.fullSync(DEMO_PORTAL_ID, {
@@ -73,10 +80,18 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   });
   const distribution = await app.stores.assignments.distribution(DEMO_PORTAL_ID);
   const firstContact = (await app.stores.crm.listContactIds(DEMO_PORTAL_ID, null, 1))[0] ?? '';
-  print(`Synced ${summary.contacts} contacts and ${summary.tickets} tickets, scored ${summary.rescore.scored}, wrote ${summary.writeBack.written} persona values back to HubSpot.`);
+  print(
+    `Synced ${summary.contacts} contacts and ${summary.tickets} tickets, scored ${summary.rescore.scored}, wrote ${summary.writeBack.written} persona values back to HubSpot.`,
+  );
   const seeded = await seedDemoInsights(app, DEMO_PORTAL_ID, Date.now());
-  if (seeded.seeded) print(`Seeded the Insights tab: three nightly snapshots, a pilot of ${seeded.pilotLines} lines validated, one quarterly review.`);
-  print(`Personas: ${Object.entries(distribution).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (seeded.seeded)
+    print(`Seeded the Insights tab: three nightly snapshots, a pilot of ${seeded.pilotLines} lines validated, one quarterly review.`);
+  print(
+    `Personas: ${Object.entries(distribution)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   print('');
   print('Open:');
   print(`  Admin page        ${appBaseUrl}/admin`);
@@ -84,14 +99,22 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   print(`  Sandbox control   ${sandbox.baseUrl}/_sandbox`);
   print('Install again, either way HubSpot customers do:');
   print(`  From our link     ${appBaseUrl}/oauth/install   (authorize page, then back with our state)`);
-  print(`  From Marketplace  ${sandbox.baseUrl}/_sandbox → "Install from Marketplace"   (HubSpot approves, then calls ${appBaseUrl}/oauth/callback with code + returnUrl)`);
+  print(
+    `  From Marketplace  ${sandbox.baseUrl}/_sandbox → "Install from Marketplace"   (HubSpot approves, then calls ${appBaseUrl}/oauth/callback with code + returnUrl)`,
+  );
   print(`  Status API        curl -H "Authorization: Bearer $ADMIN_TOKEN" ${appBaseUrl}/api/admin/portals/${DEMO_PORTAL_ID}/status`);
   if (generatedAdminToken) print(`  ADMIN_TOKEN=${generatedAdminToken}   (generated for this sandbox run; set ADMIN_TOKEN to choose one)`);
 
   return {
-    app, sandbox, server, config,
+    app,
+    sandbox,
+    server,
+    config,
     close: async () => {
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await app.close();
       await sandbox.close();
     },

@@ -28,23 +28,25 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.set('trust proxy', false);
   const limit = options.bodyLimit ?? '1mb';
 
-  app.use(pinoHttp({
-    logger: options.logger,
-    genReqId: (_req, res) => {
-      const id = randomUUID();
-      res.setHeader('x-request-id', id);
-      return id;
-    },
-    // The path only: query strings can carry OAuth codes and states, headers carry tokens and cookies.
-    serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    // Failures are logged once, with their stack, by the error handler (through req.log, so with the request id).
-    customLogLevel: () => 'debug',
-    customSuccessMessage: () => 'request',
-    customErrorMessage: () => 'request',
-  }));
+  app.use(
+    pinoHttp({
+      logger: options.logger,
+      genReqId: (_req, res) => {
+        const id = randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      // The path only: query strings can carry OAuth codes and states, headers carry tokens and cookies.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      // Failures are logged once, with their stack, by the error handler (through req.log, so with the request id).
+      customLogLevel: () => 'debug',
+      customSuccessMessage: () => 'request',
+      customErrorMessage: () => 'request',
+    }),
+  );
   for (const router of options.rawBodyRouters ?? []) app.use(router);
   app.use(express.json({ limit, verify: keepRawBody, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit, extended: false, verify: keepRawBody }));
@@ -52,10 +54,14 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(rejectHostileInput);
 
   // Liveness: the process answers. A failing dependency must not get a live process restarted.
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   // Readiness: take traffic only while the database (and Redis, when used) answers.
   app.get('/readyz', async (_req, res) => {
-    const health = await options.health().catch((err: unknown) => ({ ok: false, checks: { health: err instanceof Error ? err.message : String(err) } }));
+    const health = await options
+      .health()
+      .catch((err: unknown) => ({ ok: false, checks: { health: err instanceof Error ? err.message : String(err) } }));
     res.status(health.ok ? 200 : 503).json({ status: health.ok ? 'ok' : 'unavailable', checks: health.checks });
   });
   const metrics = options.metrics;

@@ -14,7 +14,8 @@ export function toAppError(err: unknown): AppError {
   const bodyParserType = (err as { type?: string } | null)?.type;
   if (bodyParserType === 'entity.too.large') return new AppError('payload_too_large', 'The request body is too large', { cause: err });
   if (bodyParserType === 'entity.parse.failed') return new AppError('bad_request', 'The request body is not valid JSON', { cause: err });
-  if (bodyParserType === 'encoding.unsupported' || bodyParserType === 'charset.unsupported') return new AppError('bad_request', 'Unsupported body encoding', { cause: err });
+  if (bodyParserType === 'encoding.unsupported' || bodyParserType === 'charset.unsupported')
+    return new AppError('bad_request', 'Unsupported body encoding', { cause: err });
   const clientStatus = clientErrorStatusOf(err);
   if (clientStatus === 413) return new AppError('payload_too_large', 'The request body is too large', { cause: err });
   if (clientStatus !== null) return new AppError('bad_request', clientErrorMessage(err), { cause: err });

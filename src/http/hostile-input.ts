@@ -35,7 +35,8 @@ export function findHostileValue(value: unknown, options: { maxDepth?: number; i
     if (item.value === null || typeof item.value !== 'object') continue;
     if (item.depth >= maxDepth) return { kind: 'depth', path: item.path };
     if (Array.isArray(item.value)) {
-      for (let i = item.value.length - 1; i >= 0; i--) stack.push({ value: item.value[i], path: childPath(item.path, i), depth: item.depth + 1 });
+      for (let i = item.value.length - 1; i >= 0; i--)
+        stack.push({ value: item.value[i], path: childPath(item.path, i), depth: item.depth + 1 });
     } else {
       const keys = Object.keys(item.value);
       for (let i = keys.length - 1; i >= 0; i--) {
@@ -52,8 +53,12 @@ export function findHostileValue(value: unknown, options: { maxDepth?: number; i
 export function hostileInputError(problem: HostileProblem, where: string): AppError {
   const at = problem.path === '' ? where : `${where} at ${problem.path}`;
   return problem.kind === 'depth'
-    ? new AppError('bad_request', `The ${at} is nested more than ${MAX_JSON_DEPTH} levels deep`, { details: [{ path: problem.path, message: `nested more than ${MAX_JSON_DEPTH} levels deep` }] })
-    : new AppError('bad_request', `The ${at} contains a NUL character (U+0000), which is never valid here`, { details: [{ path: problem.path, message: 'contains a NUL character (U+0000)' }] });
+    ? new AppError('bad_request', `The ${at} is nested more than ${MAX_JSON_DEPTH} levels deep`, {
+        details: [{ path: problem.path, message: `nested more than ${MAX_JSON_DEPTH} levels deep` }],
+      })
+    : new AppError('bad_request', `The ${at} contains a NUL character (U+0000), which is never valid here`, {
+        details: [{ path: problem.path, message: 'contains a NUL character (U+0000)' }],
+      });
 }
 
 /** A copy of `value` (already checked for depth) with U+0000 removed from every string and key. */
@@ -82,10 +87,16 @@ export const rejectHostileInput: RequestHandler = function rejectHostileInput(re
     return;
   }
   const inQuery = findHostileValue(req.query);
-  if (inQuery) { next(hostileInputError(inQuery, 'query string')); return; }
+  if (inQuery) {
+    next(hostileInputError(inQuery, 'query string'));
+    return;
+  }
   if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
     const inBody = findHostileValue(req.body);
-    if (inBody) { next(hostileInputError(inBody, 'request body')); return; }
+    if (inBody) {
+      next(hostileInputError(inBody, 'request body'));
+      return;
+    }
   }
   next();
 };

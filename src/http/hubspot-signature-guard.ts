@@ -28,9 +28,20 @@ export function requireHubSpotSignature(options: SignatureGuardOptions): Request
     const v3Timestamp = req.header('x-hubspot-request-timestamp') ?? undefined;
     let check: SignatureCheck;
     if (options.acceptV2 && v3Signature === undefined && v3Timestamp === undefined) {
-      check = verifyV2({ request, clientSecret: options.clientSecret, signature: req.header('x-hubspot-signature') ?? undefined, version: req.header('x-hubspot-signature-version') ?? undefined });
+      check = verifyV2({
+        request,
+        clientSecret: options.clientSecret,
+        signature: req.header('x-hubspot-signature') ?? undefined,
+        version: req.header('x-hubspot-signature-version') ?? undefined,
+      });
     } else {
-      check = verifyV3({ request, clientSecret: options.clientSecret, signature: v3Signature, timestamp: v3Timestamp, nowMs: options.clock.now() });
+      check = verifyV3({
+        request,
+        clientSecret: options.clientSecret,
+        signature: v3Signature,
+        timestamp: v3Timestamp,
+        nowMs: options.clock.now(),
+      });
     }
     if (!check.ok) {
       next(new AppError('unauthorized', `HubSpot signature rejected: ${check.reason}`));

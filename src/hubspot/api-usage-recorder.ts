@@ -20,11 +20,16 @@ export class ApiUsageRecorder {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: {
-    sync: Pick<SyncStore, 'recordApiUsage'>; logger: Logger; now: () => number; flushEveryMs?: number;
-    /** Sees every record as it happens (metrics). */
-    observe?: (portalId: PortalId, delta: { calls?: number; throttled?: number; failures?: number }) => void;
-  }) {}
+  constructor(
+    private readonly deps: {
+      sync: Pick<SyncStore, 'recordApiUsage'>;
+      logger: Logger;
+      now: () => number;
+      flushEveryMs?: number;
+      /** Sees every record as it happens (metrics). */
+      observe?: (portalId: PortalId, delta: { calls?: number; throttled?: number; failures?: number }) => void;
+    },
+  ) {}
 
   record(portalId: PortalId, delta: { calls?: number; throttled?: number; failures?: number }): void {
     this.deps.observe?.(portalId, delta);
@@ -46,7 +51,10 @@ export class ApiUsageRecorder {
       total.throttledAt.push(now);
     }
     if (!this.timer) {
-      this.timer = setTimeout(() => { this.timer = null; void this.flush(); }, this.deps.flushEveryMs ?? 5_000);
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.flush();
+      }, this.deps.flushEveryMs ?? 5_000);
       this.timer.unref();
     }
   }

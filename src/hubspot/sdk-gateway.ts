@@ -7,8 +7,19 @@ import type { PortalId, PropertyBag } from '../crm/model';
 import type { AccessTokenProvider } from '../install/token-service';
 import type { Logger } from '../platform/logger';
 import {
-  HubSpotCallError, type BatchWriteResult, type CompanyLinkRecord, type ContactPropertyInfo, type ContactRecord, type CrmRecord, type HubSpotGateways,
-  type NewContactProperty, type ObjectKind, type Page, type PortalHubSpot, type PropertyOptionDefinition, type SearchPage,
+  HubSpotCallError,
+  type BatchWriteResult,
+  type CompanyLinkRecord,
+  type ContactPropertyInfo,
+  type ContactRecord,
+  type CrmRecord,
+  type HubSpotGateways,
+  type NewContactProperty,
+  type ObjectKind,
+  type Page,
+  type PortalHubSpot,
+  type PropertyOptionDefinition,
+  type SearchPage,
 } from '../crm/hubspot-port';
 import type { ApiUsageRecorder } from './api-usage-recorder';
 import { backoffDelay, classifyFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
@@ -61,7 +72,10 @@ function toRecord(o: { id: string; properties?: unknown; updatedAt?: unknown }):
 }
 
 const MODIFIED_PROPERTY: Record<ObjectKind, string> = {
-  contacts: 'lastmodifieddate', tickets: 'hs_lastmodifieddate', companies: 'hs_lastmodifieddate', feedback_submissions: 'hs_lastmodifieddate',
+  contacts: 'lastmodifieddate',
+  tickets: 'hs_lastmodifieddate',
+  companies: 'hs_lastmodifieddate',
+  feedback_submissions: 'hs_lastmodifieddate',
 };
 /** HubSpot's v3 inline name of the primary contact→company pair (every pair is also `…_unlabeled`). */
 const PRIMARY_COMPANY_TYPE = 'contact_to_company';
@@ -139,9 +153,15 @@ export class SdkGateways implements HubSpotGateways {
       // minTime spaces request starts evenly, so no rolling 10-second window ever holds more than ratePer10s.
       // With Redis the limiter's state lives there under the portal's id, so every process shares it.
       const shared = (lane: string): Bottleneck.ConstructorOptions =>
-        this.connection ? { datastore: 'ioredis', connection: this.connection, id: `personas:hubspot:${portalId}:${lane}`, clearDatastore: false } : {};
+        this.connection
+          ? { datastore: 'ioredis', connection: this.connection, id: `personas:hubspot:${portalId}:${lane}`, clearDatastore: false }
+          : {};
       l = {
-        api: new Bottleneck({ minTime: Math.ceil(10_000 / this.options.ratePer10s), maxConcurrent: this.options.maxConcurrent ?? 8, ...shared('api') }),
+        api: new Bottleneck({
+          minTime: Math.ceil(10_000 / this.options.ratePer10s),
+          maxConcurrent: this.options.maxConcurrent ?? 8,
+          ...shared('api'),
+        }),
         search: new Bottleneck({ minTime: Math.ceil(1_000 / this.options.searchPerSecond), maxConcurrent: 2, ...shared('search') }),
         pausedUntil: { api: 0, search: 0 },
       };
@@ -155,7 +175,13 @@ export class SdkGateways implements HubSpotGateways {
    * the request ahead of the others waiting (still within the rate): for a chain of requests where
    * each needs the one before (cursor paging), so that waiting batches never stretch the chain.
    */
-  async call<T>(portalId: PortalId, operation: string, lane: 'api' | 'search', fn: (client: Client) => Promise<T>, first = false): Promise<T> {
+  async call<T>(
+    portalId: PortalId,
+    operation: string,
+    lane: 'api' | 'search',
+    fn: (client: Client) => Promise<T>,
+    first = false,
+  ): Promise<T> {
     const limits = this.limitsOf(portalId);
     const { usage, logger } = this.options;
     let token = await this.options.tokens.accessToken(portalId);
@@ -175,7 +201,11 @@ export class SdkGateways implements HubSpotGateways {
         const failure = classifyFailure(err, this.policy, lane === 'search');
         // A 404 or 409 answers a question (no such property, group exists); it is not a failure.
         const expected = failure.status === 404 || failure.status === 409;
-        usage.record(portalId, { calls: 1, throttled: failure.kind === 'rate-limited' ? 1 : 0, failures: failure.kind === 'rate-limited' || expected ? 0 : 1 });
+        usage.record(portalId, {
+          calls: 1,
+          throttled: failure.kind === 'rate-limited' ? 1 : 0,
+          failures: failure.kind === 'rate-limited' || expected ? 0 : 1,
+        });
         if (failure.kind === 'unauthorized' && !refreshed) {
           // A 401 is not proof of expiry (docs/hubspot-contracts.md, OAuth tokens), but a refresh is the only remedy worth one try.
           refreshed = true;
@@ -183,11 +213,18 @@ export class SdkGateways implements HubSpotGateways {
           continue;
         }
         if (failure.kind === 'fatal' || failure.kind === 'unauthorized' || attempt >= this.policy.maxAttempts) {
-          throw new HubSpotCallError(operation, failure.status, `HubSpot ${operation} failed after ${attempt} attempt(s): ${failure.message}`, { cause: err });
+          throw new HubSpotCallError(
+            operation,
+            failure.status,
+            `HubSpot ${operation} failed after ${attempt} attempt(s): ${failure.message}`,
+            { cause: err },
+          );
         }
         if (failure.kind === 'rate-limited') {
           const wait = failure.waitMs ?? this.policy.burstRateLimitDelayMs;
-          await this.pause(portalId, lane, limits, wait).catch((err: unknown) => logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not share a rate-limit pause'));
+          await this.pause(portalId, lane, limits, wait).catch((err: unknown) =>
+            logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not share a rate-limit pause'),
+          );
           logger.warn({ portalId, operation, attempt, waitMs: wait }, 'HubSpot rate limit hit; waiting');
         } else {
           const wait = backoffDelay(this.policy, attempt);
@@ -208,20 +245,43 @@ function searchOf(c: Client, kind: ObjectKind, request: SearchRequest) {
 }
 
 class SdkPortalGateway implements PortalHubSpot {
-  constructor(readonly portalId: PortalId, private readonly gateways: SdkGateways) {}
+  constructor(
+    readonly portalId: PortalId,
+    private readonly gateways: SdkGateways,
+  ) {}
 
   private call<T>(operation: string, fn: (client: Client) => Promise<T>, lane: 'api' | 'search' = 'api', first = false): Promise<T> {
     return this.gateways.call(this.portalId, operation, lane, fn, first);
   }
 
   async listContacts(o: {
-    after: string | null; properties: readonly string[]; withTickets: boolean; withCompanies?: boolean; withSurveys?: boolean;
+    after: string | null;
+    properties: readonly string[];
+    withTickets: boolean;
+    withCompanies?: boolean;
+    withSurveys?: boolean;
   }): Promise<Page<ContactRecord>> {
-    const associations = [...(o.withTickets ? ['tickets'] : []), ...(o.withCompanies ? ['companies'] : []), ...(o.withSurveys ? ['feedback_submissions'] : [])];
+    const associations = [
+      ...(o.withTickets ? ['tickets'] : []),
+      ...(o.withCompanies ? ['companies'] : []),
+      ...(o.withSurveys ? ['feedback_submissions'] : []),
+    ];
     // Paging is a chain (each page names the next), one request at a time: it goes first, and the
     // batch reads and writes of pages already listed fill every other slot of the budget.
-    const page = await this.call('contacts list', (c) =>
-      c.crm.contacts.basicApi.getPage(100, o.after ?? undefined, [...o.properties], undefined, associations.length > 0 ? associations : undefined, false), 'api', true);
+    const page = await this.call(
+      'contacts list',
+      (c) =>
+        c.crm.contacts.basicApi.getPage(
+          100,
+          o.after ?? undefined,
+          [...o.properties],
+          undefined,
+          associations.length > 0 ? associations : undefined,
+          false,
+        ),
+      'api',
+      true,
+    );
     return {
       results: page.results.map((r) => {
         const groups = (r.associations ?? {}) as Record<string, { results?: { id: unknown; type?: unknown }[] } | undefined>;
@@ -237,11 +297,16 @@ class SdkPortalGateway implements PortalHubSpot {
   }
 
   async listTickets(o: { after: string | null; properties: readonly string[] }): Promise<Page<CrmRecord>> {
-    const page = await this.call('tickets list', (c) => c.crm.tickets.basicApi.getPage(100, o.after ?? undefined, [...o.properties], undefined, undefined, false));
+    const page = await this.call('tickets list', (c) =>
+      c.crm.tickets.basicApi.getPage(100, o.after ?? undefined, [...o.properties], undefined, undefined, false),
+    );
     return { results: page.results.map(toRecord), nextAfter: page.paging?.next?.after ?? null };
   }
 
-  async searchModifiedSince(kind: ObjectKind, o: { since: number; after: number | null; properties: readonly string[] }): Promise<SearchPage<CrmRecord>> {
+  async searchModifiedSince(
+    kind: ObjectKind,
+    o: { since: number; after: number | null; properties: readonly string[] },
+  ): Promise<SearchPage<CrmRecord>> {
     const propertyName = MODIFIED_PROPERTY[kind];
     const request = {
       filterGroups: [{ filters: [{ propertyName, operator: FilterOperatorEnum.Gte, value: String(o.since) }] }],
@@ -265,14 +330,16 @@ class SdkPortalGateway implements PortalHubSpot {
   async readContacts(ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]> {
     if (ids.length === 0) return [];
     const res = await this.call('contacts batch read', (c) =>
-      c.crm.contacts.batchApi.read({ inputs: ids.map((id) => ({ id })), properties: [...properties], propertiesWithHistory: [] }, false));
+      c.crm.contacts.batchApi.read({ inputs: ids.map((id) => ({ id })), properties: [...properties], propertiesWithHistory: [] }, false),
+    );
     return res.results.map(toRecord);
   }
 
   async readTickets(ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]> {
     if (ids.length === 0) return [];
     const res = await this.call('tickets batch read', (c) =>
-      c.crm.tickets.batchApi.read({ inputs: ids.map((id) => ({ id })), properties: [...properties], propertiesWithHistory: [] }, false));
+      c.crm.tickets.batchApi.read({ inputs: ids.map((id) => ({ id })), properties: [...properties], propertiesWithHistory: [] }, false),
+    );
     return res.results.map(toRecord);
   }
 
@@ -284,10 +351,19 @@ class SdkPortalGateway implements PortalHubSpot {
     return this.readObjects('feedback_submissions', ids, properties);
   }
 
-  private async readObjects(kind: 'companies' | 'feedback_submissions', ids: readonly string[], properties: readonly string[]): Promise<CrmRecord[]> {
+  private async readObjects(
+    kind: 'companies' | 'feedback_submissions',
+    ids: readonly string[],
+    properties: readonly string[],
+  ): Promise<CrmRecord[]> {
     if (ids.length === 0) return [];
     const res = await this.call(`${kind} batch read`, (c) =>
-      c.crm.objects.batchApi.read(kind, { inputs: ids.map((id) => ({ id })), properties: [...properties], propertiesWithHistory: [] }, false));
+      c.crm.objects.batchApi.read(
+        kind,
+        { inputs: ids.map((id) => ({ id })), properties: [...properties], propertiesWithHistory: [] },
+        false,
+      ),
+    );
     return res.results.map(toRecord);
   }
 
@@ -295,12 +371,16 @@ class SdkPortalGateway implements PortalHubSpot {
     const out = new Map<string, CompanyLinkRecord[]>(contactIds.map((id) => [id, []]));
     if (contactIds.length === 0) return out;
     const res = await this.call('contacts→companies associations', (c) =>
-      c.crm.associations.v4.batchApi.getPage('contacts', 'companies', { inputs: contactIds.map((id) => ({ id })) }));
+      c.crm.associations.v4.batchApi.getPage('contacts', 'companies', { inputs: contactIds.map((id) => ({ id })) }),
+    );
     for (const r of res.results) {
-      out.set(String(r._from.id), r.to.map((t) => ({
-        companyId: String(t.toObjectId),
-        primary: t.associationTypes.some((type) => type.label === PRIMARY_LABEL),
-      })));
+      out.set(
+        String(r._from.id),
+        r.to.map((t) => ({
+          companyId: String(t.toObjectId),
+          primary: t.associationTypes.some((type) => type.label === PRIMARY_LABEL),
+        })),
+      );
     }
     return out;
   }
@@ -325,7 +405,8 @@ class SdkPortalGateway implements PortalHubSpot {
     const out = new Map<string, string[]>(ids.map((id) => [id, []]));
     if (ids.length === 0) return out;
     const res = await this.call(`${from}→${to} associations`, (c) =>
-      c.crm.associations.v4.batchApi.getPage(from, to, { inputs: ids.map((id) => ({ id })) }));
+      c.crm.associations.v4.batchApi.getPage(from, to, { inputs: ids.map((id) => ({ id })) }),
+    );
     for (const r of res.results) {
       // Inputs without associations come back as 207 errors, which leave them at [].
       out.set(String(r._from.id), [...new Set(r.to.map((t) => String(t.toObjectId)))]);
@@ -335,7 +416,9 @@ class SdkPortalGateway implements PortalHubSpot {
 
   async updateContacts(inputs: readonly { id: string; properties: Record<string, string> }[]): Promise<BatchWriteResult> {
     if (inputs.length === 0) return { written: [], failed: [] };
-    const res = await this.call('contacts batch update', (c) => c.crm.contacts.batchApi.update({ inputs: inputs.map((i) => ({ id: i.id, properties: i.properties })) }));
+    const res = await this.call('contacts batch update', (c) =>
+      c.crm.contacts.batchApi.update({ inputs: inputs.map((i) => ({ id: i.id, properties: i.properties })) }),
+    );
     const written = res.results.map((r) => String(r.id));
     const failed: { id: string; message: string; notFound: boolean }[] = [];
     if ('errors' in res && Array.isArray(res.errors)) {
@@ -361,8 +444,18 @@ class SdkPortalGateway implements PortalHubSpot {
     try {
       const p = await this.call('property read', (c) => c.crm.properties.coreApi.getByName('contacts', name));
       return {
-        name: p.name, label: p.label, type: String(p.type), fieldType: String(p.fieldType), groupName: p.groupName,
-        options: (p.options ?? []).map((o) => ({ label: o.label, value: o.value, displayOrder: o.displayOrder ?? 0, hidden: o.hidden, description: o.description })),
+        name: p.name,
+        label: p.label,
+        type: String(p.type),
+        fieldType: String(p.fieldType),
+        groupName: p.groupName,
+        options: (p.options ?? []).map((o) => ({
+          label: o.label,
+          value: o.value,
+          displayOrder: o.displayOrder ?? 0,
+          hidden: o.hidden,
+          description: o.description,
+        })),
       };
     } catch (err) {
       if (err instanceof HubSpotCallError && err.status === 404) return null;
@@ -371,21 +464,36 @@ class SdkPortalGateway implements PortalHubSpot {
   }
 
   async createContactProperty(d: NewContactProperty): Promise<void> {
-    await this.call('property create', (c) => c.crm.properties.coreApi.create('contacts', {
-      name: d.name, label: d.label, groupName: d.groupName, description: d.description, formField: d.formField,
-      type: d.type as PropertyCreateTypeEnum, fieldType: d.fieldType as PropertyCreateFieldTypeEnum,
-      options: d.options.map(optionInput),
-    }));
+    await this.call('property create', (c) =>
+      c.crm.properties.coreApi.create('contacts', {
+        name: d.name,
+        label: d.label,
+        groupName: d.groupName,
+        description: d.description,
+        formField: d.formField,
+        type: d.type as PropertyCreateTypeEnum,
+        fieldType: d.fieldType as PropertyCreateFieldTypeEnum,
+        options: d.options.map(optionInput),
+      }),
+    );
   }
 
   async updateContactProperty(name: string, patch: { label?: string; options?: readonly PropertyOptionDefinition[] }): Promise<void> {
-    await this.call('property update', (c) => c.crm.properties.coreApi.update('contacts', name, {
-      ...(patch.label === undefined ? {} : { label: patch.label }),
-      ...(patch.options === undefined ? {} : { options: patch.options.map(optionInput) }),
-    }));
+    await this.call('property update', (c) =>
+      c.crm.properties.coreApi.update('contacts', name, {
+        ...(patch.label === undefined ? {} : { label: patch.label }),
+        ...(patch.options === undefined ? {} : { options: patch.options.map(optionInput) }),
+      }),
+    );
   }
 }
 
 function optionInput(o: PropertyOptionDefinition) {
-  return { label: o.label, value: o.value, displayOrder: o.displayOrder, hidden: o.hidden, ...(o.description === undefined ? {} : { description: o.description }) };
+  return {
+    label: o.label,
+    value: o.value,
+    displayOrder: o.displayOrder,
+    hidden: o.hidden,
+    ...(o.description === undefined ? {} : { description: o.description }),
+  };
 }

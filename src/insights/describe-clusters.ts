@@ -220,15 +220,27 @@ export function describeClusters(
 
     const parts = [`${formatInteger(size)} contacts (${formatPercent(size / Math.max(1, n))} of the portal).`];
     if (distinguishing.length > 0) {
-      parts.push(`What sets them apart: ${distinguishing.slice(0, 3).map((x) => x.sentence).join('; ')}.`);
+      parts.push(
+        `What sets them apart: ${distinguishing
+          .slice(0, 3)
+          .map((x) => x.sentence)
+          .join('; ')}.`,
+      );
     } else {
       parts.push('Nothing sets them clearly apart from the rest of the portal.');
     }
     if (jobTitles.length > 0) parts.push(`Typical job titles: ${listPhrase(jobTitles)}.`);
     if (industries.length > 0) parts.push(`Industries: ${listPhrase(industries)}.`);
     if (ticketCategories.length > 0) {
-      parts.push(`Their ${formatInteger(clusterTickets)} tickets are mostly ${listPhrase(ticketCategories)}` +
-        (subjectWords.length > 0 ? `, with subjects about ${subjectWords.slice(0, 5).map((w) => w.word).join(', ')}.` : '.'));
+      parts.push(
+        `Their ${formatInteger(clusterTickets)} tickets are mostly ${listPhrase(ticketCategories)}` +
+          (subjectWords.length > 0
+            ? `, with subjects about ${subjectWords
+                .slice(0, 5)
+                .map((w) => w.word)
+                .join(', ')}.`
+            : '.'),
+      );
     } else {
       parts.push('They have raised no support tickets.');
     }

@@ -73,7 +73,9 @@ export function discoverPersonas(
   for (const label of clustering.labels) sizes[label]++;
   const order = Array.from({ length: clustering.k }, (_, c) => c).sort((a, b) => sizes[b] - sizes[a] || a - b);
   const rank = new Int32Array(clustering.k);
-  order.forEach((c, r) => { rank[c] = r; });
+  order.forEach((c, r) => {
+    rank[c] = r;
+  });
   const labels = Int32Array.from(clustering.labels, (label) => rank[label]);
   const descriptions = describeClusters(extracted, labels, clustering.k, options);
   const existingIds = context.liveRuleSet ? [...context.liveRuleSet.personas.map((p) => p.id), context.liveRuleSet.unassigned.id] : [];

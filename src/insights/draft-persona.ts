@@ -39,7 +39,10 @@ function escapeRegExp(text: string): string {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
 }
 
 function capitalise(text: string): string {
@@ -83,7 +86,13 @@ function bestCut(values: Float64Array, d: number, j: number, inCluster: Uint8Arr
   return best;
 }
 
-function numericRule(feature: FeatureDescriptor, contrast: FeatureContrast, extracted: ExtractedFeatures, j: number, inCluster: Uint8Array): CandidateRule | null {
+function numericRule(
+  feature: FeatureDescriptor,
+  contrast: FeatureContrast,
+  extracted: ExtractedFeatures,
+  j: number,
+  inCluster: Uint8Array,
+): CandidateRule | null {
   const { raw, d, n } = extracted;
   const hint = feature.rule;
   const high = contrast.effectSize > 0;
@@ -110,14 +119,21 @@ function numericRule(feature: FeatureDescriptor, contrast: FeatureContrast, extr
   } else if (hint.kind === 'tickets') {
     const count = high ? { gte: t } : { lte: t };
     when = { tickets: { ...(hint.where ? { where: { property: hint.where.property, in: [hint.where.value] } } : {}), count } };
-    label = high ? `${capitalise(feature.label)}: at least ${t}` : t === 0 ? `No ${feature.label}` : `${capitalise(feature.label)}: at most ${t}`;
+    label = high
+      ? `${capitalise(feature.label)}: at least ${t}`
+      : t === 0
+        ? `No ${feature.label}`
+        : `${capitalise(feature.label)}: at most ${t}`;
   } else {
     return null;
   }
   return { label, when, effect: Math.abs(contrast.effectSize), fires };
 }
 
-function indicatorRule(features: readonly { feature: FeatureDescriptor; contrast: FeatureContrast; j: number }[], extracted: ExtractedFeatures): CandidateRule | null {
+function indicatorRule(
+  features: readonly { feature: FeatureDescriptor; contrast: FeatureContrast; j: number }[],
+  extracted: ExtractedFeatures,
+): CandidateRule | null {
   if (features.length === 0) return null;
   const { raw, d, n } = extracted;
   const fires = new Uint8Array(n);
@@ -174,7 +190,8 @@ function proposeHypothesis(description: ClusterDescription): Hypothesis | undefi
   if (!strongest || Math.abs(strongest.contrast.effectSize) < MIN_RULE_EFFECT) return undefined;
   const rate = strongest.contrast.clusterMean;
   // A margin below (above) the observed mean so that a pilot has room to confirm it.
-  const value = strongest.contrast.effectSize > 0 ? Math.floor(rate * 0.8 * 1000) / 1000 : Math.min(1, Math.ceil(rate * 1.25 * 1000) / 1000);
+  const value =
+    strongest.contrast.effectSize > 0 ? Math.floor(rate * 0.8 * 1000) / 1000 : Math.min(1, Math.ceil(rate * 1.25 * 1000) / 1000);
   return { metric: strongest.metric, op: strongest.contrast.effectSize > 0 ? 'gte' : 'lte', value };
 }
 
@@ -243,15 +260,22 @@ export function proposeDraftPersonas(
         .sort((a, b) => b.contrast.effectSize - a.contrast.effectSize)
         .slice(0, 4);
     const titleFeatures = overRepresented('title');
-    const categorical = [indicatorRule(titleFeatures, extracted), indicatorRule(overRepresented('industry'), extracted),
-      indicatorRule(overRepresented('company-size'), extracted)]
+    const categorical = [
+      indicatorRule(titleFeatures, extracted),
+      indicatorRule(overRepresented('industry'), extracted),
+      indicatorRule(overRepresented('company-size'), extracted),
+    ]
       .filter((rule): rule is CandidateRule => rule !== null)
       .slice(0, MAX_CATEGORY_RULES);
     const rules = [...numeric, ...categorical].sort((a, b) => b.effect - a.effect);
     const points = rules.map((rule) => Math.max(5, Math.round(10 * Math.min(3, rule.effect))));
     const fit = chooseThreshold(rules, points, inCluster);
 
-    const name = draftName(rules, titleFeatures.map((f) => (f.feature.rule as { keyword: string }).keyword), description.index);
+    const name = draftName(
+      rules,
+      titleFeatures.map((f) => (f.feature.rule as { keyword: string }).keyword),
+      description.index,
+    );
     let id = `draft_${slug(name)}`.slice(0, 60).replace(/_+$/, '');
     for (let suffix = 2; taken.has(id); suffix++) id = `${`draft_${slug(name)}`.slice(0, 58)}_${suffix}`;
     taken.add(id);

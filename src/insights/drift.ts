@@ -32,11 +32,7 @@ function psiFromShares(labels: readonly string[], expected: readonly number[], a
 }
 
 /** PSI of categorical counts (for example contacts per persona) between two snapshots. */
-export function categoricalPsi(
-  expected: ReadonlyMap<string, number>,
-  actual: ReadonlyMap<string, number>,
-  epsilon = 1e-4,
-): PsiResult {
+export function categoricalPsi(expected: ReadonlyMap<string, number>, actual: ReadonlyMap<string, number>, epsilon = 1e-4): PsiResult {
   const labels = [...new Set([...expected.keys(), ...actual.keys()])].sort();
   const total = (counts: ReadonlyMap<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
   const te = total(expected);
@@ -53,7 +49,11 @@ export function categoricalPsi(
  * PSI of a numeric distribution: bins are the baseline's quantiles (at most `bins`, merged where
  * values repeat, which scores built from a few rule points always do).
  */
-export function numericPsi(expected: readonly number[], actual: readonly number[], options: { bins?: number; epsilon?: number } = {}): PsiResult {
+export function numericPsi(
+  expected: readonly number[],
+  actual: readonly number[],
+  options: { bins?: number; epsilon?: number } = {},
+): PsiResult {
   const epsilon = options.epsilon ?? 1e-4;
   if (expected.length === 0 || actual.length === 0) return { psi: 0, bins: [], level: 'stable' };
   const sorted = [...expected].sort((a, b) => a - b);
@@ -80,7 +80,8 @@ export function numericPsi(expected: readonly number[], actual: readonly number[
     return out.map((c) => c / values.length);
   };
   const labels = Array.from({ length: edges.length + 1 }, (_, i) =>
-    i === 0 ? `< ${edges[0] ?? '∞'}` : i === edges.length ? `>= ${edges[i - 1]}` : `${edges[i - 1]} to < ${edges[i]}`);
+    i === 0 ? `< ${edges[0] ?? '∞'}` : i === edges.length ? `>= ${edges[i - 1]}` : `${edges[i - 1]} to < ${edges[i]}`,
+  );
   return psiFromShares(labels, counts(expected), counts(actual), epsilon);
 }
 
@@ -139,7 +140,11 @@ export interface DriftReport {
   readonly mixPsi: PsiResult;
   readonly personas: readonly PersonaShift[];
   readonly unassignedShare: readonly { readonly takenAt: string; readonly share: number }[];
-  readonly moved: { readonly total: number; readonly share: number; readonly flows: readonly { readonly from: string; readonly to: string; readonly contacts: number }[] };
+  readonly moved: {
+    readonly total: number;
+    readonly share: number;
+    readonly flows: readonly { readonly from: string; readonly to: string; readonly contacts: number }[];
+  };
   readonly rulesStoppedFiring: readonly (RuleRef & { readonly firedBefore: number })[];
   readonly refutedHypotheses: readonly HypothesisVerdict[];
   readonly findings: readonly DriftFinding[];
@@ -237,16 +242,24 @@ export function compareSnapshots(
   for (const persona of personas) {
     if (persona.level === 'stable') continue;
     const shareMoved = Math.abs(persona.laterShare - persona.earlierShare) >= 0.01;
-    const detail = `share ${pct(persona.earlierShare)} -> ${pct(persona.laterShare)} (PSI term ${persona.shareContribution.toFixed(3)}), ` +
+    const detail =
+      `share ${pct(persona.earlierShare)} -> ${pct(persona.laterShare)} (PSI term ${persona.shareContribution.toFixed(3)}), ` +
       `score distribution PSI ${persona.scorePsi.toFixed(3)}`;
-    const action = persona.personaId === unassigned
-      ? 'More contacts fit no persona: look at the newest unassigned contacts and consider a new persona (run discovery) or lower a threshold.'
-      : shareMoved && persona.laterShare < persona.earlierShare
-        ? 'Fewer contacts qualify: check whether the rules still describe this audience (source, titles, behaviour changed?) and rerun discovery on the portal.'
-        : shareMoved
-          ? 'More contacts qualify than before: check that the rules are not too broad, and that content for this persona scales with it.'
-          : 'Its contacts now score differently: review which rules fire, and whether the threshold still separates this persona from the others.';
-    findings.push({ kind: 'persona-shift', severity: persona.level === 'major' ? 'action' : 'warning', subject: persona.personaId, detail, action });
+    const action =
+      persona.personaId === unassigned
+        ? 'More contacts fit no persona: look at the newest unassigned contacts and consider a new persona (run discovery) or lower a threshold.'
+        : shareMoved && persona.laterShare < persona.earlierShare
+          ? 'Fewer contacts qualify: check whether the rules still describe this audience (source, titles, behaviour changed?) and rerun discovery on the portal.'
+          : shareMoved
+            ? 'More contacts qualify than before: check that the rules are not too broad, and that content for this persona scales with it.'
+            : 'Its contacts now score differently: review which rules fire, and whether the threshold still separates this persona from the others.';
+    findings.push({
+      kind: 'persona-shift',
+      severity: persona.level === 'major' ? 'action' : 'warning',
+      subject: persona.personaId,
+      detail,
+      action,
+    });
   }
   if (unassignedShare.length >= 2) {
     const first = unassignedShare[0].share;
@@ -270,7 +283,8 @@ export function compareSnapshots(
       severity: 'warning',
       subject: `${from} -> ${to}`,
       detail: `${moved} of ${common} contacts (${pct(movedShare)}) changed persona; the largest flow is ${from} -> ${to} (${top[1]})`,
-      action: 'Check the rule or data change behind the largest flow; if it is intended, tell the owners of workflows that branch on these personas.',
+      action:
+        'Check the rule or data change behind the largest flow; if it is intended, tell the owners of workflows that branch on these personas.',
     });
   }
   for (const rule of rulesStoppedFiring) {

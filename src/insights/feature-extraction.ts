@@ -61,12 +61,23 @@ export interface FeatureOptions {
   readonly minCategoryShare?: number;
 }
 
-const RECENCY_PROPERTIES = ['hs_analytics_last_visit_timestamp', 'hs_email_last_open_date', 'hs_email_last_click_date', 'notes_last_updated'];
+const RECENCY_PROPERTIES = [
+  'hs_analytics_last_visit_timestamp',
+  'hs_email_last_open_date',
+  'hs_email_last_click_date',
+  'notes_last_updated',
+];
 /** Contacts with no engagement date at all count as this many days stale, so they sit at the far end, not at 0. */
 const RECENCY_CAP_DAYS = 730;
 
 const EMPLOYEE_BANDS: readonly (readonly [number, string])[] = [
-  [5, '1-5'], [25, '5-25'], [50, '25-50'], [100, '50-100'], [500, '100-500'], [1000, '500-1000'], [Infinity, '1000+'],
+  [5, '1-5'],
+  [25, '5-25'],
+  [50, '25-50'],
+  [100, '50-100'],
+  [500, '100-500'],
+  [1000, '500-1000'],
+  [Infinity, '1000+'],
 ];
 
 function numberOf(properties: PropertyBag, name: string): number {
@@ -87,11 +98,41 @@ function companySizeBand(properties: PropertyBag): string | null {
 }
 
 const NUMERIC_FEATURES: readonly FeatureDescriptor[] = [
-  { name: 'page_views', label: 'page views', block: 'behaviour', unit: 'count', rule: { kind: 'property', property: 'hs_analytics_num_page_views' } },
-  { name: 'visits', label: 'site visits', block: 'behaviour', unit: 'count', rule: { kind: 'property', property: 'hs_analytics_num_visits' } },
-  { name: 'conversions', label: 'form conversions', block: 'behaviour', unit: 'count', rule: { kind: 'property', property: 'num_conversion_events' } },
-  { name: 'days_since_engagement', label: 'days since last engagement', block: 'behaviour', unit: 'days', rule: { kind: 'recency', properties: RECENCY_PROPERTIES } },
-  { name: 'emails_delivered', label: 'marketing emails delivered', block: 'email', unit: 'count', rule: { kind: 'property', property: 'hs_email_delivered' } },
+  {
+    name: 'page_views',
+    label: 'page views',
+    block: 'behaviour',
+    unit: 'count',
+    rule: { kind: 'property', property: 'hs_analytics_num_page_views' },
+  },
+  {
+    name: 'visits',
+    label: 'site visits',
+    block: 'behaviour',
+    unit: 'count',
+    rule: { kind: 'property', property: 'hs_analytics_num_visits' },
+  },
+  {
+    name: 'conversions',
+    label: 'form conversions',
+    block: 'behaviour',
+    unit: 'count',
+    rule: { kind: 'property', property: 'num_conversion_events' },
+  },
+  {
+    name: 'days_since_engagement',
+    label: 'days since last engagement',
+    block: 'behaviour',
+    unit: 'days',
+    rule: { kind: 'recency', properties: RECENCY_PROPERTIES },
+  },
+  {
+    name: 'emails_delivered',
+    label: 'marketing emails delivered',
+    block: 'email',
+    unit: 'count',
+    rule: { kind: 'property', property: 'hs_email_delivered' },
+  },
   { name: 'email_opens', label: 'email opens', block: 'email', unit: 'count', rule: { kind: 'property', property: 'hs_email_open' } },
   { name: 'email_clicks', label: 'email clicks', block: 'email', unit: 'count', rule: { kind: 'property', property: 'hs_email_click' } },
   { name: 'email_open_rate', label: 'email open rate', block: 'email', unit: 'rate', rule: { kind: 'none' } },
@@ -358,7 +399,8 @@ export function standardize(
   const blockSizes = new Map<FeatureBlock, number>();
   for (const feature of features) blockSizes.set(feature.block, (blockSizes.get(feature.block) ?? 0) + 1);
   const weights = Float64Array.from(features, (feature) =>
-    feature.unit === 'indicator' ? Math.sqrt((options.indicatorBlockWeight ?? 4) / Math.max(2, blockSizes.get(feature.block)!)) : 1);
+    feature.unit === 'indicator' ? Math.sqrt((options.indicatorBlockWeight ?? 4) / Math.max(2, blockSizes.get(feature.block)!)) : 1,
+  );
   const values = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {

@@ -41,7 +41,10 @@ function addRatio(sums: RatioSums, x: number, y: number): void {
 
 /** Streams contacts into the per-persona sums the hypothesis metrics need (docs/rule-language.md, Hypotheses). */
 export class PersonaMetricAccumulator {
-  private readonly totals = new Map<string, { contacts: number; opens: RatioSums; clicks: RatioSums; converted: number; customers: number }>();
+  private readonly totals = new Map<
+    string,
+    { contacts: number; opens: RatioSums; clicks: RatioSums; converted: number; customers: number }
+  >();
 
   add(personaId: string, properties: PropertyBag): void {
     let entry = this.totals.get(personaId);
@@ -94,7 +97,12 @@ function ratioEstimate(sums: RatioSums, confidence: number): MetricEstimate | nu
 
 function shareEstimate(successes: number, n: number, confidence: number, what: string): MetricEstimate | null {
   if (n === 0) return null;
-  return { estimate: successes / n, interval: wilsonInterval(successes, n, confidence), sample: n, method: `share of ${what}, Wilson interval` };
+  return {
+    estimate: successes / n,
+    interval: wilsonInterval(successes, n, confidence),
+    sample: n,
+    method: `share of ${what}, Wilson interval`,
+  };
 }
 
 export function metricEstimate(
@@ -118,7 +126,9 @@ export function metricEstimate(
       if (!pilot) return null;
       const outcome = metric.slice('pilot:'.length).toLowerCase();
       const arms = pilot.arms.filter((arm) => arm.personaId === personaId && arm.outcome === outcome);
-      const n = pilot.arms.filter((arm) => arm.personaId === personaId && arm.outcome === pilot.outcomes[0]).reduce((sum, arm) => sum + arm.n, 0);
+      const n = pilot.arms
+        .filter((arm) => arm.personaId === personaId && arm.outcome === pilot.outcomes[0])
+        .reduce((sum, arm) => sum + arm.n, 0);
       const successes = arms.reduce((sum, arm) => sum + arm.successes, 0);
       return shareEstimate(successes, n, confidence, `pilot contacts (all variants pooled) reaching "${outcome}"`);
     }
@@ -144,10 +154,14 @@ const OP_WORDS: Record<Hypothesis['op'], string> = { gte: 'at least', gt: 'above
 
 function satisfies(op: Hypothesis['op'], value: number, target: number): boolean {
   switch (op) {
-    case 'gte': return value >= target;
-    case 'gt': return value > target;
-    case 'lte': return value <= target;
-    case 'lt': return value < target;
+    case 'gte':
+      return value >= target;
+    case 'gt':
+      return value > target;
+    case 'lte':
+      return value <= target;
+    case 'lt':
+      return value < target;
   }
 }
 
@@ -166,7 +180,15 @@ export function judgeHypothesis(
   const claim = `${hypothesis.metric} ${OP_WORDS[hypothesis.op]} ${pct(hypothesis.value)}`;
   const base = { personaId: persona.id, personaName: persona.name, hypothesis, minSample };
   if (!estimate) {
-    return { ...base, status: 'not-yet-known', estimate: null, interval: null, sample: 0, method: null, explanation: `No data yet for ${claim}.` };
+    return {
+      ...base,
+      status: 'not-yet-known',
+      estimate: null,
+      interval: null,
+      sample: 0,
+      method: null,
+      explanation: `No data yet for ${claim}.`,
+    };
   }
   const [low, high] = estimate.interval;
   const numbers = `${pct(estimate.estimate)} (95% CI ${pct(low)}–${pct(high)}, n = ${estimate.sample})`;
@@ -185,7 +207,15 @@ export function judgeHypothesis(
     status = 'not-yet-known';
     explanation = `Not yet known: ${numbers}; the interval straddles ${pct(hypothesis.value)}, so more data is needed for ${claim}.`;
   }
-  return { ...base, status, estimate: estimate.estimate, interval: estimate.interval, sample: estimate.sample, method: estimate.method, explanation };
+  return {
+    ...base,
+    status,
+    estimate: estimate.estimate,
+    interval: estimate.interval,
+    sample: estimate.sample,
+    method: estimate.method,
+    explanation,
+  };
 }
 
 export function evaluateHypotheses(

@@ -30,11 +30,18 @@ export async function runInsightsCommand(argv: readonly string[], deps: Insights
   const { json = false, nightly = false } = parsed.values;
   const [command, portalArg, fileArg, ...extra] = parsed.positionals;
   const portalId = Number(portalArg);
-  if (!['discover', 'validate', 'review'].includes(command) || !Number.isInteger(portalId) || portalId <= 0 || extra.length > 0 || (fileArg !== undefined && command !== 'validate')) {
+  if (
+    !['discover', 'validate', 'review'].includes(command) ||
+    !Number.isInteger(portalId) ||
+    portalId <= 0 ||
+    extra.length > 0 ||
+    (fileArg !== undefined && command !== 'validate')
+  ) {
     deps.write(`${INSIGHTS_USAGE}\n`);
     return 2;
   }
-  const print = (report: Parameters<typeof renderReport>[0]) => deps.write(json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
+  const print = (report: Parameters<typeof renderReport>[0]) =>
+    deps.write(json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
   if (command === 'discover') {
     print((await deps.service.discover(portalId)).report);
     return 0;

@@ -22,14 +22,21 @@ export interface InsightsJobsDeps {
 export function defineInsightsJobs(deps: InsightsJobsDeps): void {
   const { runner } = deps;
   runner.definePortalJob({
-    name: 'nightly', lane: 'long',
+    name: 'nightly',
+    lane: 'long',
     run: async (portalId) => {
       await deps.rescore(portalId);
       await deps.snapshot(portalId, deps.now() - SNAPSHOT_RETENTION_MS);
       await deps.insights.review(portalId, 'nightly');
     },
   });
-  runner.definePortalJob({ name: 'quarterly-review', lane: 'long', run: async (portalId) => { await deps.insights.review(portalId, 'quarterly'); } });
+  runner.definePortalJob({
+    name: 'quarterly-review',
+    lane: 'long',
+    run: async (portalId) => {
+      await deps.insights.review(portalId, 'quarterly');
+    },
+  });
   const fanOut = async (job: string) => {
     for (const portalId of await deps.installedPortals()) await runner.enqueue(job, portalId);
   };

@@ -26,9 +26,15 @@ export interface StoredReportSummary {
 }
 
 export interface InsightsReportStore {
-  save(portalId: PortalId, report: { readonly kind: InsightsReportKind; readonly title: string; readonly createdAt: string; readonly body: unknown }): Promise<{ readonly id: string }>;
+  save(
+    portalId: PortalId,
+    report: { readonly kind: InsightsReportKind; readonly title: string; readonly createdAt: string; readonly body: unknown },
+  ): Promise<{ readonly id: string }>;
   /** Newest first. */
-  list(portalId: PortalId, options?: { readonly kind?: InsightsReportKind; readonly limit?: number }): Promise<readonly StoredReportSummary[]>;
+  list(
+    portalId: PortalId,
+    options?: { readonly kind?: InsightsReportKind; readonly limit?: number },
+  ): Promise<readonly StoredReportSummary[]>;
   get(portalId: PortalId, reportId: string): Promise<(StoredReportSummary & { readonly body: unknown }) | null>;
 }
 

@@ -9,7 +9,18 @@ import { renderReport } from './render-report';
 export interface InsightsRoutesDeps {
   /** The admin guard (bearer token or session with CSRF), as for every /api/admin route. */
   readonly guard: RequestHandler;
-  readonly insights: Pick<InsightsService, 'discover' | 'importPilot' | 'validate' | 'review' | 'listReports' | 'getReport' | 'previewDraft' | 'draftFromDiscovery' | 'shareHistory'>;
+  readonly insights: Pick<
+    InsightsService,
+    | 'discover'
+    | 'importPilot'
+    | 'validate'
+    | 'review'
+    | 'listReports'
+    | 'getReport'
+    | 'previewDraft'
+    | 'draftFromDiscovery'
+    | 'shareHistory'
+  >;
 }
 
 const reportKinds = z.enum(['discovery', 'validation', 'review-nightly', 'review-quarterly']);
@@ -35,7 +46,11 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): Router {
     const reports = await deps.insights.listReports(portalId, query);
     // The admin page reads createdAt as epoch ms and links `url`.
     res.json({
-      reports: reports.map((r) => ({ ...r, createdAt: Date.parse(r.createdAt), url: `/api/admin/portals/${portalId}/insights/reports/${encodeURIComponent(r.id)}/text` })),
+      reports: reports.map((r) => ({
+        ...r,
+        createdAt: Date.parse(r.createdAt),
+        url: `/api/admin/portals/${portalId}/insights/reports/${encodeURIComponent(r.id)}/text`,
+      })),
     });
   });
 

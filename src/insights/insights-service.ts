@@ -78,13 +78,19 @@ export interface ReviewReport {
   readonly notes: readonly string[];
 }
 
-
 export type { PersonaVerdict, ShareHistory };
 
 export type InsightsReport = DiscoveryReport | ValidationReport | ReviewReport;
 
 export type PilotImportResult =
-  | { readonly ok: true; readonly id: string; readonly format: 'csv' | 'json'; readonly rows: number; readonly contacts: number; readonly unmatched: number }
+  | {
+      readonly ok: true;
+      readonly id: string;
+      readonly format: 'csv' | 'json';
+      readonly rows: number;
+      readonly contacts: number;
+      readonly unmatched: number;
+    }
   | { readonly ok: false; readonly errors: readonly PilotImportError[]; readonly truncated: number };
 
 export interface DraftPreview {
@@ -137,7 +143,11 @@ export class InsightsService {
     if (!parsed.ok) return { ok: false, errors: parsed.errors, truncated: parsed.truncated };
     const { exposures, unmatched } = await this.resolveExposures(portalId, parsed.rows, null);
     if (exposures.length === 0) {
-      return { ok: false, errors: [{ line: 1, message: `none of the ${unmatched.contacts} contacts in the file is a contact of portal ${portalId}` }], truncated: 0 };
+      return {
+        ok: false,
+        errors: [{ line: 1, message: `none of the ${unmatched.contacts} contacts in the file is a contact of portal ${portalId}` }],
+        truncated: 0,
+      };
     }
     const { id } = await this.deps.pilots.replaceImport(portalId, {
       fileName,
@@ -151,7 +161,10 @@ export class InsightsService {
    * Pilot results come from the latest imported file; with `fromProperties` (or, when no file was
    * imported, the configured `pilotProperties`) they are read from contact properties instead.
    */
-  async validate(portalId: PortalId, options: { readonly fromProperties?: PilotPropertyMapping } = {}): Promise<{ id: string; report: ValidationReport }> {
+  async validate(
+    portalId: PortalId,
+    options: { readonly fromProperties?: PilotPropertyMapping } = {},
+  ): Promise<{ id: string; report: ValidationReport }> {
     const now = this.deps.clock.now();
     const ruleSet = await this.deps.ruleSets.live(portalId);
     const unassignedId = ruleSet?.unassigned.id ?? 'unassigned';
@@ -163,14 +176,28 @@ export class InsightsService {
     const notes: string[] = [];
     if (mapping) {
       const exposures = await this.exposuresFromProperties(portalId, mapping, metrics, unassignedId);
-      analysis = exposures.length > 0 ? analysePilot(exposures, { ...this.config.pilot, outcomes: Object.keys(mapping.outcomes).map((o) => o.toLowerCase()) }) : null;
-      notes.push(`Pilot read from contact properties: variant in "${mapping.variantProperty}", outcomes ${Object.entries(mapping.outcomes).map(([o, p]) => `${o} = ${p}`).join(', ')}.`);
+      analysis =
+        exposures.length > 0
+          ? analysePilot(exposures, { ...this.config.pilot, outcomes: Object.keys(mapping.outcomes).map((o) => o.toLowerCase()) })
+          : null;
+      notes.push(
+        `Pilot read from contact properties: variant in "${mapping.variantProperty}", outcomes ${Object.entries(mapping.outcomes)
+          .map(([o, p]) => `${o} = ${p}`)
+          .join(', ')}.`,
+      );
       if (exposures.length === 0) notes.push(`No contact has a value in "${mapping.variantProperty}".`);
     } else {
       const { exposures, unmatched } = await this.resolveExposures(portalId, imported?.rows ?? [], metrics, unassignedId);
       analysis = this.analyse(imported?.rows ?? [], exposures);
       if (imported) {
-        pilot = { id: imported.id, fileName: imported.fileName, importedAt: imported.importedAt, rows: imported.rows.length, contacts: exposures.length, unmatched };
+        pilot = {
+          id: imported.id,
+          fileName: imported.fileName,
+          importedAt: imported.importedAt,
+          rows: imported.rows.length,
+          contacts: exposures.length,
+          unmatched,
+        };
       }
       if (!imported) notes.push('No pilot results imported yet; hypotheses on pilot:<outcome> metrics stay not yet known.');
       if (unmatched.contacts > 0) notes.push(`${unmatched.contacts} pilot contacts are not in the portal and were left out.`);
@@ -180,7 +207,15 @@ export class InsightsService {
       minSample: this.config.hypothesisMinSample,
     });
     if (!ruleSet) notes.push('No live rule set: there are no hypotheses to evaluate.');
-    const report: ValidationReport = { kind: 'validation', portalId, generatedAt: new Date(now).toISOString(), pilot, analysis, hypotheses, notes };
+    const report: ValidationReport = {
+      kind: 'validation',
+      portalId,
+      generatedAt: new Date(now).toISOString(),
+      pilot,
+      analysis,
+      hypotheses,
+      notes,
+    };
     const title = `Validation of ${pilot?.fileName ?? (mapping ? `pilot in ${mapping.variantProperty}` : 'hypotheses')}`;
     const { id } = await this.deps.reports.save(portalId, { kind: 'validation', title, createdAt: report.generatedAt, body: report });
     this.verdictCache.delete(portalId);
@@ -195,7 +230,7 @@ export class InsightsService {
     const now = this.deps.clock.now();
     const ruleSet = await this.deps.ruleSets.live(portalId);
     const unassignedId = ruleSet?.unassigned.id ?? 'unassigned';
-    const windowDays = kind === 'nightly' ? 2 : this.config.quarterDays ?? 90;
+    const windowDays = kind === 'nightly' ? 2 : (this.config.quarterDays ?? 90);
     const since = new Date(now - windowDays * DAY_MS).toISOString();
     const history = await this.deps.assignments.listSnapshots(portalId, { since });
     const notes: string[] = [];
@@ -204,7 +239,9 @@ export class InsightsService {
     const metrics = new PersonaMetricAccumulator();
     const { exposures } = await this.resolveExposures(portalId, pilot?.rows ?? [], metrics, unassignedId);
     const analysis = this.analyse(pilot?.rows ?? [], exposures);
-    const hypotheses = evaluateHypotheses(ruleSet?.personas ?? [], metrics.result(), analysis, { minSample: this.config.hypothesisMinSample });
+    const hypotheses = evaluateHypotheses(ruleSet?.personas ?? [], metrics.result(), analysis, {
+      minSample: this.config.hypothesisMinSample,
+    });
     if (history.length >= 2) {
       const baseline = kind === 'nightly' ? history[history.length - 2] : history[0];
       const latest = history[history.length - 1];
@@ -213,7 +250,9 @@ export class InsightsService {
         this.deps.assignments.readSnapshot(portalId, latest.id),
       ]);
       if (earlier && later) {
-        const liveRules = (ruleSet?.personas ?? []).flatMap((persona) => persona.rules.map((rule) => ({ personaId: persona.id, label: rule.label })));
+        const liveRules = (ruleSet?.personas ?? []).flatMap((persona) =>
+          persona.rules.map((rule) => ({ personaId: persona.id, label: rule.label })),
+        );
         drift = compareSnapshots(earlier, later, { history, liveRules, hypotheses }, { unassignedId, ...this.config.drift });
       } else {
         notes.push('A snapshot listed in the history could not be read; drift was not computed.');
@@ -270,13 +309,22 @@ export class InsightsService {
    * Turns chosen clusters of a stored discovery report into a draft rule set (the live one plus
    * the chosen draft personas) and previews it on the portal. Nothing goes live here.
    */
-  async draftFromDiscovery(portalId: PortalId, reportId: string, clusterIndexes: readonly number[]): Promise<{ ruleSet: RuleSet; preview: DraftPreview }> {
+  async draftFromDiscovery(
+    portalId: PortalId,
+    reportId: string,
+    clusterIndexes: readonly number[],
+  ): Promise<{ ruleSet: RuleSet; preview: DraftPreview }> {
     const stored = await this.getReport(portalId, reportId);
-    if (stored.kind !== 'discovery') throw new AppError('bad_request', `report ${reportId} is a ${stored.kind} report, not a discovery report`);
+    if (stored.kind !== 'discovery')
+      throw new AppError('bad_request', `report ${reportId} is a ${stored.kind} report, not a discovery report`);
     const report = stored.body as DiscoveryReport;
     const missing = clusterIndexes.filter((index) => !report.clusters.some((cluster) => cluster.index === index));
     if (missing.length > 0 || clusterIndexes.length === 0) {
-      throw new AppError('bad_request', `choose clusters among ${report.clusters.map((c) => c.index).join(', ')}` + (missing.length ? `; unknown: ${missing.join(', ')}` : ''));
+      throw new AppError(
+        'bad_request',
+        `choose clusters among ${report.clusters.map((c) => c.index).join(', ')}` +
+          (missing.length ? `; unknown: ${missing.join(', ')}` : ''),
+      );
     }
     const live = await this.deps.ruleSets.live(portalId);
     if (!live) throw new AppError('conflict', `portal ${portalId} has no live rule set to add drafts to`);
@@ -356,9 +404,12 @@ export class InsightsService {
     const unmatchedKeys = new Set<string>();
     const unmatchedLines: number[] = [];
     for (const row of rows) {
-      const contactId = row.contactId !== null && personaById.has(row.contactId)
-        ? row.contactId
-        : row.email !== null ? idByEmail.get(row.email) : undefined;
+      const contactId =
+        row.contactId !== null && personaById.has(row.contactId)
+          ? row.contactId
+          : row.email !== null
+            ? idByEmail.get(row.email)
+            : undefined;
       if (contactId === undefined) {
         unmatchedKeys.add(row.contactId ?? row.email ?? '');
         if (unmatchedLines.length < 20) unmatchedLines.push(row.line);

@@ -70,7 +70,14 @@ function kMeansPlusPlus(points: PointMatrix, k: number, random: RandomSource): F
   return centroids;
 }
 
-function lloyd(points: PointMatrix, start: Float64Array, k: number, maxIterations: number, tolerance: number, random: RandomSource): KMeansResult {
+function lloyd(
+  points: PointMatrix,
+  start: Float64Array,
+  k: number,
+  maxIterations: number,
+  tolerance: number,
+  random: RandomSource,
+): KMeansResult {
   const { n, d, values } = points;
   const centroids = Float64Array.from(start);
   const labels = new Int32Array(n).fill(-1);

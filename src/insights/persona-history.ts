@@ -18,14 +18,21 @@ export interface PersonaVerdict {
 }
 
 const VERDICT_WORDS: Record<HypothesisVerdict['status'], string> = {
-  supported: 'Hypothesis supported', refuted: 'Hypothesis refuted', 'not-yet-known': 'Hypothesis not yet known',
+  supported: 'Hypothesis supported',
+  refuted: 'Hypothesis refuted',
+  'not-yet-known': 'Hypothesis not yet known',
 };
 
 /**
  * Each persona's share of contacts per nightly snapshot, oldest first: at most `points` snapshots,
  * evenly spread over what is kept, so the chart stays cheap however long the history.
  */
-export async function shareHistoryOf(snapshots: AssignmentHistoryReader, ruleSet: RuleSet | null, portalId: PortalId, points = 60): Promise<ShareHistory> {
+export async function shareHistoryOf(
+  snapshots: AssignmentHistoryReader,
+  ruleSet: RuleSet | null,
+  portalId: PortalId,
+  points = 60,
+): Promise<ShareHistory> {
   const unassignedId = ruleSet?.unassigned.id ?? 'unassigned';
   const all = await snapshots.listSnapshots(portalId);
   const step = Math.max(1, (all.length - 1) / Math.max(1, points - 1));
@@ -42,22 +49,41 @@ export async function shareHistoryOf(snapshots: AssignmentHistoryReader, ruleSet
       seen.add(id);
     }
     const total = snapshot.entries.length;
-    result.push({ takenAt: snapshot.takenAt, contacts: total, shares: Object.fromEntries(Object.entries(counts).map(([id, n]) => [id, total > 0 ? n / total : 0])) });
+    result.push({
+      takenAt: snapshot.takenAt,
+      contacts: total,
+      shares: Object.fromEntries(Object.entries(counts).map(([id, n]) => [id, total > 0 ? n / total : 0])),
+    });
   }
-  const named = [...(ruleSet?.personas ?? []).map((p) => ({ id: p.id, name: p.name, kind: p.kind as string })), { id: unassignedId, name: ruleSet?.unassigned.label ?? 'Unassigned', kind: 'unassigned' }];
-  const personas = [...named.filter((p) => seen.has(p.id)), ...[...seen].filter((id) => !named.some((p) => p.id === id)).map((id) => ({ id, name: id, kind: 'retired' }))];
+  const named = [
+    ...(ruleSet?.personas ?? []).map((p) => ({ id: p.id, name: p.name, kind: p.kind as string })),
+    { id: unassignedId, name: ruleSet?.unassigned.label ?? 'Unassigned', kind: 'unassigned' },
+  ];
+  const personas = [
+    ...named.filter((p) => seen.has(p.id)),
+    ...[...seen].filter((id) => !named.some((p) => p.id === id)).map((id) => ({ id, name: id, kind: 'retired' })),
+  ];
   return { personas, points: result };
 }
 
 /** The latest validation's verdict on each persona's hypothesis, in words, with the pilot's name and the date. */
-export async function latestVerdicts(reports: Pick<InsightsReportStore, 'list' | 'get'>, portalId: PortalId): Promise<Map<string, PersonaVerdict>> {
+export async function latestVerdicts(
+  reports: Pick<InsightsReportStore, 'list' | 'get'>,
+  portalId: PortalId,
+): Promise<Map<string, PersonaVerdict>> {
   const [latest] = await reports.list(portalId, { kind: 'validation', limit: 1 });
   if (!latest) return new Map();
   const report = (await reports.get(portalId, latest.id))?.body as
     { generatedAt: string; pilot: { fileName: string } | null; hypotheses: readonly HypothesisVerdict[] } | undefined;
   const verdicts = new Map<string, PersonaVerdict>();
   for (const h of report?.hypotheses ?? []) {
-    verdicts.set(h.personaId, { status: h.status, words: VERDICT_WORDS[h.status], date: report!.generatedAt.slice(0, 10), pilot: report!.pilot?.fileName ?? null, explanation: h.explanation });
+    verdicts.set(h.personaId, {
+      status: h.status,
+      words: VERDICT_WORDS[h.status],
+      date: report!.generatedAt.slice(0, 10),
+      pilot: report!.pilot?.fileName ?? null,
+      explanation: h.explanation,
+    });
   }
   return verdicts;
 }

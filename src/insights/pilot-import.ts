@@ -20,7 +20,12 @@ export interface PilotImportError {
 
 export type PilotParseResult =
   | { readonly ok: true; readonly format: 'csv' | 'json'; readonly rows: readonly PilotRow[] }
-  | { readonly ok: false; readonly format: 'csv' | 'json' | 'unknown'; readonly errors: readonly PilotImportError[]; readonly truncated: number };
+  | {
+      readonly ok: false;
+      readonly format: 'csv' | 'json' | 'unknown';
+      readonly errors: readonly PilotImportError[];
+      readonly truncated: number;
+    };
 
 export interface PilotParseOptions {
   readonly maxRows?: number;
@@ -29,15 +34,27 @@ export interface PilotParseOptions {
 }
 
 const COLUMN_ALIASES: Readonly<Record<string, 'contactId' | 'email' | 'variant' | 'outcome' | 'value'>> = {
-  contact_id: 'contactId', contactid: 'contactId', hs_object_id: 'contactId', id: 'contactId', vid: 'contactId',
-  email: 'email', contact_email: 'email',
-  variant: 'variant', message: 'variant', arm: 'variant',
-  outcome: 'outcome', event: 'outcome',
-  value: 'value', converted_flag: 'value',
+  contact_id: 'contactId',
+  contactid: 'contactId',
+  hs_object_id: 'contactId',
+  id: 'contactId',
+  vid: 'contactId',
+  email: 'email',
+  contact_email: 'email',
+  variant: 'variant',
+  message: 'variant',
+  arm: 'variant',
+  outcome: 'outcome',
+  event: 'outcome',
+  value: 'value',
+  converted_flag: 'value',
 };
 
 function canonicalColumn(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 const TRUE_VALUES = new Set(['1', 'true', 'yes', 'y']);
@@ -191,7 +208,11 @@ function jsonErrorOffset(text: string): number {
     while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
   };
   const literal = (word: string) => {
-    for (const ch of word) if (text[i++] !== ch) { i--; fail(); }
+    for (const ch of word)
+      if (text[i++] !== ch) {
+        i--;
+        fail();
+      }
   };
   const string = () => {
     i++;
@@ -214,7 +235,10 @@ function jsonErrorOffset(text: string): number {
     if (ch === '{') {
       i++;
       space();
-      if (text[i] === '}') { i++; return; }
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
       for (;;) {
         space();
         if (text[i] !== '"') fail();
@@ -224,20 +248,35 @@ function jsonErrorOffset(text: string): number {
         i++;
         value();
         space();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
         fail();
       }
     }
     if (ch === '[') {
       i++;
       space();
-      if (text[i] === ']') { i++; return; }
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
       for (;;) {
         value();
         space();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
         fail();
       }
     }

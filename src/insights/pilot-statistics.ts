@@ -188,7 +188,15 @@ export function analysePilot(exposures: readonly PilotExposure[], options: Pilot
       const n = sizes.get(armKey(personaId, variant)) ?? 0;
       for (const outcome of outcomes) {
         const successes = hits.get(`${armKey(personaId, variant)}\u0000${outcome}`) ?? 0;
-        arms.push({ personaId, variant, outcome, n, successes, rate: n > 0 ? successes / n : 0, interval: wilsonInterval(successes, n, confidence) });
+        arms.push({
+          personaId,
+          variant,
+          outcome,
+          n,
+          successes,
+          rate: n > 0 ? successes / n : 0,
+          interval: wilsonInterval(successes, n, confidence),
+        });
       }
     }
   }
@@ -238,7 +246,11 @@ export function analysePilot(exposures: readonly PilotExposure[], options: Pilot
   };
   const perPersona = Object.create(null) as Record<string, SampleRatioCheck>;
   for (const personaId of personas) {
-    perPersona[personaId] = sampleRatioMismatch(countsFor((e) => e.personaId === personaId), options.plannedSplit, options.srmAlpha);
+    perPersona[personaId] = sampleRatioMismatch(
+      countsFor((e) => e.personaId === personaId),
+      options.plannedSplit,
+      options.srmAlpha,
+    );
   }
 
   return {
@@ -251,7 +263,14 @@ export function analysePilot(exposures: readonly PilotExposure[], options: Pilot
     alpha,
     confidence,
     correction: { method: 'holm', family: tested.length, why: HOLM_WHY },
-    sampleRatio: { overall: sampleRatioMismatch(countsFor(() => true), options.plannedSplit, options.srmAlpha), perPersona },
+    sampleRatio: {
+      overall: sampleRatioMismatch(
+        countsFor(() => true),
+        options.plannedSplit,
+        options.srmAlpha,
+      ),
+      perPersona,
+    },
     arms,
     comparisons: draft,
   };

@@ -3,7 +3,13 @@ import path from 'node:path';
 
 /** Used when app.json is absent or names no scopes; keep in step with app.json. */
 export const FALLBACK_SCOPES = [
-  'oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.read', 'crm.schemas.contacts.write', 'tickets', 'automation',
+  'oauth',
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
+  'crm.schemas.contacts.read',
+  'crm.schemas.contacts.write',
+  'tickets',
+  'automation',
   'crm.objects.companies.read',
 ] as const;
 export const FALLBACK_OPTIONAL_SCOPES = ['crm.objects.feedback_submissions.read'] as const;
@@ -12,7 +18,9 @@ const DEFAULT_APP_JSON = path.resolve(__dirname, '..', '..', 'app.json');
 
 function authOf(appJsonPath: string): { requiredScopes?: unknown; optionalScopes?: unknown } | null {
   if (!existsSync(appJsonPath)) return null;
-  const manifest = JSON.parse(readFileSync(appJsonPath, 'utf8')) as { config?: { auth?: { requiredScopes?: unknown; optionalScopes?: unknown } } };
+  const manifest = JSON.parse(readFileSync(appJsonPath, 'utf8')) as {
+    config?: { auth?: { requiredScopes?: unknown; optionalScopes?: unknown } };
+  };
   return manifest.config?.auth ?? {};
 }
 

@@ -21,7 +21,9 @@ export function createInstallProgressRoutes(deps: { source: InstallProgressSourc
     res.setHeader('Cache-Control', 'no-store');
     const portalId = deps.source.links.verify(String(req.params.token), deps.clock.now());
     if (portalId === null) {
-      res.status(404).json({ error: { code: 'not_found', message: 'This progress link is unknown or has expired; the admin page shows the same figures.' } });
+      res.status(404).json({
+        error: { code: 'not_found', message: 'This progress link is unknown or has expired; the admin page shows the same figures.' },
+      });
       return;
     }
     const progress = await deps.source.read(portalId);

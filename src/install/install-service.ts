@@ -41,9 +41,15 @@ export class InstallService {
     const existing = await portals.get(portalId);
     const now = clock.now();
     await portals.upsert({
-      portalId, hubDomain: info.hubDomain, state: 'installed', scopes: info.scopes,
+      portalId,
+      hubDomain: info.hubDomain,
+      state: 'installed',
+      scopes: info.scopes,
       ...tokens.seal(portalId, granted, now),
-      installedAt: existing?.installedAt ?? now, updatedAt: now, installedBy: info.user, lastError: null,
+      installedAt: existing?.installedAt ?? now,
+      updatedAt: now,
+      installedBy: info.user,
+      lastError: null,
     });
     await tokens.storeTokens(portalId, granted);
     const live = await this.deps.ruleSets.ensureSeeded(portalId);

@@ -19,7 +19,11 @@ export interface AccessTokenInfo {
 
 /** `rejected`: HubSpot refused the grant (bad code or refresh token); `transient`: try again later. */
 export class OAuthTokenError extends Error {
-  constructor(readonly kind: 'rejected' | 'transient', readonly status: number | null, message: string) {
+  constructor(
+    readonly kind: 'rejected' | 'transient',
+    readonly status: number | null,
+    message: string,
+  ) {
     super(message);
     this.name = 'OAuthTokenError';
   }

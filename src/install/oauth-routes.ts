@@ -54,7 +54,13 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
     const browser = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomBytes(32).toString('base64url');
     const state = randomBytes(32).toString('base64url');
     const now = deps.clock.now();
-    await deps.states.save({ stateHash: sha256(state), browserHash: sha256(browser), purpose: 'install', createdAt: now, expiresAt: now + STATE_TTL_MS });
+    await deps.states.save({
+      stateHash: sha256(state),
+      browserHash: sha256(browser),
+      purpose: 'install',
+      createdAt: now,
+      expiresAt: now + STATE_TTL_MS,
+    });
     const url = new URL(`${deps.authBaseUrl}/oauth/authorize`);
     url.searchParams.set('client_id', deps.clientId);
     url.searchParams.set('redirect_uri', redirectUri);
@@ -83,13 +89,29 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
   router.get('/oauth/callback', async (req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store');
     const refuse = (status: number, message: string) =>
-      res.status(status).type('html').send(page('Install refused', `<h1>The install could not be completed</h1><p>${escapeHtml(message)}</p><p><a href="/oauth/install">Start the install again</a></p>`));
+      res
+        .status(status)
+        .type('html')
+        .send(
+          page(
+            'Install refused',
+            `<h1>The install could not be completed</h1><p>${escapeHtml(message)}</p><p><a href="/oauth/install">Start the install again</a></p>`,
+          ),
+        );
     const query = req.query as Record<string, unknown>;
     if (typeof query.error === 'string') {
       deps.logger.info({ error: query.error.slice(0, 100) }, 'install not approved in HubSpot');
-      return res.status(400).type('html').send(page('Install cancelled', `<h1>The app was not installed</h1>
+      return res
+        .status(400)
+        .type('html')
+        .send(
+          page(
+            'Install cancelled',
+            `<h1>The app was not installed</h1>
 <p>HubSpot reports that the install was cancelled or not approved${query.error === 'access_denied' ? '' : ` (${escapeHtml(query.error.slice(0, 100))})`}. Nothing was connected and no data was read.</p>
-<p><a href="/oauth/install">Install the app</a> when you are ready.</p>`));
+<p><a href="/oauth/install">Install the app</a> when you are ready.</p>`,
+          ),
+        );
     }
     const state = typeof query.state === 'string' ? query.state : '';
     const code = typeof query.code === 'string' ? query.code : '';
@@ -98,14 +120,23 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
     if (!state) {
       // A Marketplace install: HubSpot approved it itself and sends code + returnUrl, no state of ours.
       if (!code || !returnUrl) {
-        deps.logger.warn({ hasCode: Boolean(code), hasReturnUrl: Boolean(returnUrl) }, 'install callback refused: no state and not a Marketplace install');
-        return refuse(400, 'This install link is missing its security check. Start the install from this app or from the HubSpot Marketplace.');
+        deps.logger.warn(
+          { hasCode: Boolean(code), hasReturnUrl: Boolean(returnUrl) },
+          'install callback refused: no state and not a Marketplace install',
+        );
+        return refuse(
+          400,
+          'This install link is missing its security check. Start the install from this app or from the HubSpot Marketplace.',
+        );
       }
       const result = await install(code, refuse);
       if (!result) return;
       const back = hubSpotReturnUrl(returnUrl);
       if (back) return res.redirect(302, back);
-      deps.logger.warn({ portalId: result.portalId }, 'Marketplace install finished; returnUrl is not a HubSpot URL, showing our page instead');
+      deps.logger.warn(
+        { portalId: result.portalId },
+        'Marketplace install finished; returnUrl is not a HubSpot URL, showing our page instead',
+      );
       return void (await installedPage(res, result));
     }
 
@@ -117,7 +148,10 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
     const outcome = await deps.states.consume(sha256(state), sha256(browser), 'install', deps.clock.now());
     if (outcome !== 'ok') {
       deps.logger.warn({ outcome }, 'install callback refused: state check failed');
-      return refuse(400, 'This install link is not valid any more (expired, already used, or started in another browser). Start the install again.');
+      return refuse(
+        400,
+        'This install link is not valid any more (expired, already used, or started in another browser). Start the install again.',
+      );
     }
     if (!code) return refuse(400, 'HubSpot did not send an authorization code.');
     res.setHeader('Set-Cookie', `${INSTALL_COOKIE}=; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`);
@@ -131,9 +165,12 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
     } catch (err) {
       const rejected = err instanceof OAuthTokenError && err.kind === 'rejected';
       deps.logger.warn({ err }, 'install failed');
-      refuse(rejected ? 400 : 502, rejected
-        ? 'HubSpot did not accept the authorization code (it may have expired). Start the install again.'
-        : 'The app could not finish setting up the portal. Try the install again in a minute.');
+      refuse(
+        rejected ? 400 : 502,
+        rejected
+          ? 'HubSpot did not accept the authorization code (it may have expired). Start the install again.'
+          : 'The app could not finish setting up the portal. Try the install again in a minute.',
+      );
       return null;
     }
   }
@@ -143,13 +180,18 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
     const progress = deps.progress
       ? progressSection(deps.progress.links.issue(result.portalId, deps.clock.now()), await deps.progress.read(result.portalId))
       : '';
-    res.type('html').send(page('Installed', `<h1>${result.reinstall ? 'Reconnected' : 'Installed'}: portal ${result.portalId}${domain}</h1>
+    res.type('html').send(
+      page(
+        'Installed',
+        `<h1>${result.reinstall ? 'Reconnected' : 'Installed'}: portal ${result.portalId}${domain}</h1>
 <p>What happens next: the app reads this portal's contacts page by page, each with its tickets, assigns every
 contact a persona and writes it to the <strong>Persona</strong> contact property in HubSpot as soon as its page is read:
 the first personas are in HubSpot within seconds, the rest follow at the pace HubSpot's rate limit allows
 (up to about 24,000 contacts a minute). After that, changes are picked up automatically.</p>
 ${progress}
-<p>Follow the progress on the <a href="/admin">admin page</a> too, or open any contact record in HubSpot to see its persona card.</p>`));
+<p>Follow the progress on the <a href="/admin">admin page</a> too, or open any contact record in HubSpot to see its persona card.</p>`,
+      ),
+    );
   }
 
   return router;

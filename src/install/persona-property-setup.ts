@@ -23,7 +23,11 @@ export class PersonaPropertySetup {
     await hubspot.createContactPropertyGroup(defs.group);
     const created: string[] = [];
     const updated: string[] = [];
-    for (const [def, includeUnassigned] of [[defs.persona, true], [defs.secondary, false], [defs.score, false]] as const) {
+    for (const [def, includeUnassigned] of [
+      [defs.persona, true],
+      [defs.secondary, false],
+      [defs.score, false],
+    ] as const) {
       const outcome = await this.ensureProperty(hubspot, def, ruleSet, includeUnassigned);
       if (outcome === 'created') created.push(def.name);
       if (outcome === 'updated') updated.push(def.name);
@@ -32,14 +36,23 @@ export class PersonaPropertySetup {
     return { created, updated };
   }
 
-  private async ensureProperty(hubspot: PortalHubSpot, def: ContactPropertyDefinition, ruleSet: RuleSet, includeUnassigned: boolean): Promise<'created' | 'updated' | 'unchanged'> {
+  private async ensureProperty(
+    hubspot: PortalHubSpot,
+    def: ContactPropertyDefinition,
+    ruleSet: RuleSet,
+    includeUnassigned: boolean,
+  ): Promise<'created' | 'updated' | 'unchanged'> {
     const existing = await hubspot.getContactProperty(def.name);
     if (!existing) {
       await hubspot.createContactProperty(def);
       return 'created';
     }
     if (def.type !== 'enumeration') return 'unchanged';
-    const merged = mergeEnumerationOptions(existing.options.map((o) => ({ ...o })), ruleSet, { includeUnassigned });
+    const merged = mergeEnumerationOptions(
+      existing.options.map((o) => ({ ...o })),
+      ruleSet,
+      { includeUnassigned },
+    );
     const sorted = [...existing.options].sort((a, b) => a.displayOrder - b.displayOrder);
     if (sameOptions(sorted, merged) && existing.label === def.label) return 'unchanged';
     await hubspot.updateContactProperty(def.name, { label: def.label, options: merged });

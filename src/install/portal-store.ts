@@ -22,7 +22,11 @@ export interface PortalStore {
   upsert(portal: PortalRecord): Promise<void>;
   get(portalId: PortalId): Promise<PortalRecord | null>;
   list(): Promise<PortalRecord[]>;
-  updateTokens(portalId: PortalId, tokens: { accessTokenEnc: string; refreshTokenEnc: string; accessExpiresAt: number }, now: number): Promise<void>;
+  updateTokens(
+    portalId: PortalId,
+    tokens: { accessTokenEnc: string; refreshTokenEnc: string; accessExpiresAt: number },
+    now: number,
+  ): Promise<void>;
   setState(portalId: PortalId, state: InstallState, lastError: string | null, now: number): Promise<void>;
 }
 

@@ -59,7 +59,11 @@ export class TokenService implements AccessTokenProvider {
     const portal = await this.deps.portals.get(portalId);
     if (!portal || portal.state === 'uninstalled') throw new HubSpotCallError('token', null, `Portal ${portalId} is not installed`);
     if (portal.state === 'needs_reauth') throw new ReauthorizationRequiredError(portalId);
-    if (portal.accessTokenEnc && portal.accessExpiresAt !== null && this.deps.clock.now() < portal.accessExpiresAt - this.margin(portalId)) {
+    if (
+      portal.accessTokenEnc &&
+      portal.accessExpiresAt !== null &&
+      this.deps.clock.now() < portal.accessExpiresAt - this.margin(portalId)
+    ) {
       return this.deps.crypto.decrypt(portal.accessTokenEnc, accessTokenAad(portalId));
     }
     return this.refreshOnce(portalId);

@@ -3,7 +3,12 @@ import type { PortalId } from '../crm/model';
 import type { Logger } from '../platform/logger';
 import { JobCatalogue } from './job-catalogue';
 import {
-  PORTAL_JOB_NAME, type EnqueueOptions, type JobObserver, type JobRunner, type PortalJobDefinition, type ScheduledJobDefinition,
+  PORTAL_JOB_NAME,
+  type EnqueueOptions,
+  type JobObserver,
+  type JobRunner,
+  type PortalJobDefinition,
+  type ScheduledJobDefinition,
 } from './job-runner';
 
 export interface InProcessJobRunnerOptions {
@@ -31,7 +36,10 @@ export class InProcessJobRunner implements JobRunner {
 
   constructor(private readonly options: InProcessJobRunnerOptions) {
     this.catalogue = new JobCatalogue({ logger: options.logger });
-    this.lanes = { long: new Bottleneck({ maxConcurrent: options.concurrency.long }), short: new Bottleneck({ maxConcurrent: options.concurrency.short }) };
+    this.lanes = {
+      long: new Bottleneck({ maxConcurrent: options.concurrency.long }),
+      short: new Bottleneck({ maxConcurrent: options.concurrency.short }),
+    };
   }
 
   definePortalJob(definition: PortalJobDefinition): void {
@@ -52,7 +60,12 @@ export class InProcessJobRunner implements JobRunner {
     return this.catalogue.runNow(name);
   }
 
-  async enqueue(name: string, portalId: PortalId, data: Readonly<Record<string, unknown>> = {}, options: EnqueueOptions = {}): Promise<void> {
+  async enqueue(
+    name: string,
+    portalId: PortalId,
+    data: Readonly<Record<string, unknown>> = {},
+    options: EnqueueOptions = {},
+  ): Promise<void> {
     const definition = this.definitions.get(name);
     if (!definition) throw new RangeError(`No portal job named ${name}`);
     if (!this.working) return;
@@ -60,11 +73,16 @@ export class InProcessJobRunner implements JobRunner {
     if (this.waiting.has(key)) return;
     this.waiting.add(key);
     const submit = () => {
-      const run = this.portals.key(String(portalId)).schedule(() => this.lanes[definition.lane].schedule(() => this.execute(definition, portalId, data, key)));
+      const run = this.portals
+        .key(String(portalId))
+        .schedule(() => this.lanes[definition.lane].schedule(() => this.execute(definition, portalId, data, key)));
       this.track(run);
     };
     if (options.afterMs && options.afterMs > 0) {
-      const timer = setTimeout(() => { this.timers.delete(timer); submit(); }, options.afterMs);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        submit();
+      }, options.afterMs);
       timer.unref();
       this.timers.add(timer);
     } else {
@@ -102,14 +120,24 @@ export class InProcessJobRunner implements JobRunner {
     this.running.add(tracked);
   }
 
-  private async execute(definition: PortalJobDefinition, portalId: PortalId, data: Readonly<Record<string, unknown>>, key: string): Promise<void> {
+  private async execute(
+    definition: PortalJobDefinition,
+    portalId: PortalId,
+    data: Readonly<Record<string, unknown>>,
+    key: string,
+  ): Promise<void> {
     this.waiting.delete(key);
     if (this.abort.signal.aborted) return;
     const started = Date.now();
     try {
       const result = await definition.run(portalId, data, { signal: this.abort.signal });
       const again = result ? result.again : null;
-      this.options.observer?.finished({ name: definition.name, portalId, ms: Date.now() - started, outcome: again ? 'continued' : 'succeeded' });
+      this.options.observer?.finished({
+        name: definition.name,
+        portalId,
+        ms: Date.now() - started,
+        outcome: again ? 'continued' : 'succeeded',
+      });
       if (again && this.working) await this.enqueue(definition.name, portalId, data, { afterMs: again.afterMs });
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);

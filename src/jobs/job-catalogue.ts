@@ -38,8 +38,10 @@ export class JobCatalogue {
   start(): void {
     const log = this.deps.logger;
     const quiet = {
-      info: (m: string) => log.debug({ source: 'node-cron' }, m), warn: (m: string) => log.debug({ source: 'node-cron' }, m),
-      error: (m: string | Error) => log.warn({ source: 'node-cron' }, String(m)), debug: (m: string | Error) => log.trace({ source: 'node-cron' }, String(m)),
+      info: (m: string) => log.debug({ source: 'node-cron' }, m),
+      warn: (m: string) => log.debug({ source: 'node-cron' }, m),
+      error: (m: string | Error) => log.warn({ source: 'node-cron' }, String(m)),
+      debug: (m: string | Error) => log.trace({ source: 'node-cron' }, String(m)),
     };
     for (const job of this.jobs) {
       this.tasks.push(cron.schedule(job.cron, () => this.execute(job), { name: job.name, noOverlap: true, unref: true, logger: quiet }));

@@ -2,7 +2,13 @@ import PgBoss from 'pg-boss';
 import type { PortalId } from '../crm/model';
 import type { Logger } from '../platform/logger';
 import {
-  PORTAL_JOB_NAME, type EnqueueOptions, type JobLane, type JobObserver, type JobRunner, type PortalJobDefinition, type ScheduledJobDefinition,
+  PORTAL_JOB_NAME,
+  type EnqueueOptions,
+  type JobLane,
+  type JobObserver,
+  type JobRunner,
+  type PortalJobDefinition,
+  type ScheduledJobDefinition,
 } from './job-runner';
 import { PortalLocks } from './portal-locks';
 
@@ -54,8 +60,12 @@ export class PgBossJobRunner implements JobRunner {
 
   constructor(private readonly options: PgBossJobRunnerOptions) {
     this.locks = new PortalLocks({
-      connectionString: options.connectionString, namespace: `personas:${options.schema}`, logger: options.logger,
-      onLost: () => { for (const c of this.controllers) c.abort(); },
+      connectionString: options.connectionString,
+      namespace: `personas:${options.schema}`,
+      logger: options.logger,
+      onLost: () => {
+        for (const c of this.controllers) c.abort();
+      },
     });
   }
 
@@ -69,7 +79,12 @@ export class PgBossJobRunner implements JobRunner {
     this.schedules.set(definition.name, definition);
   }
 
-  async enqueue(name: string, portalId: PortalId, data: Readonly<Record<string, unknown>> = {}, options: EnqueueOptions = {}): Promise<void> {
+  async enqueue(
+    name: string,
+    portalId: PortalId,
+    data: Readonly<Record<string, unknown>> = {},
+    options: EnqueueOptions = {},
+  ): Promise<void> {
     const definition = this.definitions.get(name);
     if (!definition) throw new RangeError(`No portal job named ${name}`);
     if (!this.started) throw new Error('the job runner is not started');
@@ -82,11 +97,18 @@ export class PgBossJobRunner implements JobRunner {
     this.started = true;
     const o = this.options;
     this.boss = new PgBoss({
-      connectionString: o.connectionString, schema: o.schema, max: 4, application_name: 'personas-jobs',
-      expireInSeconds: o.expireSeconds, maintenanceIntervalSeconds: o.maintenanceSeconds,
-      retryLimit: 5, retryDelay: 5, retryBackoff: true,
+      connectionString: o.connectionString,
+      schema: o.schema,
+      max: 4,
+      application_name: 'personas-jobs',
+      expireInSeconds: o.expireSeconds,
+      maintenanceIntervalSeconds: o.maintenanceSeconds,
+      retryLimit: 5,
+      retryDelay: 5,
+      retryBackoff: true,
       // Web processes only queue: no upkeep and no cron clock there.
-      supervise: options.work, schedule: options.work && options.schedules,
+      supervise: options.work,
+      schedule: options.work && options.schedules,
     });
     this.boss.on('error', (err) => o.logger.warn({ err: errorText(err) }, 'job engine error'));
     await this.boss.start();
@@ -95,7 +117,8 @@ export class PgBossJobRunner implements JobRunner {
     if (!options.work) return;
     this.working = true;
     for (const [name, job] of this.schedules) {
-      if (options.schedules) await this.boss.schedule(cronQueue(name), job.cron, {}, { tz: 'UTC', retryLimit: 0, expireInSeconds: this.options.expireSeconds });
+      if (options.schedules)
+        await this.boss.schedule(cronQueue(name), job.cron, {}, { tz: 'UTC', retryLimit: 0, expireInSeconds: this.options.expireSeconds });
       else await this.boss.unschedule(cronQueue(name));
       await this.boss.work(cronQueue(name), { pollingIntervalSeconds: 2 }, async () => this.runScheduled(job));
     }
@@ -116,7 +139,9 @@ export class PgBossJobRunner implements JobRunner {
     for (;;) {
       const busy = this.running.long.size + this.running.short.size;
       // Waiting, retrying or running anywhere in the cluster.
-      const open = (await this.boss.getQueueSize(QUEUE.long, { before: 'completed' })) + (await this.boss.getQueueSize(QUEUE.short, { before: 'completed' }));
+      const open =
+        (await this.boss.getQueueSize(QUEUE.long, { before: 'completed' })) +
+        (await this.boss.getQueueSize(QUEUE.short, { before: 'completed' }));
       if (busy === 0 && open === 0) return;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -141,10 +166,16 @@ export class PgBossJobRunner implements JobRunner {
     }
   }
 
-  private send(definition: PortalJobDefinition, portalId: PortalId, data: Readonly<Record<string, unknown>>, afterSeconds: number): Promise<string | null> {
+  private send(
+    definition: PortalJobDefinition,
+    portalId: PortalId,
+    data: Readonly<Record<string, unknown>>,
+    afterSeconds: number,
+  ): Promise<string | null> {
     const payload: PortalJobData = { job: definition.name, portalId, data };
     return this.boss.send(QUEUE[definition.lane], payload, {
-      singletonKey: `${definition.name}:${portalId}`, ...(afterSeconds > 0 ? { startAfter: afterSeconds } : {}),
+      singletonKey: `${definition.name}:${portalId}`,
+      ...(afterSeconds > 0 ? { startAfter: afterSeconds } : {}),
     });
   }
 
@@ -172,8 +203,14 @@ export class PgBossJobRunner implements JobRunner {
       if (fetched.length > 0 && fetched.length === free) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, pollMs);
-        function done() { clearTimeout(timer); resolve(); }
-        this.wakers[lane] = () => { this.wakers[lane] = null; done(); };
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.wakers[lane] = () => {
+          this.wakers[lane] = null;
+          done();
+        };
       });
     }
   }
@@ -233,7 +270,13 @@ export class PgBossJobRunner implements JobRunner {
       this.options.logger.info({ job: job.name, ms: Date.now() - started }, 'scheduled job finished');
       this.options.observer?.finished({ name: job.name, portalId: null, ms: Date.now() - started, outcome: 'succeeded' });
     } catch (err) {
-      this.options.observer?.finished({ name: job.name, portalId: null, ms: Date.now() - started, outcome: 'failed', error: errorText(err) });
+      this.options.observer?.finished({
+        name: job.name,
+        portalId: null,
+        ms: Date.now() - started,
+        outcome: 'failed',
+        error: errorText(err),
+      });
       throw err;
     }
   }

@@ -16,21 +16,27 @@ export class PortalLocks {
   /** One connection answers one query at a time: lock and unlock calls take turns. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: {
-    connectionString: string;
-    /** Locks of different deployments (or test schemas) on one server never meet. */
-    namespace: string;
-    logger: Logger;
-    /** The connection dropped: every lock is gone, so work relying on one must stop. */
-    onLost: () => void;
-  }) {}
+  constructor(
+    private readonly options: {
+      connectionString: string;
+      /** Locks of different deployments (or test schemas) on one server never meet. */
+      namespace: string;
+      logger: Logger;
+      /** The connection dropped: every lock is gone, so work relying on one must stop. */
+      onLost: () => void;
+    },
+  ) {}
 
   async tryLock(portalId: PortalId): Promise<boolean> {
     if (this.held.has(portalId)) return false;
     this.held.add(portalId);
     try {
-      const { rows } = await this.inTurn(async () => (await this.connection()).query<{ ok: boolean }>(
-        'select pg_try_advisory_lock(hashtext($1), ($2::bigint % 2147483647)::int) as ok', [this.options.namespace, portalId]));
+      const { rows } = await this.inTurn(async () =>
+        (await this.connection()).query<{ ok: boolean }>(
+          'select pg_try_advisory_lock(hashtext($1), ($2::bigint % 2147483647)::int) as ok',
+          [this.options.namespace, portalId],
+        ),
+      );
       if (!rows[0]?.ok) this.held.delete(portalId);
       return rows[0]?.ok === true;
     } catch (err) {
@@ -43,8 +49,11 @@ export class PortalLocks {
     if (!this.held.delete(portalId)) return;
     const client = this.client;
     if (!client) return; // the connection is gone, and the lock with it
-    await this.inTurn(() => client.query('select pg_advisory_unlock(hashtext($1), ($2::bigint % 2147483647)::int)', [this.options.namespace, portalId]))
-      .catch((err: unknown) => this.options.logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not release a portal lock'));
+    await this.inTurn(() =>
+      client.query('select pg_advisory_unlock(hashtext($1), ($2::bigint % 2147483647)::int)', [this.options.namespace, portalId]),
+    ).catch((err: unknown) =>
+      this.options.logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not release a portal lock'),
+    );
   }
 
   private inTurn<T>(fn: () => Promise<T>): Promise<T> {
@@ -71,7 +80,10 @@ export class PortalLocks {
         this.client = null;
         this.held.clear();
         if (!this.closed) {
-          this.options.logger.warn({ err: err instanceof Error ? err.message : undefined }, 'portal lock connection lost; running portal jobs stop');
+          this.options.logger.warn(
+            { err: err instanceof Error ? err.message : undefined },
+            'portal lock connection lost; running portal jobs stop',
+          );
           this.options.onLost();
         }
       };
@@ -80,7 +92,9 @@ export class PortalLocks {
       await client.connect();
       this.client = client;
       return client;
-    })().finally(() => { this.connecting = null; });
+    })().finally(() => {
+      this.connecting = null;
+    });
     return this.connecting;
   }
 }

@@ -28,45 +28,94 @@ export class AppMetrics implements JobObserver {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ role: options.role });
     collectDefaultMetrics({ register: this.registry, prefix: 'personas_' });
-    this.hubspotRequests = new Counter({ name: 'personas_hubspot_requests_total', help: 'HubSpot API requests sent, per portal', labelNames: ['portal'], registers });
-    this.hubspotThrottled = new Counter({ name: 'personas_hubspot_429_total', help: 'HubSpot 429 (rate limited) answers, per portal', labelNames: ['portal'], registers });
-    this.jobRuns = new Counter({ name: 'personas_jobs_total', help: 'Jobs run, by job and outcome (succeeded, failed, deferred, continued)', labelNames: ['job', 'outcome'], registers });
+    this.hubspotRequests = new Counter({
+      name: 'personas_hubspot_requests_total',
+      help: 'HubSpot API requests sent, per portal',
+      labelNames: ['portal'],
+      registers,
+    });
+    this.hubspotThrottled = new Counter({
+      name: 'personas_hubspot_429_total',
+      help: 'HubSpot 429 (rate limited) answers, per portal',
+      labelNames: ['portal'],
+      registers,
+    });
+    this.jobRuns = new Counter({
+      name: 'personas_jobs_total',
+      help: 'Jobs run, by job and outcome (succeeded, failed, deferred, continued)',
+      labelNames: ['job', 'outcome'],
+      registers,
+    });
     this.jobSeconds = new Histogram({
-      name: 'personas_job_duration_seconds', help: 'How long jobs ran', labelNames: ['job'], registers,
+      name: 'personas_job_duration_seconds',
+      help: 'How long jobs ran',
+      labelNames: ['job'],
+      registers,
       buckets: [0.05, 0.25, 1, 5, 15, 30, 60, 300, 900, 3600],
     });
     const cluster = options.cluster;
     if (!cluster) return;
     const backlog = () => cluster.inboxBacklog();
-    new Gauge({ name: 'personas_inbox_pending', help: 'Webhook events waiting to be applied', registers, async collect() { this.set((await backlog()).pending); } });
-    new Gauge({ name: 'personas_inbox_failed', help: 'Webhook events parked after too many attempts', registers, async collect() { this.set((await backlog()).failed); } });
     new Gauge({
-      name: 'personas_inbox_oldest_pending_age_seconds', help: 'Age of the oldest webhook event waiting', registers,
-      async collect() { const b = await backlog(); this.set(b.oldestPendingAt === null ? 0 : Math.max(0, (cluster.now() - b.oldestPendingAt) / 1000)); },
+      name: 'personas_inbox_pending',
+      help: 'Webhook events waiting to be applied',
+      registers,
+      async collect() {
+        this.set((await backlog()).pending);
+      },
     });
     new Gauge({
-      name: 'personas_sync_running', help: 'Sync runs in progress, per portal, kind and phase', labelNames: ['portal', 'kind', 'phase'], registers,
+      name: 'personas_inbox_failed',
+      help: 'Webhook events parked after too many attempts',
+      registers,
+      async collect() {
+        this.set((await backlog()).failed);
+      },
+    });
+    new Gauge({
+      name: 'personas_inbox_oldest_pending_age_seconds',
+      help: 'Age of the oldest webhook event waiting',
+      registers,
+      async collect() {
+        const b = await backlog();
+        this.set(b.oldestPendingAt === null ? 0 : Math.max(0, (cluster.now() - b.oldestPendingAt) / 1000));
+      },
+    });
+    new Gauge({
+      name: 'personas_sync_running',
+      help: 'Sync runs in progress, per portal, kind and phase',
+      labelNames: ['portal', 'kind', 'phase'],
+      registers,
       async collect() {
         this.reset();
         for (const r of await cluster.runningSyncs()) this.set({ portal: String(r.portalId), kind: r.kind, phase: r.phase ?? 'start' }, 1);
       },
     });
     new Gauge({
-      name: 'personas_sync_progress_records', help: 'Records the running sync has processed in its current phase', labelNames: ['portal', 'kind'], registers,
+      name: 'personas_sync_progress_records',
+      help: 'Records the running sync has processed in its current phase',
+      labelNames: ['portal', 'kind'],
+      registers,
       async collect() {
         this.reset();
         for (const r of await cluster.runningSyncs()) this.set({ portal: String(r.portalId), kind: r.kind }, r.done);
       },
     });
     new Gauge({
-      name: 'personas_sync_lag_seconds', help: 'How far each portal\'s store is behind HubSpot (since its last completed sync window)', labelNames: ['portal'], registers,
+      name: 'personas_sync_lag_seconds',
+      help: "How far each portal's store is behind HubSpot (since its last completed sync window)",
+      labelNames: ['portal'],
+      registers,
       async collect() {
         this.reset();
         for (const s of await cluster.syncedUpTo()) this.set({ portal: String(s.portalId) }, Math.max(0, (cluster.now() - s.at) / 1000));
       },
     });
     new Gauge({
-      name: 'personas_pending_writes', help: 'Contacts whose persona waits to be written to HubSpot, per portal', labelNames: ['portal'], registers,
+      name: 'personas_pending_writes',
+      help: 'Contacts whose persona waits to be written to HubSpot, per portal',
+      labelNames: ['portal'],
+      registers,
       async collect() {
         this.reset();
         for (const [portalId, n] of await cluster.pendingWrites()) this.set({ portal: String(portalId) }, n);

@@ -7,7 +7,16 @@ import type { HubSpotGateways } from '../crm/hubspot-port';
 import type { AssignmentStore, ComputedAssignment, StoredAssignment } from './assignment-store';
 import { reviewFlag } from './review-queue';
 import type { PublishedRuleSet, RuleSetService } from './rule-set-service';
-import { diffWriteback, formatScore, type ManualOverride, personaPatch, personaPropertyNames, type PersonaPropertyNames, type WrittenValues, writtenValuesOf } from './writeback';
+import {
+  diffWriteback,
+  formatScore,
+  type ManualOverride,
+  personaPatch,
+  personaPropertyNames,
+  type PersonaPropertyNames,
+  type WrittenValues,
+  writtenValuesOf,
+} from './writeback';
 import { createYielder } from '../platform/event-loop';
 
 export interface Progress {
@@ -46,7 +55,6 @@ export interface AssignmentServiceDeps {
 const WRITE_BATCH = 100;
 const SCORE_BATCH = 500;
 
-
 /**
  * Scores contacts from the store with the live rule set and writes the persona properties back.
  * A contact is written only when its values differ from what was last written; a persona value
@@ -68,13 +76,20 @@ export class AssignmentService {
   constructor(private readonly deps: AssignmentServiceDeps) {}
 
   /** Rescores under the live rule set, then writes back only what changed: every sync, refresh and publish ends here. */
-  async rescoreAndWriteBack(portalId: PortalId, options: RescoreAndWriteBackOptions): Promise<{ rescore: RescoreResult; writeBack: WriteBackResult }> {
+  async rescoreAndWriteBack(
+    portalId: PortalId,
+    options: RescoreAndWriteBackOptions,
+  ): Promise<{ rescore: RescoreResult; writeBack: WriteBackResult }> {
     const { reason, contactIds, onProgress, shouldStop } = options;
     const rescore = contactIds
       ? await this.rescore(portalId, contactIds, reason)
       : await this.rescoreAll(portalId, { reason, onProgress: (p) => onProgress?.('assign', p) });
     // Rescoring some contacts writes those contacts, not every pending row of the portal.
-    const writeBack = await this.writeBack(portalId, { onProgress: (p) => onProgress?.('write', p), shouldStop, ...(contactIds ? { contactIds } : {}) });
+    const writeBack = await this.writeBack(portalId, {
+      onProgress: (p) => onProgress?.('write', p),
+      shouldStop,
+      ...(contactIds ? { contactIds } : {}),
+    });
     return { rescore, writeBack };
   }
 
@@ -117,16 +132,26 @@ export class AssignmentService {
   async scoreContacts(portalId: PortalId, contactIds: readonly string[], reason: string): Promise<RescoreResult & { toWrite: string[] }> {
     const live = await this.deps.ruleSets.live(portalId);
     const found = await this.deps.crm.getContactsWithTickets(portalId, contactIds);
-    const batch = contactIds.map((id) => found.get(id)).filter((c): c is ContactWithStoredTickets => c !== undefined && !c.contact.archived);
+    const batch = contactIds
+      .map((id) => found.get(id))
+      .filter((c): c is ContactWithStoredTickets => c !== undefined && !c.contact.archived);
     const r = await this.scoreBatch(portalId, live, batch, reason);
     return { scored: batch.length, changed: r.changed, overrides: r.overrides, toWrite: r.toWrite };
   }
 
-  private async scoreBatch(portalId: PortalId, live: PublishedRuleSet, batch: readonly ContactWithStoredTickets[], reason: string): Promise<{ changed: number; overrides: number; toWrite: string[] }> {
+  private async scoreBatch(
+    portalId: PortalId,
+    live: PublishedRuleSet,
+    batch: readonly ContactWithStoredTickets[],
+    reason: string,
+  ): Promise<{ changed: number; overrides: number; toWrite: string[] }> {
     if (batch.length === 0) return { changed: 0, overrides: 0, toWrite: [] };
     const now = this.deps.clock.now();
     const names = personaPropertyNames(live.ruleSet.property);
-    const stored = await this.deps.assignments.getMany(portalId, batch.map((c) => c.contact.id));
+    const stored = await this.deps.assignments.getMany(
+      portalId,
+      batch.map((c) => c.contact.id),
+    );
     const computed: ComputedAssignment[] = [];
     const overrideChanges: { contactId: string; override: ManualOverride | null }[] = [];
     const adopted: { contactId: string; values: WrittenValues }[] = [];
@@ -150,8 +175,13 @@ export class AssignmentService {
       const alreadyHeld = decision.patch !== null && !decision.override && previous?.written == null && holds(contact, names, values);
       if (alreadyHeld) adopted.push({ contactId: contact.id, values });
       computed.push({
-        contactId: contact.id, personaId: assignment.personaId, score: assignment.score, secondary: assignment.secondary,
-        journeyStage: assignment.journeyStage, explanation: assignment.explanation, ruleSetVersion: live.version,
+        contactId: contact.id,
+        personaId: assignment.personaId,
+        score: assignment.score,
+        secondary: assignment.secondary,
+        journeyStage: assignment.journeyStage,
+        explanation: assignment.explanation,
+        ruleSetVersion: live.version,
         needsWrite: decision.patch !== null && !alreadyHeld,
         review: reviewFlag(assignment, previous?.personaId, live.ruleSet.unassigned.id, live.ruleSet.reviewMargin),
       });
@@ -166,9 +196,16 @@ export class AssignmentService {
     if (adopted.length > 0) await this.deps.assignments.markWritten(portalId, adopted, now);
     for (const change of overrideChanges) {
       await this.deps.assignments.setOverride(portalId, change.contactId, change.override);
-      this.deps.logger.info({ portalId, contactId: change.contactId, override: change.override?.persona ?? null }, change.override ? 'manual override detected' : 'manual override ended');
+      this.deps.logger.info(
+        { portalId, contactId: change.contactId, override: change.override?.persona ?? null },
+        change.override ? 'manual override detected' : 'manual override ended',
+      );
     }
-    return { changed, overrides: overrideChanges.filter((c) => c.override !== null).length, toWrite: computed.filter((c) => c.needsWrite).map((c) => c.contactId) };
+    return {
+      changed,
+      overrides: overrideChanges.filter((c) => c.override !== null).length,
+      toWrite: computed.filter((c) => c.needsWrite).map((c) => c.contactId),
+    };
   }
 
   /**
@@ -183,12 +220,19 @@ export class AssignmentService {
     const assignment = await this.deps.assignments.get(portalId, contactId);
     if (!assignment) throw new AppError('not_found', `Contact ${contactId} has no assignment yet; sync it first`);
     if (override && override.persona !== live.ruleSet.unassigned.id && !live.ruleSet.personas.some((p) => p.id === override.persona)) {
-      throw new AppError('validation_failed', `Unknown persona ${override.persona}`, { details: [{ path: 'persona', message: 'must be a persona id of the live rule set or the unassigned id' }] });
+      throw new AppError('validation_failed', `Unknown persona ${override.persona}`, {
+        details: [{ path: 'persona', message: 'must be a persona id of the live rule set or the unassigned id' }],
+      });
     }
     const values = writtenValuesOf(assignment, override?.persona);
-    const result = await this.deps.gateways.forPortal(portalId).updateContacts([{ id: contactId, properties: personaPatch(names, values) }]);
+    const result = await this.deps.gateways
+      .forPortal(portalId)
+      .updateContacts([{ id: contactId, properties: personaPatch(names, values) }]);
     if (!result.written.includes(contactId)) {
-      throw new AppError('upstream_failed', `HubSpot did not accept the persona for contact ${contactId}: ${result.failed[0]?.message ?? 'unknown error'}`);
+      throw new AppError(
+        'upstream_failed',
+        `HubSpot did not accept the persona for contact ${contactId}: ${result.failed[0]?.message ?? 'unknown error'}`,
+      );
     }
     const now = this.deps.clock.now();
     await this.deps.assignments.setOverride(portalId, contactId, override);
@@ -200,7 +244,10 @@ export class AssignmentService {
    * Writes the pending contacts in batches of 100, several batches in flight: every pending contact
    * of the portal, or only those of `contactIds` (a webhook batch writes what it was about).
    */
-  async writeBack(portalId: PortalId, options: { onProgress?: (p: Progress) => void; shouldStop?: () => boolean; contactIds?: readonly string[] } = {}): Promise<WriteBackResult> {
+  async writeBack(
+    portalId: PortalId,
+    options: { onProgress?: (p: Progress) => void; shouldStop?: () => boolean; contactIds?: readonly string[] } = {},
+  ): Promise<WriteBackResult> {
     if (options.contactIds) return this.writeBackOnly(portalId, options.contactIds);
     const live = await this.deps.ruleSets.live(portalId);
     const names = personaPropertyNames(live.ruleSet.property);
@@ -261,7 +308,11 @@ export class AssignmentService {
     return totals;
   }
 
-  private async writeBatch(portalId: PortalId, names: PersonaPropertyNames, page: readonly StoredAssignment[]): Promise<{ written: number; failed: number; purged: number; requests: number; error?: string }> {
+  private async writeBatch(
+    portalId: PortalId,
+    names: PersonaPropertyNames,
+    page: readonly StoredAssignment[],
+  ): Promise<{ written: number; failed: number; purged: number; requests: number; error?: string }> {
     const hubspot = this.deps.gateways.forPortal(portalId);
     const values = new Map<string, WrittenValues>(page.map((a) => [a.contactId, writtenValuesOf(a)]));
     // Only the properties HubSpot does not hold already (as last read or written): HubSpot records
@@ -290,7 +341,11 @@ export class AssignmentService {
       }
     }
     const now = this.deps.clock.now();
-    await this.deps.assignments.markWritten(portalId, written.map((contactId) => ({ contactId, values: values.get(contactId)! })), now);
+    await this.deps.assignments.markWritten(
+      portalId,
+      written.map((contactId) => ({ contactId, values: values.get(contactId)! })),
+      now,
+    );
     await this.rememberWritten(portalId, names, written, values, now, held);
     const gone = pending.filter((id) => notFound.includes(id));
     if (gone.length > 0) await this.deps.crm.purgeContacts(portalId, gone);
@@ -301,15 +356,27 @@ export class AssignmentService {
 
   /** The store's copy of each contact now holds what HubSpot holds after our write, so a later sync's value reads as ours. */
   private async rememberWritten(
-    portalId: PortalId, names: PersonaPropertyNames, ids: readonly string[], values: Map<string, WrittenValues>, now: number,
+    portalId: PortalId,
+    names: PersonaPropertyNames,
+    ids: readonly string[],
+    values: Map<string, WrittenValues>,
+    now: number,
     /** The contacts as read just before the write, when the caller has them (saves a second read). */
     read?: Map<string, ContactWithStoredTickets>,
   ): Promise<void> {
     if (ids.length === 0) return;
-    const found = read ? new Map(ids.flatMap((id) => { const c = read.get(id); return c ? [[id, c] as const] : []; })) : await this.deps.crm.getContactsWithTickets(portalId, ids);
-    const updated: StoredContact[] = [...found.values()].map(({ contact }) => (
-      { ...contact, properties: { ...contact.properties, ...personaPatch(names, values.get(contact.id)!) } }
-    ));
+    const found = read
+      ? new Map(
+          ids.flatMap((id) => {
+            const c = read.get(id);
+            return c ? [[id, c] as const] : [];
+          }),
+        )
+      : await this.deps.crm.getContactsWithTickets(portalId, ids);
+    const updated: StoredContact[] = [...found.values()].map(({ contact }) => ({
+      ...contact,
+      properties: { ...contact.properties, ...personaPatch(names, values.get(contact.id)!) },
+    }));
     await this.deps.crm.upsertContacts(portalId, updated, now);
   }
 }
@@ -319,9 +386,13 @@ function holds(contact: StoredContact, names: PersonaPropertyNames, values: Writ
   const p = contact.properties;
   const sameSet = (a: string, b: string) => a.split(';').filter(Boolean).sort().join(';') === b.split(';').filter(Boolean).sort().join(';');
   const score = Number(p[names.score] ?? '');
-  return (p[names.persona] ?? '') === values.persona
-    && sameSet(p[names.secondary] ?? '', values.secondary)
-    && (p[names.score] ?? '') !== '' && Number.isFinite(score) && formatScore(score) === values.score;
+  return (
+    (p[names.persona] ?? '') === values.persona &&
+    sameSet(p[names.secondary] ?? '', values.secondary) &&
+    (p[names.score] ?? '') !== '' &&
+    Number.isFinite(score) &&
+    formatScore(score) === values.score
+  );
 }
 
 /** The persona properties whose values HubSpot does not hold yet; all of them when the contact's are unknown. */
@@ -334,7 +405,8 @@ function changedProperties(contact: StoredContact | null, names: PersonaProperty
   const keep: Record<string, string> = {};
   if (!(names.persona in p) || (p[names.persona] ?? '') !== values.persona) keep[names.persona] = all[names.persona]!;
   if (!(names.secondary in p) || !sameSet(p[names.secondary] ?? '', values.secondary)) keep[names.secondary] = all[names.secondary]!;
-  if (!(names.score in p) || (p[names.score] ?? '') === '' || !Number.isFinite(score) || formatScore(score) !== values.score) keep[names.score] = all[names.score]!;
+  if (!(names.score in p) || (p[names.score] ?? '') === '' || !Number.isFinite(score) || formatScore(score) !== values.score)
+    keep[names.score] = all[names.score]!;
   return keep;
 }
 

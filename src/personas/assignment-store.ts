@@ -2,7 +2,6 @@ import type { PortalId } from '../crm/model';
 import type { ManualOverride, WrittenValues } from './writeback';
 import type { ReviewFlag } from './review-queue';
 
-
 export interface ComputedAssignment {
   readonly contactId: string;
   readonly personaId: string;
@@ -28,7 +27,10 @@ export interface ReviewQueueItem {
   readonly computedAt: number;
 }
 
-export interface ReviewQueueCursor { readonly margin: number; readonly contactId: string }
+export interface ReviewQueueCursor {
+  readonly margin: number;
+  readonly contactId: string;
+}
 
 export interface StoredAssignment extends ComputedAssignment {
   readonly computedAt: number;

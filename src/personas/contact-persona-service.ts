@@ -38,8 +38,12 @@ export interface ContactExplanation {
   /** Every persona's score and every rule's result under the live rule set, now. */
   readonly evaluation: DetailedEvaluation;
   readonly stored: {
-    readonly personaId: string; readonly score: number; readonly computedAt: number; readonly ruleSetVersion: number;
-    readonly written: unknown; readonly override: ManualOverride | null;
+    readonly personaId: string;
+    readonly score: number;
+    readonly computedAt: number;
+    readonly ruleSetVersion: number;
+    readonly written: unknown;
+    readonly override: ManualOverride | null;
   } | null;
   /** The ids an override may name: every persona and the unassigned id. */
   readonly personas: readonly { readonly id: string; readonly name: string }[];
@@ -59,14 +63,20 @@ export class ContactPersonaService {
   async search(portalId: PortalId, query: string, limit = 25): Promise<ContactMatch[]> {
     if (query === '') return [];
     const contacts = await this.deps.crm.searchContacts(portalId, query, limit);
-    const assignments = await this.deps.assignments.getMany(portalId, contacts.map((c) => c.id));
+    const assignments = await this.deps.assignments.getMany(
+      portalId,
+      contacts.map((c) => c.id),
+    );
     return contacts.map((c) => {
       const a = assignments.get(c.id);
       return {
-        id: c.id, email: c.email,
+        id: c.id,
+        email: c.email,
         name: [c.properties.firstname, c.properties.lastname].filter(Boolean).join(' ') || null,
-        jobtitle: c.properties.jobtitle ?? null, company: c.properties.company ?? null,
-        personaId: a?.personaId ?? null, overridePersona: a?.override?.persona ?? null,
+        jobtitle: c.properties.jobtitle ?? null,
+        company: c.properties.company ?? null,
+        personaId: a?.personaId ?? null,
+        overridePersona: a?.override?.persona ?? null,
       };
     });
   }
@@ -82,7 +92,14 @@ export class ContactPersonaService {
       ruleSetVersion: live.version,
       evaluation,
       stored: stored
-        ? { personaId: stored.personaId, score: stored.score, computedAt: stored.computedAt, ruleSetVersion: stored.ruleSetVersion, written: stored.written, override: stored.override }
+        ? {
+            personaId: stored.personaId,
+            score: stored.score,
+            computedAt: stored.computedAt,
+            ruleSetVersion: stored.ruleSetVersion,
+            written: stored.written,
+            override: stored.override,
+          }
         : null,
       personas: [...personaNames(live.ruleSet)].map(([id, name]) => ({ id, name })),
     };
@@ -92,12 +109,22 @@ export class ContactPersonaService {
   async setOverride(portalId: PortalId, contactId: string, personaId: string, actor: string): Promise<ManualOverride> {
     const live = await this.deps.rules.liveOrDefault(portalId);
     if (!personaNames(live.ruleSet).has(personaId)) {
-      throw new AppError('validation_failed', `Unknown persona "${personaId}"`, { details: [{ path: 'personaId', message: 'not a persona of the live rule set' }] });
+      throw new AppError('validation_failed', `Unknown persona "${personaId}"`, {
+        details: [{ path: 'personaId', message: 'not a persona of the live rule set' }],
+      });
     }
-    if (!(await this.deps.assignments.get(portalId, contactId))) throw new AppError('not_found', `Contact ${contactId} has no assignment yet`);
+    if (!(await this.deps.assignments.get(portalId, contactId)))
+      throw new AppError('not_found', `Contact ${contactId} has no assignment yet`);
     const override: ManualOverride = { persona: personaId, by: actor, at: this.deps.clock.now() };
     await this.apply(portalId, contactId, override);
-    await this.deps.audit.append({ portalId, actor, action: 'override.set', target: `contact:${contactId}`, diff: { personaId }, at: override.at });
+    await this.deps.audit.append({
+      portalId,
+      actor,
+      action: 'override.set',
+      target: `contact:${contactId}`,
+      diff: { personaId },
+      at: override.at,
+    });
     return override;
   }
 
@@ -109,6 +136,8 @@ export class ContactPersonaService {
   }
 
   private apply(portalId: PortalId, contactId: string, override: ManualOverride | null): Promise<void> {
-    return this.deps.applyOverride ? this.deps.applyOverride(portalId, contactId, override) : this.deps.assignments.setOverride(portalId, contactId, override);
+    return this.deps.applyOverride
+      ? this.deps.applyOverride(portalId, contactId, override)
+      : this.deps.assignments.setOverride(portalId, contactId, override);
   }
 }

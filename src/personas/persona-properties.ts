@@ -110,11 +110,7 @@ export function mergeEnumerationOptions(
     if (seen.has(option.value)) continue;
     seen.add(option.value);
     const label = wanted.get(option.value);
-    merged.push(
-      label === undefined
-        ? { ...option, hidden: true }
-        : { ...option, label, hidden: false },
-    );
+    merged.push(label === undefined ? { ...option, hidden: true } : { ...option, label, hidden: false });
   }
   let next = merged.reduce((max, option) => Math.max(max, option.displayOrder), -1) + 1;
   for (const [value, label] of wanted) {

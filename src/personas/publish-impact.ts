@@ -13,17 +13,22 @@ export interface PersonaUsage {
 }
 
 export type UsageCheck =
-  | { readonly status: 'checked'; readonly items: readonly PersonaUsage[] }
-  | { readonly status: 'could-not-check'; readonly reason: string };
+  { readonly status: 'checked'; readonly items: readonly PersonaUsage[] } | { readonly status: 'could-not-check'; readonly reason: string };
 
-export interface PublishImpact { readonly lists: UsageCheck; readonly workflows: UsageCheck }
+export interface PublishImpact {
+  readonly lists: UsageCheck;
+  readonly workflows: UsageCheck;
+}
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Every PROPERTY filter on `property` anywhere in a filter tree, with the values it names. */
 function filterValues(tree: unknown, property: string, out: Set<string> = new Set()): Set<string> {
-  if (Array.isArray(tree)) { for (const t of tree) filterValues(t, property, out); return out; }
+  if (Array.isArray(tree)) {
+    for (const t of tree) filterValues(t, property, out);
+    return out;
+  }
   if (!isObject(tree)) return out;
   if (tree.filterType === 'PROPERTY' && tree.property === property && isObject(tree.operation)) {
     const op = tree.operation;
@@ -37,8 +42,10 @@ function filterValues(tree: unknown, property: string, out: Set<string> = new Se
 function branchValues(actions: unknown, property: string): Set<string> {
   const out = new Set<string>();
   for (const action of Array.isArray(actions) ? actions : []) {
-    if (!isObject(action) || action.type !== 'STATIC_BRANCH' || !isObject(action.inputValue) || action.inputValue.propertyName !== property) continue;
-    for (const b of Array.isArray(action.staticBranches) ? action.staticBranches : []) if (isObject(b) && typeof b.branchValue === 'string') out.add(b.branchValue);
+    if (!isObject(action) || action.type !== 'STATIC_BRANCH' || !isObject(action.inputValue) || action.inputValue.propertyName !== property)
+      continue;
+    for (const b of Array.isArray(action.staticBranches) ? action.staticBranches : [])
+      if (isObject(b) && typeof b.branchValue === 'string') out.add(b.branchValue);
   }
   return out;
 }
@@ -46,12 +53,17 @@ function branchValues(actions: unknown, property: string): Set<string> {
 const touching = (found: Set<string>, affected: ReadonlySet<string>) => [...found].filter((v) => affected.has(v)).sort();
 
 /** The lists and workflows (HubSpot's JSON) that read any affected value of the persona property. */
-export function findPersonaUsage(input: { lists: readonly unknown[]; flows: readonly unknown[] }, property: string, affected: ReadonlySet<string>): { lists: PersonaUsage[]; workflows: PersonaUsage[] } {
+export function findPersonaUsage(
+  input: { lists: readonly unknown[]; flows: readonly unknown[] },
+  property: string,
+  affected: ReadonlySet<string>,
+): { lists: PersonaUsage[]; workflows: PersonaUsage[] } {
   const lists: PersonaUsage[] = [];
   for (const l of input.lists) {
     if (!isObject(l)) continue;
     const values = touching(filterValues(l.filterBranch, property), affected);
-    if (values.length) lists.push({ kind: 'list', id: String(l.listId), name: String(l.name ?? l.listId), where: 'filter', values, enabled: true });
+    if (values.length)
+      lists.push({ kind: 'list', id: String(l.listId), name: String(l.name ?? l.listId), where: 'filter', values, enabled: true });
   }
   const workflows: PersonaUsage[] = [];
   for (const f of input.flows) {
@@ -61,7 +73,8 @@ export function findPersonaUsage(input: { lists: readonly unknown[]; flows: read
     const inBranches = touching(branchValues(f.actions, property), affected);
     const inActionFilters = touching(filterValues(f.actions, property), affected);
     const inEnrollment = touching(filterValues(f.enrollmentCriteria, property), affected);
-    if (inBranches.length || inActionFilters.length) workflows.push({ ...base, where: 'branch', values: [...new Set([...inBranches, ...inActionFilters])].sort() });
+    if (inBranches.length || inActionFilters.length)
+      workflows.push({ ...base, where: 'branch', values: [...new Set([...inBranches, ...inActionFilters])].sort() });
     else if (inEnrollment.length) workflows.push({ ...base, where: 'enrollment', values: inEnrollment });
   }
   return { lists, workflows };
@@ -90,13 +103,21 @@ export class PublishImpactService {
     const reader = this.deps.automation(portalId);
     const read = async (scope: string, what: string, fetch: () => Promise<unknown[]>): Promise<unknown[] | string> => {
       if (!scopes.has(scope)) return `the app was not granted the ${scope} scope, so HubSpot does not let it read ${what}`;
-      try { return await fetch(); } catch (err) { return `HubSpot did not answer (${err instanceof Error ? err.message : String(err)})`; }
+      try {
+        return await fetch();
+      } catch (err) {
+        return `HubSpot did not answer (${err instanceof Error ? err.message : String(err)})`;
+      }
     };
     const [lists, flows] = await Promise.all([
       affected.size ? read(LISTS_SCOPE, 'lists', () => reader.activeListsWithFilters()) : [],
       affected.size ? read(FLOWS_SCOPE, 'workflows', () => reader.flowsWithDefinitions()) : [],
     ]);
-    const found = findPersonaUsage({ lists: Array.isArray(lists) ? lists : [], flows: Array.isArray(flows) ? flows : [] }, property, affected);
+    const found = findPersonaUsage(
+      { lists: Array.isArray(lists) ? lists : [], flows: Array.isArray(flows) ? flows : [] },
+      property,
+      affected,
+    );
     return {
       lists: typeof lists === 'string' ? { status: 'could-not-check', reason: lists } : { status: 'checked', items: found.lists },
       workflows: typeof flows === 'string' ? { status: 'could-not-check', reason: flows } : { status: 'checked', items: found.workflows },

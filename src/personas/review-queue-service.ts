@@ -7,7 +7,8 @@ import type { ManualOverride } from './writeback';
 import type { AssignmentExplanation } from './engine';
 import type { ReviewReason } from './review-queue';
 
-export type ReviewDecision = { readonly action: 'confirm' } | { readonly action: 'pick'; readonly personaId: string } | { readonly action: 'dismiss' };
+export type ReviewDecision =
+  { readonly action: 'confirm' } | { readonly action: 'pick'; readonly personaId: string } | { readonly action: 'dismiss' };
 
 export interface ReviewQueueRow {
   readonly contactId: string;
@@ -44,8 +45,12 @@ function decodeCursor(cursor: string): ReviewQueueCursor {
   try {
     const [margin, contactId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     if (typeof margin === 'number' && Number.isFinite(margin) && typeof contactId === 'string') return { margin, contactId };
-  } catch { /* reported below */ }
-  throw new AppError('bad_request', 'cursor is not one this queue gave out', { details: [{ path: 'cursor', message: 'use the `next` value of the previous page' }] });
+  } catch {
+    /* reported below */
+  }
+  throw new AppError('bad_request', 'cursor is not one this queue gave out', {
+    details: [{ path: 'cursor', message: 'use the `next` value of the previous page' }],
+  });
 }
 
 /**
@@ -69,7 +74,12 @@ export class ReviewQueueService {
       this.deps.assignments.reviewQueueSize(portalId),
     ]);
     const shown = items.slice(0, options.limit);
-    const contacts = shown.length ? await this.deps.crm.getContactsWithTickets(portalId, shown.map((i) => i.contactId)) : new Map();
+    const contacts = shown.length
+      ? await this.deps.crm.getContactsWithTickets(
+          portalId,
+          shown.map((i) => i.contactId),
+        )
+      : new Map();
     const last = shown[shown.length - 1];
     return {
       size,
@@ -78,8 +88,15 @@ export class ReviewQueueService {
         const contact = contacts.get(i.contactId)?.contact;
         const name = contact ? [contact.properties.firstname, contact.properties.lastname].filter(Boolean).join(' ') || null : null;
         return {
-          contactId: i.contactId, name, email: contact?.email ?? null, personaId: i.personaId, score: i.score,
-          reason: i.flag.reason, margin: i.flag.margin, explanation: i.explanation as AssignmentExplanation | null, override: i.override,
+          contactId: i.contactId,
+          name,
+          email: contact?.email ?? null,
+          personaId: i.personaId,
+          score: i.score,
+          reason: i.flag.reason,
+          margin: i.flag.margin,
+          explanation: i.explanation as AssignmentExplanation | null,
+          override: i.override,
         };
       }),
     };
@@ -92,7 +109,9 @@ export class ReviewQueueService {
     if (decision.action !== 'dismiss') {
       personaId = decision.action === 'confirm' ? stored.personaId : decision.personaId;
       if (!(await this.deps.personaIds(portalId)).has(personaId)) {
-        throw new AppError('validation_failed', `Unknown persona "${personaId}"`, { details: [{ path: 'personaId', message: 'not a persona of the live rule set' }] });
+        throw new AppError('validation_failed', `Unknown persona "${personaId}"`, {
+          details: [{ path: 'personaId', message: 'not a persona of the live rule set' }],
+        });
       }
     }
     // Closing first makes a second, concurrent decision on the same contact a 409, not a double override.
@@ -102,8 +121,12 @@ export class ReviewQueueService {
     const now = this.deps.now();
     if (personaId !== null) await this.deps.applyOverride(portalId, contactId, { persona: personaId, by: actor, at: now });
     await this.deps.audit.append({
-      portalId, actor, action: `review.${decision.action}`, target: `contact:${contactId}`,
-      diff: { personaId, computed: stored.personaId, reason: stored.review?.reason ?? null }, at: now,
+      portalId,
+      actor,
+      action: `review.${decision.action}`,
+      target: `contact:${contactId}`,
+      diff: { personaId, computed: stored.personaId, reason: stored.review?.reason ?? null },
+      at: now,
     });
     return { personaId };
   }

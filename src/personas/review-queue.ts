@@ -20,7 +20,12 @@ export const NEAR_THRESHOLD_POINTS = 5;
  * - or its persona changed at this computation.
  * `previousPersonaId` is the persona computed before (undefined for a contact seen the first time).
  */
-export function reviewFlag(assignment: Assignment, previousPersonaId: string | undefined, unassignedId: string, reviewMargin = DEFAULT_REVIEW_MARGIN): ReviewFlag | null {
+export function reviewFlag(
+  assignment: Assignment,
+  previousPersonaId: string | undefined,
+  unassignedId: string,
+  reviewMargin = DEFAULT_REVIEW_MARGIN,
+): ReviewFlag | null {
   const runnerUp = assignment.explanation.runnerUp;
   const changed = previousPersonaId !== undefined && previousPersonaId !== assignment.personaId;
   if (assignment.assigned && runnerUp?.qualifies) {

@@ -33,7 +33,12 @@ export interface SampleContact {
   readonly before: Pick<Assignment, 'personaId' | 'score' | 'explanation'>;
   readonly after: Pick<Assignment, 'personaId' | 'score' | 'explanation'>;
   /** How the persona the contact leaves scores under the draft (null when it was unassigned or the draft drops it). */
-  readonly formerUnderDraft: { personaId: string; score: number; threshold: number; firedRules: { label: string; points: number }[] } | null;
+  readonly formerUnderDraft: {
+    personaId: string;
+    score: number;
+    threshold: number;
+    firedRules: { label: string; points: number }[];
+  } | null;
 }
 
 export interface PersonaMove {
@@ -132,7 +137,8 @@ export class RuleSetAdminService {
 
   private parseOrRefuse(input: unknown): RuleSet {
     const result = validateRuleSet(input);
-    if (!result.ok) throw new AppError('validation_failed', 'The rule set is invalid; the live rule set stays live', { details: result.errors });
+    if (!result.ok)
+      throw new AppError('validation_failed', 'The rule set is invalid; the live rule set stays live', { details: result.errors });
     return result.ruleSet;
   }
 
@@ -172,26 +178,48 @@ export class RuleSetAdminService {
         detailed.personas.forEach((persona, p) => {
           if (persona.qualifies) qualifying[p] += 1;
           const fired = ruleFired[p];
-          persona.rules.forEach((rule, r) => { if (rule.fired) fired[r] = true; });
+          persona.rules.forEach((rule, r) => {
+            if (rule.fired) fired[r] = true;
+          });
         });
-        if (old.personaId === next.personaId) { unchanged += 1; continue; }
+        if (old.personaId === next.personaId) {
+          unchanged += 1;
+          continue;
+        }
         const key = `${old.personaId}\u0000${next.personaId}`;
         let move = moves.get(key);
-        if (!move) { move = { from: old.personaId, to: next.personaId, count: 0, samples: [] }; moves.set(key, move); }
+        if (!move) {
+          move = { from: old.personaId, to: next.personaId, count: 0, samples: [] };
+          moves.set(key, move);
+        }
         move.count += 1;
         if (move.samples.length < samplesPerMove) {
           const former = detailed.personas.find((p) => p.personaId === old.personaId);
           move.samples.push({
-            contactId: item.contact.id, email: item.contact.email, name: contactName(item), before: brief(old), after: brief(next),
+            contactId: item.contact.id,
+            email: item.contact.email,
+            name: contactName(item),
+            before: brief(old),
+            after: brief(next),
             formerUnderDraft: former
-              ? { personaId: former.personaId, score: former.score, threshold: former.threshold, firedRules: former.rules.filter((r) => r.fired).map(({ label, points }) => ({ label, points })) }
+              ? {
+                  personaId: former.personaId,
+                  score: former.score,
+                  threshold: former.threshold,
+                  firedRules: former.rules.filter((r) => r.fired).map(({ label, points }) => ({ label, points })),
+                }
               : null,
           });
         }
       }
     }
 
-    const coverage = draft.personas.map((p, i) => ({ personaId: p.id, name: p.name, qualifying: qualifying[i], primary: afterCounts[p.id] ?? 0 }));
+    const coverage = draft.personas.map((p, i) => ({
+      personaId: p.id,
+      name: p.name,
+      qualifying: qualifying[i],
+      primary: afterCounts[p.id] ?? 0,
+    }));
     return {
       liveVersion: live.version,
       contacts,
@@ -201,10 +229,12 @@ export class RuleSetAdminService {
       unchanged,
       coverage,
       unmatchedPersonas: coverage.filter((c) => c.qualifying === 0).map((c) => c.personaId),
-      silentRules: draft.personas.flatMap((p, i) => p.rules
-        .map((rule, r) => ({ personaId: p.id, ruleIndex: r, label: rule.label, fired: ruleFired[i][r] }))
-        .filter((r) => !r.fired)
-        .map(({ personaId, ruleIndex, label }) => ({ personaId, ruleIndex, label }))),
+      silentRules: draft.personas.flatMap((p, i) =>
+        p.rules
+          .map((rule, r) => ({ personaId: p.id, ruleIndex: r, label: rule.label, fired: ruleFired[i][r] }))
+          .filter((r) => !r.fired)
+          .map(({ personaId, ruleIndex, label }) => ({ personaId, ruleIndex, label })),
+      ),
       changes: diffRuleSets(live.ruleSet, draft),
     };
   }
@@ -227,7 +257,13 @@ export class RuleSetAdminService {
     return this.makeLive(portalId, ruleSet, by.actor, `rollback to version ${toVersion}`, 'rollback');
   }
 
-  private async makeLive(portalId: PortalId, ruleSet: RuleSet, actor: string, note: string | null, action: 'publish' | 'rollback'): Promise<PublishResult> {
+  private async makeLive(
+    portalId: PortalId,
+    ruleSet: RuleSet,
+    actor: string,
+    note: string | null,
+    action: 'publish' | 'rollback',
+  ): Promise<PublishResult> {
     const previous = await this.live(portalId);
     await this.deps.syncPropertyOptions(portalId, ruleSet);
     const now = this.deps.clock.now();
@@ -235,8 +271,12 @@ export class RuleSetAdminService {
     this.deps.rules.invalidate(portalId);
     const changes = diffRuleSets(previous.ruleSet, ruleSet);
     await this.deps.audit.append({
-      portalId, actor, action: `ruleset.${action}`, target: `ruleset:${version.version}`,
-      diff: { fromVersion: previous.version, toVersion: version.version, note, changes }, at: now,
+      portalId,
+      actor,
+      action: `ruleset.${action}`,
+      target: `ruleset:${version.version}`,
+      diff: { fromVersion: previous.version, toVersion: version.version, note, changes },
+      at: now,
     });
     await this.deps.rescore(portalId, `ruleset:${version.version}`);
     return { version, changes };

@@ -18,7 +18,8 @@ function idKeyed(list: readonly unknown[]): Map<string, unknown> | null {
   return byId;
 }
 
-const keyPath = (base: string, key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? (base ? `${base}.${key}` : key) : `${base}[${JSON.stringify(key)}]`);
+const keyPath = (base: string, key: string) =>
+  /^[A-Za-z_$][\w$]*$/.test(key) ? (base ? `${base}.${key}` : key) : `${base}[${JSON.stringify(key)}]`;
 
 function walk(before: unknown, after: unknown, path: string, out: RuleSetChange[]): void {
   if (Object.is(before, after)) return;

@@ -49,7 +49,11 @@ export class RuleSetService {
   async ensureSeeded(portalId: PortalId): Promise<PublishedRuleSet> {
     const existing = await this.deps.ruleSets.live(portalId);
     if (!existing) {
-      await this.deps.ruleSets.add(portalId, { body: this.defaultRuleSet().ruleSet, status: 'published', createdBy: 'install', note: 'default rule set' }, this.deps.clock.now());
+      await this.deps.ruleSets.add(
+        portalId,
+        { body: this.defaultRuleSet().ruleSet, status: 'published', createdBy: 'install', note: 'default rule set' },
+        this.deps.clock.now(),
+      );
     }
     return this.live(portalId);
   }
@@ -66,7 +70,11 @@ export class RuleSetService {
     const cached = this.cache.get(portalId);
     if (cached && cached.version === stored.version) return cached;
     const validation = validateRuleSet(stored.body);
-    if (!validation.ok) throw new AppError('internal', `Stored rule set v${stored.version} of portal ${portalId} is invalid.\n${formatRuleSetErrors(validation.errors)}`);
+    if (!validation.ok)
+      throw new AppError(
+        'internal',
+        `Stored rule set v${stored.version} of portal ${portalId} is invalid.\n${formatRuleSetErrors(validation.errors)}`,
+      );
     const live = { version: stored.version, ruleSet: validation.ruleSet, compiled: compileRuleSet(validation.ruleSet) };
     this.cache.set(portalId, live);
     return live;

@@ -15,7 +15,11 @@ export interface RuleSetVersion {
 
 export interface RuleSetStore {
   /** Stores a new version numbered one above the highest so far (atomically). */
-  add(portalId: PortalId, entry: { body: unknown; status: RuleSetStatus; createdBy: string; note: string | null }, now: number): Promise<RuleSetVersion>;
+  add(
+    portalId: PortalId,
+    entry: { body: unknown; status: RuleSetStatus; createdBy: string; note: string | null },
+    now: number,
+  ): Promise<RuleSetVersion>;
   /** The highest published version: the one in force. */
   live(portalId: PortalId): Promise<RuleSetVersion | null>;
   get(portalId: PortalId, version: number): Promise<RuleSetVersion | null>;

@@ -69,7 +69,10 @@ export interface WritebackDecision {
 }
 
 /** The values to write for an assignment; `persona` replaces the computed persona (an admin's override). */
-export function writtenValuesOf(assignment: { readonly personaId: string; readonly secondary: readonly string[]; readonly score: number }, persona = assignment.personaId): WrittenValues {
+export function writtenValuesOf(
+  assignment: { readonly personaId: string; readonly secondary: readonly string[]; readonly score: number },
+  persona = assignment.personaId,
+): WrittenValues {
   return { persona, secondary: assignment.secondary.join(';'), score: formatScore(assignment.score) };
 }
 
@@ -116,7 +119,11 @@ export function diffWriteback(input: WritebackInput): WritebackDecision {
   const current = input.current ?? null;
   const names = personaPropertyNames(input.property);
   const currentPersona = current === null ? null : text(current.persona);
-  const setByHand = (persona: string): ManualOverride => ({ persona, by: current?.changedBy ?? null, at: current?.changedAt ?? input.observedAt });
+  const setByHand = (persona: string): ManualOverride => ({
+    persona,
+    by: current?.changedBy ?? null,
+    at: current?.changedAt ?? input.observedAt,
+  });
 
   if (inForce !== null && currentPersona !== '') {
     if (currentPersona !== null && currentPersona !== inForce.persona) return { patch: null, override: setByHand(currentPersona) };
@@ -162,7 +169,10 @@ export interface EffectivePersona {
   computedPersonaId: string;
 }
 
-export function effectivePersona(assignment: Pick<Assignment, 'personaId'>, override: Pick<ManualOverride, 'persona'> | null): EffectivePersona {
+export function effectivePersona(
+  assignment: Pick<Assignment, 'personaId'>,
+  override: Pick<ManualOverride, 'persona'> | null,
+): EffectivePersona {
   if (override !== null && override.persona.trim() !== '') {
     return { personaId: override.persona, source: 'manual', computedPersonaId: assignment.personaId };
   }

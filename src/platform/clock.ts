@@ -7,5 +7,13 @@ export const systemClock: Clock = { now: () => Date.now() };
 /** A clock tests can set and advance. */
 export function fixedClock(start: number): Clock & { set(ms: number): void; advance(ms: number): void } {
   let current = start;
-  return { now: () => current, set: (ms) => { current = ms; }, advance: (ms) => { current += ms; } };
+  return {
+    now: () => current,
+    set: (ms) => {
+      current = ms;
+    },
+    advance: (ms) => {
+      current += ms;
+    },
+  };
 }

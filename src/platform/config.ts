@@ -21,10 +21,26 @@ const blankAsUndefined = <T extends z.ZodType>(schema: T) =>
 const optionalString = blankAsUndefined(z.string());
 
 const urlString = (name: string) =>
-  z.string().trim().refine((v) => { try { const u = new URL(v); return u.protocol === 'http:' || u.protocol === 'https:'; } catch { return false; } },
-    { message: `${name} must be an absolute http(s) URL` }).transform((v) => v.replace(/\/+$/, ''));
+  z
+    .string()
+    .trim()
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return u.protocol === 'http:' || u.protocol === 'https:';
+        } catch {
+          return false;
+        }
+      },
+      { message: `${name} must be an absolute http(s) URL` },
+    )
+    .transform((v) => v.replace(/\/+$/, ''));
 
-const cronExpression = z.string().trim().regex(/^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression of 5 or 6 fields' });
+const cronExpression = z
+  .string()
+  .trim()
+  .regex(/^(\S+\s+){4,5}\S+$/, { message: 'must be a cron expression of 5 or 6 fields' });
 
 const envSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).default(3000),
@@ -34,9 +50,17 @@ const envSchema = z.object({
   HUBSPOT_APP_ID: blankAsUndefined(z.coerce.number().int().positive()),
   HUBSPOT_API_BASE_URL: urlString('HUBSPOT_API_BASE_URL').default('https://api.hubapi.com'),
   HUBSPOT_AUTH_BASE_URL: urlString('HUBSPOT_AUTH_BASE_URL').default('https://app.hubspot.com'),
-  DATABASE_URL: z.string().trim().default('sqlite:./data/personas.db')
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default('sqlite:./data/personas.db')
     .refine((v) => v.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(v), { message: 'must be sqlite:<path> or postgres://…' }),
-  DATABASE_SCHEMA: blankAsUndefined(z.string().trim().regex(/^[a-z_][a-z0-9_]{0,40}$/, { message: 'must be a lower-case SQL identifier of at most 41 characters' })),
+  DATABASE_SCHEMA: blankAsUndefined(
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z_][a-z0-9_]{0,40}$/, { message: 'must be a lower-case SQL identifier of at most 41 characters' }),
+  ),
   PERSONAS_CONFIG: z.string().trim().default('config/personas.json'),
   ENCRYPTION_KEY: optionalString,
   ADMIN_TOKEN: blankAsUndefined(z.string().min(16, { message: 'must be at least 16 characters' })),
@@ -46,12 +70,20 @@ const envSchema = z.object({
   RECONCILE_CRON: cronExpression.default('30 2 * * *'),
   RESCORE_CRON: cronExpression.default('0 3 * * *'),
   REVIEW_CRON: cronExpression.default('0 6 1 1,4,7,10 *'),
-  JOBS_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  JOBS_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   SANDBOX_PORT: z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).default(3001),
   SANDBOX_CONTACTS: z.coerce.number().int().min(0).max(1_000_000).default(3000),
   HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).max(1000).default(105),
   HUBSPOT_SEARCH_PER_SECOND: z.coerce.number().int().min(1).max(50).default(4),
-  REDIS_URL: blankAsUndefined(z.string().trim().regex(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })),
+  REDIS_URL: blankAsUndefined(
+    z
+      .string()
+      .trim()
+      .regex(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' }),
+  ),
   // Production never falls back to the built-in sandbox portal: missing credentials are an error.
   NODE_ENV: optionalString,
   APP_ROLE: z.enum(APP_ROLES, { error: 'must be one of all, web, worker' }).default('all'),
@@ -92,8 +124,19 @@ export interface AppConfig {
    * wait on HubSpot's rate limit), how long a full-sync slice runs before yielding to other portals,
    * after how long a job whose worker died is handed out again, and how often that is checked.
    */
-  readonly scale: { readonly concurrency: number; readonly syncSliceMs: number; readonly jobExpireSeconds: number; readonly maintenanceSeconds: number };
-  readonly jobs: { readonly enabled: boolean; readonly syncCron: string; readonly reconcileCron: string; readonly rescoreCron: string; readonly reviewCron: string };
+  readonly scale: {
+    readonly concurrency: number;
+    readonly syncSliceMs: number;
+    readonly jobExpireSeconds: number;
+    readonly maintenanceSeconds: number;
+  };
+  readonly jobs: {
+    readonly enabled: boolean;
+    readonly syncCron: string;
+    readonly reconcileCron: string;
+    readonly rescoreCron: string;
+    readonly reviewCron: string;
+  };
   readonly sandbox: { readonly port: number; readonly contacts: number };
 }
 
@@ -138,7 +181,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
   }
   const production = e.NODE_ENV === 'production';
   if (mode === 'hubspot' || production) {
-    const why = production ? 'required in production (NODE_ENV=production never starts the sandbox portal)' : 'required when HUBSPOT_CLIENT_ID is set';
+    const why = production
+      ? 'required in production (NODE_ENV=production never starts the sandbox portal)'
+      : 'required when HUBSPOT_CLIENT_ID is set';
     if (!e.HUBSPOT_CLIENT_ID) problems.push(`HUBSPOT_CLIENT_ID: ${why}`);
     if (!e.HUBSPOT_CLIENT_SECRET) problems.push(`HUBSPOT_CLIENT_SECRET: ${why}`);
     if (!e.HUBSPOT_APP_ID) problems.push(`HUBSPOT_APP_ID: ${why}`);
@@ -158,13 +203,34 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     port: e.PORT,
     appBaseUrl: e.APP_BASE_URL ?? `http://localhost:${e.PORT}`,
     mode,
-    hubspot: Object.freeze(mode === 'hubspot'
-      ? { clientId: e.HUBSPOT_CLIENT_ID!, clientSecret: e.HUBSPOT_CLIENT_SECRET!, appId: e.HUBSPOT_APP_ID!, apiBaseUrl: e.HUBSPOT_API_BASE_URL, authBaseUrl: e.HUBSPOT_AUTH_BASE_URL, ratePer10s: e.HUBSPOT_RATE_LIMIT_PER_10S, searchPerSecond: e.HUBSPOT_SEARCH_PER_SECOND }
-      // In sandbox mode the URLs are filled in by the composition root once the sandbox listens.
-      : { ...SANDBOX_APP, apiBaseUrl: '', authBaseUrl: '', ratePer10s: e.HUBSPOT_RATE_LIMIT_PER_10S, searchPerSecond: e.HUBSPOT_SEARCH_PER_SECOND }),
+    hubspot: Object.freeze(
+      mode === 'hubspot'
+        ? {
+            clientId: e.HUBSPOT_CLIENT_ID!,
+            clientSecret: e.HUBSPOT_CLIENT_SECRET!,
+            appId: e.HUBSPOT_APP_ID!,
+            apiBaseUrl: e.HUBSPOT_API_BASE_URL,
+            authBaseUrl: e.HUBSPOT_AUTH_BASE_URL,
+            ratePer10s: e.HUBSPOT_RATE_LIMIT_PER_10S,
+            searchPerSecond: e.HUBSPOT_SEARCH_PER_SECOND,
+          }
+        : // In sandbox mode the URLs are filled in by the composition root once the sandbox listens.
+          {
+            ...SANDBOX_APP,
+            apiBaseUrl: '',
+            authBaseUrl: '',
+            ratePer10s: e.HUBSPOT_RATE_LIMIT_PER_10S,
+            searchPerSecond: e.HUBSPOT_SEARCH_PER_SECOND,
+          },
+    ),
     redisUrl: e.REDIS_URL,
     role: e.APP_ROLE,
-    scale: Object.freeze({ concurrency: e.JOB_CONCURRENCY, syncSliceMs: e.SYNC_SLICE_SECONDS * 1000, jobExpireSeconds: e.JOB_EXPIRE_SECONDS, maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS }),
+    scale: Object.freeze({
+      concurrency: e.JOB_CONCURRENCY,
+      syncSliceMs: e.SYNC_SLICE_SECONDS * 1000,
+      jobExpireSeconds: e.JOB_EXPIRE_SECONDS,
+      maintenanceSeconds: e.JOB_MAINTENANCE_SECONDS,
+    }),
     databaseUrl: e.DATABASE_URL,
     databaseSchema: e.DATABASE_SCHEMA,
     personasConfigPath: e.PERSONAS_CONFIG,
@@ -172,7 +238,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
-    jobs: Object.freeze({ enabled: e.JOBS_ENABLED, syncCron: e.SYNC_CRON, reconcileCron: e.RECONCILE_CRON, rescoreCron: e.RESCORE_CRON, reviewCron: e.REVIEW_CRON }),
+    jobs: Object.freeze({
+      enabled: e.JOBS_ENABLED,
+      syncCron: e.SYNC_CRON,
+      reconcileCron: e.RECONCILE_CRON,
+      rescoreCron: e.RESCORE_CRON,
+      reviewCron: e.REVIEW_CRON,
+    }),
     sandbox: Object.freeze({ port: e.SANDBOX_PORT, contacts: e.SANDBOX_CONTACTS }),
   });
 }
@@ -191,7 +263,12 @@ function sandboxKey(dataDir: string): Buffer {
 }
 
 /** Test-only access to the environment variables the test suites honour (lint allows only this file to read env). */
-export function testEnvironment(): { databaseUrl: string | undefined; redisUrl: string | undefined; schemaRun: string | undefined; scaleE2e: boolean } {
+export function testEnvironment(): {
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  schemaRun: string | undefined;
+  scaleE2e: boolean;
+} {
   return {
     databaseUrl: process.env.TEST_DATABASE_URL || undefined,
     redisUrl: process.env.TEST_REDIS_URL || undefined,

@@ -10,8 +10,18 @@ export const SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000;
 
 // HubSpot decodes exactly these escapes in the URI before hashing a v3 signature.
 const V3_URI_DECODES: ReadonlyArray<[RegExp, string]> = [
-  [/%3A/gi, ':'], [/%2F/gi, '/'], [/%3F/gi, '?'], [/%40/gi, '@'], [/%21/gi, '!'], [/%24/gi, '$'],
-  [/%27/gi, "'"], [/%28/gi, '('], [/%29/gi, ')'], [/%2A/gi, '*'], [/%2C/gi, ','], [/%3B/gi, ';'],
+  [/%3A/gi, ':'],
+  [/%2F/gi, '/'],
+  [/%3F/gi, '?'],
+  [/%40/gi, '@'],
+  [/%21/gi, '!'],
+  [/%24/gi, '$'],
+  [/%27/gi, "'"],
+  [/%28/gi, '('],
+  [/%29/gi, ')'],
+  [/%2A/gi, '*'],
+  [/%2C/gi, ','],
+  [/%3B/gi, ';'],
 ];
 
 export function normalizeV3Uri(uri: string): string {
@@ -41,8 +51,7 @@ export function signV1(body: string, clientSecret: string): string {
 }
 
 export type SignatureCheck =
-  | { ok: true }
-  | { ok: false; reason: 'missing-signature' | 'missing-timestamp' | 'stale-timestamp' | 'mismatch' };
+  { ok: true } | { ok: false; reason: 'missing-signature' | 'missing-timestamp' | 'stale-timestamp' | 'mismatch' };
 
 /** Verifies a v3 signature: constant-time comparison, timestamps older than 5 minutes refused. */
 export function verifyV3(options: {

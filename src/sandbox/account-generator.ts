@@ -59,7 +59,6 @@ export interface AccountOptions {
   groupOf(contactIndex: number): PlantedGroup;
 }
 
-
 type Tier = 0 | 1 | 2;
 const SMALL: Tier = 0;
 const MID: Tier = 1;
@@ -82,14 +81,59 @@ const TIER_INDUSTRIES: Record<Tier, readonly string[]> = {
   [LARGE]: ['FINANCIAL_SERVICES', 'HOSPITAL_HEALTH_CARE', 'MANUFACTURING', 'INSURANCE', 'COMPUTER_SOFTWARE'],
 };
 const TIER_EMPLOYEES: Record<Tier, [number, number]> = { [SMALL]: [3, 49], [MID]: [50, 499], [LARGE]: [500, 60_000] };
-const NAME_A = ['Blue', 'North', 'Bright', 'Iron', 'Silver', 'Cedar', 'Quantum', 'Harbor', 'Summit', 'Nimbus', 'Atlas',
-  'Pine', 'Vertex', 'Copper', 'Lumen', 'Acme', 'Granite', 'Orbit', 'Meridian', 'Willow'];
-const NAME_B = ['Analytics', 'Labs', 'Systems', 'Health', 'Capital', 'Retail', 'Media', 'Works', 'Logic', 'Partners',
-  'Cloud', 'Foods', 'Bank', 'Learning', 'Digital', 'Insurance', 'Manufacturing', 'Logistics'];
+const NAME_A = [
+  'Blue',
+  'North',
+  'Bright',
+  'Iron',
+  'Silver',
+  'Cedar',
+  'Quantum',
+  'Harbor',
+  'Summit',
+  'Nimbus',
+  'Atlas',
+  'Pine',
+  'Vertex',
+  'Copper',
+  'Lumen',
+  'Acme',
+  'Granite',
+  'Orbit',
+  'Meridian',
+  'Willow',
+];
+const NAME_B = [
+  'Analytics',
+  'Labs',
+  'Systems',
+  'Health',
+  'Capital',
+  'Retail',
+  'Media',
+  'Works',
+  'Logic',
+  'Partners',
+  'Cloud',
+  'Foods',
+  'Bank',
+  'Learning',
+  'Digital',
+  'Insurance',
+  'Manufacturing',
+  'Logistics',
+];
 const NAME_SUFFIX = ['Inc.', 'GmbH', 'Ltd', 'Group', 'Co.', 'AG', 'LLC'];
 const PLACES: readonly (readonly [string, string])[] = [
-  ['United States', 'Boston'], ['United States', 'Austin'], ['United Kingdom', 'London'], ['Germany', 'Berlin'],
-  ['France', 'Paris'], ['Canada', 'Toronto'], ['Netherlands', 'Amsterdam'], ['India', 'Bengaluru'], ['Japan', 'Tokyo'],
+  ['United States', 'Boston'],
+  ['United States', 'Austin'],
+  ['United Kingdom', 'London'],
+  ['Germany', 'Berlin'],
+  ['France', 'Paris'],
+  ['Canada', 'Toronto'],
+  ['Netherlands', 'Amsterdam'],
+  ['India', 'Bengaluru'],
+  ['Japan', 'Tokyo'],
 ];
 const COMPANY_STAGES = ['lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'customer', 'evangelist'];
 
@@ -104,26 +148,50 @@ interface SurveyPlan {
 
 const SURVEY_PLANS: Record<PlantedGroup, SurveyPlan> = {
   economic_buyer: {
-    share: 0.5, type: ['NPS'], value: [2, 8],
-    comments: ['Too expensive for what we use.', 'The ROI is still unclear to our board.', 'Renewal pricing went up again.',
-      'Solid product, but we need better executive reporting.', 'Procurement took far too long.'],
+    share: 0.5,
+    type: ['NPS'],
+    value: [2, 8],
+    comments: [
+      'Too expensive for what we use.',
+      'The ROI is still unclear to our board.',
+      'Renewal pricing went up again.',
+      'Solid product, but we need better executive reporting.',
+      'Procurement took far too long.',
+    ],
   },
   hands_on_analyst: {
-    share: 0.6, type: ['NPS', 'NPS', 'CSAT'], value: [8, 10],
-    comments: ['The reports save me hours every week.', 'Love the exports and the dashboards.', 'Onboarding was smooth.',
-      'I would like more chart types.', 'Best analytics tool we have used.'],
+    share: 0.6,
+    type: ['NPS', 'NPS', 'CSAT'],
+    value: [8, 10],
+    comments: [
+      'The reports save me hours every week.',
+      'Love the exports and the dashboards.',
+      'Onboarding was smooth.',
+      'I would like more chart types.',
+      'Best analytics tool we have used.',
+    ],
   },
   marketing_ops: {
-    share: 0.4, type: ['NPS'], value: [6, 10],
+    share: 0.4,
+    type: ['NPS'],
+    value: [6, 10],
     comments: ['Campaign scheduling works well.', 'Please add a Slack integration.', 'List segmentation is great.'],
   },
   support_lead: {
-    share: 0.7, type: ['CSAT', 'CSAT', 'NPS'], value: [1, 5],
-    comments: ['Support took three days to answer.', 'The agent solved it quickly, thank you.',
-      'Escalations are too slow during incidents.', 'Great help from the support team.'],
+    share: 0.7,
+    type: ['CSAT', 'CSAT', 'NPS'],
+    value: [1, 5],
+    comments: [
+      'Support took three days to answer.',
+      'The agent solved it quickly, thank you.',
+      'Escalations are too slow during incidents.',
+      'Great help from the support team.',
+    ],
   },
   developer: {
-    share: 0.3, type: ['CES'], value: [1, 7],
+    share: 0.3,
+    type: ['CES'],
+    value: [1, 7],
     comments: ['The API docs are great.', 'Webhooks were flaky last week.', 'Setting up OAuth was harder than it should be.'],
   },
   unqualified: { share: 0.05, type: ['NPS'], value: [0, 10], comments: ['Is there a student discount?'] },
@@ -207,7 +275,10 @@ export function generateAccounts(options: AccountOptions): AccountLayer {
     const updatedAt = Math.min(referenceTime, createdAt + rng.int(0, ageDays) * DAY_MS);
     const id = companyIdAt(index);
     return {
-      id, index, createdAt, updatedAt,
+      id,
+      index,
+      createdAt,
+      updatedAt,
       properties: {
         hs_object_id: id,
         name,
@@ -246,7 +317,9 @@ export function generateAccounts(options: AccountOptions): AccountLayer {
       const comment = rng.chance(0.7) ? rng.pick(plan.comments) : null;
       const id = String(SURVEY_ID_BASE + contactIndex * MAX_SURVEYS_PER_CONTACT + j);
       out.push({
-        id, contactIndex, createdAt,
+        id,
+        contactIndex,
+        createdAt,
         properties: {
           hs_object_id: id,
           hs_survey_id: SURVEY_IDS[type],

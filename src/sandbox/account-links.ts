@@ -25,7 +25,10 @@ export class AccountLinks {
   private readonly addedSurveysOfContact = new Map<string, Set<string>>();
   private readonly movedAwaySurveys = new Set<string>();
 
-  constructor(private readonly base: GeneratedPortal, private readonly isCreatedContact: (id: string) => boolean) {}
+  constructor(
+    private readonly base: GeneratedPortal,
+    private readonly isCreatedContact: (id: string) => boolean,
+  ) {}
 
   private baseCompanyOf(contactId: string): string | null {
     const index = this.isCreatedContact(contactId) ? undefined : this.base.indexOfContactId(contactId);

@@ -1,12 +1,24 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { sendValidationError } from './hubspot-errors';
 import { SINGULAR, type ObjectKind } from './portal-store';
-import { ASSOCIATION_BATCH_MAX_INPUTS, ASSOCIATION_PAGE, UPPER, TYPE_IDS, PRIMARY_TYPE_IDS, type CrmRoutesDeps, kindOf, associatedObjects, hasReadScope, notFound, batchTimes, readInputs } from './crm-route-helpers';
+import {
+  ASSOCIATION_BATCH_MAX_INPUTS,
+  ASSOCIATION_PAGE,
+  UPPER,
+  TYPE_IDS,
+  PRIMARY_TYPE_IDS,
+  type CrmRoutesDeps,
+  kindOf,
+  associatedObjects,
+  hasReadScope,
+  notFound,
+  batchTimes,
+  readInputs,
+} from './crm-route-helpers';
 
 /** HubSpot's associations v4: batch read and per-record reads between contacts, tickets and companies. */
 export function createAssociationRoutes(deps: CrmRoutesDeps): Router {
   const router = express.Router();
-
 
   const associationTypes = (from: ObjectKind, to: ObjectKind, primary: boolean) => {
     const types: Record<string, unknown>[] = [{ category: 'HUBSPOT_DEFINED', typeId: TYPE_IDS[`${from}:${to}`], label: null }];
@@ -19,7 +31,8 @@ export function createAssociationRoutes(deps: CrmRoutesDeps): Router {
   const v4BatchRead = (req: Request, res: Response): void => {
     const from = kindOf(String(req.params.fromObjectType));
     const to = kindOf(String(req.params.toObjectType));
-    if (unsupportedPair(from, to) || !from || !to) return sendValidationError(res, 'Unsupported association between these object types in the sandbox.');
+    if (unsupportedPair(from, to) || !from || !to)
+      return sendValidationError(res, 'Unsupported association between these object types in the sandbox.');
     if (!hasReadScope(res, from) || !hasReadScope(res, to)) return;
     const store = deps.storeOf(res);
     const started = Date.now();
@@ -35,9 +48,12 @@ export function createAssociationRoutes(deps: CrmRoutesDeps): Router {
       if (all.length === 0) {
         // [mem] HubSpot lists inputs without associations as errors and answers 207.
         errors.push({
-          status: 'error', category: 'OBJECT_NOT_FOUND', subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
           message: `No ${SINGULAR[to]} is associated with '${SINGULAR[from]}' ${id}.`,
-          context: { fromObjectId: [id], fromObjectType: [UPPER[from]], toObjectType: [UPPER[to]] }, errors: [],
+          context: { fromObjectId: [id], fromObjectType: [UPPER[from]], toObjectType: [UPPER[to]] },
+          errors: [],
         });
         continue;
       }
@@ -58,7 +74,8 @@ export function createAssociationRoutes(deps: CrmRoutesDeps): Router {
   router.get('/crm/v4/objects/:fromObjectType/:objectId/associations/:toObjectType', (req, res) => {
     const from = kindOf(String(req.params.fromObjectType));
     const to = kindOf(String(req.params.toObjectType));
-    if (unsupportedPair(from, to) || !from || !to) return sendValidationError(res, 'Unsupported association between these object types in the sandbox.');
+    if (unsupportedPair(from, to) || !from || !to)
+      return sendValidationError(res, 'Unsupported association between these object types in the sandbox.');
     if (!hasReadScope(res, from) || !hasReadScope(res, to)) return;
     const store = deps.storeOf(res);
     const id = String(req.params.objectId);
@@ -67,7 +84,9 @@ export function createAssociationRoutes(deps: CrmRoutesDeps): Router {
     const after = Number(req.query.after ?? 0) || 0;
     const all = associatedObjects(store, from, id, to);
     const body: Record<string, unknown> = {
-      results: all.slice(after, after + limit).map((other) => ({ toObjectId: Number(other.id), associationTypes: associationTypes(from, to, other.primary) })),
+      results: all
+        .slice(after, after + limit)
+        .map((other) => ({ toObjectId: Number(other.id), associationTypes: associationTypes(from, to, other.primary) })),
     };
     if (after + limit < all.length) body.paging = { next: { after: String(after + limit) } };
     res.json(body);

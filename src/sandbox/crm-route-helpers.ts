@@ -1,7 +1,16 @@
 import type { Response } from 'express';
 import { sendError, sendValidationError } from './hubspot-errors';
 import { PropertyValidationError, SINGULAR, type ObjectKind, type PortalStore, type StoredObject } from './portal-store';
-import { ALWAYS_COMPANY_PROPERTIES, ALWAYS_CONTACT_PROPERTIES, ALWAYS_FEEDBACK_SUBMISSION_PROPERTIES, ALWAYS_TICKET_PROPERTIES, DEFAULT_COMPANY_PROPERTIES, DEFAULT_CONTACT_PROPERTIES, DEFAULT_FEEDBACK_SUBMISSION_PROPERTIES, DEFAULT_TICKET_PROPERTIES } from './property-definitions';
+import {
+  ALWAYS_COMPANY_PROPERTIES,
+  ALWAYS_CONTACT_PROPERTIES,
+  ALWAYS_FEEDBACK_SUBMISSION_PROPERTIES,
+  ALWAYS_TICKET_PROPERTIES,
+  DEFAULT_COMPANY_PROPERTIES,
+  DEFAULT_CONTACT_PROPERTIES,
+  DEFAULT_FEEDBACK_SUBMISSION_PROPERTIES,
+  DEFAULT_TICKET_PROPERTIES,
+} from './property-definitions';
 
 /** What the sandbox's CRM routes share: HubSpot's limits, type ids, default properties and answer shapes. */
 
@@ -11,15 +20,22 @@ export const ASSOCIATION_BATCH_MAX_INPUTS = 1_000;
 export const ASSOCIATION_PAGE = 500;
 
 export const UPPER: Record<ObjectKind, string> = {
-  contacts: 'CONTACT', tickets: 'TICKET', companies: 'COMPANY', feedback_submissions: 'FEEDBACK_SUBMISSION',
+  contacts: 'CONTACT',
+  tickets: 'TICKET',
+  companies: 'COMPANY',
+  feedback_submissions: 'FEEDBACK_SUBMISSION',
 };
 export const DEFAULT_PROPERTIES: Record<ObjectKind, string[]> = {
-  contacts: DEFAULT_CONTACT_PROPERTIES, tickets: DEFAULT_TICKET_PROPERTIES,
-  companies: DEFAULT_COMPANY_PROPERTIES, feedback_submissions: DEFAULT_FEEDBACK_SUBMISSION_PROPERTIES,
+  contacts: DEFAULT_CONTACT_PROPERTIES,
+  tickets: DEFAULT_TICKET_PROPERTIES,
+  companies: DEFAULT_COMPANY_PROPERTIES,
+  feedback_submissions: DEFAULT_FEEDBACK_SUBMISSION_PROPERTIES,
 };
 export const ALWAYS_PROPERTIES: Record<ObjectKind, string[]> = {
-  contacts: ALWAYS_CONTACT_PROPERTIES, tickets: ALWAYS_TICKET_PROPERTIES,
-  companies: ALWAYS_COMPANY_PROPERTIES, feedback_submissions: ALWAYS_FEEDBACK_SUBMISSION_PROPERTIES,
+  contacts: ALWAYS_CONTACT_PROPERTIES,
+  tickets: ALWAYS_TICKET_PROPERTIES,
+  companies: ALWAYS_COMPANY_PROPERTIES,
+  feedback_submissions: ALWAYS_FEEDBACK_SUBMISSION_PROPERTIES,
 };
 /**
  * HubSpot-defined association type ids. Contact↔company pairs carry the unlabelled type and, for
@@ -27,9 +43,12 @@ export const ALWAYS_PROPERTIES: Record<ObjectKind, string[]> = {
  * from memory and unconfirmed; the app never relies on them.
  */
 export const TYPE_IDS: Record<string, number> = {
-  'contacts:tickets': 15, 'tickets:contacts': 16,
-  'contacts:companies': 279, 'companies:contacts': 280,
-  'contacts:feedback_submissions': 96, 'feedback_submissions:contacts': 97,
+  'contacts:tickets': 15,
+  'tickets:contacts': 16,
+  'contacts:companies': 279,
+  'companies:contacts': 280,
+  'contacts:feedback_submissions': 96,
+  'feedback_submissions:contacts': 97,
 };
 export const PRIMARY_TYPE_IDS: Record<string, number> = { 'contacts:companies': 1, 'companies:contacts': 2 };
 
@@ -58,7 +77,10 @@ export function kindOf(value: string): ObjectKind | undefined {
 export function listParam(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
   const values = Array.isArray(value) ? value : [value];
-  const names = values.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+  const names = values
+    .flatMap((v) => String(v).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   return names;
 }
 
@@ -70,18 +92,18 @@ export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function serialize(
-  store: PortalStore, kind: ObjectKind, o: StoredObject, requested: string[] | undefined,
-): Record<string, unknown> {
+export function serialize(store: PortalStore, kind: ObjectKind, o: StoredObject, requested: string[] | undefined): Record<string, unknown> {
   const defs = store.properties[kind];
-  const names = requested && requested.length > 0
-    ? [...new Set([...requested, ...ALWAYS_PROPERTIES[kind]])]
-    : DEFAULT_PROPERTIES[kind];
+  const names = requested && requested.length > 0 ? [...new Set([...requested, ...ALWAYS_PROPERTIES[kind]])] : DEFAULT_PROPERTIES[kind];
   const properties: Record<string, string | null> = {};
   // Unknown property names are silently left out, as HubSpot does; known ones without a value are null.
   for (const name of names) if (defs.has(name)) properties[name] = o.properties[name] ?? null;
   const out: Record<string, unknown> = {
-    id: o.id, properties, createdAt: iso(o.createdAt), updatedAt: iso(o.updatedAt), archived: o.archived,
+    id: o.id,
+    properties,
+    createdAt: iso(o.createdAt),
+    updatedAt: iso(o.updatedAt),
+    archived: o.archived,
   };
   if (o.archived && o.archivedAt !== undefined) out.archivedAt = iso(o.archivedAt);
   return out;
@@ -102,7 +124,12 @@ export function associatedObjects(store: PortalStore, from: ObjectKind, id: stri
   return [];
 }
 
-export function associationsOf(store: PortalStore, kind: ObjectKind, id: string, wanted: string[] | undefined): Record<string, unknown> | undefined {
+export function associationsOf(
+  store: PortalStore,
+  kind: ObjectKind,
+  id: string,
+  wanted: string[] | undefined,
+): Record<string, unknown> | undefined {
   if (!wanted) return undefined;
   const result: Record<string, unknown> = {};
   for (const w of wanted) {
@@ -124,9 +151,15 @@ export function associationsOf(store: PortalStore, kind: ObjectKind, id: string,
 }
 
 export function missingScope(res: Response, scope: string): void {
-  sendError(res, 403, 'MISSING_SCOPES', "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.", {
-    errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [scope] } }],
-  });
+  sendError(
+    res,
+    403,
+    'MISSING_SCOPES',
+    "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+    {
+      errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [scope] } }],
+    },
+  );
 }
 
 /** False (after answering 403) when the token lacks the scope these objects need. */
@@ -153,16 +186,21 @@ export function batchTimes(startedAt: number): { startedAt: string; completedAt:
   return { startedAt: iso(startedAt), completedAt: iso(Date.now()) };
 }
 
-
 /** The `inputs` of a batch request, or a 400 when they are missing or over HubSpot's limit. */
-export function readInputs(res: Response, body: unknown, max: number): { id?: unknown; properties?: unknown; after?: unknown }[] | undefined {
+export function readInputs(
+  res: Response,
+  body: unknown,
+  max: number,
+): { id?: unknown; properties?: unknown; after?: unknown }[] | undefined {
   const inputs = (body as { inputs?: unknown } | undefined)?.inputs;
   if (!Array.isArray(inputs)) {
     sendValidationError(res, 'Invalid input JSON: inputs is required.');
     return undefined;
   }
   if (inputs.length > max) {
-    sendValidationError(res, `Batch input limit exceeded: ${inputs.length} inputs given, at most ${max} allowed.`, { context: { limit: [String(max)] } });
+    sendValidationError(res, `Batch input limit exceeded: ${inputs.length} inputs given, at most ${max} allowed.`, {
+      context: { limit: [String(max)] },
+    });
     return undefined;
   }
   return inputs as { id?: unknown }[];
@@ -176,11 +214,16 @@ export function sendBatchResult(res: Response, o: { results: unknown[]; started:
     return;
   }
   res.status(207).json({
-    ...out, numErrors: 1,
-    errors: [{
-      status: 'error', category: 'OBJECT_NOT_FOUND',
-      message: `Could not ${o.what}, they may be deleted or not exist. Check that ids are valid.`,
-      context: { ids: o.missing }, errors: [],
-    }],
+    ...out,
+    numErrors: 1,
+    errors: [
+      {
+        status: 'error',
+        category: 'OBJECT_NOT_FOUND',
+        message: `Could not ${o.what}, they may be deleted or not exist. Check that ids are valid.`,
+        context: { ids: o.missing },
+        errors: [],
+      },
+    ],
   });
 }

@@ -1,21 +1,42 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { sendError, sendValidationError } from './hubspot-errors';
-import { ObjectNotFoundError, PropertyValidationError, type ChangeOrigin, type ObjectKind, type PortalStore, type StoredObject } from './portal-store';
+import {
+  ObjectNotFoundError,
+  PropertyValidationError,
+  type ChangeOrigin,
+  type ObjectKind,
+  type PortalStore,
+  type StoredObject,
+} from './portal-store';
 import { SearchCapError, SearchRequestError, parseSearchRequest, runSearch } from './search';
-import { type CrmRoutesDeps, LIST_MAX_LIMIT, BATCH_MAX_INPUTS, UPPER, kindOf, listParam, boolParam, serialize, associationsOf, hasReadScope, notFound, propertyError, readInputs, sendBatchResult } from './crm-route-helpers';
+import {
+  type CrmRoutesDeps,
+  LIST_MAX_LIMIT,
+  BATCH_MAX_INPUTS,
+  UPPER,
+  kindOf,
+  listParam,
+  boolParam,
+  serialize,
+  associationsOf,
+  hasReadScope,
+  notFound,
+  propertyError,
+  readInputs,
+  sendBatchResult,
+} from './crm-route-helpers';
 import { createAssociationRoutes } from './association-routes';
 import { createPropertyRoutes } from './property-routes';
 
 /** The CRM part of HubSpot's API the app uses: objects, search, batch, associations v4, properties. */
-
-
 
 export function createCrmRoutes(deps: CrmRoutesDeps): Router {
   const router = express.Router();
   const origin = (): ChangeOrigin => ({ changeSource: 'INTEGRATION', sourceId: String(deps.appId) });
   const objectPrefixes = ['/crm/v3/objects/:objectType', '/crm/objects/2026-03/:objectType'];
 
-  const withKind = (handler: (req: Request, res: Response, kind: ObjectKind, store: PortalStore) => void) =>
+  const withKind =
+    (handler: (req: Request, res: Response, kind: ObjectKind, store: PortalStore) => void) =>
     (req: Request, res: Response): void => {
       const kind = kindOf(String(req.params.objectType));
       if (!kind) return sendError(res, 400, 'VALIDATION_ERROR', `Unable to infer object type from: ${String(req.params.objectType)}`);
@@ -114,7 +135,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
   });
 
   const search = withKind((req, res, kind, store) => {
-    if ((res.locals.rawBodyLength as number | undefined ?? 0) > 3_000) {
+    if (((res.locals.rawBodyLength as number | undefined) ?? 0) > 3_000) {
       return sendValidationError(res, 'Request body is too large: search requests are limited to 3000 characters.');
     }
     try {
@@ -127,15 +148,18 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
     } catch (e) {
       if (e instanceof SearchCapError) {
         // docs/hubspot-contracts.md, Search: paging past 10,000 results is a 400; the exact message is not documented.
-        return sendValidationError(res, 'There was a problem with the request. Search can return at most 10000 results; paging beyond them is not allowed.', {
-          subCategory: 'SEARCH_RESULT_LIMIT_EXCEEDED',
-        });
+        return sendValidationError(
+          res,
+          'There was a problem with the request. Search can return at most 10000 results; paging beyond them is not allowed.',
+          {
+            subCategory: 'SEARCH_RESULT_LIMIT_EXCEEDED',
+          },
+        );
       }
       if (e instanceof SearchRequestError) return sendValidationError(res, e.message);
       throw e;
     }
   });
-
 
   const batchRead = withKind((req, res, kind, store) => {
     const started = Date.now();
@@ -148,9 +172,12 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
     const missing: string[] = [];
     for (const input of inputs) {
       const id = String(input.id ?? '');
-      const o = body.idProperty === 'email' && kind === 'contacts'
-        ? findByEmail(store, id)
-        : archived ? store.getAny(kind, id) : store.get(kind, id);
+      const o =
+        body.idProperty === 'email' && kind === 'contacts'
+          ? findByEmail(store, id)
+          : archived
+            ? store.getAny(kind, id)
+            : store.get(kind, id);
       if (o && o.archived === archived) results.push(serialize(store, kind, o, props));
       else missing.push(id);
     }
@@ -163,11 +190,12 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
     if (!inputs) return;
     const ids = inputs.map((i) => String(i.id ?? ''));
     const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
-    if (dupes.length > 0) return sendValidationError(res, `Duplicate IDs found in batch input: [${[...new Set(dupes)].join(', ')}]. IDs must be unique`);
+    if (dupes.length > 0)
+      return sendValidationError(res, `Duplicate IDs found in batch input: [${[...new Set(dupes)].join(', ')}]. IDs must be unique`);
     const validated: { id: string; props: Record<string, string | null> }[] = [];
     try {
       for (const input of inputs) {
-        const props = input.properties && typeof input.properties === 'object' ? input.properties as Record<string, unknown> : undefined;
+        const props = input.properties && typeof input.properties === 'object' ? (input.properties as Record<string, unknown>) : undefined;
         if (!props) return sendValidationError(res, 'Invalid input JSON: every input needs properties.');
         validated.push({ id: String(input.id ?? ''), props: store.validate(kind, props) });
       }

@@ -25,7 +25,10 @@ export interface FaultState {
   drops: { remaining: number; pathPattern?: string }[];
 }
 
-interface Rule { pattern?: RegExp; remaining: number | null }
+interface Rule {
+  pattern?: RegExp;
+  remaining: number | null;
+}
 
 function toPattern(p: string | RegExp | undefined): RegExp | undefined {
   if (p === undefined || p === '') return undefined;
@@ -113,9 +116,13 @@ export class FaultInjector implements FaultControl {
       if (this.deps.clock() >= this.stormUntil) {
         this.stormUntil = null;
       } else if (path.startsWith('/crm/') && (this.stormPortalId === null || this.deps.portalOfRequest(req) === this.stormPortalId)) {
-        res.status(429).json(errorBody('RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
-          errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', requestId: errorBody('', '').correlationId,
-        }));
+        res.status(429).json(
+          errorBody('RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
+            errorType: 'RATE_LIMIT',
+            policyName: 'TEN_SECONDLY_ROLLING',
+            requestId: errorBody('', '').correlationId,
+          }),
+        );
         return;
       }
     }

@@ -15,7 +15,16 @@
 
 import { type AccountLayer, generateAccounts } from './account-generator';
 import {
-  COMPANY_PARTS_A, COMPANY_PARTS_B, FIRST_NAMES, GROUP_WEIGHTS, type GroupProfile, LAST_NAMES, noiseProfile, PIPELINE_STAGES, PROFILES, TICKET_SUBJECTS,
+  COMPANY_PARTS_A,
+  COMPANY_PARTS_B,
+  FIRST_NAMES,
+  GROUP_WEIGHTS,
+  type GroupProfile,
+  LAST_NAMES,
+  noiseProfile,
+  PIPELINE_STAGES,
+  PROFILES,
+  TICKET_SUBJECTS,
 } from './group-profiles';
 import type { PlantedGroup } from './planted-groups';
 import { mix, Rng } from './seeded-rng';
@@ -89,7 +98,7 @@ export function generatePortal(options: GeneratePortalOptions): GeneratedPortal 
   const { seed, contacts } = options;
   const referenceTime = options.referenceTime ?? DEFAULT_REFERENCE_TIME;
   if (!Number.isInteger(contacts) || contacts < 0) throw new RangeError('contacts must be a non-negative integer');
-  const seedHash = mix(seed >>> 0 ^ 0x5bd1e995);
+  const seedHash = mix((seed >>> 0) ^ 0x5bd1e995);
 
   const rngFor = (index: number, stream: number): Rng => new Rng(mix(seedHash ^ mix(index * 4 + stream)));
 
@@ -129,9 +138,8 @@ export function generatePortal(options: GeneratePortalOptions): GeneratedPortal 
     const createdAt = referenceTime - ageDays * DAY_MS - rng.int(0, DAY_MS - 1);
     const updatedAt = Math.min(referenceTime, createdAt + rng.int(0, ageDays) * DAY_MS + rng.int(0, 3_600_000));
     const lastOpen = opens > 0 ? referenceTime - rng.int(0, Math.min(ageDays, 120)) * DAY_MS - rng.int(0, DAY_MS - 1) : null;
-    const emailDomain = group === 'unqualified' && rng.chance(0.8)
-      ? rng.pick(['gmail.com', 'outlook.com', 'yahoo.com'])
-      : `${slug(company)}.example.com`;
+    const emailDomain =
+      group === 'unqualified' && rng.chance(0.8) ? rng.pick(['gmail.com', 'outlook.com', 'yahoo.com']) : `${slug(company)}.example.com`;
     const id = contactIdAt(index);
     const companyIndex = accounts.companyIndexOfContact(index);
     const employer = companyIndex >= 0 ? accounts.companyAt(companyIndex) : undefined;
@@ -223,7 +231,10 @@ export function generatePortal(options: GeneratePortalOptions): GeneratedPortal 
     contactAt,
     ticketsOfContact,
     ticketCountOf,
-    plantedGroupOf: (index) => { checkIndex(index); return drawGroup(index).group; },
+    plantedGroupOf: (index) => {
+      checkIndex(index);
+      return drawGroup(index).group;
+    },
     indexOfContactId,
     ticketById,
     contactIdAt,

@@ -5,7 +5,13 @@
  */
 export { startSandbox, WEBHOOK_PATH } from './start-sandbox';
 export type {
-  Sandbox, SandboxOptions, SandboxAppOptions, SandboxPortalOptions, SandboxLogger, SandboxStats, SandboxWebhooks,
+  Sandbox,
+  SandboxOptions,
+  SandboxAppOptions,
+  SandboxPortalOptions,
+  SandboxLogger,
+  SandboxStats,
+  SandboxWebhooks,
   SandboxOutbound,
 } from './start-sandbox';
 export type { FaultControl, FaultState } from './fault-control';

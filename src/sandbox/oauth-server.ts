@@ -24,9 +24,25 @@ export interface PortalInfo {
   unavailableScopes?: string[];
 }
 
-interface CodeRecord { portalId: number; redirectUri: string; scopes: string[]; expiresAt: number; used: boolean }
-interface AccessRecord { portalId: number; scopes: string[]; expiresAt: number; revoked: boolean; refreshToken: string }
-interface RefreshRecord { portalId: number; scopes: string[]; revoked: boolean }
+interface CodeRecord {
+  portalId: number;
+  redirectUri: string;
+  scopes: string[];
+  expiresAt: number;
+  used: boolean;
+}
+interface AccessRecord {
+  portalId: number;
+  scopes: string[];
+  expiresAt: number;
+  revoked: boolean;
+  refreshToken: string;
+}
+interface RefreshRecord {
+  portalId: number;
+  scopes: string[];
+  revoked: boolean;
+}
 
 export const AUTH_CODE_TTL_MS = 10 * 60 * 1000;
 const SANDBOX_USER_ID = 7_000_001;
@@ -44,8 +60,7 @@ export const MARKETPLACE_APPROVE_PATH = '/oauth/marketplace/approve';
 export const MARKETPLACE_DONE_PATH = '/_sandbox/marketplace/installed';
 
 export type TokenCheck =
-  | { ok: true; portalId: number; scopes: string[] }
-  | { ok: false; reason: 'missing' | 'unknown' | 'expired' | 'revoked' };
+  { ok: true; portalId: number; scopes: string[] } | { ok: false; reason: 'missing' | 'unknown' | 'expired' | 'revoked' };
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
@@ -96,7 +111,10 @@ export class OAuthServer {
   }
 
   /** Issues tokens directly (tests and the demo skip the browser step with this). */
-  issueTokens(portalId: number, requested: string[] = this.deps.app.scopes): { accessToken: string; refreshToken: string; expiresIn: number } {
+  issueTokens(
+    portalId: number,
+    requested: string[] = this.deps.app.scopes,
+  ): { accessToken: string; refreshToken: string; expiresIn: number } {
     const scopes = this.grantable(portalId, requested);
     const refreshToken = `na1-${randomUUID()}`;
     this.refreshTokens.set(refreshToken, { portalId, scopes, revoked: false });
@@ -108,7 +126,10 @@ export class OAuthServer {
     // HubSpot access tokens are opaque base64-ish strings starting with "C".
     const token = `C${randomBytes(96).toString('base64url')}`;
     this.accessTokens.set(token, {
-      portalId, scopes, refreshToken, revoked: false,
+      portalId,
+      scopes,
+      refreshToken,
+      revoked: false,
       expiresAt: this.deps.clock() + this.deps.accessTokenTtlSeconds * 1000,
     });
     return token;
@@ -134,7 +155,10 @@ export class OAuthServer {
   }
 
   private errorPage(res: Response, message: string): void {
-    res.status(400).type('html').send(page('Install error', `<h1>Couldn't install the app</h1><p class="error">${escapeHtml(message)}</p>`));
+    res
+      .status(400)
+      .type('html')
+      .send(page('Install error', `<h1>Couldn't install the app</h1><p class="error">${escapeHtml(message)}</p>`));
   }
 
   private authorizePage(req: Request, res: Response, onlyPortal?: number): void {
@@ -144,15 +168,24 @@ export class OAuthServer {
     const portals = this.deps.portals().filter((p) => onlyPortal === undefined || p.portalId === onlyPortal);
     if (portals.length === 0) return this.errorPage(res, `Portal ${onlyPortal} does not exist in this sandbox.`);
     const hidden = ['client_id', 'redirect_uri', 'scope', 'optional_scope', 'state']
-      .map((n) => field(query, n) === undefined ? '' : `<input type="hidden" name="${n}" value="${escapeHtml(field(query, n)!)}">`)
+      .map((n) => (field(query, n) === undefined ? '' : `<input type="hidden" name="${n}" value="${escapeHtml(field(query, n)!)}">`))
       .join('');
     const scopes = [...splitScopes(field(query, 'scope')), ...splitScopes(field(query, 'optional_scope'))];
-    const cards = portals.map((p) => `<div class="portal" data-portal-id="${p.portalId}">
+    const cards = portals
+      .map(
+        (p) => `<div class="portal" data-portal-id="${p.portalId}">
 <h2>${escapeHtml(p.hubDomain)}</h2><p>Account ID ${p.portalId}</p>
 <form method="post" action="/oauth/authorize/approve">${hidden}<input type="hidden" name="portal_id" value="${p.portalId}">
-<button type="submit" name="approve" value="${p.portalId}">Connect app to ${p.portalId}</button></form></div>`).join('\n');
-    res.type('html').send(page('Choose an account', `<h1>Choose an account</h1>
-<p>The app is requesting access to: ${scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ')}</p>${cards}`));
+<button type="submit" name="approve" value="${p.portalId}">Connect app to ${p.portalId}</button></form></div>`,
+      )
+      .join('\n');
+    res.type('html').send(
+      page(
+        'Choose an account',
+        `<h1>Choose an account</h1>
+<p>The app is requesting access to: ${scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ')}</p>${cards}`,
+      ),
+    );
   }
 
   private grantable(portalId: number, scopes: string[]): string[] {
@@ -169,7 +202,10 @@ export class OAuthServer {
     const code = randomUUID();
     const redirectUri = field(body, 'redirect_uri')!;
     this.codes.set(code, {
-      portalId, redirectUri, used: false, expiresAt: this.deps.clock() + AUTH_CODE_TTL_MS,
+      portalId,
+      redirectUri,
+      used: false,
+      expiresAt: this.deps.clock() + AUTH_CODE_TTL_MS,
       scopes: this.grantable(portalId, [...splitScopes(field(body, 'scope')), ...splitScopes(field(body, 'optional_scope'))]),
     });
     const target = new URL(redirectUri);
@@ -190,9 +226,16 @@ export class OAuthServer {
     const { app } = this.deps;
     if (!this.deps.portals().some((p) => p.portalId === portalId)) return this.errorPage(res, 'Unknown portal.');
     const installUrl = app.installUrl ?? app.redirectUris[0];
-    if (!installUrl || !app.redirectUris.includes(installUrl)) return this.errorPage(res, 'The app has no install URL among its redirect URLs.');
+    if (!installUrl || !app.redirectUris.includes(installUrl))
+      return this.errorPage(res, 'The app has no install URL among its redirect URLs.');
     const code = randomUUID();
-    this.codes.set(code, { portalId, redirectUri: installUrl, used: false, expiresAt: this.deps.clock() + AUTH_CODE_TTL_MS, scopes: [...app.scopes] });
+    this.codes.set(code, {
+      portalId,
+      redirectUri: installUrl,
+      used: false,
+      expiresAt: this.deps.clock() + AUTH_CODE_TTL_MS,
+      scopes: [...app.scopes],
+    });
     const target = new URL(installUrl);
     target.searchParams.set('code', code);
     target.searchParams.set('returnUrl', `${this.deps.baseUrl()}${MARKETPLACE_DONE_PATH}?portalId=${portalId}`);
@@ -201,8 +244,13 @@ export class OAuthServer {
 
   private marketplaceDone(req: Request, res: Response): void {
     const portalId = Number(req.query.portalId);
-    res.type('html').send(page('App installed', `<h1>App installed</h1><p role="status">The app is connected to account ${Number.isInteger(portalId) ? portalId : '?'}.</p>
-<p><a href="/_sandbox?portal=${Number.isInteger(portalId) ? portalId : ''}">Back to the sandbox portal</a></p>`));
+    res.type('html').send(
+      page(
+        'App installed',
+        `<h1>App installed</h1><p role="status">The app is connected to account ${Number.isInteger(portalId) ? portalId : '?'}.</p>
+<p><a href="/_sandbox?portal=${Number.isInteger(portalId) ? portalId : ''}">Back to the sandbox portal</a></p>`,
+      ),
+    );
   }
 
   private oauthError(res: Response, httpStatus: number, error: string, status: string, message: string): void {
@@ -214,8 +262,10 @@ export class OAuthServer {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const { app } = this.deps;
     const grantType = field(body, 'grant_type');
-    if (field(body, 'client_id') !== app.clientId) return this.oauthError(res, 400, 'invalid_client', 'BAD_CLIENT_ID', 'missing or unknown client id');
-    if (field(body, 'client_secret') !== app.clientSecret) return this.oauthError(res, 400, 'invalid_client', 'BAD_CLIENT_SECRET', 'missing or invalid client secret');
+    if (field(body, 'client_id') !== app.clientId)
+      return this.oauthError(res, 400, 'invalid_client', 'BAD_CLIENT_ID', 'missing or unknown client id');
+    if (field(body, 'client_secret') !== app.clientSecret)
+      return this.oauthError(res, 400, 'invalid_client', 'BAD_CLIENT_SECRET', 'missing or invalid client secret');
     let portalId: number;
     let scopes: string[];
     let refreshToken: string;
@@ -241,22 +291,37 @@ export class OAuthServer {
       ({ portalId, scopes } = record);
       refreshToken = given;
     } else {
-      return this.oauthError(res, 400, 'unsupported_grant_type', 'BAD_GRANT_TYPE', 'grant_type must be authorization_code or refresh_token');
+      return this.oauthError(
+        res,
+        400,
+        'unsupported_grant_type',
+        'BAD_GRANT_TYPE',
+        'grant_type must be authorization_code or refresh_token',
+      );
     }
     const accessToken = this.newAccessToken(portalId, scopes, refreshToken);
-    const common = { access_token: accessToken, refresh_token: refreshToken, expires_in: this.deps.accessTokenTtlSeconds, token_type: 'bearer' };
-    res.json(version === 'v1'
-      ? common
-      : { ...common, token_use: 'access_token', hub_id: portalId, user_id: SANDBOX_USER_ID, scopes });
+    const common = {
+      access_token: accessToken,
+      refresh_token: refreshToken,
+      expires_in: this.deps.accessTokenTtlSeconds,
+      token_type: 'bearer',
+    };
+    res.json(version === 'v1' ? common : { ...common, token_use: 'access_token', hub_id: portalId, user_id: SANDBOX_USER_ID, scopes });
   }
 
   private accessInfo(token: string): Record<string, unknown> | undefined {
     const r = this.accessTokens.get(token);
     if (!r || r.revoked || this.deps.clock() >= r.expiresAt) return undefined;
     return {
-      token, user: `admin@${this.hubDomain(r.portalId)}`, hub_domain: this.hubDomain(r.portalId), scopes: r.scopes,
-      hub_id: r.portalId, app_id: this.deps.app.appId, expires_in: Math.floor((r.expiresAt - this.deps.clock()) / 1000),
-      user_id: SANDBOX_USER_ID, token_type: 'access',
+      token,
+      user: `admin@${this.hubDomain(r.portalId)}`,
+      hub_domain: this.hubDomain(r.portalId),
+      scopes: r.scopes,
+      hub_id: r.portalId,
+      app_id: this.deps.app.appId,
+      expires_in: Math.floor((r.expiresAt - this.deps.clock()) / 1000),
+      user_id: SANDBOX_USER_ID,
+      token_type: 'access',
     };
   }
 
@@ -264,8 +329,14 @@ export class OAuthServer {
     const r = this.refreshTokens.get(token);
     if (!r || r.revoked) return undefined;
     return {
-      token, user: `admin@${this.hubDomain(r.portalId)}`, hub_domain: this.hubDomain(r.portalId), scopes: r.scopes,
-      hub_id: r.portalId, client_id: this.deps.app.clientId, user_id: SANDBOX_USER_ID, token_type: 'refresh',
+      token,
+      user: `admin@${this.hubDomain(r.portalId)}`,
+      hub_domain: this.hubDomain(r.portalId),
+      scopes: r.scopes,
+      hub_id: r.portalId,
+      client_id: this.deps.app.clientId,
+      user_id: SANDBOX_USER_ID,
+      token_type: 'refresh',
     };
   }
 
@@ -290,14 +361,31 @@ export class OAuthServer {
         const info = this.accessInfo(token);
         if (info) {
           return void res.json({
-            active: true, ...info, client_id: this.deps.app.clientId, is_private_distribution: false,
-            token_use: 'access_token', token_type: 'bearer',
-            signed_access_token: { expiresAt: this.accessTokens.get(token)!.expiresAt, scopes: info.scopes, hubId: info.hub_id, appId: this.deps.app.appId },
+            active: true,
+            ...info,
+            client_id: this.deps.app.clientId,
+            is_private_distribution: false,
+            token_use: 'access_token',
+            token_type: 'bearer',
+            signed_access_token: {
+              expiresAt: this.accessTokens.get(token)!.expiresAt,
+              scopes: info.scopes,
+              hubId: info.hub_id,
+              appId: this.deps.app.appId,
+            },
           });
         }
       } else {
         const info = this.refreshInfo(token);
-        if (info) return void res.json({ active: true, ...info, app_id: this.deps.app.appId, is_private_distribution: false, token_use: 'refresh_token', token_type: 'bearer' });
+        if (info)
+          return void res.json({
+            active: true,
+            ...info,
+            app_id: this.deps.app.appId,
+            is_private_distribution: false,
+            token_use: 'refresh_token',
+            token_type: 'bearer',
+          });
       }
     }
     // RFC 7662: an unknown, expired or revoked token is simply inactive.
@@ -352,7 +440,8 @@ export class OAuthServer {
       res.json(info);
     });
     router.delete('/oauth/v1/refresh-tokens/:token', (req, res) => {
-      if (!this.refreshInfo(req.params.token)) return this.oauthError(res, 404, 'invalid_grant', 'BAD_REFRESH_TOKEN', 'refresh token is invalid, expired or revoked');
+      if (!this.refreshInfo(req.params.token))
+        return this.oauthError(res, 404, 'invalid_grant', 'BAD_REFRESH_TOKEN', 'refresh token is invalid, expired or revoked');
       this.revokeToken(req.params.token);
       res.status(204).end();
     });

@@ -103,8 +103,10 @@ export class OutboundCaller {
     const body = JSON.stringify({
       callbackId,
       origin: {
-        portalId: o.portalId, ...ACTION_DEFINITION,
-        extensionDefinitionId: 10_860_211, extensionDefinitionVersionId: 1,
+        portalId: o.portalId,
+        ...ACTION_DEFINITION,
+        extensionDefinitionId: 10_860_211,
+        extensionDefinitionVersionId: 1,
       },
       context: { source: 'WORKFLOWS', workflowId: o.workflowId ?? 192_814_114 },
       object: { objectId: Number(o.contactId), objectType: 'CONTACT', properties: o.objectProperties ?? {} },
@@ -125,7 +127,12 @@ export class OutboundCaller {
     const fetchOptions: Record<string, string> = {};
     if (o.q !== undefined) fetchOptions.q = o.q;
     if (o.after !== undefined) fetchOptions.after = o.after;
-    const body = JSON.stringify({ origin: { portalId: o.portalId, ...ACTION_DEFINITION }, inputFieldName: o.inputFieldName, inputFields: {}, fetchOptions });
+    const body = JSON.stringify({
+      origin: { portalId: o.portalId, ...ACTION_DEFINITION },
+      inputFieldName: o.inputFieldName,
+      inputFields: {},
+      fetchOptions,
+    });
     const headers = this.workflowHeaders(url, body, 'v2');
     const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(Math.max(this.deps.timeoutMs, 1000)) });
     return { status: res.status, body: await readBody(res), headers: Object.fromEntries(res.headers.entries()) };
@@ -134,9 +141,17 @@ export class OutboundCaller {
   private workflowHeaders(url: string, body: string, version: 'v2' | 'v3'): Record<string, string> {
     const common = { 'content-type': 'application/json', accept: 'application/json' };
     if (version === 'v2') {
-      return { ...common, 'x-hubspot-signature': signV2({ method: 'POST', url, body }, this.deps.clientSecret), 'x-hubspot-signature-version': 'v2' };
+      return {
+        ...common,
+        'x-hubspot-signature': signV2({ method: 'POST', url, body }, this.deps.clientSecret),
+        'x-hubspot-signature-version': 'v2',
+      };
     }
     const timestamp = this.deps.clock();
-    return { ...common, 'x-hubspot-signature-v3': signV3({ method: 'POST', url, body }, this.deps.clientSecret, timestamp), 'x-hubspot-request-timestamp': String(timestamp) };
+    return {
+      ...common,
+      'x-hubspot-signature-v3': signV3({ method: 'POST', url, body }, this.deps.clientSecret, timestamp),
+      'x-hubspot-request-timestamp': String(timestamp),
+    };
   }
 }

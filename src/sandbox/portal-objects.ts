@@ -6,7 +6,10 @@ export const OBJECT_KINDS: readonly ObjectKind[] = ['contacts', 'tickets', 'comp
 
 /** The singular name webhooks use in subscription types (`company.propertyChange`). */
 export const SINGULAR: Record<ObjectKind, string> = {
-  contacts: 'contact', tickets: 'ticket', companies: 'company', feedback_submissions: 'feedback_submission',
+  contacts: 'contact',
+  tickets: 'ticket',
+  companies: 'company',
+  feedback_submissions: 'feedback_submission',
 };
 
 export interface StoredObject {
@@ -52,7 +55,10 @@ export class PropertyValidationError extends Error {
 }
 
 export class ObjectNotFoundError extends Error {
-  constructor(readonly kind: ObjectKind, readonly id: string) {
+  constructor(
+    readonly kind: ObjectKind,
+    readonly id: string,
+  ) {
     super(`${kind} ${id} not found`);
   }
 }

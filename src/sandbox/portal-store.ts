@@ -1,17 +1,33 @@
 import { COMPANY_ID_BASE, MAX_SURVEYS_PER_CONTACT, SURVEY_ID_BASE } from './account-generator';
 import { AccountLinks, type CompanyLink } from './account-links';
 import {
-  type ChangeEvent, type ChangeOrigin, OBJECT_KINDS, type ObjectKind, ObjectNotFoundError, PropertyValidationError, SINGULAR, type StoredObject,
+  type ChangeEvent,
+  type ChangeOrigin,
+  OBJECT_KINDS,
+  type ObjectKind,
+  ObjectNotFoundError,
+  PropertyValidationError,
+  SINGULAR,
+  type StoredObject,
 } from './portal-objects';
 import { TicketLinks } from './ticket-links';
 import {
-  CONTACT_ID_BASE, MAX_TICKETS_PER_CONTACT, TICKET_ID_BASE, generatePortal,
-  type GeneratedPortal, type PlantedGroup,
+  CONTACT_ID_BASE,
+  MAX_TICKETS_PER_CONTACT,
+  TICKET_ID_BASE,
+  generatePortal,
+  type GeneratedPortal,
+  type PlantedGroup,
 } from './generator';
 import {
-  builtinCompanyGroups, builtinCompanyProperties, builtinContactGroups, builtinContactProperties,
-  builtinFeedbackSubmissionProperties, builtinTicketProperties,
-  type PropertyDefinition, type PropertyGroup,
+  builtinCompanyGroups,
+  builtinCompanyProperties,
+  builtinContactGroups,
+  builtinContactProperties,
+  builtinFeedbackSubmissionProperties,
+  builtinTicketProperties,
+  type PropertyDefinition,
+  type PropertyGroup,
 } from './property-definitions';
 
 /**
@@ -21,7 +37,14 @@ import {
  */
 
 export {
-  type ChangeEvent, type ChangeOrigin, OBJECT_KINDS, type ObjectKind, ObjectNotFoundError, PropertyValidationError, SINGULAR, type StoredObject,
+  type ChangeEvent,
+  type ChangeOrigin,
+  OBJECT_KINDS,
+  type ObjectKind,
+  ObjectNotFoundError,
+  PropertyValidationError,
+  SINGULAR,
+  type StoredObject,
 } from './portal-objects';
 
 // HubSpot offers no webhook subscription for feedback submissions: new responses reach apps by polling.
@@ -168,8 +191,11 @@ export class PortalStore {
     const from = options.fromId !== undefined && /^\d+$/.test(options.fromId) ? Number(options.fromId) : 0;
     const overlay = this.overlays[kind];
     if (wantArchived) {
-      const ids = [...overlay.archived.entries()].filter(([, a]) => !a.permanent).map(([id]) => id)
-        .filter((id) => Number(id) >= from).sort((a, b) => Number(a) - Number(b));
+      const ids = [...overlay.archived.entries()]
+        .filter(([, a]) => !a.permanent)
+        .map(([id]) => id)
+        .filter((id) => Number(id) >= from)
+        .sort((a, b) => Number(a) - Number(b));
       for (const id of ids) {
         const o = this.getAny(kind, id);
         if (o) yield o;
@@ -221,11 +247,17 @@ export class PortalStore {
   }
 
   ticketIdsOfContact(contactId: string): string[] {
-    return this.ticketLinks.ticketsOfContact(contactId).filter((tid) => this.get('tickets', tid) !== undefined).sort((a, b) => Number(a) - Number(b));
+    return this.ticketLinks
+      .ticketsOfContact(contactId)
+      .filter((tid) => this.get('tickets', tid) !== undefined)
+      .sort((a, b) => Number(a) - Number(b));
   }
 
   contactIdsOfTicket(ticketId: string): string[] {
-    return this.ticketLinks.contactsOfTicket(ticketId).filter((cid) => this.get('contacts', cid) !== undefined).sort((a, b) => Number(a) - Number(b));
+    return this.ticketLinks
+      .contactsOfTicket(ticketId)
+      .filter((cid) => this.get('contacts', cid) !== undefined)
+      .sort((a, b) => Number(a) - Number(b));
   }
 
   isAssociated(contactId: string, ticketId: string): boolean {
@@ -255,7 +287,11 @@ export class PortalStore {
         const parts = def.fieldType === 'checkbox' ? value.split(';').filter(Boolean) : [value];
         const bad = parts.find((p) => !allowed.has(p));
         if (bad !== undefined) {
-          problems.push({ name, error: 'INVALID_OPTION', message: `${bad} was not one of the allowed options: [${[...allowed].join(', ')}]` });
+          problems.push({
+            name,
+            error: 'INVALID_OPTION',
+            message: `${bad} was not one of the allowed options: [${[...allowed].join(', ')}]`,
+          });
           continue;
         }
       }
@@ -274,7 +310,9 @@ export class PortalStore {
     const current = this.get(kind, id);
     if (!current) throw new ObjectNotFoundError(kind, id);
     const changed = Object.entries(props).filter(([name, value]) => (current.properties[name] ?? null) !== value);
-    const unchanged = Object.keys(props).filter((name) => !SYSTEM_PROPERTIES.has(name) && (current.properties[name] ?? null) === props[name]);
+    const unchanged = Object.keys(props).filter(
+      (name) => !SYSTEM_PROPERTIES.has(name) && (current.properties[name] ?? null) === props[name],
+    );
     this.writes.push({ kind, id, changeSource: origin.changeSource, changed: Object.fromEntries(changed), unchanged });
     if (changed.length === 0) return current;
     const overlay = this.overlays[kind];
@@ -290,8 +328,11 @@ export class PortalStore {
     const type = SINGULAR[kind];
     for (const [name, value] of changed) {
       this.emit({
-        subscriptionType: `${type}.propertyChange`, objectId: Number(id), propertyName: name,
-        propertyValue: value ?? '', ...origin,
+        subscriptionType: `${type}.propertyChange`,
+        objectId: Number(id),
+        propertyName: name,
+        propertyValue: value ?? '',
+        ...origin,
       });
     }
     return this.get(kind, id)!;
@@ -314,7 +355,14 @@ export class PortalStore {
     const type = SINGULAR[kind];
     this.emit({ subscriptionType: `${type}.creation`, objectId: Number(id), ...origin });
     for (const [name, value] of Object.entries(props)) {
-      if (value !== null) this.emit({ subscriptionType: `${type}.propertyChange`, objectId: Number(id), propertyName: name, propertyValue: value, ...origin });
+      if (value !== null)
+        this.emit({
+          subscriptionType: `${type}.propertyChange`,
+          objectId: Number(id),
+          propertyName: name,
+          propertyValue: value,
+          ...origin,
+        });
     }
     return this.get(kind, id)!;
   }
@@ -355,7 +403,8 @@ export class PortalStore {
     const moved: Record<string, string | null> = {};
     for (const [name, value] of Object.entries(merged.properties)) {
       if (SYSTEM_PROPERTIES.has(name) || value === null || value === '') continue;
-      if (primary.properties[name] === null || primary.properties[name] === undefined || primary.properties[name] === '') moved[name] = value;
+      if (primary.properties[name] === null || primary.properties[name] === undefined || primary.properties[name] === '')
+        moved[name] = value;
     }
     const at = this.stamp();
     const edit = this.overlays.contacts.edits.get(primaryId) ?? { properties: {}, updatedAt: at };
@@ -377,9 +426,13 @@ export class PortalStore {
     for (const surveyId of this.links.surveyIdsOfContact(mergedId)) this.links.linkSurvey(surveyId, primaryId);
     this.overlays.contacts.archived.set(mergedId, { archivedAt: at, permanent: true });
     this.emit({
-      subscriptionType: 'contact.merge', objectId: Number(primaryId), primaryObjectId: Number(primaryId),
-      mergedObjectIds: [Number(mergedId)], newObjectId: Number(primaryId),
-      numberOfPropertiesMoved: Object.keys(moved).length, ...origin,
+      subscriptionType: 'contact.merge',
+      objectId: Number(primaryId),
+      primaryObjectId: Number(primaryId),
+      mergedObjectIds: [Number(mergedId)],
+      newObjectId: Number(primaryId),
+      numberOfPropertiesMoved: Object.keys(moved).length,
+      ...origin,
     });
     return this.get('contacts', primaryId)!;
   }
@@ -406,8 +459,20 @@ export class PortalStore {
    */
   private emitAssociationChange(contactId: string, ticketId: string, removed: boolean, origin: ChangeOrigin): void {
     const flags = { associationRemoved: removed, isPrimaryAssociation: false, ...origin };
-    this.emit({ subscriptionType: 'contact.associationChange', associationType: 'CONTACT_TO_TICKET', fromObjectId: Number(contactId), toObjectId: Number(ticketId), ...flags });
-    this.emit({ subscriptionType: 'ticket.associationChange', associationType: 'TICKET_TO_CONTACT', fromObjectId: Number(ticketId), toObjectId: Number(contactId), ...flags });
+    this.emit({
+      subscriptionType: 'contact.associationChange',
+      associationType: 'CONTACT_TO_TICKET',
+      fromObjectId: Number(contactId),
+      toObjectId: Number(ticketId),
+      ...flags,
+    });
+    this.emit({
+      subscriptionType: 'ticket.associationChange',
+      associationType: 'TICKET_TO_CONTACT',
+      fromObjectId: Number(ticketId),
+      toObjectId: Number(contactId),
+      ...flags,
+    });
   }
 
   // ---------- companies and survey responses ----------
@@ -467,12 +532,18 @@ export class PortalStore {
   private emitCompanyAssociation(contactId: string, companyId: string, removed: boolean, primary: boolean, origin: ChangeOrigin): void {
     const common = { associationRemoved: removed, isPrimaryAssociation: primary, ...origin };
     this.emit({
-      subscriptionType: 'contact.associationChange', associationType: 'CONTACT_TO_COMPANY',
-      fromObjectId: Number(contactId), toObjectId: Number(companyId), ...common,
+      subscriptionType: 'contact.associationChange',
+      associationType: 'CONTACT_TO_COMPANY',
+      fromObjectId: Number(contactId),
+      toObjectId: Number(companyId),
+      ...common,
     });
     this.emit({
-      subscriptionType: 'company.associationChange', associationType: 'COMPANY_TO_CONTACT',
-      fromObjectId: Number(companyId), toObjectId: Number(contactId), ...common,
+      subscriptionType: 'company.associationChange',
+      associationType: 'COMPANY_TO_CONTACT',
+      fromObjectId: Number(companyId),
+      toObjectId: Number(contactId),
+      ...common,
     });
   }
 

@@ -43,8 +43,14 @@ const BUILTIN_CREATED_AT = '2019-08-06T02:41:52.000Z';
 
 function enumOptions(values: readonly string[]): PropertyOption[] {
   return values.map((value, i) => ({
-    label: value.replace(/_/g, ' ').toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase()),
-    value, displayOrder: i, hidden: false, readOnly: true,
+    label: value
+      .replace(/_/g, ' ')
+      .toLowerCase()
+      .replace(/\b\w/g, (c) => c.toUpperCase()),
+    value,
+    displayOrder: i,
+    hidden: false,
+    readOnly: true,
   }));
 }
 
@@ -59,14 +65,43 @@ const CONTACT_SPECS: Spec[] = [
   ['company', 'Company Name', 'string', 'text', 'contactinformation'],
   ['associatedcompanyid', 'Primary Associated Company ID', 'number', 'number', 'contactinformation'],
   ['industry', 'Industry', 'string', 'text', 'contactinformation'],
-  ['numemployees', 'Number of Employees', 'enumeration', 'select', 'contactinformation',
-    ['1-5', '5-25', '25-50', '50-100', '100-500', '500-1000', '1000+']],
+  [
+    'numemployees',
+    'Number of Employees',
+    'enumeration',
+    'select',
+    'contactinformation',
+    ['1-5', '5-25', '25-50', '50-100', '100-500', '500-1000', '1000+'],
+  ],
   ['annualrevenue', 'Annual Revenue', 'string', 'text', 'contactinformation'],
   ['company_size', 'Company size', 'string', 'text', 'contactinformation'],
-  ['lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', 'contactinformation',
-    ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other']],
-  ['hs_analytics_source', 'Original Traffic Source', 'enumeration', 'select', 'analyticsinformation',
-    ['ORGANIC_SEARCH', 'PAID_SEARCH', 'EMAIL_MARKETING', 'SOCIAL_MEDIA', 'REFERRALS', 'OTHER_CAMPAIGNS', 'DIRECT_TRAFFIC', 'OFFLINE', 'PAID_SOCIAL'], true],
+  [
+    'lifecyclestage',
+    'Lifecycle Stage',
+    'enumeration',
+    'radio',
+    'contactinformation',
+    ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'],
+  ],
+  [
+    'hs_analytics_source',
+    'Original Traffic Source',
+    'enumeration',
+    'select',
+    'analyticsinformation',
+    [
+      'ORGANIC_SEARCH',
+      'PAID_SEARCH',
+      'EMAIL_MARKETING',
+      'SOCIAL_MEDIA',
+      'REFERRALS',
+      'OTHER_CAMPAIGNS',
+      'DIRECT_TRAFFIC',
+      'OFFLINE',
+      'PAID_SOCIAL',
+    ],
+    true,
+  ],
   ['hs_analytics_num_page_views', 'Number of Pageviews', 'number', 'number', 'analyticsinformation', undefined, true],
   ['hs_analytics_num_visits', 'Number of Sessions', 'number', 'number', 'analyticsinformation', undefined, true],
   ['hs_email_delivered', 'Marketing emails delivered', 'number', 'number', 'emailinformation', undefined, true],
@@ -85,8 +120,14 @@ const TICKET_SPECS: Spec[] = [
   ['hs_object_id', 'Record ID', 'number', 'number', 'ticketinformation', undefined, true],
   ['subject', 'Ticket name', 'string', 'text', 'ticketinformation'],
   ['content', 'Ticket description', 'string', 'textarea', 'ticketinformation'],
-  ['hs_ticket_category', 'Category', 'enumeration', 'checkbox', 'ticketinformation',
-    ['PRODUCT_ISSUE', 'BILLING_ISSUE', 'FEATURE_REQUEST', 'GENERAL_INQUIRY', 'ONBOARDING']],
+  [
+    'hs_ticket_category',
+    'Category',
+    'enumeration',
+    'checkbox',
+    'ticketinformation',
+    ['PRODUCT_ISSUE', 'BILLING_ISSUE', 'FEATURE_REQUEST', 'GENERAL_INQUIRY', 'ONBOARDING'],
+  ],
   ['hs_ticket_priority', 'Priority', 'enumeration', 'select', 'ticketinformation', ['LOW', 'MEDIUM', 'HIGH', 'URGENT']],
   ['hs_pipeline', 'Pipeline', 'enumeration', 'select', 'ticketinformation', ['0']],
   ['hs_pipeline_stage', 'Ticket status', 'enumeration', 'select', 'ticketinformation', ['1', '2', '3', '4']],
@@ -95,8 +136,16 @@ const TICKET_SPECS: Spec[] = [
 ];
 
 const COMPANY_INDUSTRIES = [
-  'COMPUTER_SOFTWARE', 'FINANCIAL_SERVICES', 'EDUCATION', 'HOSPITAL_HEALTH_CARE', 'RETAIL', 'MARKETING_AND_ADVERTISING',
-  'INFORMATION_TECHNOLOGY_AND_SERVICES', 'MANUFACTURING', 'INSURANCE', 'LOGISTICS_AND_SUPPLY_CHAIN',
+  'COMPUTER_SOFTWARE',
+  'FINANCIAL_SERVICES',
+  'EDUCATION',
+  'HOSPITAL_HEALTH_CARE',
+  'RETAIL',
+  'MARKETING_AND_ADVERTISING',
+  'INFORMATION_TECHNOLOGY_AND_SERVICES',
+  'MANUFACTURING',
+  'INSURANCE',
+  'LOGISTICS_AND_SUPPLY_CHAIN',
 ];
 
 const COMPANY_SPECS: Spec[] = [
@@ -107,8 +156,14 @@ const COMPANY_SPECS: Spec[] = [
   ['industry', 'Industry', 'enumeration', 'select', 'companyinformation', COMPANY_INDUSTRIES],
   ['numberofemployees', 'Number of Employees', 'number', 'number', 'companyinformation'],
   ['annualrevenue', 'Annual Revenue', 'number', 'number', 'companyinformation'],
-  ['lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', 'companyinformation',
-    ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other']],
+  [
+    'lifecyclestage',
+    'Lifecycle Stage',
+    'enumeration',
+    'radio',
+    'companyinformation',
+    ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'],
+  ],
   ['country', 'Country/Region', 'string', 'text', 'companyinformation'],
   ['city', 'City', 'string', 'text', 'companyinformation'],
   ['hubspot_owner_id', 'Company owner', 'enumeration', 'select', 'companyinformation', []],
@@ -122,9 +177,25 @@ const FEEDBACK_SUBMISSION_SPECS: Spec[] = [
   ['hs_survey_id', 'Survey ID', 'string', 'text', 'feedback_submission_information', undefined, true],
   ['hs_survey_name', 'Survey name', 'string', 'text', 'feedback_submission_information', undefined, true],
   ['hs_survey_type', 'Survey type', 'enumeration', 'select', 'feedback_submission_information', ['NPS', 'CSAT', 'CES', 'CUSTOM'], true],
-  ['hs_survey_channel', 'Survey channel', 'enumeration', 'select', 'feedback_submission_information', ['EMAIL', 'WEB', 'CHAT', 'LINK'], true],
+  [
+    'hs_survey_channel',
+    'Survey channel',
+    'enumeration',
+    'select',
+    'feedback_submission_information',
+    ['EMAIL', 'WEB', 'CHAT', 'LINK'],
+    true,
+  ],
   ['hs_value', 'Response value', 'number', 'number', 'feedback_submission_information', undefined, true],
-  ['hs_response_group', 'Response group', 'enumeration', 'select', 'feedback_submission_information', ['PROMOTER', 'PASSIVE', 'DETRACTOR'], true],
+  [
+    'hs_response_group',
+    'Response group',
+    'enumeration',
+    'select',
+    'feedback_submission_information',
+    ['PROMOTER', 'PASSIVE', 'DETRACTOR'],
+    true,
+  ],
   ['hs_sentiment', 'Sentiment', 'enumeration', 'select', 'feedback_submission_information', ['POSITIVE', 'NEUTRAL', 'NEGATIVE'], true],
   ['hs_content', 'Response', 'string', 'textarea', 'feedback_submission_information', undefined, true],
   ['hs_submission_name', 'Submission name', 'string', 'text', 'feedback_submission_information', undefined, true],
@@ -134,11 +205,23 @@ const FEEDBACK_SUBMISSION_SPECS: Spec[] = [
 
 function fromSpec([name, label, type, fieldType, groupName, options, readOnly]: Spec, order: number): PropertyDefinition {
   return {
-    name, label, type, fieldType, groupName, description: '',
+    name,
+    label,
+    type,
+    fieldType,
+    groupName,
+    description: '',
     options: options ? enumOptions(options) : [],
-    displayOrder: order, calculated: false, externalOptions: false, hasUniqueValue: false, hidden: false,
-    hubspotDefined: true, formField: !readOnly, archived: false,
-    createdAt: BUILTIN_CREATED_AT, updatedAt: BUILTIN_CREATED_AT,
+    displayOrder: order,
+    calculated: false,
+    externalOptions: false,
+    hasUniqueValue: false,
+    hidden: false,
+    hubspotDefined: true,
+    formField: !readOnly,
+    archived: false,
+    createdAt: BUILTIN_CREATED_AT,
+    updatedAt: BUILTIN_CREATED_AT,
     modificationMetadata: { archivable: false, readOnlyDefinition: true, readOnlyValue: readOnly === true },
   };
 }
@@ -175,8 +258,15 @@ export function builtinContactGroups(): PropertyGroup[] {
 /** Properties HubSpot returns when a request names none (docs/hubspot-contracts.md, Search). */
 export const DEFAULT_CONTACT_PROPERTIES = ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'];
 export const DEFAULT_TICKET_PROPERTIES = [
-  'content', 'hs_pipeline', 'hs_pipeline_stage', 'hs_ticket_category', 'hs_ticket_priority', 'subject', 'createdate',
-  'hs_lastmodifieddate', 'hs_object_id',
+  'content',
+  'hs_pipeline',
+  'hs_pipeline_stage',
+  'hs_ticket_category',
+  'hs_ticket_priority',
+  'subject',
+  'createdate',
+  'hs_lastmodifieddate',
+  'hs_object_id',
 ];
 export const DEFAULT_COMPANY_PROPERTIES = ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'];
 export const DEFAULT_FEEDBACK_SUBMISSION_PROPERTIES = ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'];

@@ -8,7 +8,6 @@ import { type CrmRoutesDeps, kindOf, iso } from './crm-route-helpers';
 export function createPropertyRoutes(deps: CrmRoutesDeps): Router {
   const router = express.Router();
 
-
   const propKind = (req: Request, res: Response): ObjectKind | undefined => {
     const kind = kindOf(String(req.params.objectType));
     if (!kind) sendError(res, 400, 'VALIDATION_ERROR', `Unable to infer object type from: ${String(req.params.objectType)}`);
@@ -70,8 +69,12 @@ export function createPropertyRoutes(deps: CrmRoutesDeps): Router {
       const o = raw as Record<string, unknown>;
       if (typeof o?.label !== 'string' || typeof o?.value !== 'string') return `option ${i} needs a label and a value`;
       out.push({
-        label: o.label, value: o.value, displayOrder: typeof o.displayOrder === 'number' ? o.displayOrder : i,
-        hidden: o.hidden === true, description: typeof o.description === 'string' ? o.description : undefined, readOnly: false,
+        label: o.label,
+        value: o.value,
+        displayOrder: typeof o.displayOrder === 'number' ? o.displayOrder : i,
+        hidden: o.hidden === true,
+        description: typeof o.description === 'string' ? o.description : undefined,
+        readOnly: false,
       });
     }
     const values = out.map((o) => o.value);
@@ -88,7 +91,11 @@ export function createPropertyRoutes(deps: CrmRoutesDeps): Router {
       if (typeof b[key] !== 'string' || b[key] === '') return sendValidationError(res, `Property ${key} is required.`);
     }
     const name = b.name as string;
-    if (!/^[a-z][a-z0-9_]*$/.test(name)) return sendValidationError(res, `Property name ${name} is invalid: use lowercase letters, digits and underscores, starting with a letter.`);
+    if (!/^[a-z][a-z0-9_]*$/.test(name))
+      return sendValidationError(
+        res,
+        `Property name ${name} is invalid: use lowercase letters, digits and underscores, starting with a letter.`,
+      );
     if (!VALID_FIELD_TYPES[b.type as string]?.includes(b.fieldType as string)) {
       return sendValidationError(res, `fieldType ${String(b.fieldType)} is not valid for type ${String(b.type)}.`);
     }
@@ -98,20 +105,34 @@ export function createPropertyRoutes(deps: CrmRoutesDeps): Router {
     if (store.properties[kind].has(name)) {
       // docs/hubspot-contracts.md, Properties, gives no body for this case; HubSpot's category for duplicates is OBJECT_ALREADY_EXISTS.
       return sendError(res, 409, 'OBJECT_ALREADY_EXISTS', `Property already exists: a property named '${name}' already exists.`, {
-        subCategory: 'PropertyDefinitionError.PROPERTY_ALREADY_EXISTS', context: { name: [name] },
+        subCategory: 'PropertyDefinitionError.PROPERTY_ALREADY_EXISTS',
+        context: { name: [name] },
       });
     }
     const options = b.options === undefined ? [] : readOptions(b.options);
     if (typeof options === 'string') return sendValidationError(res, options);
     const now = iso(Date.now());
     const def: PropertyDefinition = {
-      name, label: b.label as string, type: b.type as string, fieldType: b.fieldType as string,
-      description: typeof b.description === 'string' ? b.description : '', groupName: b.groupName as string, options,
-      displayOrder: typeof b.displayOrder === 'number' ? b.displayOrder : -1, calculated: false, externalOptions: false,
-      hasUniqueValue: b.hasUniqueValue === true, hidden: b.hidden === true, hubspotDefined: false,
-      formField: b.formField === true, archived: false, createdAt: now, updatedAt: now,
+      name,
+      label: b.label as string,
+      type: b.type as string,
+      fieldType: b.fieldType as string,
+      description: typeof b.description === 'string' ? b.description : '',
+      groupName: b.groupName as string,
+      options,
+      displayOrder: typeof b.displayOrder === 'number' ? b.displayOrder : -1,
+      calculated: false,
+      externalOptions: false,
+      hasUniqueValue: b.hasUniqueValue === true,
+      hidden: b.hidden === true,
+      hubspotDefined: false,
+      formField: b.formField === true,
+      archived: false,
+      createdAt: now,
+      updatedAt: now,
       modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
-      createdUserId: '7000001', updatedUserId: '7000001',
+      createdUserId: '7000001',
+      updatedUserId: '7000001',
     };
     store.properties[kind].set(name, def);
     res.status(201).json(def);
@@ -138,7 +159,8 @@ export function createPropertyRoutes(deps: CrmRoutesDeps): Router {
     if (!VALID_FIELD_TYPES[next.type]?.includes(next.fieldType)) {
       return sendValidationError(res, `fieldType ${next.fieldType} is not valid for type ${next.type}.`);
     }
-    if ((kind === 'contacts' || kind === 'companies') && !store.groupsOf[kind].has(next.groupName)) return sendValidationError(res, `Property group ${next.groupName} does not exist.`);
+    if ((kind === 'contacts' || kind === 'companies') && !store.groupsOf[kind].has(next.groupName))
+      return sendValidationError(res, `Property group ${next.groupName} does not exist.`);
     if (b.options !== undefined) {
       // Sending options replaces the whole list (docs/hubspot-contracts.md, Properties: assumed, the conservative reading).
       const options = readOptions(b.options);

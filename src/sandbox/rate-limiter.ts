@@ -6,13 +6,14 @@
 export const BURST_WINDOW_MS = 10_000;
 export const SEARCH_WINDOW_MS = 1_000;
 
-export type RateDecision =
-  | { allowed: true; remaining: number }
-  | { allowed: false; remaining: 0 };
+export type RateDecision = { allowed: true; remaining: number } | { allowed: false; remaining: 0 };
 
 class RollingWindow {
   private readonly hits: number[] = [];
-  constructor(private readonly max: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
 
   take(now: number): RateDecision {
     while (this.hits.length > 0 && this.hits[0] <= now - this.windowMs) this.hits.shift();
@@ -43,9 +44,10 @@ export class RateLimiter {
     if (!enabled) return { allowed: true, remaining: kind === 'burst' ? perTenSeconds : searchPerSecond };
     const map = kind === 'burst' ? this.burst : this.search;
     if (!map.has(portalId)) {
-      map.set(portalId, kind === 'burst'
-        ? new RollingWindow(perTenSeconds, BURST_WINDOW_MS)
-        : new RollingWindow(searchPerSecond, SEARCH_WINDOW_MS));
+      map.set(
+        portalId,
+        kind === 'burst' ? new RollingWindow(perTenSeconds, BURST_WINDOW_MS) : new RollingWindow(searchPerSecond, SEARCH_WINDOW_MS),
+      );
     }
     return map.get(portalId)!.take(clock());
   }

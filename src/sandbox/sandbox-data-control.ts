@@ -58,8 +58,11 @@ export const DEFAULT_SANDBOX_USER_ID = 7_000_001;
 
 function view(o: StoredObject): SandboxObject {
   return {
-    id: o.id, properties: { ...o.properties }, createdAt: new Date(o.createdAt).toISOString(),
-    updatedAt: new Date(o.updatedAt).toISOString(), archived: o.archived,
+    id: o.id,
+    properties: { ...o.properties },
+    createdAt: new Date(o.createdAt).toISOString(),
+    updatedAt: new Date(o.updatedAt).toISOString(),
+    archived: o.archived,
   };
 }
 
@@ -75,11 +78,23 @@ export function createSandboxDataControl(stores: ReadonlyMap<number, PortalStore
   });
   return {
     store,
-    getContact: (p, id) => { const o = store(p).get('contacts', id); return o && view(o); },
-    getTicket: (p, id) => { const o = store(p).get('tickets', id); return o && view(o); },
+    getContact: (p, id) => {
+      const o = store(p).get('contacts', id);
+      return o && view(o);
+    },
+    getTicket: (p, id) => {
+      const o = store(p).get('tickets', id);
+      return o && view(o);
+    },
     ticketIdsOfContact: (p, id) => store(p).ticketIdsOfContact(id),
-    updateContact: (p, id, props, o) => { const s = store(p); return view(s.update('contacts', id, s.validate('contacts', props), origin(o))); },
-    createContact: (p, props, o) => { const s = store(p); return view(s.create('contacts', s.validate('contacts', props), origin(o))); },
+    updateContact: (p, id, props, o) => {
+      const s = store(p);
+      return view(s.update('contacts', id, s.validate('contacts', props), origin(o)));
+    },
+    createContact: (p, props, o) => {
+      const s = store(p);
+      return view(s.create('contacts', s.validate('contacts', props), origin(o)));
+    },
     deleteContact: (p, id, o) => store(p).archive('contacts', id, origin(o)),
     privacyDelete: (p, id, o) => store(p).privacyDelete(id, origin(o)),
     mergeContacts: (p, primary, merged, o) => view(store(p).merge(primary, merged, origin(o))),
@@ -91,21 +106,39 @@ export function createSandboxDataControl(stores: ReadonlyMap<number, PortalStore
       for (const cid of contactIds) s.associate(cid, ticket.id, origin(o));
       return view(ticket);
     },
-    updateTicket: (p, id, props, o) => { const s = store(p); return view(s.update('tickets', id, s.validate('tickets', props), origin(o))); },
+    updateTicket: (p, id, props, o) => {
+      const s = store(p);
+      return view(s.update('tickets', id, s.validate('tickets', props), origin(o)));
+    },
     deleteTicket: (p, id, o) => store(p).archive('tickets', id, origin(o)),
     associate: (p, c, t, o) => store(p).associate(c, t, origin(o)),
     unassociate: (p, c, t, o) => store(p).unassociate(c, t, origin(o)),
     groundTruth: (p, id) => store(p).plantedGroupOf(id),
-    getCompany: (p, id) => { const o = store(p).get('companies', id); return o && view(o); },
-    updateCompany: (p, id, props, o) => { const s = store(p); return view(s.update('companies', id, s.validate('companies', props), origin(o))); },
-    createCompany: (p, props, o) => { const s = store(p); return view(s.create('companies', s.validate('companies', props), origin(o))); },
+    getCompany: (p, id) => {
+      const o = store(p).get('companies', id);
+      return o && view(o);
+    },
+    updateCompany: (p, id, props, o) => {
+      const s = store(p);
+      return view(s.update('companies', id, s.validate('companies', props), origin(o)));
+    },
+    createCompany: (p, props, o) => {
+      const s = store(p);
+      return view(s.create('companies', s.validate('companies', props), origin(o)));
+    },
     deleteCompany: (p, id, o) => store(p).archive('companies', id, origin(o)),
     companiesOfContact: (p, id) => store(p).companyLinksOfContact(id),
     contactIdsOfCompany: (p, id) => store(p).contactIdsOfCompany(id),
     associateCompany: (p, c, company, primary, o) => store(p).associateCompany(c, company, primary, origin(o)),
     unassociateCompany: (p, c, company, o) => store(p).unassociateCompany(c, company, origin(o)),
     surveyIdsOfContact: (p, id) => store(p).surveyIdsOfContact(id),
-    getSurveyResponse: (p, id) => { const o = store(p).get('feedback_submissions', id); return o && view(o); },
-    addSurveyResponse: (p, c, props, o) => { const s = store(p); return view(s.addSurveyResponse(c, s.validate('feedback_submissions', props), origin(o))); },
+    getSurveyResponse: (p, id) => {
+      const o = store(p).get('feedback_submissions', id);
+      return o && view(o);
+    },
+    addSurveyResponse: (p, c, props, o) => {
+      const s = store(p);
+      return view(s.addSurveyResponse(c, s.validate('feedback_submissions', props), origin(o)));
+    },
   };
 }

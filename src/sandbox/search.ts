@@ -16,8 +16,19 @@ export const SEARCH_MAX_FILTERS_PER_GROUP = 6;
 export const SEARCH_MAX_FILTERS = 18;
 
 const OPERATORS = new Set([
-  'EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY',
-  'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN',
+  'EQ',
+  'NEQ',
+  'LT',
+  'LTE',
+  'GT',
+  'GTE',
+  'BETWEEN',
+  'IN',
+  'NOT_IN',
+  'HAS_PROPERTY',
+  'NOT_HAS_PROPERTY',
+  'CONTAINS_TOKEN',
+  'NOT_CONTAINS_TOKEN',
 ]);
 
 export interface SearchFilter {
@@ -50,13 +61,16 @@ export function parseSearchRequest(body: unknown): SearchRequest {
   const b = body as Record<string, unknown>;
   const groups = b.filterGroups ?? [];
   if (!Array.isArray(groups)) throw new SearchRequestError('filterGroups must be an array.');
-  if (groups.length > SEARCH_MAX_GROUPS) throw new SearchRequestError(`Too many filter groups: ${groups.length} given, at most ${SEARCH_MAX_GROUPS} allowed.`);
+  if (groups.length > SEARCH_MAX_GROUPS)
+    throw new SearchRequestError(`Too many filter groups: ${groups.length} given, at most ${SEARCH_MAX_GROUPS} allowed.`);
   let total = 0;
   const filterGroups = groups.map((g: unknown) => {
     const filters = (g as { filters?: unknown })?.filters ?? [];
     if (!Array.isArray(filters)) throw new SearchRequestError('filters must be an array.');
     if (filters.length > SEARCH_MAX_FILTERS_PER_GROUP) {
-      throw new SearchRequestError(`Too many filters in a filter group: ${filters.length} given, at most ${SEARCH_MAX_FILTERS_PER_GROUP} allowed.`);
+      throw new SearchRequestError(
+        `Too many filters in a filter group: ${filters.length} given, at most ${SEARCH_MAX_FILTERS_PER_GROUP} allowed.`,
+      );
     }
     total += filters.length;
     return {
@@ -126,9 +140,8 @@ export function compileFilter(store: PortalStore, kind: ObjectKind, filter: Sear
   const assoc = /^associations\.(contact|ticket)$/.exec(propertyName);
   if (assoc) {
     const target = asString(filter.value) ?? '';
-    const linked = (o: StoredObject) => kind === 'tickets'
-      ? store.contactIdsOfTicket(o.id).includes(target)
-      : store.ticketIdsOfContact(o.id).includes(target);
+    const linked = (o: StoredObject) =>
+      kind === 'tickets' ? store.contactIdsOfTicket(o.id).includes(target) : store.ticketIdsOfContact(o.id).includes(target);
     if (operator === 'EQ') return linked;
     if (operator === 'NEQ') return (o) => !linked(o);
     throw new SearchRequestError(`Operator ${operator} is not supported on ${propertyName}.`);
@@ -151,29 +164,75 @@ export function compileFilter(store: PortalStore, kind: ObjectKind, filter: Sear
     return v === null ? undefined : toComparable(def, v);
   };
   switch (operator) {
-    case 'HAS_PROPERTY': return (o) => valueOf(o) !== null;
-    case 'NOT_HAS_PROPERTY': return (o) => valueOf(o) === null;
-    case 'EQ': { const t = target(filter.value); return (o) => { const c = cmp(o); return c !== undefined && compare(c, t) === 0; }; }
+    case 'HAS_PROPERTY':
+      return (o) => valueOf(o) !== null;
+    case 'NOT_HAS_PROPERTY':
+      return (o) => valueOf(o) === null;
+    case 'EQ': {
+      const t = target(filter.value);
+      return (o) => {
+        const c = cmp(o);
+        return c !== undefined && compare(c, t) === 0;
+      };
+    }
     // Conservative reading: records without a value are "not equal".
-    case 'NEQ': { const t = target(filter.value); return (o) => { const c = cmp(o); return c === undefined || compare(c, t) !== 0; }; }
-    case 'LT': { const t = target(filter.value); return (o) => { const c = cmp(o); return c !== undefined && compare(c, t) < 0; }; }
-    case 'LTE': { const t = target(filter.value); return (o) => { const c = cmp(o); return c !== undefined && compare(c, t) <= 0; }; }
-    case 'GT': { const t = target(filter.value); return (o) => { const c = cmp(o); return c !== undefined && compare(c, t) > 0; }; }
-    case 'GTE': { const t = target(filter.value); return (o) => { const c = cmp(o); return c !== undefined && compare(c, t) >= 0; }; }
+    case 'NEQ': {
+      const t = target(filter.value);
+      return (o) => {
+        const c = cmp(o);
+        return c === undefined || compare(c, t) !== 0;
+      };
+    }
+    case 'LT': {
+      const t = target(filter.value);
+      return (o) => {
+        const c = cmp(o);
+        return c !== undefined && compare(c, t) < 0;
+      };
+    }
+    case 'LTE': {
+      const t = target(filter.value);
+      return (o) => {
+        const c = cmp(o);
+        return c !== undefined && compare(c, t) <= 0;
+      };
+    }
+    case 'GT': {
+      const t = target(filter.value);
+      return (o) => {
+        const c = cmp(o);
+        return c !== undefined && compare(c, t) > 0;
+      };
+    }
+    case 'GTE': {
+      const t = target(filter.value);
+      return (o) => {
+        const c = cmp(o);
+        return c !== undefined && compare(c, t) >= 0;
+      };
+    }
     case 'BETWEEN': {
       const lo = target(filter.value);
       const hi = target(filter.highValue);
-      return (o) => { const c = cmp(o); return c !== undefined && compare(c, lo) >= 0 && compare(c, hi) <= 0; };
+      return (o) => {
+        const c = cmp(o);
+        return c !== undefined && compare(c, lo) >= 0 && compare(c, hi) <= 0;
+      };
     }
     case 'IN':
     case 'NOT_IN': {
       if (!Array.isArray(filter.values)) throw new SearchRequestError(`${operator} needs a values array.`);
       // String IN values must be lowercase at HubSpot; stored values are lowercased before comparing.
-      const set = new Set(filter.values.map((v) => {
-        const s = asString(v) ?? '';
-        return def.type === 'number' || def.type === 'datetime' || def.type === 'date' ? String(toComparable(def, s)) : s;
-      }));
-      const has = (o: StoredObject) => { const c = cmp(o); return c !== undefined && set.has(String(c)); };
+      const set = new Set(
+        filter.values.map((v) => {
+          const s = asString(v) ?? '';
+          return def.type === 'number' || def.type === 'datetime' || def.type === 'date' ? String(toComparable(def, s)) : s;
+        }),
+      );
+      const has = (o: StoredObject) => {
+        const c = cmp(o);
+        return c !== undefined && set.has(String(c));
+      };
       return operator === 'IN' ? has : (o) => !has(o);
     }
     case 'CONTAINS_TOKEN':
@@ -182,7 +241,8 @@ export function compileFilter(store: PortalStore, kind: ObjectKind, filter: Sear
       const has = (o: StoredObject) => (valueOf(o) ?? '').toLowerCase().includes(token);
       return operator === 'CONTAINS_TOKEN' ? has : (o) => !has(o);
     }
-    default: throw new SearchRequestError(`Unknown operator "${operator}".`);
+    default:
+      throw new SearchRequestError(`Unknown operator "${operator}".`);
   }
 }
 

@@ -22,7 +22,9 @@ function env(name: string, fallback?: string): string {
 function declaredScopes(): string[] {
   const manifestPath = path.resolve(__dirname, '..', '..', 'app.json');
   if (!existsSync(manifestPath)) return [];
-  const auth = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { config?: { auth?: { requiredScopes?: string[]; optionalScopes?: string[] } } }).config?.auth;
+  const auth = (
+    JSON.parse(readFileSync(manifestPath, 'utf8')) as { config?: { auth?: { requiredScopes?: string[]; optionalScopes?: string[] } } }
+  ).config?.auth;
   return [...(auth?.requiredScopes ?? []), ...(auth?.optionalScopes ?? [])];
 }
 

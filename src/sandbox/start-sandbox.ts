@@ -7,7 +7,13 @@ import { createCrmRoutes } from './crm-routes';
 import { FaultInjector, type FaultControl } from './fault-control';
 import { AUTH_MISSING_MESSAGE, errorBody, sendError } from './hubspot-errors';
 import { OAuthServer } from './oauth-server';
-import { OutboundCaller, type CardFetchOptions, type OutboundResult, type WorkflowActionOptions, type WorkflowOptionsRequest } from './outbound-calls';
+import {
+  OutboundCaller,
+  type CardFetchOptions,
+  type OutboundResult,
+  type WorkflowActionOptions,
+  type WorkflowOptionsRequest,
+} from './outbound-calls';
 import { PortalStore, type WriteRecord } from './portal-store';
 import { RateLimiter, BURST_WINDOW_MS } from './rate-limiter';
 import { createSandboxDataControl, type SandboxDataControl } from './sandbox-data-control';
@@ -139,20 +145,29 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   for (const p of options.portals) {
     if (stores.has(p.portalId)) throw new RangeError(`portal ${p.portalId} listed twice`);
-    stores.set(p.portalId, new PortalStore({
-      portalId: p.portalId, contacts: p.contacts, seed: p.seed ?? p.portalId,
-      hubDomain: p.hubDomain ?? `sandbox-${p.portalId}.example.com`, clock, referenceTime,
-      emit: (event) => dispatcher.enqueue(p.portalId, event),
-    }));
+    stores.set(
+      p.portalId,
+      new PortalStore({
+        portalId: p.portalId,
+        contacts: p.contacts,
+        seed: p.seed ?? p.portalId,
+        hubDomain: p.hubDomain ?? `sandbox-${p.portalId}.example.com`,
+        clock,
+        referenceTime,
+        emit: (event) => dispatcher.enqueue(p.portalId, event),
+      }),
+    );
   }
 
   let baseUrl = '';
   const oauth = new OAuthServer({
     app: appOpts,
-    portals: () => [...stores.values()].map((s) => ({
-      portalId: s.portalId, hubDomain: s.hubDomain,
-      unavailableScopes: noSurveys.has(s.portalId) ? [FEEDBACK_SUBMISSIONS_SCOPE] : [],
-    })),
+    portals: () =>
+      [...stores.values()].map((s) => ({
+        portalId: s.portalId,
+        hubDomain: s.hubDomain,
+        unavailableScopes: noSurveys.has(s.portalId) ? [FEEDBACK_SUBMISSIONS_SCOPE] : [],
+      })),
     clock,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 1_800,
     baseUrl: () => baseUrl,
@@ -185,21 +200,36 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     portalOfRequest: (req) => oauth.portalOfToken(req.header('authorization')),
   });
 
-  const outbound = new OutboundCaller({ appId: appOpts.appId, clientSecret: appOpts.clientSecret, targetBaseUrl: targetBase, clock, timeoutMs: 20_000 });
+  const outbound = new OutboundCaller({
+    appId: appOpts.appId,
+    clientSecret: appOpts.clientSecret,
+    targetBaseUrl: targetBase,
+    clock,
+    timeoutMs: 20_000,
+  });
   const data = createSandboxDataControl(stores);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use(createControlRoutes({
-    stores, data, faults, webhooks: dispatcher, outbound,
-    stats: (portalId) => { const { burstTimes, ...s } = statsOf(portalId); return { ...s, byPath: { ...s.byPath }, peakPer10s: peakOf(burstTimes) }; },
-    issueTokens: (portalId) => {
-      if (!stores.has(portalId)) throw new RangeError(`portal ${portalId} does not exist in this sandbox`);
-      return oauth.issueTokens(portalId);
-    },
-  }));
+  app.use(
+    createControlRoutes({
+      stores,
+      data,
+      faults,
+      webhooks: dispatcher,
+      outbound,
+      stats: (portalId) => {
+        const { burstTimes, ...s } = statsOf(portalId);
+        return { ...s, byPath: { ...s.byPath }, peakPer10s: peakOf(burstTimes) };
+      },
+      issueTokens: (portalId) => {
+        if (!stores.has(portalId)) throw new RangeError(`portal ${portalId} does not exist in this sandbox`);
+        return oauth.issueTokens(portalId);
+      },
+    }),
+  );
 
   for (const prefix of ['/oauth/v1', '/oauth/v3', '/oauth/2026-03']) app.use(prefix, faults.middleware);
   app.use(oauth.routes());
@@ -210,7 +240,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       // HubSpot tells an expired token apart (EXPIRED_AUTHENTICATION) from a missing, unknown or
       // revoked one (INVALID_AUTHENTICATION). Clients must still treat any 401 as "refresh, then
       // retry once", since the reference warns a 401 is no reliable sign of expiry (docs/hubspot-contracts.md, OAuth tokens).
-      if (check.reason === 'expired') return sendError(res, 401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.');
+      if (check.reason === 'expired')
+        return sendError(res, 401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.');
       return sendError(res, 401, 'INVALID_AUTHENTICATION', AUTH_MISSING_MESSAGE);
     }
     res.locals.portalId = check.portalId;
@@ -237,38 +268,63 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (decision.allowed) return next();
     s.throttled += 1;
     if (isSearch) {
-      res.status(429).json(errorBody('RATE_LIMITS', 'You have reached your secondly limit.', { errorType: 'RATE_LIMIT', requestId: errorBody('', '').correlationId }));
+      res.status(429).json(
+        errorBody('RATE_LIMITS', 'You have reached your secondly limit.', {
+          errorType: 'RATE_LIMIT',
+          requestId: errorBody('', '').correlationId,
+        }),
+      );
     } else {
-      res.status(429).json(errorBody('RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
-        errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', requestId: errorBody('', '').correlationId,
-      }));
+      res.status(429).json(
+        errorBody('RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
+          errorType: 'RATE_LIMIT',
+          policyName: 'TEN_SECONDLY_ROLLING',
+          requestId: errorBody('', '').correlationId,
+        }),
+      );
     }
   };
 
   const jsonBody = express.json({
     limit: '1mb',
-    verify: (req, _res, buf) => { rawLengths.set(req as Request, buf.length); },
+    verify: (req, _res, buf) => {
+      rawLengths.set(req as Request, buf.length);
+    },
   });
   const recordLength = (req: Request, res: Response, next: NextFunction): void => {
     res.locals.rawBodyLength = rawLengths.get(req) ?? 0;
     next();
   };
 
-  for (const prefix of ['/crm', '/account-info', '/automation/v4/flows']) app.use(prefix, faults.middleware, authenticate, rateLimit, jsonBody, recordLength);
+  for (const prefix of ['/crm', '/account-info', '/automation/v4/flows'])
+    app.use(prefix, faults.middleware, authenticate, rateLimit, jsonBody, recordLength);
   app.get('/account-info/v3/details', (_req, res) => {
     const store = stores.get(res.locals.portalId as number)!;
-    res.json({ portalId: store.portalId, accountType: 'DEVELOPER_TEST', timeZone: 'US/Eastern', companyCurrency: 'USD',
-      additionalCurrencies: [], utcOffset: '-05:00', utcOffsetMilliseconds: -18_000_000, uiDomain: 'app.hubspot.com', dataHostingLocation: 'na1' });
+    res.json({
+      portalId: store.portalId,
+      accountType: 'DEVELOPER_TEST',
+      timeZone: 'US/Eastern',
+      companyCurrency: 'USD',
+      additionalCurrencies: [],
+      utcOffset: '-05:00',
+      utcOffsetMilliseconds: -18_000_000,
+      uiDomain: 'app.hubspot.com',
+      dataHostingLocation: 'na1',
+    });
   });
-  app.use(createAutomationRoutes({
-    dataOf: (res) => automationOf(res.locals.portalId as number),
-    scopesOf: (res) => (res.locals.scopes as string[] | undefined) ?? [],
-  }));
-  app.use(createCrmRoutes({
-    appId: appOpts.appId,
-    storeOf: (res) => stores.get(res.locals.portalId as number)!,
-    baseUrl: () => baseUrl,
-  }));
+  app.use(
+    createAutomationRoutes({
+      dataOf: (res) => automationOf(res.locals.portalId as number),
+      scopesOf: (res) => (res.locals.scopes as string[] | undefined) ?? [],
+    }),
+  );
+  app.use(
+    createCrmRoutes({
+      appId: appOpts.appId,
+      storeOf: (res) => stores.get(res.locals.portalId as number)!,
+      baseUrl: () => baseUrl,
+    }),
+  );
 
   app.use((req: Request, res: Response) => {
     sendError(res, 404, 'OBJECT_NOT_FOUND', `No sandbox route for ${req.method} ${req.path}`);

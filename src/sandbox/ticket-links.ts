@@ -16,7 +16,10 @@ export class TicketLinks {
   private readonly addedByTicket = new Map<string, Set<string>>();
 
   /** `created(kind, id)`: the record was created in the sandbox, so it has no generated links. */
-  constructor(private readonly base: GeneratedPortal, private readonly created: (kind: 'contacts' | 'tickets', id: string) => boolean) {}
+  constructor(
+    private readonly base: GeneratedPortal,
+    private readonly created: (kind: 'contacts' | 'tickets', id: string) => boolean,
+  ) {}
 
   ticketsOfContact(contactId: string): string[] {
     const ids: string[] = [];

@@ -60,12 +60,25 @@ function inDialect(change: ChangeEvent, dialect: WebhookMode['dialect']): Change
 export const DEFAULT_RETRY_DELAYS_MS = [1_000, 5_000, 15_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000];
 
 const SUBSCRIPTION_IDS: Record<string, number> = {
-  'contact.creation': 3001, 'contact.deletion': 3002, 'contact.propertyChange': 3003, 'contact.merge': 3004,
-  'contact.restore': 3005, 'contact.privacyDeletion': 3006, 'contact.associationChange': 3007,
-  'ticket.creation': 3101, 'ticket.deletion': 3102, 'ticket.propertyChange': 3103, 'ticket.restore': 3104,
-  'ticket.merge': 3105, 'ticket.associationChange': 3106,
-  'object.creation': 3201, 'object.deletion': 3202, 'object.propertyChange': 3203, 'object.merge': 3204,
-  'object.restore': 3205, 'object.associationChange': 3206,
+  'contact.creation': 3001,
+  'contact.deletion': 3002,
+  'contact.propertyChange': 3003,
+  'contact.merge': 3004,
+  'contact.restore': 3005,
+  'contact.privacyDeletion': 3006,
+  'contact.associationChange': 3007,
+  'ticket.creation': 3101,
+  'ticket.deletion': 3102,
+  'ticket.propertyChange': 3103,
+  'ticket.restore': 3104,
+  'ticket.merge': 3105,
+  'ticket.associationChange': 3106,
+  'object.creation': 3201,
+  'object.deletion': 3202,
+  'object.propertyChange': 3203,
+  'object.merge': 3204,
+  'object.restore': 3205,
+  'object.associationChange': 3206,
 };
 
 const MAX_LOG = 2_000;
@@ -84,7 +97,11 @@ export interface WebhookDispatcherOptions {
   logger?: { warn(o: object, m?: string): void };
 }
 
-interface Batch { batchId: number; events: WebhookEvent[]; attempt: number }
+interface Batch {
+  batchId: number;
+  events: WebhookEvent[];
+  attempt: number;
+}
 
 export class WebhookDispatcher {
   private pending: WebhookEvent[] = [];
@@ -209,11 +226,21 @@ export class WebhookDispatcher {
     const ok = error === undefined && status !== null && status >= 200 && status < 300;
     const canRetry = !ok && batch.attempt < this.options.retryDelaysMs.length && !this.closed;
     this.record({
-      deliveryId: this.nextDeliveryId++, batchId: batch.batchId, attemptNumber: batch.attempt, url,
-      eventIds: events.map((e) => e.eventId), events, status, ok, error, sentAt: timestamp,
-      durationMs: Date.now() - started, willRetry: canRetry,
+      deliveryId: this.nextDeliveryId++,
+      batchId: batch.batchId,
+      attemptNumber: batch.attempt,
+      url,
+      eventIds: events.map((e) => e.eventId),
+      events,
+      status,
+      ok,
+      error,
+      sentAt: timestamp,
+      durationMs: Date.now() - started,
+      willRetry: canRetry,
     });
-    if (!ok) this.options.logger?.warn({ batchId: batch.batchId, attempt: batch.attempt, status, error }, 'sandbox webhook delivery failed');
+    if (!ok)
+      this.options.logger?.warn({ batchId: batch.batchId, attempt: batch.attempt, status, error }, 'sandbox webhook delivery failed');
     if (canRetry) {
       const next: Batch = { ...batch, attempt: batch.attempt + 1 };
       const retryTimer = setTimeout(() => {

@@ -35,7 +35,8 @@ export interface OpenStorageOptions {
 }
 
 export async function openStorage(databaseUrl: string, options: OpenStorageOptions = {}): Promise<Storage> {
-  if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`Invalid schema name ${options.schema}`);
+  if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema))
+    throw new Error(`Invalid schema name ${options.schema}`);
   const storage = databaseUrl.startsWith('sqlite:')
     ? openSqlite(databaseUrl.slice('sqlite:'.length))
     : await openPostgres(databaseUrl, options.poolSize ?? 10, options.schema);
@@ -74,7 +75,9 @@ function openSqlite(file: string): Storage {
       sqlite.pragma('optimize');
       await db.destroy();
     },
-    ping: async () => { sqlite.prepare('select 1').get(); },
+    ping: async () => {
+      sqlite.prepare('select 1').get();
+    },
   };
 }
 
@@ -98,7 +101,9 @@ async function openPostgres(url: string, poolSize: number, schema: string | unde
     // Epoch-millisecond columns are bigint; they fit a double exactly, so read them as numbers.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID || oid === NUMERIC_OID ? (v: string) => Number(v) : pgTypes.getTypeParser(oid, format as 'text')) as typeof pgTypes.getTypeParser,
+        oid === INT8_OID || oid === NUMERIC_OID
+          ? (v: string) => Number(v)
+          : pgTypes.getTypeParser(oid, format as 'text')) as typeof pgTypes.getTypeParser,
     },
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -108,7 +113,9 @@ async function openPostgres(url: string, poolSize: number, schema: string | unde
     dialect: 'postgres',
     description: `postgres ${safe.host}${safe.pathname}${schema ? ` (schema ${schema})` : ''}`,
     close: () => db.destroy(),
-    ping: async () => { await pool.query('select 1'); },
+    ping: async () => {
+      await pool.query('select 1');
+    },
     postgres: { url, schema },
   };
 }

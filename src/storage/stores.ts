@@ -3,7 +3,12 @@ import { AssignmentSqlStore } from './sql/assignment-sql-store';
 import { AuditSqlStore } from './sql/audit-sql-store';
 import { CrmSqlStore } from './sql/crm-sql-store';
 import { InboxSqlStore } from './sql/inbox-sql-store';
-import { AnalysisContactSqlSource, AssignmentSnapshotSqlStore, InsightsReportSqlStore, PilotResultSqlStore } from './sql/insights-sql-store';
+import {
+  AnalysisContactSqlSource,
+  AssignmentSnapshotSqlStore,
+  InsightsReportSqlStore,
+  PilotResultSqlStore,
+} from './sql/insights-sql-store';
 import { OAuthStateSqlStore, PortalSqlStore } from './sql/portal-sql-store';
 import { RuleSetSqlStore } from './sql/rule-set-sql-store';
 import { SessionSqlStore, ShareRevocationSqlStore } from './sql/session-sql-store';

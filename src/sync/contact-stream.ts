@@ -31,12 +31,21 @@ export function toStoredTicket(r: CrmRecord): StoredTicket {
 }
 
 /** Tickets: their ids come with the contact page; tickets no contact names cannot change a persona and are never read. */
-export function ticketReader(deps: { crm: CrmStore; hubspot: PortalHubSpot; properties: readonly string[]; clock: Clock }): RelatedRecordReader {
+export function ticketReader(deps: {
+  crm: CrmStore;
+  hubspot: PortalHubSpot;
+  properties: readonly string[];
+  clock: Clock;
+}): RelatedRecordReader {
   return {
     kind: 'tickets',
     async linkPage(portalId, contacts) {
       const links = contacts.flatMap((c) => (c.ticketIds ?? []).map((ticketId) => ({ contactId: c.id, ticketId })));
-      await deps.crm.replaceContactTickets(portalId, contacts.map((c) => c.id), links);
+      await deps.crm.replaceContactTickets(
+        portalId,
+        contacts.map((c) => c.id),
+        links,
+      );
       return links.map((l) => l.ticketId);
     },
     storedSince: (portalId, ids, since) => deps.crm.ticketIdsSyncedSince(portalId, ids, since),
@@ -61,12 +70,23 @@ export function toStoredSurvey(r: CrmRecord): StoredSurvey {
  * Companies: every company a listed contact is associated with (any label; the Primary one is what
  * `company` conditions read, the others count for an account's buying committee).
  */
-export function companyReader(deps: { crm: CrmStore; hubspot: PortalHubSpot; properties: readonly string[]; clock: Clock }): RelatedRecordReader {
+export function companyReader(deps: {
+  crm: CrmStore;
+  hubspot: PortalHubSpot;
+  properties: readonly string[];
+  clock: Clock;
+}): RelatedRecordReader {
   return {
     kind: 'companies',
     async linkPage(portalId, contacts) {
-      const links = contacts.flatMap((c) => (c.companyLinks ?? []).map((l) => ({ contactId: c.id, companyId: l.companyId, primary: l.primary })));
-      await deps.crm.replaceContactCompanies(portalId, contacts.map((c) => c.id), links);
+      const links = contacts.flatMap((c) =>
+        (c.companyLinks ?? []).map((l) => ({ contactId: c.id, companyId: l.companyId, primary: l.primary })),
+      );
+      await deps.crm.replaceContactCompanies(
+        portalId,
+        contacts.map((c) => c.id),
+        links,
+      );
       return links.map((l) => l.companyId);
     },
     storedSince: (portalId, ids, since) => deps.crm.companyIdsSyncedSince(portalId, ids, since),
@@ -79,12 +99,21 @@ export function companyReader(deps: { crm: CrmStore; hubspot: PortalHubSpot; pro
 }
 
 /** Survey responses (feedback submissions) of the listed contacts; only when the portal granted their scope. */
-export function surveyReader(deps: { crm: CrmStore; hubspot: PortalHubSpot; properties: readonly string[]; clock: Clock }): RelatedRecordReader {
+export function surveyReader(deps: {
+  crm: CrmStore;
+  hubspot: PortalHubSpot;
+  properties: readonly string[];
+  clock: Clock;
+}): RelatedRecordReader {
   return {
     kind: 'feedback_submissions',
     async linkPage(portalId, contacts) {
       const links = contacts.flatMap((c) => (c.surveyIds ?? []).map((surveyId) => ({ contactId: c.id, surveyId })));
-      await deps.crm.replaceContactSurveys(portalId, contacts.map((c) => c.id), links);
+      await deps.crm.replaceContactSurveys(
+        portalId,
+        contacts.map((c) => c.id),
+        links,
+      );
       return links.map((l) => l.surveyId);
     },
     storedSince: (portalId, ids, since) => deps.crm.surveyIdsSyncedSince(portalId, ids, since),
@@ -163,26 +192,41 @@ const MAX_PAGES_AHEAD = MAX_PAGES_WAITING + 1;
 export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOptions): Promise<StreamCounts> {
   const { crm, sync, assignments, clock } = deps;
   const counts: StreamCounts = {
-    contacts: 0, related: Object.fromEntries(o.readers.map((r) => [r.kind, 0])), scored: 0, changed: 0, overrides: 0,
-    written: 0, writeFailures: 0, purged: 0, writeRequests: 0, writeErrors: [],
+    contacts: 0,
+    related: Object.fromEntries(o.readers.map((r) => [r.kind, 0])),
+    scored: 0,
+    changed: 0,
+    overrides: 0,
+    written: 0,
+    writeFailures: 0,
+    purged: 0,
+    writeRequests: 0,
+    writeErrors: [],
   };
   let after = o.cursorKey ? await sync.getCursor(o.portalId, o.cursorKey) : null;
   if (after === CURSOR_DONE) return counts;
 
   // Ids buffered or being read, per reader: a later page naming one waits for it through the page order.
   const reading = o.readers.map(() => new Set<string>());
-  const readers = o.readers.map((reader, i) => new PageBatcher({
-    size: BATCH, maxPagesWaiting: MAX_PAGES_WAITING, maxInFlight: MAX_BATCHES_IN_FLIGHT,
-    run: async (ids) => {
-      try {
-        counts.related[reader.kind] += await reader.readAndStore(o.portalId, ids);
-      } finally {
-        for (const id of ids) reading[i]!.delete(id);
-      }
-    },
-  }));
+  const readers = o.readers.map(
+    (reader, i) =>
+      new PageBatcher({
+        size: BATCH,
+        maxPagesWaiting: MAX_PAGES_WAITING,
+        maxInFlight: MAX_BATCHES_IN_FLIGHT,
+        run: async (ids) => {
+          try {
+            counts.related[reader.kind] += await reader.readAndStore(o.portalId, ids);
+          } finally {
+            for (const id of ids) reading[i]!.delete(id);
+          }
+        },
+      }),
+  );
   const writer = new PageBatcher({
-    size: BATCH, maxPagesWaiting: MAX_PAGES_WAITING, maxInFlight: MAX_BATCHES_IN_FLIGHT,
+    size: BATCH,
+    maxPagesWaiting: MAX_PAGES_WAITING,
+    maxInFlight: MAX_BATCHES_IN_FLIGHT,
     run: async (ids) => {
       const r = await assignments.writeContacts(o.portalId, ids);
       counts.written += r.written;
@@ -195,7 +239,9 @@ export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOp
   });
 
   let failure: unknown = null;
-  const fail = (err: unknown) => { failure ??= err; };
+  const fail = (err: unknown) => {
+    failure ??= err;
+  };
   let scoring: Promise<void> = Promise.resolve();
   let saving: Promise<void> = Promise.resolve();
   const ahead: Promise<void>[] = [];
@@ -206,7 +252,9 @@ export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOp
     const relatedDone: Promise<void>[] = [];
     try {
       const result = await o.hubspot.listContacts({
-        after, properties: o.contactProperties, withTickets: true,
+        after,
+        properties: o.contactProperties,
+        withTickets: true,
         withCompanies: o.readers.some((r) => r.kind === 'companies'),
         withSurveys: o.readers.some((r) => r.kind === 'feedback_submissions'),
       });
@@ -231,15 +279,17 @@ export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOp
 
     const contactIds = listed.map((c) => c.id);
     const last = nextAfter === null;
-    const writesQueued = scoring.then(() => Promise.all(relatedDone)).then(async () => {
-      const r = await assignments.scoreContacts(o.portalId, contactIds, o.reason);
-      counts.scored += r.scored;
-      counts.changed += r.changed;
-      counts.overrides += r.overrides;
-      const writes = await writer.add(r.toWrite);
-      if (last) await writer.flush();
-      return writes;
-    });
+    const writesQueued = scoring
+      .then(() => Promise.all(relatedDone))
+      .then(async () => {
+        const r = await assignments.scoreContacts(o.portalId, contactIds, o.reason);
+        counts.scored += r.scored;
+        counts.changed += r.changed;
+        counts.overrides += r.overrides;
+        const writes = await writer.add(r.toWrite);
+        if (last) await writer.flush();
+        return writes;
+      });
     scoring = writesQueued.then(() => undefined);
     scoring.catch(() => undefined);
     ahead.push(scoring);
@@ -247,11 +297,14 @@ export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOp
     const pageNo = page;
     const contactsDone = counts.contacts;
     const cursor = nextAfter ?? CURSOR_DONE;
-    saving = saving.then(() => writesQueued).then((writes) => writes.done).then(async () => {
-      if (o.cursorKey) await sync.setCursor(o.portalId, o.cursorKey, cursor, clock.now());
-      o.onProgress?.(counts);
-      await o.onPageDone?.({ page: pageNo, contactsDone });
-    });
+    saving = saving
+      .then(() => writesQueued)
+      .then((writes) => writes.done)
+      .then(async () => {
+        if (o.cursorKey) await sync.setCursor(o.portalId, o.cursorKey, cursor, clock.now());
+        o.onProgress?.(counts);
+        await o.onPageDone?.({ page: pageNo, contactsDone });
+      });
     saving.catch(fail);
     if (last) break;
     after = nextAfter;
@@ -263,7 +316,7 @@ export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOp
     for (const r of readers) await r.flush();
   } else {
     // Nothing more is read after a failure, so pages still waiting for a batch are not scored.
-    for (const r of readers) r.abandon(new Error('the sync stopped before this page\'s related records were read'));
+    for (const r of readers) r.abandon(new Error("the sync stopped before this page's related records were read"));
   }
   await scoring.catch(fail);
   // Pages scored before a failure still have their values written (and their cursors saved).

@@ -23,7 +23,10 @@ function pageWait(): PageWait {
   const runs: Promise<void>[] = [];
   let release!: () => void;
   let abandon!: (reason: Error) => void;
-  const released = new Promise<void>((resolve, reject) => { release = resolve; abandon = reject; });
+  const released = new Promise<void>((resolve, reject) => {
+    release = resolve;
+    abandon = reject;
+  });
   const done = released.then(() => Promise.all(runs)).then(() => undefined);
   done.catch(() => undefined);
   return { runs, done, release, abandon };
@@ -87,7 +90,14 @@ export class PageBatcher {
     const run = this.options.run(ids);
     run.catch(() => undefined);
     for (const p of this.waiting) p.runs.push(run);
-    const tracked: Promise<void> = run.then(() => undefined, () => undefined).then(() => { this.inFlight.delete(tracked); });
+    const tracked: Promise<void> = run
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.inFlight.delete(tracked);
+      });
     this.inFlight.add(tracked);
     // A failure surfaces through the pages' promises, not here.
     while (this.inFlight.size > this.options.maxInFlight) await Promise.race(this.inFlight);

@@ -31,7 +31,15 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 const params = z.object({ portalId: z.coerce.number().int().positive() });
 
 function runJson(r: SyncRun) {
-  return { id: r.id, kind: r.kind, status: r.status, startedAt: iso(r.startedAt), finishedAt: iso(r.finishedAt), progress: r.progress, error: r.error };
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+    progress: r.progress,
+    error: r.error,
+  };
 }
 
 /**
@@ -47,7 +55,13 @@ export function createPortalStatusRoutes(deps: PortalStatusRoutesDeps): Router {
     const out = [];
     for (const p of portals) {
       const lastSync = (await deps.sync.recentRuns(p.portalId, 20)).find((r) => r.status === 'succeeded' && r.kind !== 'rescore');
-      out.push({ portalId: p.portalId, hubDomain: p.hubDomain, installState: p.state, installedAt: iso(p.installedAt), lastSyncAt: iso(lastSync?.finishedAt ?? null) });
+      out.push({
+        portalId: p.portalId,
+        hubDomain: p.hubDomain,
+        installState: p.state,
+        installedAt: iso(p.installedAt),
+        lastSyncAt: iso(lastSync?.finishedAt ?? null),
+      });
     }
     res.json({ portals: out });
   });
@@ -59,18 +73,26 @@ export function createPortalStatusRoutes(deps: PortalStatusRoutesDeps): Router {
     if (!portal) throw new AppError('not_found', `Portal ${portalId} is not installed`);
     await deps.flushUsage();
     const [runs, counts, distribution, pendingWrites] = await Promise.all([
-      deps.sync.recentRuns(portalId, 10), deps.crm.counts(portalId), deps.assignments.distribution(portalId), deps.assignments.countPendingWrites(portalId),
+      deps.sync.recentRuns(portalId, 10),
+      deps.crm.counts(portalId),
+      deps.assignments.distribution(portalId),
+      deps.assignments.countPendingWrites(portalId),
     ]);
-    const unassignedId = await deps.ruleSets.live(portalId).then((l) => l.ruleSet.unassigned.id, () => 'unassigned');
+    const unassignedId = await deps.ruleSets.live(portalId).then(
+      (l) => l.ruleSet.unassigned.id,
+      () => 'unassigned',
+    );
     const { [unassignedId]: unassigned = 0, ...assigned } = distribution;
     // A run in another process (a worker) is known from its row, which it updates as it goes.
     const stored = runs.find((r) => r.status === 'running');
-    const current = deps.currentRun(portalId) ?? (stored ? { kind: stored.kind, startedAt: stored.startedAt, progress: stored.progress } : null);
+    const current =
+      deps.currentRun(portalId) ?? (stored ? { kind: stored.kind, startedAt: stored.startedAt, progress: stored.progress } : null);
     const stream = await deps.streamProgress(portalId);
     const usage = await deps.sync.apiUsageSince(portalId, Math.floor(deps.clock.now() / 60_000) - 59);
     const lastFailed = runs.find((r) => r.status === 'failed' || r.status === 'interrupted');
     const lastSucceeded = runs.find((r) => r.status === 'succeeded');
-    const syncError = lastFailed && (!lastSucceeded || lastFailed.id > lastSucceeded.id) ? lastFailed.error : (lastSucceeded?.error ?? null);
+    const syncError =
+      lastFailed && (!lastSucceeded || lastFailed.id > lastSucceeded.id) ? lastFailed.error : (lastSucceeded?.error ?? null);
     res.json({
       portalId,
       hubDomain: portal.hubDomain,

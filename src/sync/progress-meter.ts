@@ -24,7 +24,10 @@ const MIN_SPAN_MS = 2_000;
 export class ProgressMeter {
   private readonly samples: { at: number; scored: number }[] = [];
 
-  constructor(private total: number | null, private readonly windowMs = WINDOW_MS) {}
+  constructor(
+    private total: number | null,
+    private readonly windowMs = WINDOW_MS,
+  ) {}
 
   /** The total once it is known (it is counted while the first pages are read). */
   setTotal(total: number): void {
@@ -40,7 +43,10 @@ export class ProgressMeter {
     const remaining = this.total === null ? null : Math.max(0, this.total - scored);
     const etaSeconds = remaining === null || rate === null ? null : remaining === 0 ? 0 : rate > 0 ? Math.ceil(remaining / rate) : null;
     return {
-      total: this.total, scored, written, remaining,
+      total: this.total,
+      scored,
+      written,
+      remaining,
       contactsPerSecond: rate === null ? null : Math.round(rate * 10) / 10,
       etaSeconds,
     };

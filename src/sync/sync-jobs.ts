@@ -27,13 +27,26 @@ export function defineSyncJobs(deps: SyncJobsDeps): void {
   // A job runs only while it holds its portal, so a run of the portal still marked running belongs to a dead process.
   const sync = {
     needsFullSync: (id: PortalId) => deps.sync.needsFullSync(id),
-    fullSync: async (id: PortalId, o: { signal: AbortSignal }) => { await deps.syncStore.interruptRunning(Date.now(), id); return deps.sync.fullSync(id, o); },
-    incrementalSync: async (id: PortalId) => { await deps.syncStore.interruptRunning(Date.now(), id); return deps.sync.incrementalSync(id); },
-    reconcile: async (id: PortalId) => { await deps.syncStore.interruptRunning(Date.now(), id); return deps.sync.reconcile(id); },
-    rescore: async (id: PortalId, o: { signal: AbortSignal }) => { await deps.syncStore.interruptRunning(Date.now(), id); return deps.sync.rescore(id, o); },
+    fullSync: async (id: PortalId, o: { signal: AbortSignal }) => {
+      await deps.syncStore.interruptRunning(Date.now(), id);
+      return deps.sync.fullSync(id, o);
+    },
+    incrementalSync: async (id: PortalId) => {
+      await deps.syncStore.interruptRunning(Date.now(), id);
+      return deps.sync.incrementalSync(id);
+    },
+    reconcile: async (id: PortalId) => {
+      await deps.syncStore.interruptRunning(Date.now(), id);
+      return deps.sync.reconcile(id);
+    },
+    rescore: async (id: PortalId, o: { signal: AbortSignal }) => {
+      await deps.syncStore.interruptRunning(Date.now(), id);
+      return deps.sync.rescore(id, o);
+    },
   };
   runner.definePortalJob({
-    name: SYNC_JOBS.full, lane: 'long',
+    name: SYNC_JOBS.full,
+    lane: 'long',
     run: async (portalId, _data, ctx) => {
       // A slice that paused after the last page may have completed the sync: the pending writes then go with the next incremental.
       if (!(await sync.needsFullSync(portalId))) return;
@@ -47,7 +60,8 @@ export function defineSyncJobs(deps: SyncJobsDeps): void {
     },
   });
   runner.definePortalJob({
-    name: SYNC_JOBS.incremental, lane: 'short',
+    name: SYNC_JOBS.incremental,
+    lane: 'short',
     run: async (portalId) => {
       if (await sync.needsFullSync(portalId)) {
         await runner.enqueue(SYNC_JOBS.full, portalId);
@@ -56,9 +70,16 @@ export function defineSyncJobs(deps: SyncJobsDeps): void {
       await sync.incrementalSync(portalId);
     },
   });
-  runner.definePortalJob({ name: SYNC_JOBS.reconcile, lane: 'long', run: async (portalId) => { await sync.reconcile(portalId); } });
   runner.definePortalJob({
-    name: SYNC_JOBS.rescore, lane: 'long',
+    name: SYNC_JOBS.reconcile,
+    lane: 'long',
+    run: async (portalId) => {
+      await sync.reconcile(portalId);
+    },
+  });
+  runner.definePortalJob({
+    name: SYNC_JOBS.rescore,
+    lane: 'long',
     run: async (portalId, _data, ctx) => {
       try {
         await sync.rescore(portalId, { signal: ctx.signal });
@@ -73,7 +94,8 @@ export function defineSyncJobs(deps: SyncJobsDeps): void {
     for (const portalId of await deps.installedPortals()) await runner.enqueue(await job(portalId), portalId);
   };
   runner.schedule({
-    name: 'sync', cron: deps.crons.sync,
+    name: 'sync',
+    cron: deps.crons.sync,
     run: () => fanOut(async (id) => ((await sync.needsFullSync(id)) ? SYNC_JOBS.full : SYNC_JOBS.incremental)),
   });
   runner.schedule({ name: 'reconcile', cron: deps.crons.reconcile, run: () => fanOut(async () => SYNC_JOBS.reconcile) });

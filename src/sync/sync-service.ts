@@ -8,8 +8,16 @@ import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { accountAccess, type AccountAccess } from '../crm/account-access';
 import {
-  companyReader, streamContacts, surveyReader, ticketReader, toStoredCompany, toStoredContact, toStoredSurvey, toStoredTicket,
-  type RelatedRecordReader, type StreamCounts,
+  companyReader,
+  streamContacts,
+  surveyReader,
+  ticketReader,
+  toStoredCompany,
+  toStoredContact,
+  toStoredSurvey,
+  toStoredTicket,
+  type RelatedRecordReader,
+  type StreamCounts,
 } from './contact-stream';
 import type { ContactTicketLink, CrmStore } from '../crm/crm-store';
 import type { CrmRecord, HubSpotGateways, ObjectKind, PortalHubSpot } from '../crm/hubspot-port';
@@ -80,10 +88,20 @@ export const CARD_CONTACT_PROPERTIES = ['email', 'firstname', 'lastname', 'jobti
 export const CARD_COMPANY_PROPERTIES = ['name', 'domain', 'industry', 'numberofemployees', 'annualrevenue', 'lifecyclestage'] as const;
 /** Survey response properties shown as evidence besides what the rules read. */
 export const CARD_SURVEY_PROPERTIES = [
-  'hs_survey_type', 'hs_survey_name', 'hs_value', 'hs_response_group', 'hs_content', 'hs_sentiment', 'hs_survey_channel', 'hs_createdate',
+  'hs_survey_type',
+  'hs_survey_name',
+  'hs_value',
+  'hs_response_group',
+  'hs_content',
+  'hs_sentiment',
+  'hs_survey_channel',
+  'hs_createdate',
 ] as const;
 const MODIFIED: Record<ObjectKind, string> = {
-  contacts: 'lastmodifieddate', tickets: 'hs_lastmodifieddate', companies: 'hs_lastmodifieddate', feedback_submissions: 'hs_lastmodifieddate',
+  contacts: 'lastmodifieddate',
+  tickets: 'hs_lastmodifieddate',
+  companies: 'hs_lastmodifieddate',
+  feedback_submissions: 'hs_lastmodifieddate',
 };
 const SEARCH_RESULT_CAP = 10_000;
 /** Kinds the incremental sync searches by modification time; companies and responses only where the grant allows. */
@@ -119,8 +137,12 @@ function figuresOf(p: SyncProgress): StreamFigures | null {
   if (typeof p.scored !== 'number') return null;
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return {
-    total: num(p.total), scored: p.scored, written: num(p.written) ?? 0, remaining: num(p.remaining),
-    contactsPerSecond: num(p.contactsPerSecond), etaSeconds: num(p.etaSeconds),
+    total: num(p.total),
+    scored: p.scored,
+    written: num(p.written) ?? 0,
+    remaining: num(p.remaining),
+    contactsPerSecond: num(p.contactsPerSecond),
+    etaSeconds: num(p.etaSeconds),
   };
 }
 
@@ -169,7 +191,13 @@ export class SyncService {
     if (!run) return { state: 'none', kind: null, startedAt: null, figures: null, error: null };
     const state = run.status === 'running' ? 'running' : run.status === 'succeeded' ? 'done' : 'stopped';
     const figures = figuresOf(run.progress);
-    return { state, kind: run.kind, startedAt: run.startedAt, figures: figures && state === 'done' ? { ...figures, remaining: 0, etaSeconds: 0 } : figures, error: run.error };
+    return {
+      state,
+      kind: run.kind,
+      startedAt: run.startedAt,
+      figures: figures && state === 'done' ? { ...figures, remaining: 0, etaSeconds: 0 } : figures,
+      error: run.error,
+    };
   }
 
   /** Stops every run at its next page boundary (cursors stay, so the next run resumes) and waits for them. */
@@ -221,7 +249,10 @@ export class SyncService {
    * them, rescores them and writes back what changed. Contacts HubSpot no longer has are purged.
    * For the webhook worker and the card.
    */
-  async refreshContacts(portalId: PortalId, contactIds: readonly string[]): Promise<{ refreshed: number; purged: number; writeBack: WriteBackResult }> {
+  async refreshContacts(
+    portalId: PortalId,
+    contactIds: readonly string[],
+  ): Promise<{ refreshed: number; purged: number; writeBack: WriteBackResult }> {
     const hubspot = this.deps.gateways.forPortal(portalId);
     const props = await this.properties(portalId);
     const { contactProperties, ticketProperties } = props;
@@ -240,16 +271,26 @@ export class SyncService {
       const links = await hubspot.ticketIdsOfContacts([...foundIds]);
       await this.storeMissingTickets(portalId, hubspot, links, ticketProperties);
       await this.deps.crm.upsertContacts(portalId, found.map(toStoredContact), now);
-      await this.deps.crm.replaceContactTickets(portalId, [...foundIds], [...links].flatMap(([contactId, tickets]) => tickets.map((ticketId) => ({ contactId, ticketId }))));
+      await this.deps.crm.replaceContactTickets(
+        portalId,
+        [...foundIds],
+        [...links].flatMap(([contactId, tickets]) => tickets.map((ticketId) => ({ contactId, ticketId }))),
+      );
       await this.storeAccountLinks(portalId, hubspot, [...foundIds], props);
       refreshed += found.length;
     }
-    const { writeBack } = await this.deps.assignments.rescoreAndWriteBack(portalId, { reason: 'refresh', contactIds: ids.filter((id) => id) });
+    const { writeBack } = await this.deps.assignments.rescoreAndWriteBack(portalId, {
+      reason: 'refresh',
+      contactIds: ids.filter((id) => id),
+    });
     return { refreshed, purged, writeBack };
   }
 
   /** Refetches tickets and their contact associations, then rescores the contacts they touch. */
-  async refreshTickets(portalId: PortalId, ticketIds: readonly string[]): Promise<{ refreshed: number; deleted: number; contacts: number; writeBack: WriteBackResult }> {
+  async refreshTickets(
+    portalId: PortalId,
+    ticketIds: readonly string[],
+  ): Promise<{ refreshed: number; deleted: number; contacts: number; writeBack: WriteBackResult }> {
     const hubspot = this.deps.gateways.forPortal(portalId);
     const { ticketProperties } = await this.properties(portalId);
     const ids = [...new Set(ticketIds)];
@@ -277,7 +318,10 @@ export class SyncService {
    * Refetches companies (a company property changed, or one was deleted) and rescores the contacts
    * whose primary company they are; companies HubSpot no longer has are dropped with their links.
    */
-  async refreshCompanies(portalId: PortalId, companyIds: readonly string[]): Promise<{ refreshed: number; deleted: number; contacts: number; writeBack: WriteBackResult }> {
+  async refreshCompanies(
+    portalId: PortalId,
+    companyIds: readonly string[],
+  ): Promise<{ refreshed: number; deleted: number; contacts: number; writeBack: WriteBackResult }> {
     const hubspot = this.deps.gateways.forPortal(portalId);
     const props = await this.properties(portalId);
     const ids = [...new Set(companyIds)];
@@ -306,7 +350,12 @@ export class SyncService {
    * Brings these contacts' company and survey-response links in line with HubSpot (v4 batch reads,
    * at most 1,000 contacts), batch-reading the companies and responses the store does not hold yet.
    */
-  private async storeAccountLinks(portalId: PortalId, hubspot: PortalHubSpot, contactIds: readonly string[], props: SyncProperties): Promise<void> {
+  private async storeAccountLinks(
+    portalId: PortalId,
+    hubspot: PortalHubSpot,
+    contactIds: readonly string[],
+    props: SyncProperties,
+  ): Promise<void> {
     const now = this.deps.clock.now();
     for (let i = 0; i < contactIds.length; i += 1000) {
       const part = contactIds.slice(i, i + 1000);
@@ -342,9 +391,17 @@ export class SyncService {
     const names = personaPropertyNames(live.ruleSet.property);
     const portal = await this.deps.portals.get(portalId);
     return {
-      contactProperties: [...new Set([
-        ...live.compiled.contactProperties, names.persona, names.secondary, names.score, ...CARD_CONTACT_PROPERTIES, 'associatedcompanyid', MODIFIED.contacts,
-      ])],
+      contactProperties: [
+        ...new Set([
+          ...live.compiled.contactProperties,
+          names.persona,
+          names.secondary,
+          names.score,
+          ...CARD_CONTACT_PROPERTIES,
+          'associatedcompanyid',
+          MODIFIED.contacts,
+        ]),
+      ],
       ticketProperties: [...new Set([...live.compiled.ticketProperties, 'subject', 'createdate', MODIFIED.tickets])],
       companyProperties: [...new Set([...live.compiled.companyProperties, ...CARD_COMPANY_PROPERTIES, MODIFIED.companies])],
       surveyProperties: [...new Set([...live.compiled.surveyProperties, ...CARD_SURVEY_PROPERTIES, MODIFIED.feedback_submissions])],
@@ -363,7 +420,9 @@ export class SyncService {
   }
 
   private exclusive(
-    portalId: PortalId, kind: SyncRunKind, options: SyncOptions,
+    portalId: PortalId,
+    kind: SyncRunKind,
+    options: SyncOptions,
     body: (ctx: RunContext) => Promise<Omit<SyncSummary, 'runId' | 'kind'>>,
   ): Promise<SyncSummary> {
     const current = this.running.get(portalId);
@@ -388,7 +447,9 @@ export class SyncService {
       },
     };
     let runId: number | null = null;
-    const paused = () => { ctx.aborted = true; };
+    const paused = () => {
+      ctx.aborted = true;
+    };
     if (options.signal?.aborted) paused();
     options.signal?.addEventListener('abort', paused, { once: true });
     const promise = (async (): Promise<SyncSummary> => {
@@ -402,14 +463,21 @@ export class SyncService {
         // A streamed run's figures count the runs it resumed too; they win over this run's own counters.
         await this.deps.sync.updateRun(run.id, { ...summaryCounters(result), ...live.progress });
         const failed = result.writeBack.failed;
-        await this.deps.sync.finishRun(run.id, 'succeeded', failed > 0 ? `${failed} persona write(s) failed and stay pending: ${result.writeBack.errors[0] ?? ''}` : null, this.deps.clock.now());
+        await this.deps.sync.finishRun(
+          run.id,
+          'succeeded',
+          failed > 0 ? `${failed} persona write(s) failed and stay pending: ${result.writeBack.errors[0] ?? ''}` : null,
+          this.deps.clock.now(),
+        );
         this.deps.logger.info({ portalId, kind, ...summaryCounters(result) }, 'sync finished');
         return { runId: run.id, kind, ...result };
       } catch (err) {
         const pausedBySignal = options.signal?.aborted === true;
         ctx.aborted = true;
         if (pausedBySignal) {
-          await this.deps.sync.finishRun(run.id, 'interrupted', 'paused; the next run resumes where it stopped', this.deps.clock.now()).catch(() => undefined);
+          await this.deps.sync
+            .finishRun(run.id, 'interrupted', 'paused; the next run resumes where it stopped', this.deps.clock.now())
+            .catch(() => undefined);
           this.deps.logger.info({ portalId, kind, ...live.progress }, 'sync paused');
           throw new SyncPausedError(portalId);
         }
@@ -436,9 +504,17 @@ export class SyncService {
     const startedAt = Number(state);
     const earlier = parseDone(await sync.getCursor(portalId, cursorKey.fullDone));
     const counts = await this.stream(portalId, ctx, {
-      cursor: cursorKey.full('contacts'), since: startedAt, reason: 'sync', earlier,
+      cursor: cursorKey.full('contacts'),
+      since: startedAt,
+      reason: 'sync',
+      earlier,
       onPageDone: async (done) => {
-        await sync.setCursor(portalId, cursorKey.fullDone, JSON.stringify({ contacts: earlier.contacts + done.contactsDone, written: earlier.written + done.written }), this.deps.clock.now());
+        await sync.setCursor(
+          portalId,
+          cursorKey.fullDone,
+          JSON.stringify({ contacts: earlier.contacts + done.contactsDone, written: earlier.written + done.written }),
+          this.deps.clock.now(),
+        );
       },
     });
     stopIfAborted(ctx);
@@ -454,7 +530,10 @@ export class SyncService {
     const seenContacts = new Set<string>();
     const seenTickets = new Set<string>();
     const counts = await this.stream(portalId, ctx, {
-      cursor: null, since: startedAt, reason: 'reconcile', earlier: { contacts: 0, written: 0 },
+      cursor: null,
+      since: startedAt,
+      reason: 'reconcile',
+      earlier: { contacts: 0, written: 0 },
       onListed: (contacts) => {
         for (const c of contacts) {
           seenContacts.add(c.id);
@@ -469,7 +548,7 @@ export class SyncService {
     const sweep = await this.writeLeftovers(portalId, ctx);
     const now = this.deps.clock.now();
     for (const kind of INCREMENTAL_KINDS) {
-      const current = Number(await this.deps.sync.getCursor(portalId, cursorKey.watermark(kind)) ?? 0);
+      const current = Number((await this.deps.sync.getCursor(portalId, cursorKey.watermark(kind))) ?? 0);
       await this.deps.sync.setCursor(portalId, cursorKey.watermark(kind), String(Math.max(current, startedAt)), now);
     }
     return summaryOf(counts, sweep, purgedContacts, purgedTickets);
@@ -481,9 +560,13 @@ export class SyncService {
    * with the time to go at the measured rate.
    */
   private async stream(
-    portalId: PortalId, ctx: RunContext,
+    portalId: PortalId,
+    ctx: RunContext,
     options: {
-      cursor: string | null; since: number; reason: string; earlier: { contacts: number; written: number };
+      cursor: string | null;
+      since: number;
+      reason: string;
+      earlier: { contacts: number; written: number };
       onListed?: (contacts: readonly { id: string; ticketIds: readonly string[] | null }[]) => void;
       onPageDone?: (done: { contactsDone: number; written: number }) => Promise<void>;
     },
@@ -495,26 +578,55 @@ export class SyncService {
     let counts: StreamCounts | null = null;
     const report = (c: Readonly<StreamCounts>) => {
       const figures = meter.figures(this.deps.clock.now(), earlier.contacts + c.scored, earlier.written + c.written);
-      ctx.progress('stream', figures.scored, figures.total, { ...figures, contacts: earlier.contacts + c.contacts, tickets: c.related.tickets ?? 0 } as StreamFigures);
+      ctx.progress('stream', figures.scored, figures.total, {
+        ...figures,
+        contacts: earlier.contacts + c.contacts,
+        tickets: c.related.tickets ?? 0,
+      } as StreamFigures);
     };
-    const none: StreamCounts = { contacts: 0, related: {}, scored: 0, changed: 0, overrides: 0, written: 0, writeFailures: 0, purged: 0, writeRequests: 0, writeErrors: [] };
+    const none: StreamCounts = {
+      contacts: 0,
+      related: {},
+      scored: 0,
+      changed: 0,
+      overrides: 0,
+      written: 0,
+      writeFailures: 0,
+      purged: 0,
+      writeRequests: 0,
+      writeErrors: [],
+    };
     report(none);
     // The total only feeds the progress figures. It is asked for once the first page is written: a
     // count can take long on a large portal, and the first personas must not wait for it.
     let streaming = true;
     let counted: Promise<void> | null = null;
     const countContacts = () => {
-      counted ??= hubspot.countObjects('contacts').then((total) => { meter.setTotal(total); if (streaming) report(counts ?? none); }, () => undefined);
+      counted ??= hubspot.countObjects('contacts').then(
+        (total) => {
+          meter.setTotal(total);
+          if (streaming) report(counts ?? none);
+        },
+        () => undefined,
+      );
     };
     try {
       counts = await streamContacts(
         { crm: this.deps.crm, sync: this.deps.sync, assignments: this.deps.assignments, clock: this.deps.clock },
         {
-          portalId, hubspot, contactProperties: props.contactProperties,
+          portalId,
+          hubspot,
+          contactProperties: props.contactProperties,
           readers: this.readers(hubspot, props),
-          cursorKey: options.cursor, since: options.since, reason: options.reason, stopped: () => ctx.aborted,
+          cursorKey: options.cursor,
+          since: options.since,
+          reason: options.reason,
+          stopped: () => ctx.aborted,
           onListed: options.onListed,
-          onProgress: (c) => { counts = c as StreamCounts; report(c); },
+          onProgress: (c) => {
+            counts = c as StreamCounts;
+            report(c);
+          },
           onPageDone: async ({ page, contactsDone }) => {
             countContacts();
             await options.onPageDone?.({ contactsDone, written: counts?.written ?? 0 });
@@ -541,9 +653,10 @@ export class SyncService {
     let after: string | null = null;
     let purged = 0;
     for (;;) {
-      const ids: string[] = kind === 'contacts'
-        ? await this.deps.crm.listContactIds(portalId, after, 1000)
-        : await this.deps.crm.listTicketIds(portalId, after, 1000);
+      const ids: string[] =
+        kind === 'contacts'
+          ? await this.deps.crm.listContactIds(portalId, after, 1000)
+          : await this.deps.crm.listTicketIds(portalId, after, 1000);
       if (ids.length === 0) break;
       after = ids[ids.length - 1];
       const gone = ids.filter((id) => !seen.has(id));
@@ -564,7 +677,9 @@ export class SyncService {
     const counts: Record<ObjectKind, number> = { contacts: 0, tickets: 0, companies: 0, feedback_submissions: 0 };
     const contactsWatermark = await this.deps.sync.getCursor(portalId, cursorKey.watermark('contacts'));
     if (contactsWatermark === null) throw new AppError('conflict', `Portal ${portalId} has no completed full sync yet`);
-    const kinds = INCREMENTAL_KINDS.filter((kind) => (kind === 'companies' ? props.access.companies : kind === 'feedback_submissions' ? props.access.surveys : true));
+    const kinds = INCREMENTAL_KINDS.filter((kind) =>
+      kind === 'companies' ? props.access.companies : kind === 'feedback_submissions' ? props.access.surveys : true,
+    );
     for (const kind of kinds) {
       const key = cursorKey.watermark(kind);
       // A portal synced before companies and responses were read starts them where contacts stand.
@@ -576,7 +691,8 @@ export class SyncService {
         const page = await hubspot.searchModifiedSince(kind, { since, after, properties: propertiesOf(props, kind) });
         if (page.results.length > 0) {
           if (kind === 'contacts') await this.storeChangedContacts(portalId, hubspot, page.results, props);
-          else if (kind === 'tickets') for (const c of await this.storeChangedTickets(portalId, hubspot, page.results)) changedContacts.add(c);
+          else if (kind === 'tickets')
+            for (const c of await this.storeChangedTickets(portalId, hubspot, page.results)) changedContacts.add(c);
           else if (kind === 'companies') for (const c of await this.storeChangedCompanies(portalId, page.results)) changedContacts.add(c);
           else for (const c of await this.storeChangedSurveys(portalId, hubspot, page.results, props)) changedContacts.add(c);
           if (kind === 'contacts') for (const c of page.results) changedContacts.add(c.id);
@@ -604,16 +720,29 @@ export class SyncService {
       }
     }
     stopIfAborted(ctx);
-    const { rescore, writeBack } = await this.deps.assignments.rescoreAndWriteBack(portalId, { reason: 'sync', contactIds: [...changedContacts], ...reportingTo(ctx) });
+    const { rescore, writeBack } = await this.deps.assignments.rescoreAndWriteBack(portalId, {
+      reason: 'sync',
+      contactIds: [...changedContacts],
+      ...reportingTo(ctx),
+    });
     return { contacts: counts.contacts, tickets: counts.tickets, purgedContacts: 0, purgedTickets: 0, rescore, writeBack };
   }
 
-  private async storeChangedContacts(portalId: PortalId, hubspot: PortalHubSpot, records: readonly CrmRecord[], props: SyncProperties): Promise<void> {
+  private async storeChangedContacts(
+    portalId: PortalId,
+    hubspot: PortalHubSpot,
+    records: readonly CrmRecord[],
+    props: SyncProperties,
+  ): Promise<void> {
     const ids = records.map((r) => r.id);
     const links = await hubspot.ticketIdsOfContacts(ids);
     await this.storeMissingTickets(portalId, hubspot, links, props.ticketProperties);
     await this.deps.crm.upsertContacts(portalId, records.map(toStoredContact), this.deps.clock.now());
-    await this.deps.crm.replaceContactTickets(portalId, ids, [...links].flatMap(([contactId, tickets]) => tickets.map((ticketId) => ({ contactId, ticketId }))));
+    await this.deps.crm.replaceContactTickets(
+      portalId,
+      ids,
+      [...links].flatMap(([contactId, tickets]) => tickets.map((ticketId) => ({ contactId, ticketId }))),
+    );
     // A changed primary company changes associatedcompanyid, so the contact shows up here; so does any contact whose links changed.
     await this.storeAccountLinks(portalId, hubspot, ids, props);
   }
@@ -621,11 +750,20 @@ export class SyncService {
   /** Stores changed companies; returns the contacts whose primary company they are. */
   private async storeChangedCompanies(portalId: PortalId, records: readonly CrmRecord[]): Promise<string[]> {
     await this.deps.crm.upsertCompanies(portalId, records.map(toStoredCompany), this.deps.clock.now());
-    return this.deps.crm.contactIdsOfCompanies(portalId, records.map((r) => r.id), { primaryOnly: true });
+    return this.deps.crm.contactIdsOfCompanies(
+      portalId,
+      records.map((r) => r.id),
+      { primaryOnly: true },
+    );
   }
 
   /** Stores new or changed survey responses and relinks the stored contacts they belong to; returns those contacts. */
-  private async storeChangedSurveys(portalId: PortalId, hubspot: PortalHubSpot, records: readonly CrmRecord[], props: SyncProperties): Promise<string[]> {
+  private async storeChangedSurveys(
+    portalId: PortalId,
+    hubspot: PortalHubSpot,
+    records: readonly CrmRecord[],
+    props: SyncProperties,
+  ): Promise<string[]> {
     await this.deps.crm.upsertSurveys(portalId, records.map(toStoredSurvey), this.deps.clock.now());
     const owners = await hubspot.contactIdsOfSurveys(records.map((r) => r.id));
     const named = [...new Set([...owners.values()].flat())];
@@ -637,7 +775,11 @@ export class SyncService {
   /** Stores changed tickets, brings their contact links in line with HubSpot and returns the contacts they touch. */
   private async storeChangedTickets(portalId: PortalId, hubspot: PortalHubSpot, records: readonly CrmRecord[]): Promise<string[]> {
     await this.deps.crm.upsertTickets(portalId, records.map(toStoredTicket), this.deps.clock.now());
-    return this.relinkTickets(portalId, hubspot, records.map((r) => r.id));
+    return this.relinkTickets(
+      portalId,
+      hubspot,
+      records.map((r) => r.id),
+    );
   }
 
   private async relinkTickets(portalId: PortalId, hubspot: PortalHubSpot, ticketIds: readonly string[]): Promise<string[]> {
@@ -661,7 +803,12 @@ export class SyncService {
   }
 
   /** Batch-reads the linked tickets the store does not hold yet for these contacts (one store query, no per-ticket lookups). */
-  private async storeMissingTickets(portalId: PortalId, hubspot: PortalHubSpot, links: Map<string, string[]>, properties: readonly string[]): Promise<void> {
+  private async storeMissingTickets(
+    portalId: PortalId,
+    hubspot: PortalHubSpot,
+    links: Map<string, string[]>,
+    properties: readonly string[],
+  ): Promise<void> {
     const stored = await this.deps.crm.getContactsWithTickets(portalId, [...links.keys()]);
     const known = new Set([...stored.values()].flatMap((c) => c.tickets.map((t) => t.id)));
     const missing = [...new Set([...links.values()].flat())].filter((id) => !known.has(id));
@@ -670,7 +817,6 @@ export class SyncService {
       if (found.length > 0) await this.deps.crm.upsertTickets(portalId, found.map(toStoredTicket), this.deps.clock.now());
     }
   }
-
 }
 
 function propertiesOf(props: SyncProperties, kind: ObjectKind): string[] {
@@ -702,8 +848,14 @@ interface RunContext {
 
 function summaryCounters(s: Omit<SyncSummary, 'runId' | 'kind'>): Record<string, number> {
   return {
-    contacts: s.contacts, tickets: s.tickets, purgedContacts: s.purgedContacts, purgedTickets: s.purgedTickets,
-    scored: s.rescore.scored, changed: s.rescore.changed, written: s.writeBack.written, writeFailures: s.writeBack.failed,
+    contacts: s.contacts,
+    tickets: s.tickets,
+    purgedContacts: s.purgedContacts,
+    purgedTickets: s.purgedTickets,
+    scored: s.rescore.scored,
+    changed: s.rescore.changed,
+    written: s.writeBack.written,
+    writeFailures: s.writeBack.failed,
   };
 }
 
@@ -716,18 +868,32 @@ function parseDone(saved: string | null): { contacts: number; written: number } 
   }
 }
 
-function summaryOf(c: StreamCounts, sweep: WriteBackResult, purgedContacts: number, purgedTickets: number): Omit<SyncSummary, 'runId' | 'kind'> {
+function summaryOf(
+  c: StreamCounts,
+  sweep: WriteBackResult,
+  purgedContacts: number,
+  purgedTickets: number,
+): Omit<SyncSummary, 'runId' | 'kind'> {
   return {
-    contacts: c.contacts, tickets: c.related.tickets ?? 0, purgedContacts, purgedTickets,
+    contacts: c.contacts,
+    tickets: c.related.tickets ?? 0,
+    purgedContacts,
+    purgedTickets,
     rescore: { scored: c.scored, changed: c.changed, overrides: c.overrides },
     writeBack: {
-      written: c.written + sweep.written, failed: sweep.failed, purged: c.purged + sweep.purged,
-      requests: c.writeRequests + sweep.requests, errors: sweep.errors,
+      written: c.written + sweep.written,
+      failed: sweep.failed,
+      purged: c.purged + sweep.purged,
+      requests: c.writeRequests + sweep.requests,
+      errors: sweep.errors,
     },
   };
 }
 
 /** A run's progress and stop signal, as the assignment service takes them. */
 function reportingTo(ctx: RunContext) {
-  return { onProgress: (phase: 'assign' | 'write', p: { done: number; total: number | null }) => ctx.progress(phase, p.done, p.total), shouldStop: () => ctx.aborted };
+  return {
+    onProgress: (phase: 'assign' | 'write', p: { done: number; total: number | null }) => ctx.progress(phase, p.done, p.total),
+    shouldStop: () => ctx.aborted,
+  };
 }

@@ -103,11 +103,19 @@ export function planWebhookWork(events: readonly WebhookEvent[], watched: Watche
     if (object === 'company') {
       // A company feeds the rules of the contacts whose primary company it is; reading it again
       // stores what it is now (or drops it when it is gone) and rescores them.
-      const ids = change === 'merge'
-        ? (mergeOutcomeOf(event) ? [mergeOutcomeOf(event)!.survivor, ...mergeOutcomeOf(event)!.gone] : [])
-        : event.objectId === undefined ? [] : [String(event.objectId)];
-      const relevant = change === 'deletion' || change === 'merge' || change === 'restore'
-        || (change === 'propertyChange' && !isOwnWrite(event, appId) && companyProps.has(event.propertyName ?? ''));
+      const ids =
+        change === 'merge'
+          ? mergeOutcomeOf(event)
+            ? [mergeOutcomeOf(event)!.survivor, ...mergeOutcomeOf(event)!.gone]
+            : []
+          : event.objectId === undefined
+            ? []
+            : [String(event.objectId)];
+      const relevant =
+        change === 'deletion' ||
+        change === 'merge' ||
+        change === 'restore' ||
+        (change === 'propertyChange' && !isOwnWrite(event, appId) && companyProps.has(event.propertyName ?? ''));
       if (relevant && ids.length > 0) for (const id of ids) companies.add(id);
       else ignored++;
       continue;

@@ -19,8 +19,10 @@ export const webhookEventSchema = z.looseObject({
   objectTypeId: z.string().max(20).optional(),
   propertyName: z.string().max(200).optional(),
   // HubSpot sends values as strings; tolerate numbers and booleans and keep them as text.
-  propertyValue: z.union([z.string(), z.number(), z.boolean(), z.null()])
-    .transform((v) => (v === null ? null : String(v))).optional(),
+  propertyValue: z
+    .union([z.string(), z.number(), z.boolean(), z.null()])
+    .transform((v) => (v === null ? null : String(v)))
+    .optional(),
   changeSource: z.string().max(100).optional(),
   sourceId: z.string().max(200).optional(),
   changeFlag: z.string().max(100).optional(),
@@ -45,10 +47,19 @@ export const webhookBatchSchema = z.array(webhookEventSchema).max(MAX_EVENTS_PER
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;
 
 export type ObjectKind = 'contact' | 'ticket' | 'company' | 'other';
-export type ChangeKind = 'creation' | 'deletion' | 'privacyDeletion' | 'propertyChange' | 'merge' | 'restore' | 'associationChange' | 'other';
+export type ChangeKind =
+  'creation' | 'deletion' | 'privacyDeletion' | 'propertyChange' | 'merge' | 'restore' | 'associationChange' | 'other';
 
 const OBJECT_TYPE_IDS: Record<string, ObjectKind> = { '0-1': 'contact', '0-5': 'ticket', '0-2': 'company' };
-const CHANGE_KINDS = new Set<ChangeKind>(['creation', 'deletion', 'privacyDeletion', 'propertyChange', 'merge', 'restore', 'associationChange']);
+const CHANGE_KINDS = new Set<ChangeKind>([
+  'creation',
+  'deletion',
+  'privacyDeletion',
+  'propertyChange',
+  'merge',
+  'restore',
+  'associationChange',
+]);
 
 /**
  * What an event is about, whichever subscription style delivered it: legacy (`contact.creation`)
@@ -69,8 +80,18 @@ export function classifyEvent(event: Pick<WebhookEvent, 'subscriptionType' | 'ob
 // HubSpot names association types by object (`CONTACT_TO_TICKET`); the generic dialect may
 // carry type ids instead. Both spellings map to one lowercase object name.
 const OBJECT_NAMES: Record<string, string> = {
-  CONTACT: 'contact', COMPANY: 'company', DEAL: 'deal', TICKET: 'ticket', LINE_ITEM: 'line_item', PRODUCT: 'product',
-  '0-1': 'contact', '0-2': 'company', '0-3': 'deal', '0-5': 'ticket', '0-8': 'line_item', '0-7': 'product',
+  CONTACT: 'contact',
+  COMPANY: 'company',
+  DEAL: 'deal',
+  TICKET: 'ticket',
+  LINE_ITEM: 'line_item',
+  PRODUCT: 'product',
+  '0-1': 'contact',
+  '0-2': 'company',
+  '0-3': 'deal',
+  '0-5': 'ticket',
+  '0-8': 'line_item',
+  '0-7': 'product',
 };
 
 export interface AssociationPair {
@@ -106,7 +127,8 @@ export function mergeOutcomeOf(event: WebhookEvent): { survivor: string; gone: s
   const survivor = event.newObjectId ?? event.primaryObjectId ?? event.objectId;
   if (survivor === undefined) return null;
   const gone = [event.objectId, event.primaryObjectId, ...(event.mergedObjectIds ?? [])]
-    .filter((x): x is number => x !== undefined && x !== survivor).map(String);
+    .filter((x): x is number => x !== undefined && x !== survivor)
+    .map(String);
   return { survivor: String(survivor), gone: [...new Set(gone)] };
 }
 
@@ -116,10 +138,20 @@ export function mergeOutcomeOf(event: WebhookEvent): { survivor: string; gone: s
  */
 export function dedupeKeyOf(event: WebhookEvent): string {
   const identity = [
-    event.portalId, event.subscriptionType, event.objectTypeId ?? null, event.objectId ?? null,
-    event.propertyName ?? null, event.propertyValue ?? null, event.occurredAt,
-    event.primaryObjectId ?? null, event.mergedObjectIds ?? null, event.newObjectId ?? null,
-    event.associationType ?? null, event.fromObjectId ?? null, event.toObjectId ?? null, event.associationRemoved ?? null,
+    event.portalId,
+    event.subscriptionType,
+    event.objectTypeId ?? null,
+    event.objectId ?? null,
+    event.propertyName ?? null,
+    event.propertyValue ?? null,
+    event.occurredAt,
+    event.primaryObjectId ?? null,
+    event.mergedObjectIds ?? null,
+    event.newObjectId ?? null,
+    event.associationType ?? null,
+    event.fromObjectId ?? null,
+    event.toObjectId ?? null,
+    event.associationRemoved ?? null,
   ];
   return createHash('sha256').update(JSON.stringify(identity)).digest('base64url');
 }

@@ -24,7 +24,8 @@ export interface WebhookJobsDeps {
 export function defineWebhookJobs(deps: WebhookJobsDeps): { onEnqueued: (portalIds: readonly PortalId[]) => void } {
   const { runner, clock } = deps;
   runner.definePortalJob({
-    name: WEBHOOK_JOB, lane: 'short',
+    name: WEBHOOK_JOB,
+    lane: 'short',
     run: async (portalId, _data, ctx) => {
       const { nextDueAt } = await deps.worker.drainPortal(portalId, { signal: ctx.signal });
       if (nextDueAt === null) return;
@@ -32,7 +33,8 @@ export function defineWebhookJobs(deps: WebhookJobsDeps): { onEnqueued: (portalI
     },
   });
   runner.schedule({
-    name: 'webhook-sweep', cron: deps.sweepCron,
+    name: 'webhook-sweep',
+    cron: deps.sweepCron,
     run: async () => {
       for (const portalId of await deps.inbox.portalsDue(clock.now())) await runner.enqueue(WEBHOOK_JOB, portalId);
     },

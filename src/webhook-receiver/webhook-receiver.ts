@@ -20,7 +20,11 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): { router: Rout
   const { clientSecret, appBaseUrl, worker: options, onEnqueued, ...workerDeps } = deps;
   const worker = new WebhookWorker({ ...workerDeps, options });
   const router = createWebhookRoutes({
-    inbox: deps.inbox, clientSecret, appBaseUrl, clock: deps.clock, logger: deps.logger,
+    inbox: deps.inbox,
+    clientSecret,
+    appBaseUrl,
+    clock: deps.clock,
+    logger: deps.logger,
     onEnqueued: (portalIds) => (onEnqueued ? onEnqueued(portalIds) : worker.nudge()),
   });
   return { router, worker };

@@ -39,7 +39,8 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Router {
     express.raw({ type: () => true, limit, verify: keepRawBody }),
     function bodyLimit(req, _res, next) {
       // The global parser may allow more than we do.
-      if (Buffer.byteLength(rawBodyOf(req), 'utf8') > limit) next(new AppError('payload_too_large', `A webhook batch may be at most ${limit} bytes`));
+      if (Buffer.byteLength(rawBodyOf(req), 'utf8') > limit)
+        next(new AppError('payload_too_large', `A webhook batch may be at most ${limit} bytes`));
       else next();
     },
     requireHubSpotSignature({ clientSecret: deps.clientSecret, appBaseUrl: deps.appBaseUrl, clock: deps.clock }),
@@ -51,7 +52,10 @@ export function createWebhookRoutes(deps: WebhookRoutesDeps): Router {
         });
       }
       const entries: InboxEntry[] = parsed.data.map((event) => ({
-        portalId: event.portalId, dedupeKey: dedupeKeyOf(event), event, occurredAt: event.occurredAt,
+        portalId: event.portalId,
+        dedupeKey: dedupeKeyOf(event),
+        event,
+        occurredAt: event.occurredAt,
       }));
       const result = await deps.inbox.enqueue(entries, deps.clock.now());
       if (result.inserted > 0) deps.onEnqueued?.([...new Set(entries.map((e) => e.portalId))]);

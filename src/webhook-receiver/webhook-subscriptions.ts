@@ -60,10 +60,25 @@ export function buildWebhooksHsmeta(source: SubscriptionSource, options: { baseU
       subscriptions: {
         crmObjects: [
           { subscriptionType: 'object.creation', objectType: 'contact', active: true },
-          ...contactProps.map((propertyName) => ({ subscriptionType: 'object.propertyChange' as const, objectType: 'contact' as const, propertyName, active: true })),
+          ...contactProps.map((propertyName) => ({
+            subscriptionType: 'object.propertyChange' as const,
+            objectType: 'contact' as const,
+            propertyName,
+            active: true,
+          })),
           { subscriptionType: 'object.creation', objectType: 'ticket', active: true },
-          ...ticketProps.map((propertyName) => ({ subscriptionType: 'object.propertyChange' as const, objectType: 'ticket' as const, propertyName, active: true })),
-          ...companyProps.map((propertyName) => ({ subscriptionType: 'object.propertyChange' as const, objectType: 'company' as const, propertyName, active: true })),
+          ...ticketProps.map((propertyName) => ({
+            subscriptionType: 'object.propertyChange' as const,
+            objectType: 'ticket' as const,
+            propertyName,
+            active: true,
+          })),
+          ...companyProps.map((propertyName) => ({
+            subscriptionType: 'object.propertyChange' as const,
+            objectType: 'company' as const,
+            propertyName,
+            active: true,
+          })),
         ],
         legacyCrmObjects: [
           { subscriptionType: 'contact.deletion', active: true },

@@ -62,7 +62,13 @@ export interface DrainReport {
 }
 
 const DEFAULTS: Required<WebhookWorkerOptions> = {
-  batchSize: 500, pollMs: 200, staleAfterMs: 60_000, retryBaseMs: 1_000, retryMaxMs: 5 * 60_000, refreshChunk: 100, retentionMs: 3 * 24 * 3_600_000,
+  batchSize: 500,
+  pollMs: 200,
+  staleAfterMs: 60_000,
+  retryBaseMs: 1_000,
+  retryMaxMs: 5 * 60_000,
+  refreshChunk: 100,
+  retentionMs: 3 * 24 * 3_600_000,
 };
 const HOUSEKEEPING_EVERY_MS = 30_000;
 
@@ -153,7 +159,10 @@ export class WebhookWorker {
    * worker that died and is taken back at once. Returns when the portal's next entry falls due
    * (a retry after a failure), or null when its inbox is empty.
    */
-  async drainPortal(portalId: PortalId, options: { signal?: AbortSignal } = {}): Promise<{ report: DrainReport; nextDueAt: number | null }> {
+  async drainPortal(
+    portalId: PortalId,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ report: DrainReport; nextDueAt: number | null }> {
     const released = await this.deps.inbox.releasePortal(portalId);
     if (released > 0) this.deps.logger.warn({ portalId, released }, 'webhook events of an interrupted worker returned to the inbox');
     const total = { claimed: 0, completed: 0, failed: 0 };
@@ -191,8 +200,14 @@ export class WebhookWorker {
     let completed = 0;
     for (const [portalId, entries] of byPortal) {
       try {
-        await this.applyPortal(portalId, entries.map((e) => e.event));
-        await this.deps.inbox.complete(entries.map((e) => e.item.id), this.deps.clock.now());
+        await this.applyPortal(
+          portalId,
+          entries.map((e) => e.event),
+        );
+        await this.deps.inbox.complete(
+          entries.map((e) => e.item.id),
+          this.deps.clock.now(),
+        );
         completed += entries.length;
       } catch (err) {
         failed += entries.length;
@@ -209,15 +224,24 @@ export class WebhookWorker {
 
   private async applyPortal(portalId: PortalId, events: readonly WebhookEvent[]): Promise<WebhookWorkPlan> {
     const live = await this.deps.rules.live(portalId);
-    const plan = planWebhookWork(events, {
-      contactProperties: live.contactProperties, ticketProperties: live.ticketProperties, companyProperties: live.companyProperties ?? [],
-      personaProperty: live.ruleSet.property.name,
-    }, this.deps.appId);
+    const plan = planWebhookWork(
+      events,
+      {
+        contactProperties: live.contactProperties,
+        ticketProperties: live.ticketProperties,
+        companyProperties: live.companyProperties ?? [],
+        personaProperty: live.ruleSet.property.name,
+      },
+      this.deps.appId,
+    );
     const refreshContacts = new Set(plan.refreshContacts);
 
     // Overrides first, so the refresh below already sees them and does not write over a rep's choice.
     if (plan.personaChanges.length > 0) {
-      const stored = await this.deps.assignments.getMany(portalId, plan.personaChanges.map((c) => c.contactId));
+      const stored = await this.deps.assignments.getMany(
+        portalId,
+        plan.personaChanges.map((c) => c.contactId),
+      );
       for (const change of plan.personaChanges) {
         const assignment = stored.get(change.contactId);
         if (!assignment) {
@@ -234,8 +258,9 @@ export class WebhookWorker {
           continue;
         }
         // The app's own write whose change source did not say so, or agreement with the rules before any write (docs/rule-language.md, Manual overrides).
-        const ours = assignment.override === null
-          && (assignment.written?.persona === change.value || (assignment.written === null && assignment.personaId === change.value));
+        const ours =
+          assignment.override === null &&
+          (assignment.written?.persona === change.value || (assignment.written === null && assignment.personaId === change.value));
         if (ours || assignment.override?.persona === change.value) continue;
         await this.deps.assignments.setHubspotPersona(portalId, change.contactId, change.value);
         await this.deps.assignments.setOverride(portalId, change.contactId, { persona: change.value, by: change.by, at: change.at });
@@ -260,17 +285,26 @@ export class WebhookWorker {
       await this.deps.crm.deleteTickets(portalId, plan.deleteTickets);
     }
     if (plan.refreshTickets.length > 0) await this.deps.refresher.refreshTickets(portalId, plan.refreshTickets);
-    if (plan.refreshCompanies.length > 0 && this.deps.refresher.refreshCompanies) await this.deps.refresher.refreshCompanies(portalId, plan.refreshCompanies);
+    if (plan.refreshCompanies.length > 0 && this.deps.refresher.refreshCompanies)
+      await this.deps.refresher.refreshCompanies(portalId, plan.refreshCompanies);
 
     for (const id of purge) refreshContacts.delete(id);
     const ids = [...refreshContacts].sort();
     for (let i = 0; i < ids.length; i += this.options.refreshChunk) {
       await this.deps.refresher.refreshContacts(portalId, ids.slice(i, i + this.options.refreshChunk));
     }
-    this.deps.logger.debug({
-      portalId, events: events.length, refreshed: ids.length, tickets: plan.refreshTickets.length,
-      purged: purge.length, deletedTickets: plan.deleteTickets.length, ignored: plan.ignored,
-    }, 'webhook events applied');
+    this.deps.logger.debug(
+      {
+        portalId,
+        events: events.length,
+        refreshed: ids.length,
+        tickets: plan.refreshTickets.length,
+        purged: purge.length,
+        deletedTickets: plan.deleteTickets.length,
+        ignored: plan.ignored,
+      },
+      'webhook events applied',
+    );
     return plan;
   }
 }

@@ -6,7 +6,13 @@ import type { Clock } from '../platform/clock';
 import { AppError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import {
-  MATCH_NO, MATCH_YES, MATCHES_OUTPUT_FIELD, PERSONA_INPUT_FIELD, PERSONA_LABEL_OUTPUT_FIELD, PERSONA_OUTPUT_FIELD, PERSONA_SCORE_OUTPUT_FIELD,
+  MATCH_NO,
+  MATCH_YES,
+  MATCHES_OUTPUT_FIELD,
+  PERSONA_INPUT_FIELD,
+  PERSONA_LABEL_OUTPUT_FIELD,
+  PERSONA_OUTPUT_FIELD,
+  PERSONA_SCORE_OUTPUT_FIELD,
 } from './workflow-action-definition';
 
 export interface WorkflowPersona {
@@ -81,7 +87,10 @@ const executionRequestSchema = z.object({
 const optionsRequestSchema = z.object({
   origin: z.object({ portalId: z.number().int().positive() }),
   inputFieldName: z.string().trim().min(1).max(200),
-  fetchOptions: z.object({ q: z.string().max(200).optional(), after: z.string().max(200).optional() }).loose().optional(),
+  fetchOptions: z
+    .object({ q: z.string().max(200).optional(), after: z.string().max(200).optional() })
+    .loose()
+    .optional(),
 });
 
 /**
@@ -93,14 +102,24 @@ const optionsRequestSchema = z.object({
  */
 export function createWorkflowActionRoutes(deps: WorkflowActionRoutesDeps): Router {
   const router = Router();
-  const signed = requireHubSpotSignature({ clientSecret: deps.clientSecret, appBaseUrl: deps.appBaseUrl, clock: deps.clock, acceptV2: true });
+  const signed = requireHubSpotSignature({
+    clientSecret: deps.clientSecret,
+    appBaseUrl: deps.appBaseUrl,
+    clock: deps.clock,
+    acceptV2: true,
+  });
   // Concurrent deliveries of one callback share a single computation.
   const inFlight = new Map<string, Promise<WorkflowActionResponse>>();
 
-  const answer = async (portalId: number, callbackId: string, contactId: string, toCheck: string | null): Promise<WorkflowActionResponse> => {
+  const answer = async (
+    portalId: number,
+    callbackId: string,
+    contactId: string,
+    toCheck: string | null,
+  ): Promise<WorkflowActionResponse> => {
     const stored = await deps.responses.get(portalId, callbackId);
     if (stored) return stored;
-    const persona = await deps.workflowAction.personaFor(portalId, contactId) ?? await deps.workflowAction.unassigned(portalId);
+    const persona = (await deps.workflowAction.personaFor(portalId, contactId)) ?? (await deps.workflowAction.unassigned(portalId));
     const response: WorkflowActionResponse = {
       outputFields: {
         [MATCHES_OUTPUT_FIELD]: toCheck !== null && toCheck === persona.personaId ? MATCH_YES : MATCH_NO,
@@ -123,8 +142,9 @@ export function createWorkflowActionRoutes(deps: WorkflowActionRoutesDeps): Rout
       throw new AppError('forbidden', `Portal ${request.origin.portalId} has not installed the app, so it has no personas to offer`);
     }
     const query = request.fetchOptions?.q?.trim().toLowerCase() ?? '';
-    const options = (await deps.workflowAction.personaOptions(request.origin.portalId))
-      .filter((o) => query === '' || o.label.toLowerCase().includes(query) || o.value.toLowerCase().includes(query));
+    const options = (await deps.workflowAction.personaOptions(request.origin.portalId)).filter(
+      (o) => query === '' || o.label.toLowerCase().includes(query) || o.value.toLowerCase().includes(query),
+    );
     res.json({ options, searchable: true });
   });
 

@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   const parsed = validateRuleSet(JSON.parse(readFileSync(path.join(__dirname, '../../config/personas.json'), 'utf8')));
   if (!parsed.ok) throw new Error('config/personas.json is invalid');
   const live: RuleSet = parsed.ruleSet;
-  const draft: RuleSet = { ...live, personas: live.personas.map((p) => (p.id === 'data_analyst' ? { ...p, threshold: p.threshold + 20 } : p)) };
+  const draft: RuleSet = {
+    ...live,
+    personas: live.personas.map((p) => (p.id === 'data_analyst' ? { ...p, threshold: p.threshold + 20 } : p)),
+  };
 
   const storage = await openStorage('sqlite::memory:');
   const stores = createStores(storage);
@@ -35,7 +38,9 @@ async function main(): Promise<void> {
     await stores.crm.upsertContacts(PORTAL, batch, now);
     if (tickets.length) await stores.crm.upsertTickets(PORTAL, tickets, now);
     if (links.length) await stores.crm.link(PORTAL, links);
-    batch = []; tickets.length = 0; links.length = 0;
+    batch = [];
+    tickets.length = 0;
+    links.length = 0;
   };
   for (const c of portal.iterateContacts()) {
     batch.push({ id: c.id, email: c.properties.email ?? null, properties: c.properties, hsUpdatedAt: c.updatedAt, archived: false });
@@ -47,7 +52,9 @@ async function main(): Promise<void> {
   }
   await flush();
   const counts = await stores.crm.counts(PORTAL);
-  process.stdout.write(`seeded ${counts.contacts} contacts, ${counts.tickets} tickets in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `seeded ${counts.contacts} contacts, ${counts.tickets} tickets in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`,
+  );
   await stores.ruleSets.add(PORTAL, { body: live, status: 'published', createdBy: 'bench', note: null }, now);
 
   const readStart = performance.now();
@@ -56,9 +63,13 @@ async function main(): Promise<void> {
   const readMs = performance.now() - readStart;
 
   const service = new RuleSetAdminService({
-    ruleSets: stores.ruleSets, crm: stores.crm, audit: stores.audit, clock: { now: () => now },
+    ruleSets: stores.ruleSets,
+    crm: stores.crm,
+    audit: stores.audit,
+    clock: { now: () => now },
     rules: new RuleSetService({ ruleSets: stores.ruleSets, clock: { now: () => now }, defaultRuleSet: () => live }),
-    syncPropertyOptions: async () => undefined, rescore: async () => undefined,
+    syncPropertyOptions: async () => undefined,
+    rescore: async () => undefined,
   });
   const heapBefore = process.memoryUsage().heapUsed;
   const previewStart = performance.now();
@@ -67,15 +78,17 @@ async function main(): Promise<void> {
   const heapAfter = process.memoryUsage().heapUsed;
 
   const moved = preview.contacts - preview.unchanged;
-  process.stdout.write([
-    '',
-    `Admin preview on ${preview.contacts.toLocaleString('en-US')} stored contacts (SQLite in memory, batches of 500)`,
-    `  streaming read alone (peer)   ${(readMs / 1000).toFixed(2)} s  (${read.toLocaleString('en-US')} contacts)`,
-    `  preview (score twice, explain) ${(previewMs / 1000).toFixed(2)} s  = ${(previewMs / readMs).toFixed(2)}x the read`,
-    `  against the ${CEILING_MS / 1000} s ceiling      ${(previewMs / CEILING_MS).toFixed(3)} of the ceiling  ${previewMs <= CEILING_MS ? 'OK' : 'OVER'}`,
-    `  ${moved.toLocaleString('en-US')} contacts would move in ${preview.moves.length} moves; heap growth ${((heapAfter - heapBefore) / 1e6).toFixed(0)} MB`,
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      '',
+      `Admin preview on ${preview.contacts.toLocaleString('en-US')} stored contacts (SQLite in memory, batches of 500)`,
+      `  streaming read alone (peer)   ${(readMs / 1000).toFixed(2)} s  (${read.toLocaleString('en-US')} contacts)`,
+      `  preview (score twice, explain) ${(previewMs / 1000).toFixed(2)} s  = ${(previewMs / readMs).toFixed(2)}x the read`,
+      `  against the ${CEILING_MS / 1000} s ceiling      ${(previewMs / CEILING_MS).toFixed(3)} of the ceiling  ${previewMs <= CEILING_MS ? 'OK' : 'OVER'}`,
+      `  ${moved.toLocaleString('en-US')} contacts would move in ${preview.moves.length} moves; heap growth ${((heapAfter - heapBefore) / 1e6).toFixed(0)} MB`,
+      '',
+    ].join('\n'),
+  );
   await storage.close();
   if (previewMs > CEILING_MS) process.exitCode = 1;
 }

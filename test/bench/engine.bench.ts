@@ -38,15 +38,60 @@ const int = (low: number, high: number) => low + Math.floor(random() * (high - l
 const maybe = (p: number) => random() < p;
 
 const titles = [
-  'Student', 'Graduate Student', 'Intern', 'Job Seeker', 'VP of Operations', 'Head of Operations', 'CFO', 'Chief Operating Officer',
-  'Director of Finance', 'Senior Data Analyst', 'Business Analyst', 'BI Analyst', 'Salesforce Administrator', 'Marketing Operations Manager',
-  'Demand Generation Manager', 'Growth Marketer', 'Content Marketing Lead', 'Customer Support Manager', 'Customer Success Lead',
-  'Help Desk Supervisor', 'Senior Software Engineer', 'DevOps Engineer', 'Solutions Architect', 'CTO', 'Founder & CEO', 'Office Manager',
-  'Sales Representative', 'Account Executive', 'Teacher', 'Consultant', '  ', '',
+  'Student',
+  'Graduate Student',
+  'Intern',
+  'Job Seeker',
+  'VP of Operations',
+  'Head of Operations',
+  'CFO',
+  'Chief Operating Officer',
+  'Director of Finance',
+  'Senior Data Analyst',
+  'Business Analyst',
+  'BI Analyst',
+  'Salesforce Administrator',
+  'Marketing Operations Manager',
+  'Demand Generation Manager',
+  'Growth Marketer',
+  'Content Marketing Lead',
+  'Customer Support Manager',
+  'Customer Success Lead',
+  'Help Desk Supervisor',
+  'Senior Software Engineer',
+  'DevOps Engineer',
+  'Solutions Architect',
+  'CTO',
+  'Founder & CEO',
+  'Office Manager',
+  'Sales Representative',
+  'Account Executive',
+  'Teacher',
+  'Consultant',
+  '  ',
+  '',
 ];
-const industries = ['COMPUTER_SOFTWARE', 'FINANCIAL_SERVICES', 'EDUCATION', 'HOSPITAL_HEALTH_CARE', 'RETAIL', 'MARKETING_AND_ADVERTISING', 'Manufacturing', ''];
+const industries = [
+  'COMPUTER_SOFTWARE',
+  'FINANCIAL_SERVICES',
+  'EDUCATION',
+  'HOSPITAL_HEALTH_CARE',
+  'RETAIL',
+  'MARKETING_AND_ADVERTISING',
+  'Manufacturing',
+  '',
+];
 const sizes = ['1-5', '5-25', '25-50', '50-100', '100-500', '500-1000', '1000+'];
-const sources = ['ORGANIC_SEARCH', 'PAID_SEARCH', 'EMAIL_MARKETING', 'SOCIAL_MEDIA', 'REFERRALS', 'DIRECT_TRAFFIC', 'PAID_SOCIAL', 'OFFLINE'];
+const sources = [
+  'ORGANIC_SEARCH',
+  'PAID_SEARCH',
+  'EMAIL_MARKETING',
+  'SOCIAL_MEDIA',
+  'REFERRALS',
+  'DIRECT_TRAFFIC',
+  'PAID_SOCIAL',
+  'OFFLINE',
+];
 const stages = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'];
 const domains = ['gmail.com', 'acme.com', 'example.org', 'bigcorp.io', 'yahoo.com', 'segmently.io', 'hospital.org'];
 const countries = ['US', 'United Kingdom', 'Germany', 'France', 'India', 'Brazil', 'Japan', 'Canada'];
@@ -124,23 +169,50 @@ function largeRuleSet(): RuleSet {
   const r = mulberry32(7);
   const rp = <T>(items: readonly T[]): T => items[Math.floor(r() * items.length)];
   const ri = (low: number, high: number) => low + Math.floor(r() * (high - low + 1));
-  const words = ['analyst', 'engineer', 'manager', 'director', 'student', 'support', 'marketing', 'operations', 'chief', 'lead', 'senior', 'admin'];
+  const words = [
+    'analyst',
+    'engineer',
+    'manager',
+    'director',
+    'student',
+    'support',
+    'marketing',
+    'operations',
+    'chief',
+    'lead',
+    'senior',
+    'admin',
+  ];
   const leaf = (): Condition => {
     switch (ri(0, 13)) {
-      case 0: return { property: 'industry', eq: rp(industries.slice(0, 6)) };
-      case 1: return { property: 'numemployees', in: [rp(sizes), rp(sizes), rp(sizes)] };
-      case 2: return { property: 'hs_analytics_source', notIn: [rp(sources), rp(sources)] };
-      case 3: return { property: 'jobtitle', contains: rp(words) };
-      case 4: return { property: 'jobtitle', matches: `\\b(${rp(words)}|${rp(words)})\\b` };
-      case 5: return { property: 'email', endsWith: `@${rp(domains)}` };
-      case 6: return { property: 'hs_analytics_num_page_views', gte: ri(5, 60) };
-      case 7: return { property: 'hs_email_open', lt: ri(1, 10) };
-      case 8: return { property: 'annualrevenue', between: [ri(10, 500) * 1000, ri(600, 5000) * 1000] };
-      case 9: return { property: 'hs_email_last_open_date', withinDays: ri(7, 90) };
-      case 10: return { property: 'createdate', olderThanDays: ri(30, 600) };
-      case 11: return { property: 'interests', hasAny: [rp(interests), rp(interests)] };
-      case 12: return { property: 'country', startsWith: rp(countries).slice(0, 3) };
-      default: return { property: 'numemployees', exists: r() < 0.8 };
+      case 0:
+        return { property: 'industry', eq: rp(industries.slice(0, 6)) };
+      case 1:
+        return { property: 'numemployees', in: [rp(sizes), rp(sizes), rp(sizes)] };
+      case 2:
+        return { property: 'hs_analytics_source', notIn: [rp(sources), rp(sources)] };
+      case 3:
+        return { property: 'jobtitle', contains: rp(words) };
+      case 4:
+        return { property: 'jobtitle', matches: `\\b(${rp(words)}|${rp(words)})\\b` };
+      case 5:
+        return { property: 'email', endsWith: `@${rp(domains)}` };
+      case 6:
+        return { property: 'hs_analytics_num_page_views', gte: ri(5, 60) };
+      case 7:
+        return { property: 'hs_email_open', lt: ri(1, 10) };
+      case 8:
+        return { property: 'annualrevenue', between: [ri(10, 500) * 1000, ri(600, 5000) * 1000] };
+      case 9:
+        return { property: 'hs_email_last_open_date', withinDays: ri(7, 90) };
+      case 10:
+        return { property: 'createdate', olderThanDays: ri(30, 600) };
+      case 11:
+        return { property: 'interests', hasAny: [rp(interests), rp(interests)] };
+      case 12:
+        return { property: 'country', startsWith: rp(countries).slice(0, 3) };
+      default:
+        return { property: 'numemployees', exists: r() < 0.8 };
     }
   };
   const tree = (depth: number): Condition => {
@@ -152,7 +224,15 @@ function largeRuleSet(): RuleSet {
   };
   const tickets = (): Condition => ({
     tickets: {
-      where: r() < 0.5 ? { property: 'hs_ticket_category', in: [rp(categories), rp(categories)] } : { any: [{ property: 'hs_ticket_priority', eq: rp(priorities) }, { property: 'subject', matches: rp(['login|password', 'invoice|billing', 'api|rate']) }] },
+      where:
+        r() < 0.5
+          ? { property: 'hs_ticket_category', in: [rp(categories), rp(categories)] }
+          : {
+              any: [
+                { property: 'hs_ticket_priority', eq: rp(priorities) },
+                { property: 'subject', matches: rp(['login|password', 'invoice|billing', 'api|rate']) },
+              ],
+            },
       withinDays: ri(30, 365),
       count: rp([{ gte: 1 }, { gte: 2 }, { between: [1, 3] as [number, number] }, { eq: 0 }]),
     },
@@ -168,12 +248,18 @@ function largeAccountRuleSet(): RuleSet {
   const ri = (low: number, high: number) => low + Math.floor(r() * (high - low + 1));
   const companyLeaf = (): Condition => {
     switch (ri(0, 5)) {
-      case 0: return { property: 'industry', in: [rp(industries.slice(0, 6)), rp(industries.slice(0, 6))] };
-      case 1: return { property: 'numberofemployees', gte: rp([50, 200, 1000, 5000]) };
-      case 2: return { property: 'annualrevenue', between: [ri(1, 100) * 100000, ri(200, 9000) * 100000] };
-      case 3: return { property: 'lifecyclestage', eq: rp(stages) };
-      case 4: return { property: 'country', matches: `^(${rp(countries)}|${rp(countries)})$` };
-      default: return { property: 'numberofemployees', exists: true };
+      case 0:
+        return { property: 'industry', in: [rp(industries.slice(0, 6)), rp(industries.slice(0, 6))] };
+      case 1:
+        return { property: 'numberofemployees', gte: rp([50, 200, 1000, 5000]) };
+      case 2:
+        return { property: 'annualrevenue', between: [ri(1, 100) * 100000, ri(200, 9000) * 100000] };
+      case 3:
+        return { property: 'lifecyclestage', eq: rp(stages) };
+      case 4:
+        return { property: 'country', matches: `^(${rp(countries)}|${rp(countries)})$` };
+      default:
+        return { property: 'numberofemployees', exists: true };
     }
   };
   const companyTree = (): Condition => {
@@ -185,9 +271,20 @@ function largeAccountRuleSet(): RuleSet {
   };
   const surveys = (): Condition => ({
     surveys: {
-      where: r() < 0.5
-        ? { all: [{ property: 'hs_survey_type', eq: 'NPS' }, { property: 'hs_value', lte: ri(3, 7) }] }
-        : { any: [{ property: 'hs_sentiment', eq: rp(['POSITIVE', 'NEGATIVE']) }, { property: 'hs_content', matches: rp(['expensive|price', 'slow|support', 'api|report']) }] },
+      where:
+        r() < 0.5
+          ? {
+              all: [
+                { property: 'hs_survey_type', eq: 'NPS' },
+                { property: 'hs_value', lte: ri(3, 7) },
+              ],
+            }
+          : {
+              any: [
+                { property: 'hs_sentiment', eq: rp(['POSITIVE', 'NEGATIVE']) },
+                { property: 'hs_content', matches: rp(['expensive|price', 'slow|support', 'api|report']) },
+              ],
+            },
       withinDays: ri(30, 365),
       count: rp([{ gte: 1 }, { gte: 2 }, { eq: 0 }]),
     },
@@ -196,7 +293,9 @@ function largeAccountRuleSet(): RuleSet {
   return aRuleSet(
     base.personas.map((persona) => ({
       ...persona,
-      rules: persona.rules.map((rule, i) => (i % 3 === 1 ? { ...rule, when: companyTree() } : i % 5 === 4 && i % 2 === 0 ? { ...rule, when: surveys() } : rule)),
+      rules: persona.rules.map((rule, i) =>
+        i % 3 === 1 ? { ...rule, when: companyTree() } : i % 5 === 4 && i % 2 === 0 ? { ...rule, when: surveys() } : rule,
+      ),
     })),
   );
 }
@@ -234,7 +333,25 @@ function toEngineCondition(condition: Condition): Record<string, unknown> {
 
 function buildEngine(ruleSet: RuleSet): Engine {
   const engine = new Engine([], { allowUndefinedFacts: true });
-  const operators = ['eq', 'neq', 'in', 'notIn', 'contains', 'startsWith', 'endsWith', 'matches', 'gt', 'gte', 'lt', 'lte', 'between', 'exists', 'withinDays', 'olderThanDays', 'hasAny'];
+  const operators = [
+    'eq',
+    'neq',
+    'in',
+    'notIn',
+    'contains',
+    'startsWith',
+    'endsWith',
+    'matches',
+    'gt',
+    'gte',
+    'lt',
+    'lte',
+    'between',
+    'exists',
+    'withinDays',
+    'olderThanDays',
+    'hasAny',
+  ];
   for (const op of operators) {
     engine.addOperator(`ours_${op}`, (factValue: unknown, condition: Condition & { property: string }) =>
       referenceCondition(condition, { [condition.property]: factValue as string | null | undefined }, NO_RELATED, NOW),
@@ -324,7 +441,9 @@ async function main(): Promise<void> {
     { name: 'large + company/surveys (20 x 15)', ruleSet: validated(largeAccountRuleSet(), 'large account') },
   ];
 
-  process.stdout.write(`Persona engine benchmark: Node ${process.version}, ${fmt(POOL_SIZE)} seeded contacts (${fmt(ticketsTotal)} tickets, ${fmt(surveysTotal)} survey responses, 80% with a company), clock fixed\n\n`);
+  process.stdout.write(
+    `Persona engine benchmark: Node ${process.version}, ${fmt(POOL_SIZE)} seeded contacts (${fmt(ticketsTotal)} tickets, ${fmt(surveysTotal)} survey responses, 80% with a company), clock fixed\n\n`,
+  );
   const header = `${pad('rule set', 32)}${padStart('rules', 7)}${padStart('compiled/s', 13)}${padStart('json-rules-engine/s', 21)}${padStart('ratio', 9)}${padStart('target', 9)}  agreement`;
   process.stdout.write(`${header}\n${'-'.repeat(header.length + 6)}\n`);
   const compiledSets: { name: string; compiled: CompiledRuleSet }[] = [];
@@ -359,7 +478,9 @@ async function main(): Promise<void> {
     `  CPU time on one core ${(cpu / 1000).toFixed(2)} s (wall ${(wall / 1000).toFixed(2)} s) against a ${CEILING_MS / 1000} s ceiling: ` +
       `${((cpu / CEILING_MS) * 100).toFixed(0)}% of it, ${(CEILING_MS / cpu).toFixed(1)}x headroom, ${verdict}\n`,
   );
-  process.stdout.write(`  (throughput columns above are per second of CPU time; json-rules-engine is timed on the first ${fmt(JRE_SAMPLE)} contacts,\n   and "agreement" compares every persona score of both engines on 500 contacts)\n`);
+  process.stdout.write(
+    `  (throughput columns above are per second of CPU time; json-rules-engine is timed on the first ${fmt(JRE_SAMPLE)} contacts,\n   and "agreement" compares every persona score of both engines on 500 contacts)\n`,
+  );
 }
 
 main().catch((error: unknown) => {

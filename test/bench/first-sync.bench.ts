@@ -79,9 +79,15 @@ async function warmSandbox(sandboxUrl: string): Promise<void> {
   const tokens = await fetch(`${sandboxUrl}/_sandbox/api/portals/${PORTAL_ID}/tokens`, { method: 'POST' });
   const { accessToken } = (await tokens.json()) as { accessToken: string };
   const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
-  const list = await fetch(`${sandboxUrl}/crm/v3/objects/contacts?limit=100&associations=tickets,companies,feedback_submissions`, { headers });
+  const list = await fetch(`${sandboxUrl}/crm/v3/objects/contacts?limit=100&associations=tickets,companies,feedback_submissions`, {
+    headers,
+  });
   if (!list.ok) throw new Error(`warming the sandbox: contacts list answered ${list.status}`);
-  const count = await fetch(`${sandboxUrl}/crm/v3/objects/contacts/search`, { method: 'POST', headers, body: JSON.stringify({ filterGroups: [], properties: ['hs_object_id'], limit: 1 }) });
+  const count = await fetch(`${sandboxUrl}/crm/v3/objects/contacts/search`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ filterGroups: [], properties: ['hs_object_id'], limit: 1 }),
+  });
   if (!count.ok) throw new Error(`warming the sandbox: contacts search answered ${count.status}`);
 }
 
@@ -92,16 +98,28 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const appBaseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const sandboxProcess = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'support', 'sandbox-process.ts'), String(PORTAL_ID), String(contacts), appBaseUrl], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const sandboxProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'support', 'sandbox-process.ts'), String(PORTAL_ID), String(contacts), appBaseUrl],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const sandboxUrl = await new Promise<string>((resolve, reject) => {
     createInterface({ input: sandboxProcess.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { baseUrl: string }).baseUrl));
     sandboxProcess.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)));
   });
 
-  const base = loadConfig({
-    DATABASE_URL: `sqlite:${path.join(dir, 'app.db')}`, ADMIN_TOKEN: 'bench-admin-token-0123456789', APP_BASE_URL: appBaseUrl,
-    JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', HUBSPOT_RATE_LIMIT_PER_10S: String(OUR_BUDGET_PER_10S), HUBSPOT_SEARCH_PER_SECOND: '4',
-  }, { ensureSandboxKey: false });
+  const base = loadConfig(
+    {
+      DATABASE_URL: `sqlite:${path.join(dir, 'app.db')}`,
+      ADMIN_TOKEN: 'bench-admin-token-0123456789',
+      APP_BASE_URL: appBaseUrl,
+      JOBS_ENABLED: 'false',
+      LOG_LEVEL: 'silent',
+      HUBSPOT_RATE_LIMIT_PER_10S: String(OUR_BUDGET_PER_10S),
+      HUBSPOT_SEARCH_PER_SECOND: '4',
+    },
+    { ensureSandboxKey: false },
+  );
   const app = await buildApp({
     config: { ...base, hubspot: { ...base.hubspot, apiBaseUrl: sandboxUrl, authBaseUrl: sandboxUrl } },
     logger: silentLogger,
@@ -113,7 +131,9 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
     gc?.();
     const baselineRss = process.memoryUsage().rss;
     let peakRss = baselineRss;
-    const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 200);
 
     // The sandbox builds some indexes on first use (O(portal) work HubSpot never makes a caller wait
     // for): warm it with the requests a sync starts with, outside the measurement, then let the
@@ -140,8 +160,13 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
       const written = Number(p.written ?? 0);
       lastWritten = written;
       if (first === null && written > 0) first = performance.now();
-      if (quarter === null && typeof p.etaSeconds === 'number' && Number(p.scored ?? 0) >= contacts / 4) quarter = { at: performance.now(), eta: p.etaSeconds };
-      if (prefix !== null && written >= prefix && !stopped) { stopped = true; prefixReached = performance.now(); void sync.stop(); }
+      if (quarter === null && typeof p.etaSeconds === 'number' && Number(p.scored ?? 0) >= contacts / 4)
+        quarter = { at: performance.now(), eta: p.etaSeconds };
+      if (prefix !== null && written >= prefix && !stopped) {
+        stopped = true;
+        prefixReached = performance.now();
+        void sync.stop();
+      }
     }, 20);
     const summary = await sync.fullSync(PORTAL_ID).catch((err: unknown) => {
       if (stopped) return null;
@@ -161,18 +186,23 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
       const d = n - (before.byPath[p] ?? 0);
       if (d > 0 && p.includes('/crm/v3/objects/')) byPath[p] = d;
     }
-    const searchRequests = Object.entries(byPath).filter(([p]) => p.endsWith('/search')).reduce((a, [, n]) => a + n, 0);
+    const searchRequests = Object.entries(byPath)
+      .filter(([p]) => p.endsWith('/search'))
+      .reduce((a, [, n]) => a + n, 0);
     const burstRequests = Object.values(byPath).reduce((a, b) => a + b, 0) - searchRequests;
     const elapsedS = (last - installed) / 1000;
     const counts = await app.stores.crm.counts(PORTAL_ID);
     const written = summary?.writeBack.written ?? lastWritten;
     const done = prefix ?? contacts;
     return {
-      contacts, tickets: counts.tickets, prefix,
+      contacts,
+      tickets: counts.tickets,
+      prefix,
       firstPersonaS: first === null ? Number.NaN : (first - installed) / 1000,
       lastPersonaS: elapsedS,
       written,
-      burstRequests, searchRequests,
+      burstRequests,
+      searchRequests,
       floorS: (burstRequests * 10) / CEILING_PER_10S,
       ceilingShare: burstRequests / ((CEILING_PER_10S * elapsedS) / 10),
       requestsPer1000: (1000 * (burstRequests + searchRequests)) / done,
@@ -184,12 +214,16 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
       appCpuS: (appCpu.user + appCpu.system) / 1e6,
       sandboxCpuS,
       loadAverage: (loadBefore + os.loadavg()[0]!) / 2,
-      etaAtQuarter: quarter === null ? null : { predictedS: (quarter as { eta: number }).eta, actualS: (last - (quarter as { at: number }).at) / 1000 },
+      etaAtQuarter:
+        quarter === null ? null : { predictedS: (quarter as { eta: number }).eta, actualS: (last - (quarter as { at: number }).at) / 1000 },
       byPath,
     };
   } finally {
     await app.close();
-    await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
     sandboxProcess.stdin!.end();
     await new Promise((resolve) => sandboxProcess.once('exit', resolve));
     rmSync(dir, { recursive: true, force: true });
@@ -199,15 +233,32 @@ async function runOne(contacts: number, prefix: number | null): Promise<Result> 
 function report(r: Result): void {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const size = r.contacts.toLocaleString('en-US');
-  console.log(`\nFirst sync of a ${size}-contact portal (${r.tickets.toLocaleString('en-US')} tickets)${r.prefix === null ? '' : `, bounded prefix: stopped after ${r.prefix.toLocaleString('en-US')} contacts written`}`);
-  console.log(`  install → first persona written  ${r.firstPersonaS.toFixed(2)} s   (target ≤ 10 s; the sandbox's own first-use warm-up, ${r.warmUpS.toFixed(1)} s, happened before the install)`);
+  console.log(
+    `\nFirst sync of a ${size}-contact portal (${r.tickets.toLocaleString('en-US')} tickets)${r.prefix === null ? '' : `, bounded prefix: stopped after ${r.prefix.toLocaleString('en-US')} contacts written`}`,
+  );
+  console.log(
+    `  install → first persona written  ${r.firstPersonaS.toFixed(2)} s   (target ≤ 10 s; the sandbox's own first-use warm-up, ${r.warmUpS.toFixed(1)} s, happened before the install)`,
+  );
   console.log(`  install → last persona written   ${r.lastPersonaS.toFixed(1)} s, ${r.written.toLocaleString('en-US')} written`);
-  console.log(`  floor (requests × 10 s / ${CEILING_PER_10S})      ${r.floorS.toFixed(1)} s → total / floor = ${(r.lastPersonaS / r.floorS).toFixed(3)} (target ≤ 1.05; our budget ${OUR_BUDGET_PER_10S}/10 s alone gives ${(CEILING_PER_10S / OUR_BUDGET_PER_10S).toFixed(3)})`);
-  console.log(`  share of the rate ceiling used   ${pct(r.ceilingShare)} (${r.burstRequests.toLocaleString('en-US')} requests, 429s: ${r.throttled})`);
-  console.log(`  requests per 1,000 contacts      ${r.requestsPer1000.toFixed(2)} (incl. ${r.searchRequests} search; before streaming: 27.4)`);
-  console.log(`  app peak RSS                     ${r.peakRssMb.toFixed(0)} MB over an idle ${r.baselineRssMb.toFixed(0)} MB: ${r.bytesPerContact.toFixed(0)} bytes per contact`);
-  console.log(`  CPU used                         app ${r.appCpuS.toFixed(1)} s (${((1e6 * r.appCpuS) / (r.prefix ?? r.contacts)).toFixed(0)} µs per contact), sandbox ${r.sandboxCpuS.toFixed(1)} s, over ${r.lastPersonaS.toFixed(0)} s on a 2-core machine with load average ${r.loadAverage.toFixed(1)}`);
-  if (r.etaAtQuarter) console.log(`  ETA shown at 25%                 ${r.etaAtQuarter.predictedS} s; it took ${r.etaAtQuarter.actualS.toFixed(0)} s (${(r.etaAtQuarter.predictedS / r.etaAtQuarter.actualS).toFixed(2)}x)`);
+  console.log(
+    `  floor (requests × 10 s / ${CEILING_PER_10S})      ${r.floorS.toFixed(1)} s → total / floor = ${(r.lastPersonaS / r.floorS).toFixed(3)} (target ≤ 1.05; our budget ${OUR_BUDGET_PER_10S}/10 s alone gives ${(CEILING_PER_10S / OUR_BUDGET_PER_10S).toFixed(3)})`,
+  );
+  console.log(
+    `  share of the rate ceiling used   ${pct(r.ceilingShare)} (${r.burstRequests.toLocaleString('en-US')} requests, 429s: ${r.throttled})`,
+  );
+  console.log(
+    `  requests per 1,000 contacts      ${r.requestsPer1000.toFixed(2)} (incl. ${r.searchRequests} search; before streaming: 27.4)`,
+  );
+  console.log(
+    `  app peak RSS                     ${r.peakRssMb.toFixed(0)} MB over an idle ${r.baselineRssMb.toFixed(0)} MB: ${r.bytesPerContact.toFixed(0)} bytes per contact`,
+  );
+  console.log(
+    `  CPU used                         app ${r.appCpuS.toFixed(1)} s (${((1e6 * r.appCpuS) / (r.prefix ?? r.contacts)).toFixed(0)} µs per contact), sandbox ${r.sandboxCpuS.toFixed(1)} s, over ${r.lastPersonaS.toFixed(0)} s on a 2-core machine with load average ${r.loadAverage.toFixed(1)}`,
+  );
+  if (r.etaAtQuarter)
+    console.log(
+      `  ETA shown at 25%                 ${r.etaAtQuarter.predictedS} s; it took ${r.etaAtQuarter.actualS.toFixed(0)} s (${(r.etaAtQuarter.predictedS / r.etaAtQuarter.actualS).toFixed(2)}x)`,
+    );
   for (const [p, n] of Object.entries(r.byPath).sort((a, b) => b[1] - a[1])) console.log(`    ${String(n).padStart(7)}  ${p}`);
 }
 
@@ -226,7 +277,11 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   for (const size of sizes) {
     // Each size in a fresh process, so one run's heap never inflates the next one's peak.
-    const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--one', String(size), ...(prefix === null ? [] : ['--prefix', String(prefix)])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * MB });
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', __filename, '--one', String(size), ...(prefix === null ? [] : ['--prefix', String(prefix)])],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * MB },
+    );
     const line = child.stdout.split('\n').find((l) => l.startsWith('RESULT '));
     if (child.status !== 0 || !line) throw new Error(`the ${size}-contact run failed (exit ${child.status}): ${child.stdout.slice(-2000)}`);
     const result = JSON.parse(line.slice(7)) as Result;
@@ -235,7 +290,9 @@ async function main(): Promise<void> {
   }
   if (results.length > 1) {
     const [a, b] = [results[0]!, results[results.length - 1]!];
-    console.log(`\n  peak memory, ${b.contacts.toLocaleString('en-US')} vs ${a.contacts.toLocaleString('en-US')} contacts: ${(b.peakRssMb - b.baselineRssMb).toFixed(0)} MB vs ${(a.peakRssMb - a.baselineRssMb).toFixed(0)} MB over idle (${((b.peakRssMb - b.baselineRssMb) / (a.peakRssMb - a.baselineRssMb)).toFixed(2)}x for ${(b.contacts / a.contacts).toFixed(0)}x the contacts)`);
+    console.log(
+      `\n  peak memory, ${b.contacts.toLocaleString('en-US')} vs ${a.contacts.toLocaleString('en-US')} contacts: ${(b.peakRssMb - b.baselineRssMb).toFixed(0)} MB vs ${(a.peakRssMb - a.baselineRssMb).toFixed(0)} MB over idle (${((b.peakRssMb - b.baselineRssMb) / (a.peakRssMb - a.baselineRssMb)).toFixed(2)}x for ${(b.contacts / a.contacts).toFixed(0)}x the contacts)`,
+    );
   }
 }
 

@@ -45,7 +45,10 @@ async function main(): Promise<void> {
   const discoveryMs = finished - started - generatorMs;
   const extractionMs = extractedAt - started - generatorMs;
   const kept = groups.map((group, i) => (group === 'noise' ? -1 : i)).filter((i) => i >= 0);
-  const ariPlanted = adjustedRandIndex(kept.map((i) => groups[i]), kept.map((i) => outcome.labels[i]));
+  const ariPlanted = adjustedRandIndex(
+    kept.map((i) => groups[i]),
+    kept.map((i) => outcome.labels[i]),
+  );
   const ariAll = adjustedRandIndex(groups, Array.from(outcome.labels));
 
   // Peer: the same k on the same 5,000-point sample, ours vs simple-statistics (random seeding, no restarts).
@@ -84,7 +87,9 @@ async function main(): Promise<void> {
     `  ARI vs planted groups    ${ariPlanted.toFixed(3)} (noise contacts excluded)  = ${(ariPlanted / TARGET_ARI).toFixed(2)} x the 0.8 target ${ariPlanted >= TARGET_ARI ? '(met)' : '(MISSED)'}`,
     `  ARI incl. noise as group ${ariAll.toFixed(3)}`,
     `  k-means peer, k=${k} on 5,000 points, median of 5: ours ${oursMs.toFixed(0)} ms, simple-statistics kMeansCluster ${Number.isNaN(peerMs) ? 'n/a (empty cluster error every time)' : `${peerMs.toFixed(0)} ms (${peer.length}/5 runs without an empty-cluster error)`}` +
-      (Number.isNaN(peerMs) ? '' : ` (peer / ours = ${(peerMs / oursMs).toFixed(2)}; ours adds k-means++ seeding, the peer starts from random points and throws on an empty cluster)`),
+      (Number.isNaN(peerMs)
+        ? ''
+        : ` (peer / ours = ${(peerMs / oursMs).toFixed(2)}; ours adds k-means++ seeding, the peer starts from random points and throws on an empty cluster)`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (discoveryMs > CEILING_MS || ariPlanted < TARGET_ARI) process.exitCode = 1;

@@ -8,7 +8,9 @@ import path from 'node:path';
  */
 const dir = __dirname;
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
-const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+const all = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 const chosen = wanted.length === 0 ? all : all.filter((f) => wanted.some((w) => f === `${w}.bench.ts` || f.startsWith(w)));
 if (chosen.length === 0) {
   console.error(`No benchmark matches ${wanted.join(', ')}. Available: ${all.map((f) => f.replace('.bench.ts', '')).join(', ')}`);

@@ -29,13 +29,24 @@ function settleHeap(): number {
 /** Samples RSS every 25 ms and keeps the high-water mark. */
 function rssSampler(): { stop(): number } {
   let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
-  return { stop: () => { clearInterval(timer); return Math.max(peak, process.memoryUsage().rss); } };
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 25);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
 }
 
 async function main(): Promise<void> {
-  const log = (line: string) => { process.stdout.write(`${line}\n`); };
-  log(`sandbox bench: ${CONTACTS.toLocaleString('en-US')} contacts, ${PAGE} per page, gc ${gc ? 'exposed' : 'not exposed (heap figures are noisier)'}`);
+  const log = (line: string) => {
+    process.stdout.write(`${line}\n`);
+  };
+  log(
+    `sandbox bench: ${CONTACTS.toLocaleString('en-US')} contacts, ${PAGE} per page, gc ${gc ? 'exposed' : 'not exposed (heap figures are noisier)'}`,
+  );
 
   const heapBaseline = settleHeap();
   const rssBaseline = process.memoryUsage().rss;
@@ -55,11 +66,24 @@ async function main(): Promise<void> {
   for (const c of store.iterate('contacts')) if (c.id) n++;
   const storeMs = performance.now() - t0;
   const storePeak = sampler.stop();
-  log(`store iterate: ${n.toLocaleString('en-US')} contacts in ${(storeMs / 1000).toFixed(1)} s (${Math.round(n / (storeMs / 1000)).toLocaleString('en-US')}/s), peak RSS ${fmt(storePeak)} (+${fmt(storePeak - rssBaseline)} over the start)`);
+  log(
+    `store iterate: ${n.toLocaleString('en-US')} contacts in ${(storeMs / 1000).toFixed(1)} s (${Math.round(n / (storeMs / 1000)).toLocaleString('en-US')}/s), peak RSS ${fmt(storePeak)} (+${fmt(storePeak - rssBaseline)} over the start)`,
+  );
 
   // 2. Over HTTP: the full listing, page by page, with properties the app syncs.
-  const props = ['jobtitle', 'industry', 'numemployees', 'lifecyclestage', 'hs_analytics_source', 'hs_analytics_num_page_views',
-    'hs_email_open', 'hs_email_click', 'num_conversion_events'].map((p) => `properties=${p}`).join('&');
+  const props = [
+    'jobtitle',
+    'industry',
+    'numemployees',
+    'lifecyclestage',
+    'hs_analytics_source',
+    'hs_analytics_num_page_views',
+    'hs_email_open',
+    'hs_email_click',
+    'num_conversion_events',
+  ]
+    .map((p) => `properties=${p}`)
+    .join('&');
   sampler = rssSampler();
   t0 = performance.now();
   let after: string | undefined;
@@ -69,7 +93,7 @@ async function main(): Promise<void> {
     const url = `${sandbox.baseUrl}/crm/v3/objects/contacts?limit=${PAGE}&${props}${after ? `&after=${after}` : ''}`;
     const res = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
     if (res.status !== 200) throw new Error(`page ${pages} answered ${res.status}`);
-    const body = await res.json() as { results: unknown[]; paging?: { next: { after: string } } };
+    const body = (await res.json()) as { results: unknown[]; paging?: { next: { after: string } } };
     listed += body.results.length;
     pages++;
     after = body.paging?.next.after;
@@ -78,7 +102,9 @@ async function main(): Promise<void> {
   const httpMs = performance.now() - t0;
   const httpPeak = sampler.stop();
   if (listed !== CONTACTS) throw new Error(`listed ${listed} contacts, expected ${CONTACTS}`);
-  log(`HTTP list: ${listed.toLocaleString('en-US')} contacts in ${pages.toLocaleString('en-US')} pages, ${(httpMs / 1000).toFixed(1)} s (${(httpMs / pages).toFixed(2)} ms/page), peak RSS ${fmt(httpPeak)} (+${fmt(httpPeak - rssBaseline)} over the start)`);
+  log(
+    `HTTP list: ${listed.toLocaleString('en-US')} contacts in ${pages.toLocaleString('en-US')} pages, ${(httpMs / 1000).toFixed(1)} s (${(httpMs / pages).toFixed(2)} ms/page), peak RSS ${fmt(httpPeak)} (+${fmt(httpPeak - rssBaseline)} over the start)`,
+  );
 
   const retained = settleHeap() - heapBaseline;
   log(`retained heap after listing (gc settled): ${fmt(retained)} = ${(retained / CONTACTS).toFixed(1)} bytes/contact`);
@@ -99,7 +125,9 @@ async function main(): Promise<void> {
   const perContactHeld = heapHeld / held.length;
   held.length = 0;
   settleHeap();
-  log(`materialised peer: ${fmt(heapHeld)} for ${MATERIALISED_SAMPLE.toLocaleString('en-US')} contacts with tickets = ${(perContactHeld / 1024).toFixed(2)} KB/contact -> ${fmt(perContactHeld * CONTACTS)} projected for ${CONTACTS.toLocaleString('en-US')}`);
+  log(
+    `materialised peer: ${fmt(heapHeld)} for ${MATERIALISED_SAMPLE.toLocaleString('en-US')} contacts with tickets = ${(perContactHeld / 1024).toFixed(2)} KB/contact -> ${fmt(perContactHeld * CONTACTS)} projected for ${CONTACTS.toLocaleString('en-US')}`,
+  );
 
   const growth = Math.max(storePeak, httpPeak) - rssBaseline;
   const projected = perContactHeld * CONTACTS;

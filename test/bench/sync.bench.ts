@@ -39,10 +39,15 @@ async function main(): Promise<void> {
       if (d > 0) byPath[path] = d;
     }
     const total = after.requests - before.requests;
-    const search = Object.entries(byPath).filter(([p]) => p.endsWith('/search')).reduce((a, [, n]) => a + n, 0);
+    const search = Object.entries(byPath)
+      .filter(([p]) => p.endsWith('/search'))
+      .reduce((a, [, n]) => a + n, 0);
     const burst = total - search;
     const allowed = (CEILING_PER_10S * elapsedMs) / 10_000;
-    const throttledAt = h.app.services.usage.statsOf(h.portalId).throttledAt.slice(throttledBefore).map((t) => ((t - started) / 1000).toFixed(1));
+    const throttledAt = h.app.services.usage
+      .statsOf(h.portalId)
+      .throttledAt.slice(throttledBefore)
+      .map((t) => ((t - started) / 1000).toFixed(1));
     const stored = await h.app.stores.crm.counts(h.portalId);
     const store = h.sandbox.data.store(h.portalId);
     let hubspotContacts = 0;
@@ -58,19 +63,36 @@ async function main(): Promise<void> {
       for (const id of store.surveyIdsOfContact(c.id)) linkedSurveys.add(id);
     }
     const pages = (n: number) => Math.ceil(n / 100);
-    const floor = pages(hubspotContacts) + pages(linkedTickets.size) + pages(linkedCompanies.size) + pages(linkedSurveys.size) + pages(hubspotContacts);
+    const floor =
+      pages(hubspotContacts) + pages(linkedTickets.size) + pages(linkedCompanies.size) + pages(linkedSurveys.size) + pages(hubspotContacts);
     const per1000 = (n: number) => (1000 * n) / hubspotContacts;
 
-    console.log(`\nFirst sync with write-back, ${contacts.toLocaleString()} contacts (${stored.tickets.toLocaleString()} tickets, ${stored.associations.toLocaleString()} associations)`);
-    console.log(`  elapsed                       ${(elapsedMs / 1000).toFixed(1)} s (our budget ${budget}/10 s under HubSpot's ${CEILING_PER_10S}/10 s)`);
-    console.log(`  burst requests / allowed      ${burst} / ${allowed.toFixed(0)} = ${((100 * burst) / allowed).toFixed(1)}% of the ceiling`);
+    console.log(
+      `\nFirst sync with write-back, ${contacts.toLocaleString()} contacts (${stored.tickets.toLocaleString()} tickets, ${stored.associations.toLocaleString()} associations)`,
+    );
+    console.log(
+      `  elapsed                       ${(elapsedMs / 1000).toFixed(1)} s (our budget ${budget}/10 s under HubSpot's ${CEILING_PER_10S}/10 s)`,
+    );
+    console.log(
+      `  burst requests / allowed      ${burst} / ${allowed.toFixed(0)} = ${((100 * burst) / allowed).toFixed(1)}% of the ceiling`,
+    );
     console.log(`  search requests               ${search} (separate ${SEARCH_CEILING_PER_S}/s budget)`);
     console.log(`  API calls per 1,000 contacts  ${((1000 * total) / contacts).toFixed(1)} (total ${total})`);
-    console.log(`  burst requests per 1,000      ${per1000(burst).toFixed(2)} against a floor of ${per1000(floor).toFixed(2)}: ${((100 * (burst - floor)) / floor).toFixed(1)}% above it (target: within 15%)`);
-    console.log(`    floor = ${pages(hubspotContacts)} list pages + ${pages(linkedTickets.size)} ticket + ${pages(linkedCompanies.size)} company + ${pages(linkedSurveys.size)} survey-response batch reads + ${pages(hubspotContacts)} batch writes`);
-    console.log(`    (${linkedTickets.size.toLocaleString()} tickets, ${linkedCompanies.size.toLocaleString()} companies, ${linkedSurveys.size.toLocaleString()} survey responses linked to contacts)`);
-    console.log(`  429 responses                 ${after.throttled - before.throttled}${throttledAt.length ? ` at ${throttledAt.join(', ')} s` : ''}`);
-    console.log(`  failed records                ${summary.writeBack.failed + (hubspotContacts - stored.contacts) + wrong} (write failures ${summary.writeBack.failed}, not stored ${hubspotContacts - stored.contacts}, without persona in HubSpot ${wrong})`);
+    console.log(
+      `  burst requests per 1,000      ${per1000(burst).toFixed(2)} against a floor of ${per1000(floor).toFixed(2)}: ${((100 * (burst - floor)) / floor).toFixed(1)}% above it (target: within 15%)`,
+    );
+    console.log(
+      `    floor = ${pages(hubspotContacts)} list pages + ${pages(linkedTickets.size)} ticket + ${pages(linkedCompanies.size)} company + ${pages(linkedSurveys.size)} survey-response batch reads + ${pages(hubspotContacts)} batch writes`,
+    );
+    console.log(
+      `    (${linkedTickets.size.toLocaleString()} tickets, ${linkedCompanies.size.toLocaleString()} companies, ${linkedSurveys.size.toLocaleString()} survey responses linked to contacts)`,
+    );
+    console.log(
+      `  429 responses                 ${after.throttled - before.throttled}${throttledAt.length ? ` at ${throttledAt.join(', ')} s` : ''}`,
+    );
+    console.log(
+      `  failed records                ${summary.writeBack.failed + (hubspotContacts - stored.contacts) + wrong} (write failures ${summary.writeBack.failed}, not stored ${hubspotContacts - stored.contacts}, without persona in HubSpot ${wrong})`,
+    );
     console.log(`  written                       ${summary.writeBack.written} contacts in ${summary.writeBack.requests} batch requests`);
     console.log('  requests by endpoint');
     for (const [path, n] of Object.entries(byPath).sort((a, b) => b[1] - a[1])) console.log(`    ${String(n).padStart(6)}  ${path}`);

@@ -37,8 +37,13 @@ const TARGET_EVENTS_PER_S = 5_000;
 const CEILING_P99_MS = 100;
 const POSTGRES_DEFAULT = 'postgres://postgres@127.0.0.1:5432/test';
 
-interface Ready { port: number; description: string }
-interface Counted { stored: number }
+interface Ready {
+  port: number;
+  description: string;
+}
+interface Counted {
+  stored: number;
+}
 
 // ---------------------------------------------------------------- server (child process)
 
@@ -88,14 +93,27 @@ function nextBody(): string {
   const b = batchSeq++;
   const now = Date.now();
   const events = Array.from({ length: BATCH }, (_, i) => ({
-    eventId: b * BATCH + i, subscriptionId: 3003, portalId: 4242, appId: 424242, occurredAt: now - 1000 + (i % 7),
-    subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: 1_000_000 + ((b * BATCH + i) % 250_000),
-    propertyName: i % 2 ? 'jobtitle' : 'lifecyclestage', propertyValue: `value-${b}-${i}`, changeSource: 'CRM', sourceId: 'userId:7001',
+    eventId: b * BATCH + i,
+    subscriptionId: 3003,
+    portalId: 4242,
+    appId: 424242,
+    occurredAt: now - 1000 + (i % 7),
+    subscriptionType: 'contact.propertyChange',
+    attemptNumber: 0,
+    objectId: 1_000_000 + ((b * BATCH + i) % 250_000),
+    propertyName: i % 2 ? 'jobtitle' : 'lifecyclestage',
+    propertyValue: `value-${b}-${i}`,
+    changeSource: 'CRM',
+    sourceId: 'userId:7001',
   }));
   return JSON.stringify(events);
 }
 
-interface Result { status: number; accepted: number; latencyMs: number }
+interface Result {
+  status: number;
+  accepted: number;
+  latencyMs: number;
+}
 
 function post(agent: http.Agent, port: number, body: string, from: number): Promise<Result> {
   const timestamp = Date.now();
@@ -109,10 +127,16 @@ function post(agent: http.Agent, port: number, body: string, from: number): Prom
     const req = http.request({ host: '127.0.0.1', port, path: WEBHOOK_ROUTE, method: 'POST', agent, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { text += chunk; });
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
       res.on('end', () => {
         let accepted = 0;
-        try { accepted = (JSON.parse(text) as { accepted?: number }).accepted ?? 0; } catch { /* counted as not accepted */ }
+        try {
+          accepted = (JSON.parse(text) as { accepted?: number }).accepted ?? 0;
+        } catch {
+          /* counted as not accepted */
+        }
         resolve({ status: res.statusCode ?? 0, accepted, latencyMs: performance.now() - from });
       });
     });
@@ -125,18 +149,25 @@ async function closedLoop(port: number, seconds: number): Promise<{ events: numb
   const agent = new http.Agent({ keepAlive: true, maxSockets: SENDERS });
   const bodies = Array.from({ length: 64 }, nextBody);
   let next = 0;
-  const take = () => { const b = bodies[next % bodies.length]; bodies[next % bodies.length] = nextBody(); next++; return b; };
+  const take = () => {
+    const b = bodies[next % bodies.length];
+    bodies[next % bodies.length] = nextBody();
+    next++;
+    return b;
+  };
   const started = performance.now();
   const end = started + seconds * 1000;
   let events = 0;
   let errors = 0;
-  await Promise.all(Array.from({ length: SENDERS }, async () => {
-    while (performance.now() < end) {
-      const r = await post(agent, port, take(), performance.now());
-      if (r.status === 200) events += r.accepted;
-      else errors++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (performance.now() < end) {
+        const r = await post(agent, port, take(), performance.now());
+        if (r.status === 200) events += r.accepted;
+        else errors++;
+      }
+    }),
+  );
   agent.destroy();
   return { events, errors, seconds: (performance.now() - started) / 1000 };
 }
@@ -166,15 +197,31 @@ function percentile(sorted: readonly number[], p: number): number {
 
 async function postgresReachable(url: string): Promise<boolean> {
   const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 2000 });
-  try { await pool.query('select 1'); return true; } catch { return false; } finally { await pool.end().catch(() => undefined); }
+  try {
+    await pool.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
 }
 
 async function dropSchema(url: string, schema: string): Promise<void> {
   const pool = new Pool({ connectionString: url, max: 1 });
-  try { await pool.query(`drop schema if exists ${schema} cascade`); } finally { await pool.end(); }
+  try {
+    await pool.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await pool.end();
+  }
 }
 
-interface EngineFigures { name: string; eventsPerS: number; p99: number; ok: boolean }
+interface EngineFigures {
+  name: string;
+  eventsPerS: number;
+  p99: number;
+  ok: boolean;
+}
 
 async function benchEngine(name: string, databaseUrl: string, schema?: string): Promise<EngineFigures> {
   const { child, ready } = await startServer(databaseUrl, schema);
@@ -185,18 +232,25 @@ async function benchEngine(name: string, databaseUrl: string, schema?: string): 
     const t = await closedLoop(ready.port, THROUGHPUT_S);
     const stored = (await storedCount(child)) - before;
     const eventsPerS = t.events / t.seconds;
-    process.stdout.write(`  sustained intake, ${SENDERS} senders, ${BATCH}-event batches, ${t.seconds.toFixed(1)} s: `
-      + `${Math.round(eventsPerS).toLocaleString('en')} events/s = ${(eventsPerS / TARGET_EVENTS_PER_S).toFixed(2)}x the ${TARGET_EVENTS_PER_S.toLocaleString('en')}/s target`
-      + ` (${t.errors} errors; ${stored === t.events ? 'every acknowledged event is in the inbox' : `STORED ${stored} OF ${t.events} ACKNOWLEDGED`})\n`);
+    process.stdout.write(
+      `  sustained intake, ${SENDERS} senders, ${BATCH}-event batches, ${t.seconds.toFixed(1)} s: ` +
+        `${Math.round(eventsPerS).toLocaleString('en')} events/s = ${(eventsPerS / TARGET_EVENTS_PER_S).toFixed(2)}x the ${TARGET_EVENTS_PER_S.toLocaleString('en')}/s target` +
+        ` (${t.errors} errors; ${stored === t.events ? 'every acknowledged event is in the inbox' : `STORED ${stored} OF ${t.events} ACKNOWLEDGED`})\n`,
+    );
 
     await openLoop(ready.port, WARMUP_S);
     const samples = await openLoop(ready.port, LATENCY_S);
     const errors = samples.filter((s) => s.status !== 200).length;
     const sorted = samples.map((s) => s.latencyMs).sort((a, b) => a - b);
-    const line = (label: string, ms: number) => `    ${label.padEnd(4)}${ms.toFixed(2).padStart(8)} ms = ${((ms / CEILING_P99_MS) * 100).toFixed(1).padStart(5)}% of the ${CEILING_P99_MS} ms ceiling\n`;
+    const line = (label: string, ms: number) =>
+      `    ${label.padEnd(4)}${ms.toFixed(2).padStart(8)} ms = ${((ms / CEILING_P99_MS) * 100).toFixed(1).padStart(5)}% of the ${CEILING_P99_MS} ms ceiling\n`;
     const p99 = percentile(sorted, 99);
-    process.stdout.write(`  acknowledgement latency at ${RATE_BATCHES * BATCH} events/s (${RATE_BATCHES} batches/s open loop, ${samples.length} batches, ${errors} not 200):\n`);
-    process.stdout.write(line('p50', percentile(sorted, 50)) + line('p90', percentile(sorted, 90)) + line('p99', p99) + line('max', sorted[sorted.length - 1]));
+    process.stdout.write(
+      `  acknowledgement latency at ${RATE_BATCHES * BATCH} events/s (${RATE_BATCHES} batches/s open loop, ${samples.length} batches, ${errors} not 200):\n`,
+    );
+    process.stdout.write(
+      line('p50', percentile(sorted, 50)) + line('p90', percentile(sorted, 90)) + line('p99', p99) + line('max', sorted[sorted.length - 1]),
+    );
     return { name, eventsPerS, p99, ok: errors === 0 && t.errors === 0 && stored === t.events };
   } finally {
     child.disconnect();
@@ -231,7 +285,9 @@ async function main(): Promise<void> {
   const throughputMet = sqlite.eventsPerS >= TARGET_EVENTS_PER_S;
   process.stdout.write(`  Target >= ${TARGET_EVENTS_PER_S.toLocaleString('en')} events/s on SQLite: ${throughputMet ? 'met' : 'MISSED'}\n`);
   for (const f of figures) {
-    process.stdout.write(`  Target p99 < ${CEILING_P99_MS} ms at 1,000 events/s on ${f.name.split(' ')[0]}: ${f.p99 < CEILING_P99_MS ? 'met' : 'MISSED'} (${(CEILING_P99_MS / f.p99).toFixed(1)}x headroom)\n`);
+    process.stdout.write(
+      `  Target p99 < ${CEILING_P99_MS} ms at 1,000 events/s on ${f.name.split(' ')[0]}: ${f.p99 < CEILING_P99_MS ? 'met' : 'MISSED'} (${(CEILING_P99_MS / f.p99).toFixed(1)}x headroom)\n`,
+    );
   }
   if (!throughputMet || figures.some((f) => !f.ok || f.p99 >= CEILING_P99_MS)) process.exitCode = 1;
 }

@@ -18,27 +18,74 @@ const T0 = Date.UTC(2026, 10, 1, 12);
 /** Reads firmographics from the primary company and voice of customer from survey responses. */
 const accountRuleSet: RuleSet = aRuleSet([
   aPersona({
-    id: 'enterprise_buyer', kind: 'buyer', threshold: 40, priority: 2,
+    id: 'enterprise_buyer',
+    kind: 'buyer',
+    threshold: 40,
+    priority: 2,
     rules: [
       aRule({ company: { property: 'numberofemployees', gte: 500 } }, 25, 'Enterprise account'),
-      aRule({ company: { property: 'industry', in: ['FINANCIAL_SERVICES', 'INSURANCE', 'HOSPITAL_HEALTH_CARE'] } }, 10, 'Regulated industry'),
+      aRule(
+        { company: { property: 'industry', in: ['FINANCIAL_SERVICES', 'INSURANCE', 'HOSPITAL_HEALTH_CARE'] } },
+        10,
+        'Regulated industry',
+      ),
       aRule({ property: 'jobtitle', matches: '\\b(vp|chief|cfo|coo|director|head)\\b' }, 20, 'Executive title'),
-      aRule({ surveys: { where: { all: [{ property: 'hs_survey_type', eq: 'NPS' }, { property: 'hs_value', lte: 6 }] }, withinDays: 365, count: { gte: 1 } } }, 5, 'Detractor lately'),
+      aRule(
+        {
+          surveys: {
+            where: {
+              all: [
+                { property: 'hs_survey_type', eq: 'NPS' },
+                { property: 'hs_value', lte: 6 },
+              ],
+            },
+            withinDays: 365,
+            count: { gte: 1 },
+          },
+        },
+        5,
+        'Detractor lately',
+      ),
     ],
   }),
   aPersona({
-    id: 'promoter', threshold: 30, priority: 1,
+    id: 'promoter',
+    threshold: 30,
+    priority: 1,
     rules: [
-      aRule({ surveys: { where: { all: [{ property: 'hs_survey_type', eq: 'NPS' }, { property: 'hs_value', gte: 9 }] }, count: { gte: 1 } } }, 30, 'NPS promoter'),
+      aRule(
+        {
+          surveys: {
+            where: {
+              all: [
+                { property: 'hs_survey_type', eq: 'NPS' },
+                { property: 'hs_value', gte: 9 },
+              ],
+            },
+            count: { gte: 1 },
+          },
+        },
+        30,
+        'NPS promoter',
+      ),
       aRule({ company: { not: { property: 'numberofemployees', gte: 5000 } } }, 5, 'Not a giant'),
     ],
   }),
   aPersona({
-    id: 'unhappy_customer', threshold: 20,
-    rules: [aRule({ surveys: { where: { property: 'hs_sentiment', eq: 'NEGATIVE' }, withinDays: 180, count: { gte: 1 } } }, 20, 'Said something negative')],
+    id: 'unhappy_customer',
+    threshold: 20,
+    rules: [
+      aRule(
+        { surveys: { where: { property: 'hs_sentiment', eq: 'NEGATIVE' }, withinDays: 180, count: { gte: 1 } } },
+        20,
+        'Said something negative',
+      ),
+    ],
   }),
   aPersona({
-    id: 'no_account', kind: 'negative', threshold: 30,
+    id: 'no_account',
+    kind: 'negative',
+    threshold: 30,
     rules: [aRule({ not: { company: { property: 'name', exists: true } } }, 30, 'No company')],
   }),
 ]);
@@ -49,7 +96,9 @@ function referencePersona(ruleSet: RuleSet, scores: Map<string, number>): string
   const negatives = qualifying.filter((p) => p.kind === 'negative');
   const pool = negatives.length > 0 ? negatives : qualifying;
   if (pool.length === 0) return ruleSet.unassigned.id;
-  const best = [...pool].sort((a, b) => scores.get(b.id)! - scores.get(a.id)! || b.priority - a.priority || ruleSet.personas.indexOf(a) - ruleSet.personas.indexOf(b));
+  const best = [...pool].sort(
+    (a, b) => scores.get(b.id)! - scores.get(a.id)! || b.priority - a.priority || ruleSet.personas.indexOf(a) - ruleSet.personas.indexOf(b),
+  );
   return best[0].id;
 }
 
@@ -63,7 +112,9 @@ function sandboxSubject(h: Harness, contactId: string) {
     properties: contact.properties as PropertyBag,
     tickets: store.ticketIdsOfContact(contactId).map((id) => ({ properties: store.get('tickets', id)!.properties as PropertyBag })),
     company: company ? { properties: company.properties as PropertyBag } : null,
-    surveys: store.surveyIdsOfContact(contactId).map((id) => ({ properties: store.get('feedback_submissions', id)!.properties as PropertyBag })),
+    surveys: store
+      .surveyIdsOfContact(contactId)
+      .map((id) => ({ properties: store.get('feedback_submissions', id)!.properties as PropertyBag })),
   };
 }
 
@@ -78,7 +129,9 @@ function calls(h: Harness, key: string): number {
 
 describe('companies and survey responses, synced and scored', () => {
   let h: Harness;
-  afterEach(async () => { await h?.close(); });
+  afterEach(async () => {
+    await h?.close();
+  });
 
   it('assigns every sandbox contact as the reference reading of the rule set says, reading accounts in batches of 100', async () => {
     const clock = fixedClock(T0);
@@ -107,7 +160,7 @@ describe('companies and survey responses, synced and scored', () => {
     for (const id of ['enterprise_buyer', 'promoter', 'unhappy_customer', 'no_account']) expect(seen.get(id) ?? 0).toBeGreaterThan(0);
   });
 
-  it('rescores a company\'s contacts when it changes, and a contact when it gets a new survey response, in the incremental sync', async () => {
+  it("rescores a company's contacts when it changes, and a contact when it gets a new survey response, in the incremental sync", async () => {
     const clock = fixedClock(T0);
     h = await startAppHarness({ contacts: 300, clock, tuning: { syncOnInstall: false } });
     await h.install();
@@ -118,16 +171,26 @@ describe('companies and survey responses, synced and scored', () => {
     // A large company shrinks: its executives stop being enterprise buyers.
     const buyer = [...store.iterate('contacts')].find((c) => {
       const primary = store.companyLinksOfContact(c.id).find((l) => l.primary);
-      return primary !== undefined && Number(store.get('companies', primary.companyId)!.properties.numberofemployees) >= 500
-        && /\b(vp|chief|cfo|coo|director|head)\b/i.test(c.properties.jobtitle ?? '');
+      return (
+        primary !== undefined &&
+        Number(store.get('companies', primary.companyId)!.properties.numberofemployees) >= 500 &&
+        /\b(vp|chief|cfo|coo|director|head)\b/i.test(c.properties.jobtitle ?? '')
+      );
     })!;
     const companyId = store.companyLinksOfContact(buyer.id).find((l) => l.primary)!.companyId;
     const before = await h.app.stores.assignments.get(h.portalId, buyer.id);
     h.sandbox.data.updateCompany(h.portalId, companyId, { numberofemployees: '40' });
 
     // A contact with no responses answers an NPS survey as a promoter.
-    const quiet = [...store.iterate('contacts')].find((c) => store.surveyIdsOfContact(c.id).length === 0 && store.companyLinksOfContact(c.id).some((l) => l.primary))!;
-    h.sandbox.data.addSurveyResponse(h.portalId, quiet.id, { hs_survey_type: 'NPS', hs_value: '10', hs_sentiment: 'POSITIVE', hs_content: 'Love it.' });
+    const quiet = [...store.iterate('contacts')].find(
+      (c) => store.surveyIdsOfContact(c.id).length === 0 && store.companyLinksOfContact(c.id).some((l) => l.primary),
+    )!;
+    h.sandbox.data.addSurveyResponse(h.portalId, quiet.id, {
+      hs_survey_type: 'NPS',
+      hs_value: '10',
+      hs_sentiment: 'POSITIVE',
+      hs_content: 'Love it.',
+    });
 
     clock.advance(60_000);
     const summary = await h.app.services.sync.incrementalSync(h.portalId);

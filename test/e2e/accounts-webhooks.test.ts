@@ -10,17 +10,31 @@ import { startAppHarness, type Harness } from '../support/app-harness';
 jest.setTimeout(60_000);
 
 const bigAccounts = aRuleSet([
-  aPersona({ id: 'big_account', threshold: 10, rules: [aRule({ company: { property: 'numberofemployees', gte: 1000 } }, 10, 'Large company')] }),
+  aPersona({
+    id: 'big_account',
+    threshold: 10,
+    rules: [aRule({ company: { property: 'numberofemployees', gte: 1000 } }, 10, 'Large company')],
+  }),
 ]);
 
 describe('company webhooks through the whole app', () => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startAppHarness({ contacts: 60, sandbox: { webhooks: { enabled: true, flushMs: 10, retryDelaysMs: [50, 100, 200, 400] } } });
+    harness = await startAppHarness({
+      contacts: 60,
+      sandbox: { webhooks: { enabled: true, flushMs: 10, retryDelaysMs: [50, 100, 200, 400] } },
+    });
     await harness.install();
-    await waitFor(async () => !harness.app.services.sync.isRunning(harness.portalId) && (await harness.app.stores.crm.counts(harness.portalId)).contacts === 60);
-    await harness.app.stores.ruleSets.add(harness.portalId, { body: bigAccounts, status: 'published', createdBy: 'test', note: 'big accounts' }, Date.now());
+    await waitFor(
+      async () =>
+        !harness.app.services.sync.isRunning(harness.portalId) && (await harness.app.stores.crm.counts(harness.portalId)).contacts === 60,
+    );
+    await harness.app.stores.ruleSets.add(
+      harness.portalId,
+      { body: bigAccounts, status: 'published', createdBy: 'test', note: 'big accounts' },
+      Date.now(),
+    );
     await harness.app.services.propertySetup.ensure(harness.portalId, bigAccounts);
     await harness.app.services.sync.reconcile(harness.portalId);
     await settle();
@@ -33,7 +47,10 @@ describe('company webhooks through the whole app', () => {
     for (let round = 0; round < 100; round++) {
       await sandbox.webhooks.settled();
       const last = sandbox.webhooks.deliveries().at(-1)?.deliveryId ?? 0;
-      await waitFor(async () => { const b = await app.stores.inbox.backlog(); return b.pending === 0 && b.processing === 0; });
+      await waitFor(async () => {
+        const b = await app.stores.inbox.backlog();
+        return b.pending === 0 && b.processing === 0;
+      });
       await sandbox.webhooks.flush();
       if ((sandbox.webhooks.deliveries().at(-1)?.deliveryId ?? 0) === last) return;
     }
@@ -45,7 +62,9 @@ describe('company webhooks through the whole app', () => {
   it('moves every contact whose primary company grows past the rule, and only them', async () => {
     const { sandbox, portalId } = harness;
     const store = sandbox.data.store(portalId);
-    const small = [...store.iterate('companies')].find((c) => Number(c.properties.numberofemployees) < 1000 && sandbox.data.contactIdsOfCompany(portalId, c.id).length >= 2)!;
+    const small = [...store.iterate('companies')].find(
+      (c) => Number(c.properties.numberofemployees) < 1000 && sandbox.data.contactIdsOfCompany(portalId, c.id).length >= 2,
+    )!;
     const members = sandbox.data.contactIdsOfCompany(portalId, small.id).filter((id) => store.links.primaryCompanyOf(id) === small.id);
     for (const id of members) expect(personaOf(id)).toBe('unassigned');
 

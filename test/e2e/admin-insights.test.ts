@@ -23,10 +23,28 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
     stack = await startAppHarness({ portalId: 7_300_001, contacts: 400 });
     await stack.install();
     await stack.waitForFirstSync();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, extraHTTPHeaders: { authorization: `Bearer ${stack.adminToken}` } });
-    page.on('dialog', (dialog) => { void dialog.accept(); });
-    page.on('request', (r) => { if (!r.url().startsWith(stack.appBaseUrl) && !r.url().startsWith('data:')) external.push(r.url()); });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({
+      viewport: { width: 1440, height: 1000 },
+      extraHTTPHeaders: { authorization: `Bearer ${stack.adminToken}` },
+    });
+    page.on('dialog', (dialog) => {
+      void dialog.accept();
+    });
+    page.on('request', (r) => {
+      if (!r.url().startsWith(stack.appBaseUrl) && !r.url().startsWith('data:')) external.push(r.url());
+    });
   });
 
   afterAll(async () => {
@@ -36,11 +54,18 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
 
   const adminApi = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${stack.appBaseUrl}/api/admin/portals/${stack.portalId}${route}`, {
-      method, headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     return res.json() as Promise<T>;
   };
-  const editorText = () => page.locator('#ruleset-json').evaluate((el) => (el as unknown as { cmTile: { root: { view: { state: { doc: { toString(): string } } } } } }).cmTile.root.view.state.doc.toString());
+  const editorText = () =>
+    page
+      .locator('#ruleset-json')
+      .evaluate((el) =>
+        (el as unknown as { cmTile: { root: { view: { state: { doc: { toString(): string } } } } } }).cmTile.root.view.state.doc.toString(),
+      );
   const openInsights = async (tab: 'Discover' | 'Validate' | 'Review') => {
     await page.goto(`${stack.appBaseUrl}/admin/#/insights`);
     await page.getByRole('button', { name: tab, exact: true }).click();
@@ -85,8 +110,12 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
       ids.push(...batch);
       after = batch[batch.length - 1]!;
     }
-    const rows = ids.map((id, i) => `${id},${i % 2 === 0 ? 'control' : 'personalised'},replied,${(i % 2 === 0 ? i % 7 === 0 : i % 3 === 0) ? 1 : 0}`);
-    const bad = ['contact_id,variant,outcome,value', ...rows.slice(0, 3), `${ids[3]},personalised,replied,maybe`, ...rows.slice(4)].join('\n');
+    const rows = ids.map(
+      (id, i) => `${id},${i % 2 === 0 ? 'control' : 'personalised'},replied,${(i % 2 === 0 ? i % 7 === 0 : i % 3 === 0) ? 1 : 0}`,
+    );
+    const bad = ['contact_id,variant,outcome,value', ...rows.slice(0, 3), `${ids[3]},personalised,replied,maybe`, ...rows.slice(4)].join(
+      '\n',
+    );
 
     await openInsights('Validate');
     await page.locator('#pilot-file').setInputFiles({ name: 'pilot-with-typo.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
@@ -118,10 +147,14 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
     await page.getByRole('link', { name: 'Gallery' }).click();
     const sheetVerdict = page.getByTestId('verdict-ops_leader');
     await sheetVerdict.waitFor();
-    expect(await sheetVerdict.innerText()).toMatch(new RegExp(`^Hypothesis (supported|refuted|not yet known) · pilot “pilot\\.csv”, ${today}$`));
+    expect(await sheetVerdict.innerText()).toMatch(
+      new RegExp(`^Hypothesis (supported|refuted|not yet known) · pilot “pilot\\.csv”, ${today}$`),
+    );
     const opsContact = (await stack.app.stores.assignments.getMany(stack.portalId, ids)).values();
     const ops = [...opsContact].find((a) => a.personaId === 'ops_leader' && !a.override)!;
-    const card = await fetch(`${stack.appBaseUrl}/preview/cards/persona?portalId=${stack.portalId}&contactId=${ops.contactId}`, { headers: { authorization: `Bearer ${stack.adminToken}` } });
+    const card = await fetch(`${stack.appBaseUrl}/preview/cards/persona?portalId=${stack.portalId}&contactId=${ops.contactId}`, {
+      headers: { authorization: `Bearer ${stack.adminToken}` },
+    });
     const html = await card.text();
     expect(html).toMatch(new RegExp(`data-testid="persona-validation"[^>]*>Hypothesis (supported|refuted|not yet known) · ${today}<`));
   });
@@ -133,7 +166,10 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
     const unassignedId = 'unassigned';
     await stack.app.stores.snapshots.take(stack.portalId, unassignedId, now - 40 * DAY_MS);
     await stack.app.stores.snapshots.take(stack.portalId, unassignedId, now - 20 * DAY_MS);
-    const harder = { ...live.ruleSet, personas: live.ruleSet.personas.map((p) => (p.id === 'data_analyst' ? { ...p, threshold: 500 } : p)) };
+    const harder = {
+      ...live.ruleSet,
+      personas: live.ruleSet.personas.map((p) => (p.id === 'data_analyst' ? { ...p, threshold: 500 } : p)),
+    };
     await adminApi('POST', '/rule-sets/publish', { ruleSet: harder, note: 'analysts need far more evidence' });
     // Publishing answers at once and rescores as a job: the snapshot below must see its result.
     await stack.app.services.jobs.idle();
@@ -148,7 +184,7 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
     expect(psi).toMatch(/Stable|Moderate shift|Major shift/);
     expect(await page.locator('#review-moves').innerText()).toContain('Alex, Hands-on Analyst');
     expect(await page.locator('#stopped-rules').innerText()).toContain('Alex, Hands-on Analyst');
-    expect((await page.locator('#actions li').count())).toBeGreaterThan(0);
+    expect(await page.locator('#actions li').count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}/05-review.png`, fullPage: true });
     expect(external).toEqual([]);
   });
@@ -195,7 +231,12 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
     const detail = await adminApi<{ stored: { override: { persona: string } | null } }>('GET', `/contacts/${confirmed.contactId}`);
     expect(detail.stored.override?.persona).toBe(confirmed.personaId);
     const audit = await adminApi<{ entries: { action: string }[] }>('GET', '/audit?limit=10');
-    expect(audit.entries.map((e) => e.action).slice(0, 3).sort()).toEqual(['review.confirm', 'review.dismiss', 'review.pick']);
+    expect(
+      audit.entries
+        .map((e) => e.action)
+        .slice(0, 3)
+        .sort(),
+    ).toEqual(['review.confirm', 'review.dismiss', 'review.pick']);
     await page.screenshot({ path: `${SHOTS}/07-review-queue-worked.png`, fullPage: true });
   });
 
@@ -222,7 +263,9 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
     const warning = page.locator('#publish-impact .impact-item', { hasText: 'Nurture analysts' });
     await warning.waitFor();
     const sentence = await warning.innerText();
-    expect(sentence).toMatch(/^Workflow “Nurture analysts” branches on Persona = Olivia, Operations Leader; \d+ contacts would leave that branch\.$/);
+    expect(sentence).toMatch(
+      /^Workflow “Nurture analysts” branches on Persona = Olivia, Operations Leader; \d+ contacts would leave that branch\.$/,
+    );
     const leaving = Number(/; (\d+) contacts/.exec(sentence)![1]);
     expect(leaving).toBeGreaterThan(0);
     expect(await page.locator('#publish-impact').innerText()).toContain('No active list uses the affected values.');
@@ -238,6 +281,8 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
     await page.locator('#publish').click();
     await page.locator('#toast', { hasText: 'Published version' }).waitFor();
     const audit = await adminApi<{ entries: { action: string; diff: { note?: string | null } | null }[] }>('GET', '/audit?limit=5');
-    expect(audit.entries.find((e) => e.action === 'ruleset.publish')?.diff?.note).toContain(`Published despite ${leaving} contacts leaving`);
+    expect(audit.entries.find((e) => e.action === 'ruleset.publish')?.diff?.note).toContain(
+      `Published despite ${leaving} contacts leaving`,
+    );
   });
 });

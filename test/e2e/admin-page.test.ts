@@ -10,7 +10,10 @@ const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve(__dirname, '../../test-results/admin-page');
 const describeWithChromium = existsSync(CHROMIUM) ? describe : describe.skip;
 
-interface Dist { personaId: string; count: number }
+interface Dist {
+  personaId: string;
+  count: number;
+}
 
 describeWithChromium('the admin page in headless Chromium', () => {
   let stack: Harness;
@@ -25,11 +28,24 @@ describeWithChromium('the admin page in headless Chromium', () => {
     await stack.waitForFirstSync();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('dialog', (dialog) => { void dialog.accept(); });
-    page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text()); });
+    page.on('dialog', (dialog) => {
+      void dialog.accept();
+    });
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
   });
   const cspViolations: string[] = [];
 
@@ -50,11 +66,19 @@ describeWithChromium('the admin page in headless Chromium', () => {
     }, text);
   };
   /** The whole text: CodeMirror draws only the visible lines, so it is read from the editor's state. */
-  const editorText = () => page.locator('#ruleset-json').evaluate((el) => (el as unknown as { cmTile: { root: { view: { state: { doc: { toString(): string } } } } } }).cmTile.root.view.state.doc.toString());
+  const editorText = () =>
+    page
+      .locator('#ruleset-json')
+      .evaluate((el) =>
+        (el as unknown as { cmTile: { root: { view: { state: { doc: { toString(): string } } } } } }).cmTile.root.view.state.doc.toString(),
+      );
 
   /** The distribution as the page's own API reports it, through the signed-in browser session. */
   const distribution = async (): Promise<Record<string, number>> => {
-    const body = await page.evaluate(async (portalId) => (await fetch(`/api/admin/portals/${portalId}/dashboard`)).json(), stack.portalId) as { distribution: Dist[] };
+    const body = (await page.evaluate(
+      async (portalId) => (await fetch(`/api/admin/portals/${portalId}/dashboard`)).json(),
+      stack.portalId,
+    )) as { distribution: Dist[] };
     return Object.fromEntries(body.distribution.map((d) => [d.personaId, d.count]));
   };
 
@@ -232,13 +256,19 @@ describeWithChromium('the admin page in headless Chromium', () => {
   it('hides the option of a removed persona in HubSpot on publish, never deletes it, and restores it on rollback', async () => {
     const auth = { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' };
     const adminApi = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${stack.appBaseUrl}/api/admin/portals/${stack.portalId}${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.status, body: await res.json() as Record<string, unknown> };
+      const res = await fetch(`${stack.appBaseUrl}/api/admin/portals/${stack.portalId}${path}`, {
+        method,
+        headers: auth,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
     const options = async () => {
       const { accessToken } = stack.sandbox.tokens.issue(stack.portalId);
-      const res = await fetch(`${stack.sandbox.baseUrl}/crm/v3/properties/contacts/persona`, { headers: { authorization: `Bearer ${accessToken}` } });
-      const property = await res.json() as { options: { value: string; hidden: boolean }[] };
+      const res = await fetch(`${stack.sandbox.baseUrl}/crm/v3/properties/contacts/persona`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      const property = (await res.json()) as { options: { value: string; hidden: boolean }[] };
       return Object.fromEntries(property.options.map((o) => [o.value, o.hidden]));
     };
     const live = (await adminApi('GET', '/rule-sets/live')).body as { version: number; ruleSet: { personas: { id: string }[] } };

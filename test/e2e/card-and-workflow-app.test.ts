@@ -33,7 +33,13 @@ describe('the persona card and workflow action through the whole app', () => {
 
   it('fetches, assigns and stores a contact created in HubSpot since the last sync', async () => {
     const { sandbox, app, portalId } = harness;
-    const created = sandbox.data.createContact(portalId, { email: 'new.analyst@example.com', jobtitle: 'Senior Data Analyst', industry: 'FINANCIAL_SERVICES', hs_analytics_num_page_views: '40', hs_email_click: '6' });
+    const created = sandbox.data.createContact(portalId, {
+      email: 'new.analyst@example.com',
+      jobtitle: 'Senior Data Analyst',
+      industry: 'FINANCIAL_SERVICES',
+      hs_analytics_num_page_views: '40',
+      hs_email_click: '6',
+    });
     expect(await app.stores.crm.getContact(portalId, created.id)).toBeNull();
     const res = await sandbox.outbound.cardFetch({ portalId, contactId: created.id });
     expect(res.status).toBe(200);
@@ -50,7 +56,15 @@ describe('the persona card and workflow action through the whole app', () => {
     const persona = stored?.override?.persona ?? stored?.personaId;
     const { ruleSet } = await app.services.ruleSets.live(portalId);
     const label = ruleSet.personas.find((p) => p.id === persona)?.name ?? ruleSet.unassigned.label;
-    expect(first.body).toEqual({ outputFields: { matches_persona: 'no', persona, persona_label: label, persona_score: expect.any(Number), hs_execution_state: 'SUCCESS' } });
+    expect(first.body).toEqual({
+      outputFields: {
+        matches_persona: 'no',
+        persona,
+        persona_label: label,
+        persona_score: expect.any(Number),
+        hs_execution_state: 'SUCCESS',
+      },
+    });
     const again = await sandbox.outbound.workflowAction({ portalId, contactId: contactId!, callbackId: 'ap-1-2-3' });
     expect(again.body).toEqual(first.body);
     expect(await app.stores.workflowCallbacks.get(portalId, 'ap-1-2-3')).toEqual(first.body);
@@ -61,10 +75,12 @@ describe('the persona card and workflow action through the whole app', () => {
     const [contactId] = await app.stores.crm.listContactIds(portalId, null, 1);
     const res = await sandbox.outbound.workflowAction({ portalId, contactId: contactId!, callbackId: 'ap-v3-only', signature: 'v3' });
     expect(res.status).toBe(200);
-    expect((res.body as { outputFields: { persona: string } }).outputFields.persona).toBe((await app.stores.assignments.get(portalId, contactId!))?.personaId);
+    expect((res.body as { outputFields: { persona: string } }).outputFields.persona).toBe(
+      (await app.stores.assignments.get(portalId, contactId!))?.personaId,
+    );
   });
 
-  it('fills the workflow editor\'s persona dropdown from the portal\'s live rule set, and follows a publish with no project upload', async () => {
+  it("fills the workflow editor's persona dropdown from the portal's live rule set, and follows a publish with no project upload", async () => {
     const { sandbox, app, portalId, appBaseUrl, adminToken } = harness;
     const choices = async (q?: string) => {
       const res = await sandbox.outbound.workflowOptions({ portalId, inputFieldName: 'persona_to_check', q });
@@ -77,7 +93,9 @@ describe('the persona card and workflow action through the whole app', () => {
     const [renamed, ...rest] = live.ruleSet.personas;
     const next = { ...live.ruleSet, personas: [{ ...renamed, name: 'Renamed In This Portal' }, ...rest.slice(0, -1)] };
     const published = await fetch(`${appBaseUrl}/api/admin/portals/${portalId}/rule-sets/publish`, {
-      method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ ruleSet: next, note: 'portal-specific personas' }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ruleSet: next, note: 'portal-specific personas' }),
     });
     expect(published.status).toBe(201);
     // The publish rescores as a background job; later tests read the contacts it rescores.
@@ -94,7 +112,11 @@ describe('the persona card and workflow action through the whole app', () => {
     const stored = await app.stores.assignments.get(portalId, contactId!);
     const persona = stored?.override?.persona ?? stored!.personaId;
     const other = (await app.services.ruleSets.live(portalId)).ruleSet.personas.find((p) => p.id !== persona)!.id;
-    const run = async (callbackId: string, pick: string) => ((await sandbox.outbound.workflowAction({ portalId, contactId: contactId!, callbackId, inputFields: { persona_to_check: pick } })).body as { outputFields: Record<string, unknown> }).outputFields;
+    const run = async (callbackId: string, pick: string) =>
+      (
+        (await sandbox.outbound.workflowAction({ portalId, contactId: contactId!, callbackId, inputFields: { persona_to_check: pick } }))
+          .body as { outputFields: Record<string, unknown> }
+      ).outputFields;
     expect(await run('branch-yes', persona)).toMatchObject({ matches_persona: 'yes', persona });
     expect(await run('branch-no', other)).toMatchObject({ matches_persona: 'no', persona });
   });
@@ -106,7 +128,7 @@ describe('the persona card and workflow action through the whole app', () => {
     expect(res.status).toBe(401);
   });
 
-  it('writes an admin\'s override to HubSpot, keeps it through a rescore, and writes the computed persona back when cleared', async () => {
+  it("writes an admin's override to HubSpot, keeps it through a rescore, and writes the computed persona back when cleared", async () => {
     const { sandbox, app, portalId, appBaseUrl, adminToken } = harness;
     const [, contactId] = await app.stores.crm.listContactIds(portalId, null, 2);
     const computed = (await app.stores.assignments.get(portalId, contactId!))!.personaId;

@@ -31,37 +31,87 @@ function defaultRuleSet(): RuleSet {
 /** The default rule set scoring three contacts, as the app's card queries would. */
 function portalViews(ruleSet: RuleSet): Map<string, CardView> {
   const compiled = compileRuleSet(ruleSet);
-  const contacts: Record<string, { properties: PropertyBag; tickets: { id: string; properties: PropertyBag }[]; override?: ManualOverride }> = {
+  const contacts: Record<
+    string,
+    { properties: PropertyBag; tickets: { id: string; properties: PropertyBag }[]; override?: ManualOverride }
+  > = {
     '501': {
       properties: {
-        firstname: 'Priya', lastname: 'Natarajan', email: 'priya@fintech.example', jobtitle: 'Senior Data Analyst',
-        hs_analytics_num_page_views: '34', hs_email_click: '5', industry: 'FINANCIAL_SERVICES', lifecyclestage: 'salesqualifiedlead',
+        firstname: 'Priya',
+        lastname: 'Natarajan',
+        email: 'priya@fintech.example',
+        jobtitle: 'Senior Data Analyst',
+        hs_analytics_num_page_views: '34',
+        hs_email_click: '5',
+        industry: 'FINANCIAL_SERVICES',
+        lifecyclestage: 'salesqualifiedlead',
       },
       tickets: [
-        { id: '9001', properties: { subject: 'Dashboard export times out', hs_ticket_category: 'PRODUCT_ISSUE', hs_pipeline_stage: '1', hs_ticket_priority: 'HIGH', createdate: '2026-11-20T09:00:00Z' } },
-        { id: '9002', properties: { subject: 'Add a weekly schedule option', hs_ticket_category: 'FEATURE_REQUEST', hs_pipeline_stage: '4', hs_ticket_priority: 'LOW', createdate: '2026-10-02T09:00:00Z' } },
+        {
+          id: '9001',
+          properties: {
+            subject: 'Dashboard export times out',
+            hs_ticket_category: 'PRODUCT_ISSUE',
+            hs_pipeline_stage: '1',
+            hs_ticket_priority: 'HIGH',
+            createdate: '2026-11-20T09:00:00Z',
+          },
+        },
+        {
+          id: '9002',
+          properties: {
+            subject: 'Add a weekly schedule option',
+            hs_ticket_category: 'FEATURE_REQUEST',
+            hs_pipeline_stage: '4',
+            hs_ticket_priority: 'LOW',
+            createdate: '2026-10-02T09:00:00Z',
+          },
+        },
       ],
     },
     '502': {
       properties: {
-        firstname: 'Marco', lastname: 'Rossi', email: 'marco@example.com', jobtitle: 'BI Analyst', hs_analytics_num_page_views: '25',
-        hs_email_click: '4', industry: 'COMPUTER_SOFTWARE', lifecyclestage: 'opportunity',
+        firstname: 'Marco',
+        lastname: 'Rossi',
+        email: 'marco@example.com',
+        jobtitle: 'BI Analyst',
+        hs_analytics_num_page_views: '25',
+        hs_email_click: '4',
+        industry: 'COMPUTER_SOFTWARE',
+        lifecyclestage: 'opportunity',
       },
       tickets: [],
       override: { persona: 'ops_leader', by: 'rep@example.com', at: Date.parse('2026-11-21T15:30:00Z') },
     },
     '503': {
-      properties: { firstname: 'Jo', lastname: 'Bloggs', email: 'jo@acme.example', jobtitle: 'Marketing Coordinator', hs_analytics_num_page_views: '6', lifecyclestage: 'lead' },
+      properties: {
+        firstname: 'Jo',
+        lastname: 'Bloggs',
+        email: 'jo@acme.example',
+        jobtitle: 'Marketing Coordinator',
+        hs_analytics_num_page_views: '6',
+        lifecyclestage: 'lead',
+      },
       tickets: [],
     },
   };
   const views = new Map<string, CardView>();
   for (const [contactId, c] of Object.entries(contacts)) {
     const record: ContactWithTickets = { properties: c.properties, tickets: c.tickets };
-    views.set(contactId, buildCardView({
-      portalId: PORTAL, contactId, ruleSet, contact: record, tickets: c.tickets, now: NOW,
-      assignment: compiled.assign(record, NOW), evaluation: compiled.explainAll(record, NOW), override: c.override ?? null,
-    }));
+    views.set(
+      contactId,
+      buildCardView({
+        portalId: PORTAL,
+        contactId,
+        ruleSet,
+        contact: record,
+        tickets: c.tickets,
+        now: NOW,
+        assignment: compiled.assign(record, NOW),
+        evaluation: compiled.explainAll(record, NOW),
+        override: c.override ?? null,
+      }),
+    );
   }
   return views;
 }
@@ -87,7 +137,7 @@ describeInBrowser(`card preview page in headless Chromium${browserAvailable ? ''
     mkdirSync(SHOTS, { recursive: true });
     await buildCardRenderer();
     const queries: CardQueries = {
-      getCardView: async (portalId, contactId) => (portalId === PORTAL ? views.get(contactId) ?? null : null),
+      getCardView: async (portalId, contactId) => (portalId === PORTAL ? (views.get(contactId) ?? null) : null),
       recompute: async () => null,
     };
     // Stands in for the app's persona photo route, so the page shows real images.
@@ -98,20 +148,40 @@ describeInBrowser(`card preview page in headless Chromium${browserAvailable ? ''
     const app = createHttpApp({
       logger: silentLogger,
       health: async () => ({ ok: true, checks: {} }),
-      routers: [photos, createCardRoutes({
-        cardQueries: queries, clientSecret: 'unused', appBaseUrl: 'http://127.0.0.1', clock: fixedClock(NOW), logger: silentLogger,
-        adminGuard: requireAdmin({ adminToken: ADMIN_TOKEN }),
-      })],
+      routers: [
+        photos,
+        createCardRoutes({
+          cardQueries: queries,
+          clientSecret: 'unused',
+          appBaseUrl: 'http://127.0.0.1',
+          clock: fixedClock(NOW),
+          logger: silentLogger,
+          adminGuard: requireAdmin({ adminToken: ADMIN_TOKEN }),
+        }),
+      ],
     });
-    server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 800, height: 1000 }, extraHTTPHeaders: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-    page.on('request', (r) => { if (!r.url().startsWith(base)) foreignRequests.push(r.url()); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base)) foreignRequests.push(r.url());
+    });
   }, 30_000);
 
   afterAll(async () => {
@@ -138,12 +208,16 @@ describeInBrowser(`card preview page in headless Chromium${browserAvailable ? ''
     await expect(textOf('rules-tag')).resolves.toBe('Set by rules');
     const score = page.getByTestId('persona-score');
     expect(await textOf('persona-score')).toContain(`${view.score!.score} of ${view.score!.threshold} points`);
-    expect(await score.getByRole('progressbar').getAttribute('aria-valuetext')).toBe(`${view.score!.score} of ${view.score!.threshold} points`);
+    expect(await score.getByRole('progressbar').getAttribute('aria-valuetext')).toBe(
+      `${view.score!.score} of ${view.score!.threshold} points`,
+    );
     const why = await textOf('why');
     expect(why).toContain(`Why ${analyst.name}`);
     for (const rule of view.why!.firedRules) expect(why).toContain(`${rule.label}+${rule.points}`);
     expect(why).toContain(`Score ${view.why!.score} against a threshold of ${view.why!.threshold}.`);
-    expect(why).toContain(`Runner-up: ${view.why!.runnerUp!.personaName} with ${view.why!.runnerUp!.score} of ${view.why!.runnerUp!.threshold} points`);
+    expect(why).toContain(
+      `Runner-up: ${view.why!.runnerUp!.personaName} with ${view.why!.runnerUp!.score} of ${view.why!.runnerUp!.threshold} points`,
+    );
     await expect(itemsOf('talking-points')).resolves.toEqual(analyst.profile.talkingPoints);
     await expect(itemsOf('content-for-stage')).resolves.toEqual(analyst.profile.content.consideration);
     expect(await page.getByText('Stage: consideration').count()).toBe(1);
@@ -165,7 +239,9 @@ describeInBrowser(`card preview page in headless Chromium${browserAvailable ? ''
     await expect(textOf('manual-tag')).resolves.toBe('Set by hand');
     const override = await textOf('manual-override');
     expect(override).toContain('Set by rep@example.com on 2026-11-21; the app keeps this value.');
-    expect(override).toContain(`The rules would say: ${personas.get('data_analyst')!.name} (${view.computed.score} of ${view.computed.threshold} points).`);
+    expect(override).toContain(
+      `The rules would say: ${personas.get('data_analyst')!.name} (${view.computed.score} of ${view.computed.threshold} points).`,
+    );
     await expect(itemsOf('content-for-stage')).resolves.toEqual(personas.get('ops_leader')!.profile.content.decision);
 
     await page.screenshot({ path: `${SHOTS}/manual.png`, fullPage: true });
@@ -178,7 +254,9 @@ describeInBrowser(`card preview page in headless Chromium${browserAvailable ? ''
     expect(hint.reachable).toBe(true);
     expect(await textOf('unassigned')).toContain(ruleSet.unassigned.label);
     const shown = await textOf('unassigned');
-    expect(await textOf('unassigned-hint')).toBe(`Closest persona: ${hint.personaName}, ${hint.score} of ${hint.threshold} points (${hint.pointsNeeded} more needed).`);
+    expect(await textOf('unassigned-hint')).toBe(
+      `Closest persona: ${hint.personaName}, ${hint.score} of ${hint.threshold} points (${hint.pointsNeeded} more needed).`,
+    );
     expect(shown).toContain('It would qualify with:');
     for (const rule of hint.rulesToQualify) expect(await textOf('rules-to-qualify')).toContain(`${rule.label}+${rule.points}`);
 

@@ -17,14 +17,23 @@ jest.setTimeout(60_000);
 
 describe('the sandbox demo (npm start without HubSpot credentials)', () => {
   let demo: Demo | undefined;
-  afterEach(async () => { await demo?.close(); });
+  afterEach(async () => {
+    await demo?.close();
+  });
 
   it('installs into the sandbox through OAuth, syncs, assigns, writes back and prints the URLs and a generated admin token', async () => {
     const [port, sandboxPort] = [await freePort(), await freePort()];
-    const config = loadConfig({
-      PORT: String(port), SANDBOX_PORT: String(sandboxPort), SANDBOX_CONTACTS: '250', DATABASE_URL: 'sqlite::memory:',
-      JOBS_ENABLED: 'false', LOG_LEVEL: 'silent',
-    }, { ensureSandboxKey: false });
+    const config = loadConfig(
+      {
+        PORT: String(port),
+        SANDBOX_PORT: String(sandboxPort),
+        SANDBOX_CONTACTS: '250',
+        DATABASE_URL: 'sqlite::memory:',
+        JOBS_ENABLED: 'false',
+        LOG_LEVEL: 'silent',
+      },
+      { ensureSandboxKey: false },
+    );
     const lines: string[] = [];
     demo = await startDemo({ config, logger: silentLogger, print: (line) => lines.push(line) });
     const out = lines.join('\n');
@@ -35,8 +44,10 @@ describe('the sandbox demo (npm start without HubSpot credentials)', () => {
     const token = /ADMIN_TOKEN=(\S+)/.exec(out)?.[1];
     expect(token).toBeDefined();
 
-    const status = await fetch(`http://localhost:${port}/api/admin/portals/${DEMO_PORTAL_ID}/status`, { headers: { authorization: `Bearer ${token}` } });
-    const body = await status.json() as { counts: { contacts: number }; personas: { pendingWrites: number }; installState: string };
+    const status = await fetch(`http://localhost:${port}/api/admin/portals/${DEMO_PORTAL_ID}/status`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await status.json()) as { counts: { contacts: number }; personas: { pendingWrites: number }; installState: string };
     expect(body.installState).toBe('installed');
     expect(body.counts.contacts).toBe(250);
     expect(body.personas.pendingWrites).toBe(0);
@@ -52,11 +63,16 @@ describe('the sandbox demo (npm start without HubSpot credentials)', () => {
 
     // A newcomer finds a populated Insights tab: one validated pilot and one quarterly review.
     expect(out).toMatch(/Seeded the Insights tab: three nightly snapshots, a pilot of \d+ lines validated, one quarterly review/);
-    const reports = await fetch(`http://localhost:${port}/api/admin/portals/${DEMO_PORTAL_ID}/insights/reports`, { headers: { authorization: `Bearer ${token}` } });
+    const reports = await fetch(`http://localhost:${port}/api/admin/portals/${DEMO_PORTAL_ID}/insights/reports`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const kinds = ((await reports.json()) as { reports: { kind: string }[] }).reports.map((r) => r.kind).sort();
     expect(kinds).toEqual(['review-quarterly', 'validation']);
     const validation = await demo.app.services.insights.listReports(DEMO_PORTAL_ID, { kind: 'validation' });
-    const body2 = (await demo.app.services.insights.getReport(DEMO_PORTAL_ID, validation[0]!.id)).body as { pilot: { rows: number } | null; analysis: unknown };
+    const body2 = (await demo.app.services.insights.getReport(DEMO_PORTAL_ID, validation[0]!.id)).body as {
+      pilot: { rows: number } | null;
+      analysis: unknown;
+    };
     expect(body2.pilot?.rows).toBeGreaterThan(50);
     expect(body2.analysis).not.toBeNull();
   });

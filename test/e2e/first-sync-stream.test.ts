@@ -25,8 +25,12 @@ function runSync(args: string[]): Promise<{ code: number | null; signal: NodeJS.
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', SYNC_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
     child.on('exit', (code, signal) => resolve({ code, signal, output }));
   });
 }
@@ -45,7 +49,9 @@ describe('the first full sync, streamed', () => {
     await h?.close();
     await storage?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
-    h = undefined; storage = undefined; dir = undefined;
+    h = undefined;
+    storage = undefined;
+    dir = undefined;
   });
 
   it('resumes after the process is killed mid-stream and restarted: every contact written exactly once, none skipped', async () => {
@@ -108,7 +114,11 @@ describe('the first full sync, streamed', () => {
       const withoutTickets = live.compiled.assign({ properties: c.properties, tickets: [], company, surveys }, clock.now());
       if (expected.personaId !== withoutTickets.personaId) ticketDecided += 1;
       const stored = await h.app.stores.assignments.get(h.portalId, c.id);
-      expect({ id: c.id, persona: stored?.personaId, score: stored?.score }).toEqual({ id: c.id, persona: expected.personaId, score: expected.score });
+      expect({ id: c.id, persona: stored?.personaId, score: stored?.score }).toEqual({
+        id: c.id,
+        persona: expected.personaId,
+        score: expected.score,
+      });
       expect(c.properties.persona).toBe(expected.personaId);
     }
     // The comparison means something only if tickets decide some personas.
@@ -125,7 +135,9 @@ describe('the first full sync, streamed', () => {
     h = await startAppHarness({ contacts: 300, tuning: { syncOnInstall: false } });
     await h.install();
     // The install created the property; a rep fills it in on a few contacts before the sync reads them.
-    const targets = sandboxContacts(h).filter((_, i) => i % 70 === 5).map((c) => c.id);
+    const targets = sandboxContacts(h)
+      .filter((_, i) => i % 70 === 5)
+      .map((c) => c.id);
     for (const id of targets) h.sandbox.data.updateContact(h.portalId, id, { persona: 'not_a_fit' });
     const summary = await h.app.services.sync.fullSync(h.portalId);
     expect(summary.rescore.overrides).toBe(targets.length);
@@ -145,7 +157,9 @@ describe('the first full sync, streamed', () => {
         syncHooks: {
           afterPage: async ({ page }) => {
             if (page !== 3) return;
-            const status = await request(harness!.app.http).get(`/api/admin/portals/${harness!.portalId}/status`).set('authorization', `Bearer ${harness!.adminToken}`);
+            const status = await request(harness!.app.http)
+              .get(`/api/admin/portals/${harness!.portalId}/status`)
+              .set('authorization', `Bearer ${harness!.adminToken}`);
             seen.push({ status: status.body as Record<string, unknown>, page });
           },
         },
@@ -161,7 +175,11 @@ describe('the first full sync, streamed', () => {
 
     // Mid-stream (page 3 of 6 finished), the status API carried the same figures.
     expect(seen).toHaveLength(1);
-    const sync = seen[0]!.status.sync as { state: string; fullSync: Record<string, unknown>; currentRun: { progress: Record<string, unknown> } };
+    const sync = seen[0]!.status.sync as {
+      state: string;
+      fullSync: Record<string, unknown>;
+      currentRun: { progress: Record<string, unknown> };
+    };
     expect(sync.state).toBe('running');
     expect(sync.fullSync).toMatchObject({ state: 'running', total: 600 });
     expect(sync.fullSync.scored).toBeGreaterThanOrEqual(300);

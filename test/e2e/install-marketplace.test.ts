@@ -1,4 +1,11 @@
-import { approveFromMarketplace, approveInstall, CookieJar, followCallback, installFromMarketplace, startInstall } from '../../src/demo/browser-install';
+import {
+  approveFromMarketplace,
+  approveInstall,
+  CookieJar,
+  followCallback,
+  installFromMarketplace,
+  startInstall,
+} from '../../src/demo/browser-install';
 import { fixedClock } from '../../src/platform/clock';
 import { startAppHarness, type Harness } from '../support/app-harness';
 
@@ -14,12 +21,18 @@ describe('installing the app from the HubSpot Marketplace', () => {
     tokenRequests = [];
     const countingFetch: typeof fetch = async (input, init) => {
       const form = new URLSearchParams(String(init?.body ?? ''));
-      tokenRequests.push({ path: new URL(String(input)).pathname, grantType: form.get('grant_type'), redirectUri: form.get('redirect_uri') });
+      tokenRequests.push({
+        path: new URL(String(input)).pathname,
+        grantType: form.get('grant_type'),
+        redirectUri: form.get('redirect_uri'),
+      });
       return fetch(input, init);
     };
     h = await startAppHarness({ contacts: 40, clock, tuning: { ...tuning, oauthFetch: countingFetch } });
   };
-  afterEach(async () => { await h.close(); });
+  afterEach(async () => {
+    await h.close();
+  });
 
   it('exchanges the code on v3, introspects, stores the portal, creates the properties and sends the browser back to HubSpot', async () => {
     await start();
@@ -50,12 +63,20 @@ describe('installing the app from the HubSpot Marketplace', () => {
 
   it('redirects to HubSpot hosts only: any other returnUrl still installs but shows our installed page', async () => {
     await start();
-    const returnTo = async (returnUrl: string) => installFromMarketplace(h.sandbox.baseUrl, h.portalId, (u) => u.searchParams.set('returnUrl', returnUrl));
+    const returnTo = async (returnUrl: string) =>
+      installFromMarketplace(h.sandbox.baseUrl, h.portalId, (u) => u.searchParams.set('returnUrl', returnUrl));
     const hubspot = await returnTo('https://app.hubspot.com/marketplace/done?portalId=1');
     expect([hubspot.status, hubspot.location]).toEqual([302, 'https://app.hubspot.com/marketplace/done?portalId=1']);
     const apex = await returnTo('https://hubspot.com/x');
     expect([apex.status, apex.location]).toEqual([302, 'https://hubspot.com/x']);
-    for (const foreign of ['https://evil.example/after', 'http://app.hubspot.com/plain-http', 'https://app.hubspot.com.evil.example/', 'https://user@app.hubspot.com@evil.example/', 'javascript:alert(1)', '//evil.example/']) {
+    for (const foreign of [
+      'https://evil.example/after',
+      'http://app.hubspot.com/plain-http',
+      'https://app.hubspot.com.evil.example/',
+      'https://user@app.hubspot.com@evil.example/',
+      'javascript:alert(1)',
+      '//evil.example/',
+    ]) {
       const result = await returnTo(foreign);
       expect([foreign, result.status, result.location]).toEqual([foreign, 200, null]);
       expect(result.body).toContain(`portal ${h.portalId}`);
@@ -85,7 +106,7 @@ describe('installing the app from the HubSpot Marketplace', () => {
     expect(tokenRequests).toEqual([]);
   });
 
-  it('still refuses our own flow\'s expired state (older than 10 minutes), exchanging no code, Marketplace support notwithstanding', async () => {
+  it("still refuses our own flow's expired state (older than 10 minutes), exchanging no code, Marketplace support notwithstanding", async () => {
     const clock = fixedClock(Date.now());
     await start({ syncOnInstall: false }, clock);
     const jar = new CookieJar();
@@ -111,7 +132,10 @@ describe('installing the app from the HubSpot Marketplace', () => {
 
   it('shows a clear page when the user cancels (error parameter), exchanging nothing', async () => {
     await start();
-    const res = await fetch(`${h.appBaseUrl}/oauth/callback?error=access_denied&error_description=User+cancelled&returnUrl=${encodeURIComponent('https://app.hubspot.com/')}`, { redirect: 'manual' });
+    const res = await fetch(
+      `${h.appBaseUrl}/oauth/callback?error=access_denied&error_description=User+cancelled&returnUrl=${encodeURIComponent('https://app.hubspot.com/')}`,
+      { redirect: 'manual' },
+    );
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/not installed[\s\S]*cancelled or not approved/);
     expect(tokenRequests).toEqual([]);

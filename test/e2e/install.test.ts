@@ -15,7 +15,9 @@ describe('installing the app by OAuth into the sandbox portal', () => {
     };
     h = await startAppHarness({ contacts: 40, tuning: { syncOnInstall: false, oauthFetch: countingFetch } });
   });
-  afterEach(async () => { await h.close(); });
+  afterEach(async () => {
+    await h.close();
+  });
 
   it('redirects to the authorize page with the client id, the callback, the required scopes and a state, and sets a browser cookie', async () => {
     const res = await request(h.app.http).get('/oauth/install');

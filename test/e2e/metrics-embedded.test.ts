@@ -9,7 +9,9 @@ describe('probes and metrics of the embedded layout', () => {
     await h.waitForFirstSync();
     await h.app.services.jobs.idle();
   }, 60_000);
-  afterAll(async () => { await h?.close(); });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   it('answers liveness and readiness', async () => {
     expect((await fetch(`${h.appBaseUrl}/healthz`)).status).toBe(200);

@@ -19,14 +19,24 @@ const PORTALS = Array.from({ length: 50 }, (_, i) => 9_300_001 + i);
 const CONTACTS_PER_PORTAL = 100;
 /** Two distinct changes per contact, each delivered twice: 20,000 deliveries, 10,000 distinct events. */
 const DELIVERIES_PER_CONTACT = 4;
-const CRONS = ['sync', 'reconcile', 'oauth-states', 'nightly-rescore', 'quarterly-review', 'workflow-callbacks', 'admin-sessions', 'webhook-sweep', 'webhook-housekeeping'];
+const CRONS = [
+  'sync',
+  'reconcile',
+  'oauth-states',
+  'nightly-rescore',
+  'quarterly-review',
+  'workflow-callbacks',
+  'admin-sessions',
+  'webhook-sweep',
+  'webhook-housekeeping',
+];
 const EVERY_MINUTE = '* * * * *';
 /** The heavy schedules (a full listing, a rescore and review of every portal) tick once, two minutes after the start. */
 const ONCE = `${(new Date().getUTCMinutes() + 2) % 60} * * * *`;
 
 function shuffle<T>(items: T[], seed: number): T[] {
   let s = seed;
-  const random = () => ((s = (s * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const random = () => (s = (s * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];
@@ -34,14 +44,19 @@ function shuffle<T>(items: T[], seed: number): T[] {
   return items;
 }
 
-async function postSigned(cluster: Cluster, events: unknown[]): Promise<{ status: number; accepted: number; duplicates: number; body?: string }> {
+async function postSigned(
+  cluster: Cluster,
+  events: unknown[],
+): Promise<{ status: number; accepted: number; duplicates: number; body?: string }> {
   const url = `${cluster.appBaseUrl}/webhooks/hubspot`;
   const body = JSON.stringify(events);
   const timestamp = Date.now();
   const res = await fetch(url, {
-    method: 'POST', body,
+    method: 'POST',
+    body,
     headers: {
-      'content-type': 'application/json', 'x-hubspot-request-timestamp': String(timestamp),
+      'content-type': 'application/json',
+      'x-hubspot-request-timestamp': String(timestamp),
       'x-hubspot-signature-v3': signV3({ method: 'POST', url, body }, SANDBOX_APP.clientSecret, timestamp),
     },
   });
@@ -53,7 +68,11 @@ async function postSigned(cluster: Cluster, events: unknown[]): Promise<{ status
 
 async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: limit }, async () => { while (i < items.length) await fn(items[i++]!); }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (i < items.length) await fn(items[i++]!);
+    }),
+  );
 }
 
 scale('scale mode: web and worker processes on PostgreSQL and Redis', () => {
@@ -62,21 +81,33 @@ scale('scale mode: web and worker processes on PostgreSQL and Redis', () => {
 
   beforeAll(async () => {
     cluster = await startCluster({
-      databaseUrl: databaseUrl!, redisUrl: redisUrl!,
+      databaseUrl: databaseUrl!,
+      redisUrl: redisUrl!,
       portals: PORTALS.map((portalId) => ({ portalId, contacts: CONTACTS_PER_PORTAL })),
       env: {
-        SYNC_CRON: EVERY_MINUTE, RECONCILE_CRON: ONCE, RESCORE_CRON: ONCE, REVIEW_CRON: ONCE,
-        JOB_CONCURRENCY: '24', JOB_EXPIRE_SECONDS: '60', JOB_MAINTENANCE_SECONDS: '5', SYNC_SLICE_SECONDS: '5',
+        SYNC_CRON: EVERY_MINUTE,
+        RECONCILE_CRON: ONCE,
+        RESCORE_CRON: ONCE,
+        REVIEW_CRON: ONCE,
+        JOB_CONCURRENCY: '24',
+        JOB_EXPIRE_SECONDS: '60',
+        JOB_MAINTENANCE_SECONDS: '5',
+        SYNC_SLICE_SECONDS: '5',
       },
     });
     await Promise.all([
-      cluster.start('web', 'web-1'), cluster.start('web', 'web-2'),
-      cluster.start('worker', 'worker-1'), cluster.start('worker', 'worker-2'), cluster.start('worker', 'worker-3'),
+      cluster.start('web', 'web-1'),
+      cluster.start('web', 'web-2'),
+      cluster.start('worker', 'worker-1'),
+      cluster.start('worker', 'worker-2'),
+      cluster.start('worker', 'worker-3'),
     ]);
   });
-  afterAll(async () => { await cluster?.close(); });
+  afterAll(async () => {
+    await cluster?.close();
+  });
 
-  it('applies 20,000 signed deliveries exactly once, within every portal\'s budget, with each cron tick run once', async () => {
+  it("applies 20,000 signed deliveries exactly once, within every portal's budget, with each cron tick run once", async () => {
     const { sandbox, db, schema, jobsSchema } = cluster;
     // Workers serve only their probes and metrics.
     const worker = cluster.processes.find((p) => p.role === 'worker')!;
@@ -87,16 +118,26 @@ scale('scale mode: web and worker processes on PostgreSQL and Redis', () => {
     const began = Date.now();
     const phase = (name: string) => process.stdout.write(`scale e2e: ${name} after ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
     // 1. Install every portal through the web processes; each install queues its first sync.
-    await inParallel(PORTALS, 10, async (portalId) => { await installThroughBrowser(cluster.appBaseUrl, portalId); });
+    await inParallel(PORTALS, 10, async (portalId) => {
+      await installThroughBrowser(cluster.appBaseUrl, portalId);
+    });
     phase('installed');
-    await eventually('every first sync', async () => {
-      const { rows } = await db.query(`select count(*)::int as n from ${schema}.sync_cursors where stream = 'incremental:contacts'`);
-      return rows[0].n === PORTALS.length ? true : undefined;
-    }, 120_000);
-    await eventually('the first write-backs', async () => {
-      const { rows } = await db.query(`select count(*)::int as n from ${schema}.assignments where needs_write = 1`);
-      return rows[0].n === 0 ? true : undefined;
-    }, 60_000);
+    await eventually(
+      'every first sync',
+      async () => {
+        const { rows } = await db.query(`select count(*)::int as n from ${schema}.sync_cursors where stream = 'incremental:contacts'`);
+        return rows[0].n === PORTALS.length ? true : undefined;
+      },
+      120_000,
+    );
+    await eventually(
+      'the first write-backs',
+      async () => {
+        const { rows } = await db.query(`select count(*)::int as n from ${schema}.assignments where needs_write = 1`);
+        return rows[0].n === 0 ? true : undefined;
+      },
+      60_000,
+    );
     phase('first syncs done');
     const personaBefore = new Map<string, string>();
     {
@@ -115,9 +156,18 @@ scale('scale mode: web and worker processes on PostgreSQL and Redis', () => {
         sandbox.data.updateContact(portalId, String(contactId), { jobtitle: 'Student intern' });
         for (const [k, value] of ['Data engineer', 'Student intern'].entries()) {
           const event = {
-            eventId: eventId++, subscriptionId: 1, portalId, appId: SANDBOX_APP.appId, occurredAt: t0 + c * 10 + k,
-            subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: contactId,
-            propertyName: 'jobtitle', propertyValue: value, changeSource: 'CRM_UI', sourceId: 'userId:7000001',
+            eventId: eventId++,
+            subscriptionId: 1,
+            portalId,
+            appId: SANDBOX_APP.appId,
+            occurredAt: t0 + c * 10 + k,
+            subscriptionType: 'contact.propertyChange',
+            attemptNumber: 0,
+            objectId: contactId,
+            propertyName: 'jobtitle',
+            propertyValue: value,
+            changeSource: 'CRM_UI',
+            sourceId: 'userId:7000001',
           };
           deliveries.push(event, { ...event, attemptNumber: 1 });
         }
@@ -140,23 +190,36 @@ scale('scale mode: web and worker processes on PostgreSQL and Redis', () => {
     expect({ accepted, duplicates }).toEqual({ accepted: distinct, duplicates: distinct });
 
     // 3. Every acknowledged event is applied, once.
-    await eventually('the inbox to drain', async () => {
-      const { rows } = await db.query(`select status, count(*)::int as n from ${schema}.webhook_inbox group by status`);
-      const by = Object.fromEntries(rows.map((r) => [r.status, r.n]));
-      return by.done === distinct && Object.keys(by).length === 1 ? by : undefined;
-    }, 120_000);
-    await eventually('the write-backs', async () => {
-      const { rows } = await db.query(`select count(*)::int as n from ${schema}.assignments where needs_write = 1`);
-      return rows[0].n === 0 ? true : undefined;
-    }, 60_000);
+    await eventually(
+      'the inbox to drain',
+      async () => {
+        const { rows } = await db.query(`select status, count(*)::int as n from ${schema}.webhook_inbox group by status`);
+        const by = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+        return by.done === distinct && Object.keys(by).length === 1 ? by : undefined;
+      },
+      120_000,
+    );
+    await eventually(
+      'the write-backs',
+      async () => {
+        const { rows } = await db.query(`select count(*)::int as n from ${schema}.assignments where needs_write = 1`);
+        return rows[0].n === 0 ? true : undefined;
+      },
+      60_000,
+    );
 
     phase('inbox drained');
     let unchangedWrites = 0;
     for (const portalId of PORTALS) {
       const writes = sandbox.writes(portalId).filter((w) => w.changeSource === 'INTEGRATION');
       unchangedWrites += writes.reduce((n, w) => n + w.unchanged.length, 0);
-      const since = sandbox.writes(portalId).slice(writesBefore.get(portalId)).filter((w) => w.changeSource === 'INTEGRATION');
-      const { rows } = await db.query(`select contact_id, persona_id, written_persona from ${schema}.assignments where portal_id = $1`, [portalId]);
+      const since = sandbox
+        .writes(portalId)
+        .slice(writesBefore.get(portalId))
+        .filter((w) => w.changeSource === 'INTEGRATION');
+      const { rows } = await db.query(`select contact_id, persona_id, written_persona from ${schema}.assignments where portal_id = $1`, [
+        portalId,
+      ]);
       expect(rows).toHaveLength(CONTACTS_PER_PORTAL);
       for (const row of rows) {
         expect(row).toMatchObject({ persona_id: 'not_a_fit', written_persona: 'not_a_fit' });
@@ -176,20 +239,32 @@ scale('scale mode: web and worker processes on PostgreSQL and Redis', () => {
     expect(PORTALS.map((p) => sandbox.stats(p).throttled).reduce((a, b) => a + b, 0)).toBe(0);
 
     // 6. Every cron tick ran once for the whole cluster, not once per process.
-    await eventually('a cron tick and its portal jobs', async () => {
-      const { rows } = await db.query(`select count(*)::int as n from ${jobsSchema}.job where name = 'cron-reconcile' and state = 'completed'`);
-      const open = await db.query(`select count(*)::int as n from ${jobsSchema}.job where state in ('created', 'retry', 'active') and (name like 'portal-%' or name like 'cron-%')`);
-      return rows[0].n >= 1 && open.rows[0].n === 0 ? true : undefined;
-    }, 150_000, 1000);
+    await eventually(
+      'a cron tick and its portal jobs',
+      async () => {
+        const { rows } = await db.query(
+          `select count(*)::int as n from ${jobsSchema}.job where name = 'cron-reconcile' and state = 'completed'`,
+        );
+        const open = await db.query(
+          `select count(*)::int as n from ${jobsSchema}.job where state in ('created', 'retry', 'active') and (name like 'portal-%' or name like 'cron-%')`,
+        );
+        return rows[0].n >= 1 && open.rows[0].n === 0 ? true : undefined;
+      },
+      150_000,
+      1000,
+    );
     phase('cron tick done');
     const ticks = await db.query(`
       select name, date_trunc('minute', created_on) as minute, count(*)::int as n, bool_and(state = 'completed') as completed
       from ${jobsSchema}.job where name like 'cron-%' group by name, minute`);
-    for (const tick of ticks.rows) expect({ name: tick.name, n: tick.n, completed: tick.completed }).toEqual({ name: tick.name, n: 1, completed: true });
+    for (const tick of ticks.rows)
+      expect({ name: tick.name, n: tick.n, completed: tick.completed }).toEqual({ name: tick.name, n: 1, completed: true });
     const ran = new Set(ticks.rows.map((t) => t.name as string));
     for (const cron of CRONS) expect(ran).toContain(`cron-${cron}`);
     const reconcileTicks = ticks.rows.filter((t) => t.name === 'cron-reconcile').length;
-    const { rows: reconciles } = await db.query(`select portal_id, count(*)::int as n from ${schema}.sync_runs where kind = 'reconcile' group by portal_id`);
+    const { rows: reconciles } = await db.query(
+      `select portal_id, count(*)::int as n from ${schema}.sync_runs where kind = 'reconcile' group by portal_id`,
+    );
     expect(reconcileTicks).toBe(1);
     // The one tick reconciled each installed portal once, though three workers were running.
     expect(reconciles).toHaveLength(PORTALS.length);
@@ -206,10 +281,18 @@ scale('scale mode: web and worker processes on PostgreSQL and Redis', () => {
 describe('APP_ROLE on SQLite', () => {
   it('refuses to start a worker process, naming the variable', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../src/main.ts')], {
-      cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', timeout: 60_000,
+      cwd: path.resolve(__dirname, '../..'),
+      encoding: 'utf8',
+      timeout: 60_000,
       env: {
-        PATH: processEnvironment().PATH ?? '', APP_ROLE: 'worker', DATABASE_URL: 'sqlite::memory:',
-        HUBSPOT_CLIENT_ID: 'cid', HUBSPOT_CLIENT_SECRET: 'secret', HUBSPOT_APP_ID: '1', ENCRYPTION_KEY: 'ab'.repeat(32), APP_BASE_URL: 'https://p.example.com',
+        PATH: processEnvironment().PATH ?? '',
+        APP_ROLE: 'worker',
+        DATABASE_URL: 'sqlite::memory:',
+        HUBSPOT_CLIENT_ID: 'cid',
+        HUBSPOT_CLIENT_SECRET: 'secret',
+        HUBSPOT_APP_ID: '1',
+        ENCRYPTION_KEY: 'ab'.repeat(32),
+        APP_BASE_URL: 'https://p.example.com',
       },
     });
     expect(result.status).toBe(78);

@@ -39,37 +39,57 @@ scale('scale mode: a worker killed mid full sync', () => {
 
   beforeAll(async () => {
     cluster = await startCluster({
-      databaseUrl: databaseUrl!, redisUrl: redisUrl!,
+      databaseUrl: databaseUrl!,
+      redisUrl: redisUrl!,
       portals: [{ portalId: PORTAL, contacts: CONTACTS }],
       // One long slice, so the sync stays on the worker that is killed; a dead worker's job is handed out after 10 s.
       env: { JOBS_ENABLED: 'false', SYNC_SLICE_SECONDS: '600', JOB_EXPIRE_SECONDS: '10', JOB_MAINTENANCE_SECONDS: '1' },
     });
     await Promise.all([cluster.start('web', 'web-1'), cluster.start('worker', 'worker-a')]);
   });
-  afterAll(async () => { await cluster?.close(); });
+  afterAll(async () => {
+    await cluster?.close();
+  });
 
   it('completes on another worker from the persisted cursor, writing what a single process writes, each once', async () => {
     const { db, schema } = cluster;
     await installThroughBrowser(cluster.appBaseUrl, PORTAL);
     const progress = async () => {
-      const { rows } = await db.query(`select progress from ${schema}.sync_runs where portal_id = $1 and kind = 'full' and status = 'running'`, [PORTAL]);
+      const { rows } = await db.query(
+        `select progress from ${schema}.sync_runs where portal_id = $1 and kind = 'full' and status = 'running'`,
+        [PORTAL],
+      );
       return rows.length === 1 ? Number(JSON.parse(rows[0].progress).done ?? 0) : null;
     };
-    const doneAtKill = await eventually('the full sync to be under way', async () => {
-      const done = await progress();
-      return done !== null && done >= CONTACTS / 5 ? done : undefined;
-    }, 120_000, 100);
+    const doneAtKill = await eventually(
+      'the full sync to be under way',
+      async () => {
+        const done = await progress();
+        return done !== null && done >= CONTACTS / 5 ? done : undefined;
+      },
+      120_000,
+      100,
+    );
     await cluster.start('worker', 'worker-b');
     const a = cluster.processes.find((p) => p.name === 'worker-a')!;
     a.child.kill('SIGKILL');
     await a.exited;
     expect(doneAtKill).toBeLessThan(CONTACTS);
 
-    await eventually('the sync to complete on worker B', async () => {
-      const { rows } = await db.query(`select count(*)::int as n from ${schema}.sync_cursors where portal_id = $1 and stream = 'incremental:contacts'`, [PORTAL]);
-      const pending = await db.query(`select count(*)::int as n from ${schema}.assignments where portal_id = $1 and needs_write = 1`, [PORTAL]);
-      return rows[0].n === 1 && pending.rows[0].n === 0 ? true : undefined;
-    }, 150_000);
+    await eventually(
+      'the sync to complete on worker B',
+      async () => {
+        const { rows } = await db.query(
+          `select count(*)::int as n from ${schema}.sync_cursors where portal_id = $1 and stream = 'incremental:contacts'`,
+          [PORTAL],
+        );
+        const pending = await db.query(`select count(*)::int as n from ${schema}.assignments where portal_id = $1 and needs_write = 1`, [
+          PORTAL,
+        ]);
+        return rows[0].n === 1 && pending.rows[0].n === 0 ? true : undefined;
+      },
+      150_000,
+    );
     const b = cluster.processes.find((p) => p.name === 'worker-b')!;
     expect(b.logs.some((l) => l.msg === 'sync finished' && l.portalId === PORTAL)).toBe(true);
     const { rows: stored } = await db.query(`select count(*)::int as n from ${schema}.contacts where portal_id = $1`, [PORTAL]);
@@ -80,10 +100,19 @@ scale('scale mode: a worker killed mid full sync', () => {
     const single = await startAppHarness({ portalId: PORTAL, contacts: CONTACTS });
     try {
       await single.install();
-      await eventually('the single-process sync', async () => {
-        const pending = await single.app.stores.assignments.countPendingWrites(PORTAL);
-        return !single.app.services.sync.isRunning(PORTAL) && pending === 0 && (await single.app.services.sync.needsFullSync(PORTAL)) === false ? true : undefined;
-      }, 120_000, 200);
+      await eventually(
+        'the single-process sync',
+        async () => {
+          const pending = await single.app.stores.assignments.countPendingWrites(PORTAL);
+          return !single.app.services.sync.isRunning(PORTAL) &&
+            pending === 0 &&
+            (await single.app.services.sync.needsFullSync(PORTAL)) === false
+            ? true
+            : undefined;
+        },
+        120_000,
+        200,
+      );
       const reference = personaWrites(single.sandbox);
       expect(cluster_.last.size).toBe(reference.last.size);
       expect(new Map([...cluster_.last].sort())).toEqual(new Map([...reference.last].sort()));

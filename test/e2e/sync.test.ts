@@ -38,7 +38,9 @@ jest.setTimeout(30_000);
 
 describe('syncing the sandbox portal, assigning personas and writing them back', () => {
   let h: Harness;
-  afterEach(async () => { await h?.close(); });
+  afterEach(async () => {
+    await h?.close();
+  });
 
   it('stores every contact, ticket and association, assigns every contact and writes each persona to HubSpot', async () => {
     h = await startAppHarness({ contacts: 450, tuning: { syncOnInstall: false } });
@@ -70,7 +72,9 @@ describe('syncing the sandbox portal, assigning personas and writing them back',
     expect((await request(h.app.http).get(`/api/admin/portals/${h.portalId}/status`)).status).toBe(401);
     expect((await request(h.app.http).get('/api/admin/portals').set('authorization', 'Bearer wrong-token-0123456789')).status).toBe(401);
     const list = await request(h.app.http).get('/api/admin/portals').set('authorization', `Bearer ${h.adminToken}`);
-    expect(list.body.portals).toEqual([expect.objectContaining({ portalId: h.portalId, installState: 'installed', lastSyncAt: expect.any(String) })]);
+    expect(list.body.portals).toEqual([
+      expect.objectContaining({ portalId: h.portalId, installState: 'installed', lastSyncAt: expect.any(String) }),
+    ]);
   });
 
   it('writes nothing on a second sync when nothing changed', async () => {
@@ -91,7 +95,11 @@ describe('syncing the sandbox portal, assigning personas and writing them back',
       contacts: 500,
       tuning: {
         syncOnInstall: false,
-        syncHooks: { afterPage: ({ stream, page }) => { if (crash && stream === 'contacts' && page === 3) throw new Error('simulated crash'); } },
+        syncHooks: {
+          afterPage: ({ stream, page }) => {
+            if (crash && stream === 'contacts' && page === 3) throw new Error('simulated crash');
+          },
+        },
       },
     });
     await h.install();
@@ -158,7 +166,16 @@ describe('syncing the sandbox portal, assigning personas and writing them back',
     // A storm long enough that the sync meets it however busy the machine is, and retries that outlast it.
     h = await startAppHarness({
       contacts: 400,
-      tuning: { syncOnInstall: false, retry: { burstRateLimitDelayMs: 400, searchRateLimitDelayMs: 100, serverErrorBaseDelayMs: 20, serverErrorMaxDelayMs: 200, maxAttempts: 12 } },
+      tuning: {
+        syncOnInstall: false,
+        retry: {
+          burstRateLimitDelayMs: 400,
+          searchRateLimitDelayMs: 100,
+          serverErrorBaseDelayMs: 20,
+          serverErrorMaxDelayMs: 200,
+          maxAttempts: 12,
+        },
+      },
     });
     await h.install();
     h.sandbox.faults.rateLimitStorm(3_000, { portalId: h.portalId });
@@ -184,10 +201,19 @@ describe('syncing the sandbox portal, assigning personas and writing them back',
     };
     let advanced = false;
     h = await startAppHarness({
-      contacts: 400, clock,
+      contacts: 400,
+      clock,
       tuning: {
-        syncOnInstall: false, oauthFetch: countingFetch,
-        syncHooks: { afterPage: ({ page }) => { if (page === 2 && !advanced) { advanced = true; clock.advance(31 * 60_000); } } },
+        syncOnInstall: false,
+        oauthFetch: countingFetch,
+        syncHooks: {
+          afterPage: ({ page }) => {
+            if (page === 2 && !advanced) {
+              advanced = true;
+              clock.advance(31 * 60_000);
+            }
+          },
+        },
       },
     });
     await h.install();

@@ -11,10 +11,15 @@ describe('webhooks through the whole app', () => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startAppHarness({ contacts: 40, sandbox: { webhooks: { enabled: true, flushMs: 10, retryDelaysMs: [50, 100, 200, 400] } } });
+    harness = await startAppHarness({
+      contacts: 40,
+      sandbox: { webhooks: { enabled: true, flushMs: 10, retryDelaysMs: [50, 100, 200, 400] } },
+    });
     await harness.install();
-    await waitFor(async () => !harness.app.services.sync.isRunning(harness.portalId)
-      && (await harness.app.stores.crm.counts(harness.portalId)).contacts === 40);
+    await waitFor(
+      async () =>
+        !harness.app.services.sync.isRunning(harness.portalId) && (await harness.app.stores.crm.counts(harness.portalId)).contacts === 40,
+    );
     await settle();
   });
 
@@ -25,7 +30,10 @@ describe('webhooks through the whole app', () => {
     for (let round = 0; round < 100; round++) {
       await sandbox.webhooks.settled();
       const last = sandbox.webhooks.deliveries().at(-1)?.deliveryId ?? 0;
-      await waitFor(async () => { const b = await app.stores.inbox.backlog(); return b.pending === 0 && b.processing === 0; });
+      await waitFor(async () => {
+        const b = await app.stores.inbox.backlog();
+        return b.pending === 0 && b.processing === 0;
+      });
       await sandbox.webhooks.flush();
       if ((sandbox.webhooks.deliveries().at(-1)?.deliveryId ?? 0) === last) return;
     }

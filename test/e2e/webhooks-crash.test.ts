@@ -22,8 +22,12 @@ function runWorker(args: string[]): Promise<{ code: number | null; signal: NodeJ
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
     child.on('exit', (code, signal) => resolve({ code, signal, output }));
   });
 }
@@ -47,7 +51,12 @@ describe('a webhook worker killed in the middle of a batch', () => {
       webhooks: { enabled: true, flushMs: 10, retryDelaysMs: [50, 100, 200, 400, 800] },
       rateLimit: { enabled: false },
     });
-    stack = await buildStack({ databaseUrl: '', storage, hubspotBaseUrl: sandbox.baseUrl, issueToken: () => sandbox.tokens.issue(P).accessToken });
+    stack = await buildStack({
+      databaseUrl: '',
+      storage,
+      hubspotBaseUrl: sandbox.baseUrl,
+      issueToken: () => sandbox.tokens.issue(P).accessToken,
+    });
     await installPortal(stack, P);
     await sandbox.webhooks.settled();
   });
@@ -75,7 +84,11 @@ describe('a webhook worker killed in the middle of a batch', () => {
     sandbox.data.updateContact(P, overridden, { persona: persona(overridden) === 'developer' ? 'data_analyst' : 'developer' });
     const manual = persona(overridden);
     await sandbox.webhooks.settled();
-    const acknowledged = sandbox.webhooks.deliveries().filter((d) => d.ok).flatMap((d) => d.events).filter((e) => e.occurredAt >= editedAt);
+    const acknowledged = sandbox.webhooks
+      .deliveries()
+      .filter((d) => d.ok)
+      .flatMap((d) => d.events)
+      .filter((e) => e.occurredAt >= editedAt);
     expect(acknowledged.length).toBeGreaterThan(changed.length);
     expect((await stores.inbox.backlog()).pending).toBeGreaterThanOrEqual(acknowledged.length);
 

@@ -37,7 +37,10 @@ describe('webhooks from the sandbox portal', () => {
       rateLimit: { enabled: false },
     });
     stack = await buildStack({
-      databaseUrl: 'sqlite::memory:', storage, hubspotBaseUrl: sandbox.baseUrl, appBaseUrl: intake.baseUrl,
+      databaseUrl: 'sqlite::memory:',
+      storage,
+      hubspotBaseUrl: sandbox.baseUrl,
+      appBaseUrl: intake.baseUrl,
       issueToken: () => sandbox.tokens.issue(P).accessToken,
     });
     intake.mount(intakeApp(stack.router));
@@ -59,14 +62,21 @@ describe('webhooks from the sandbox portal', () => {
     for (let round = 0; round < 100; round++) {
       await sandbox.webhooks.settled();
       const lastDelivery = sandbox.webhooks.deliveries().at(-1)?.deliveryId ?? 0;
-      await waitFor(async () => { const b = await stores.inbox.backlog(); return b.pending === 0 && b.processing === 0; });
+      await waitFor(async () => {
+        const b = await stores.inbox.backlog();
+        return b.pending === 0 && b.processing === 0;
+      });
       await sandbox.webhooks.flush();
       if ((sandbox.webhooks.deliveries().at(-1)?.deliveryId ?? 0) === lastDelivery) return;
     }
     throw new Error('webhooks did not settle');
   }
 
-  const refreshCount = (from: number, contactId: string) => stack.refreshed.slice(from).flat().filter((id) => id === contactId).length;
+  const refreshCount = (from: number, contactId: string) =>
+    stack.refreshed
+      .slice(from)
+      .flat()
+      .filter((id) => id === contactId).length;
   const personaInHubSpot = (contactId: string) => sandbox.data.getContact(P, contactId)?.properties.persona ?? null;
   function expectedPersona(contactId: string): string {
     const contact = sandbox.data.getContact(P, contactId)!;
@@ -75,7 +85,10 @@ describe('webhooks from the sandbox portal', () => {
   }
 
   it('wrote every contact at install, and those writes came back as webhooks that caused no work', async () => {
-    const ownEvents = sandbox.webhooks.deliveries().flatMap((d) => d.events).filter((e) => e.changeSource === 'INTEGRATION' && e.sourceId === String(APP_ID));
+    const ownEvents = sandbox.webhooks
+      .deliveries()
+      .flatMap((d) => d.events)
+      .filter((e) => e.changeSource === 'INTEGRATION' && e.sourceId === String(APP_ID));
     expect(ownEvents.length).toBeGreaterThanOrEqual(ids.length);
     expect(stack.refreshed).toEqual([]);
     expect(await stores.inbox.backlog()).toMatchObject({ pending: 0, processing: 0, failed: 0 });
@@ -168,7 +181,12 @@ describe('webhooks from the sandbox portal', () => {
     expect(await stores.crm.getContact(P, merged)).toBeNull();
     expect(await stores.assignments.get(P, merged)).toBeNull();
     const stored = await stores.crm.getContactsWithTickets(P, [primary]);
-    expect(stored.get(primary)!.tickets.map((t) => t.id).sort()).toEqual(sandbox.data.ticketIdsOfContact(P, primary).sort());
+    expect(
+      stored
+        .get(primary)!
+        .tickets.map((t) => t.id)
+        .sort(),
+    ).toEqual(sandbox.data.ticketIdsOfContact(P, primary).sort());
     expect((await stores.assignments.get(P, primary))?.personaId).toBe(expectedPersona(primary));
   });
 

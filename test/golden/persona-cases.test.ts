@@ -79,7 +79,12 @@ describe('golden assignments', () => {
   it.each((cases.assignments as AssignmentCase[]).map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const spec = ruleSets[c.ruleSet];
     const { personas, ...overrides } = spec;
-    const ruleSet = validated(aRuleSet(personas.map((persona) => aPersona(persona)), overrides));
+    const ruleSet = validated(
+      aRuleSet(
+        personas.map((persona) => aPersona(persona)),
+        overrides,
+      ),
+    );
     const contact = aContact(c.contact, c.tickets ?? []);
     const now = c.now ? Date.parse(c.now) : defaultNow;
 

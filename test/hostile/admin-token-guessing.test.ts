@@ -4,11 +4,17 @@ import { startHostileApp, WARN, type HostileApp } from './support/hostile-app';
 import type { Storage } from '../../src/storage/connect';
 
 /** A GET from a chosen loopback address, so two clients can be told apart on one machine. */
-function getFrom(localAddress: string, url: string, token: string): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
+function getFrom(
+  localAddress: string,
+  url: string,
+  token: string,
+): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { localAddress, headers: { authorization: `Bearer ${token}` } }, (res) => {
       let body = '';
-      res.on('data', (chunk: Buffer) => { body += chunk.toString('utf8'); });
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined, body }));
     });
     req.on('error', reject);

@@ -5,8 +5,13 @@ import { engines } from '../support/databases';
 const P = 4242;
 const T0 = Date.UTC(2026, 10, 1);
 
-const contact = (id: string, properties: Record<string, string>, email: string | null = null) =>
-  ({ id, email, properties, hsUpdatedAt: T0, archived: false });
+const contact = (id: string, properties: Record<string, string>, email: string | null = null) => ({
+  id,
+  email,
+  properties,
+  hsUpdatedAt: T0,
+  archived: false,
+});
 
 describe.each(engines)('hostile input: contact search matches values, not the stored JSON (%s)', (_engine, open) => {
   let storage: Storage;
@@ -16,14 +21,20 @@ describe.each(engines)('hostile input: contact search matches values, not the st
   beforeAll(async () => {
     storage = await open();
     stores = createStores(storage);
-    await stores.crm.upsertContacts(P, [
-      contact('101', { firstname: 'Grace', lastname: 'Hopper', jobtitle: 'Rear Admiral' }, 'grace@navy.example'),
-      contact('102', { firstname: 'Alan', lastname: 'Turing', jobtitle: 'firstname_collector' }, 'alan@bletchley.example'),
-      contact('103', { firstname: '100%', lastname: 'Real_Name' }, null),
-      contact('104', { firstname: 'Ada', lastname: 'Lovelace', note: 'says "hello"' }, 'ada@engine.example'),
-    ], T0);
+    await stores.crm.upsertContacts(
+      P,
+      [
+        contact('101', { firstname: 'Grace', lastname: 'Hopper', jobtitle: 'Rear Admiral' }, 'grace@navy.example'),
+        contact('102', { firstname: 'Alan', lastname: 'Turing', jobtitle: 'firstname_collector' }, 'alan@bletchley.example'),
+        contact('103', { firstname: '100%', lastname: 'Real_Name' }, null),
+        contact('104', { firstname: 'Ada', lastname: 'Lovelace', note: 'says "hello"' }, 'ada@engine.example'),
+      ],
+      T0,
+    );
   }, 120_000);
-  afterAll(async () => { await storage?.close(); });
+  afterAll(async () => {
+    await storage?.close();
+  });
 
   it.each([
     ['a property name', 'firstname'],
@@ -51,7 +62,7 @@ describe.each(engines)('hostile input: contact search matches values, not the st
     expect(await search('10')).toEqual(['103']); // the name "100%", not ids 101, 102, 104
   });
 
-  it('never finds another portal\'s contacts', async () => {
+  it("never finds another portal's contacts", async () => {
     await stores.crm.upsertContacts(P + 1, [contact('201', { firstname: 'Grace' }, 'grace@other.example')], T0);
     expect(await search('grace')).toEqual(['101']);
   });

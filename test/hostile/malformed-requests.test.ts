@@ -29,7 +29,11 @@ describe.each(engines)('hostile input: malformed requests answer 4xx and log at 
     return {
       'content-type': 'application/json',
       'x-hubspot-request-timestamp': String(timestamp),
-      'x-hubspot-signature-v3': signV3({ method, url: `${app.harness.config.appBaseUrl}${path}`, body }, app.harness.config.hubspot.clientSecret, timestamp),
+      'x-hubspot-signature-v3': signV3(
+        { method, url: `${app.harness.config.appBaseUrl}${path}`, body },
+        app.harness.config.hubspot.clientSecret,
+        timestamp,
+      ),
     };
   };
 
@@ -60,8 +64,13 @@ describe.each(engines)('hostile input: malformed requests answer 4xx and log at 
   });
 
   it('answers 400 to a rule set nested thousands deep on /rule-sets/validate, naming the limit', async () => {
-    const live = (await (await fetch(app.api('rule-sets/live'), { headers: app.adminHeaders() })).json()) as { ruleSet: { personas: { rules: unknown[] }[] } };
-    const body = JSON.stringify({ ruleSet: live.ruleSet }).replace('"rules":[', `"rules":[{"label":"deep","points":1,"when":${deepCondition(5_000)}},`);
+    const live = (await (await fetch(app.api('rule-sets/live'), { headers: app.adminHeaders() })).json()) as {
+      ruleSet: { personas: { rules: unknown[] }[] };
+    };
+    const body = JSON.stringify({ ruleSet: live.ruleSet }).replace(
+      '"rules":[',
+      `"rules":[{"label":"deep","points":1,"when":${deepCondition(5_000)}},`,
+    );
     const res = await fetch(app.api('rule-sets/validate'), { method: 'POST', headers: app.adminHeaders(), body });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/nested more than 64 levels/);
@@ -69,7 +78,10 @@ describe.each(engines)('hostile input: malformed requests answer 4xx and log at 
 
   it('still validates a rule set with conditions nested a realistic 20 levels', async () => {
     const live = (await (await fetch(app.api('rule-sets/live'), { headers: app.adminHeaders() })).json()) as { ruleSet: unknown };
-    const body = JSON.stringify({ ruleSet: live.ruleSet }).replace('"rules":[', `"rules":[{"label":"deep","points":1,"when":${deepCondition(20)}},`);
+    const body = JSON.stringify({ ruleSet: live.ruleSet }).replace(
+      '"rules":[',
+      `"rules":[{"label":"deep","points":1,"when":${deepCondition(20)}},`,
+    );
     const res = await fetch(app.api('rule-sets/validate'), { method: 'POST', headers: app.adminHeaders(), body });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, errors: [] });

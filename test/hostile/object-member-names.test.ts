@@ -42,14 +42,27 @@ const ruleSetArbitrary: fc.Arbitrary<RuleSet> = fc
     ids: fc.shuffledSubarray(['constructor', 'alpha', 'beta'], { minLength: 1 }),
     names: fc.array(fc.constantFrom(...MEMBER_NAMES), { minLength: 3, maxLength: 3 }),
     unassigned: fc.constantFrom('unassigned', 'constructor'),
-    rules: fc.array(fc.array(fc.record({ when: condition, points: fc.integer({ min: -10, max: 30 }) }), { minLength: 1, maxLength: 3 }), { minLength: 3, maxLength: 3 }),
+    rules: fc.array(fc.array(fc.record({ when: condition, points: fc.integer({ min: -10, max: 30 }) }), { minLength: 1, maxLength: 3 }), {
+      minLength: 3,
+      maxLength: 3,
+    }),
     kinds: fc.array(fc.constantFrom('customer' as const, 'buyer' as const, 'negative' as const), { minLength: 3, maxLength: 3 }),
   })
   .filter(({ ids, unassigned }) => !ids.includes(unassigned))
-  .map(({ ids, names, unassigned, rules, kinds }) => aRuleSet(
-    ids.map((id, i) => aPersona({ id, name: names[i], kind: kinds[i], threshold: 10, rules: rules[i].map((r, j) => aRule(r.when, r.points, `rule ${j}`)) })),
-    { unassigned: { id: unassigned, label: 'No persona yet' } },
-  ));
+  .map(({ ids, names, unassigned, rules, kinds }) =>
+    aRuleSet(
+      ids.map((id, i) =>
+        aPersona({
+          id,
+          name: names[i],
+          kind: kinds[i],
+          threshold: 10,
+          rules: rules[i].map((r, j) => aRule(r.when, r.points, `rule ${j}`)),
+        }),
+      ),
+      { unassigned: { id: unassigned, label: 'No persona yet' } },
+    ),
+  );
 
 /** Property bags as they come out of storage: JSON.parse makes `__proto__` an own key. */
 const contactArbitrary: fc.Arbitrary<ContactWithTickets> = fc
@@ -57,7 +70,9 @@ const contactArbitrary: fc.Arbitrary<ContactWithTickets> = fc
   .map((bag) => ({ properties: JSON.parse(JSON.stringify(bag)) as PropertyBag, tickets: [] }));
 
 function renamedRuleSet(ruleSet: RuleSet): RuleSet {
-  const json = JSON.stringify(ruleSet, (key, value: unknown) => ((key === 'id' || key === 'property') && typeof value === 'string' ? rename(value) : value));
+  const json = JSON.stringify(ruleSet, (key, value: unknown) =>
+    (key === 'id' || key === 'property') && typeof value === 'string' ? rename(value) : value,
+  );
   return JSON.parse(json) as RuleSet;
 }
 
@@ -69,7 +84,10 @@ function renamedContact(contact: ContactWithTickets): ContactWithTickets {
 
 describe('hostile input: ids and property names that are JavaScript object members', () => {
   it('generates valid rule sets that use them, so the properties below test real inputs', () => {
-    fc.assert(fc.property(ruleSetArbitrary, (ruleSet) => validateRuleSet(ruleSet).ok), { numRuns: 100 });
+    fc.assert(
+      fc.property(ruleSetArbitrary, (ruleSet) => validateRuleSet(ruleSet).ok),
+      { numRuns: 100 },
+    );
   });
 
   it('assigns exactly as it would if every such name were an ordinary one', () => {
@@ -92,48 +110,80 @@ describe('hostile input: ids and property names that are JavaScript object membe
 
   it('counts a preview per persona id with plain numbers, whatever the ids are called', async () => {
     await fc.assert(
-      fc.asyncProperty(ruleSetArbitrary, ruleSetArbitrary, fc.array(contactArbitrary, { minLength: 1, maxLength: 6 }), async (live, draft, contacts) => {
-        const storage = await openSqliteForTest();
-        try {
-          const stores = createStores(storage);
-          const clock = fixedClock(NOW);
-          await stores.crm.upsertContacts(1, contacts.map((c, i) => ({ id: String(i + 1), email: null, properties: c.properties, hsUpdatedAt: NOW, archived: false })), NOW);
-          const rules = new RuleSetService({ ruleSets: stores.ruleSets, clock, defaultRuleSet: () => live });
-          const admin = new RuleSetAdminService({
-            ruleSets: stores.ruleSets, crm: stores.crm, audit: stores.audit, clock, batchSize: 4,
-            rules: { liveOrDefault: (p) => rules.liveOrDefault(p), defaultRuleSet: () => rules.defaultRuleSet(), invalidate: (p) => rules.invalidate(p) },
-            syncPropertyOptions: async () => {}, rescore: async () => {},
-          });
+      fc.asyncProperty(
+        ruleSetArbitrary,
+        ruleSetArbitrary,
+        fc.array(contactArbitrary, { minLength: 1, maxLength: 6 }),
+        async (live, draft, contacts) => {
+          const storage = await openSqliteForTest();
+          try {
+            const stores = createStores(storage);
+            const clock = fixedClock(NOW);
+            await stores.crm.upsertContacts(
+              1,
+              contacts.map((c, i) => ({ id: String(i + 1), email: null, properties: c.properties, hsUpdatedAt: NOW, archived: false })),
+              NOW,
+            );
+            const rules = new RuleSetService({ ruleSets: stores.ruleSets, clock, defaultRuleSet: () => live });
+            const admin = new RuleSetAdminService({
+              ruleSets: stores.ruleSets,
+              crm: stores.crm,
+              audit: stores.audit,
+              clock,
+              batchSize: 4,
+              rules: {
+                liveOrDefault: (p) => rules.liveOrDefault(p),
+                defaultRuleSet: () => rules.defaultRuleSet(),
+                invalidate: (p) => rules.invalidate(p),
+              },
+              syncPropertyOptions: async () => {},
+              rescore: async () => {},
+            });
 
-          // As the admin page receives it: JSON, where an inherited member would show through.
-          const preview = JSON.parse(JSON.stringify(await admin.preview(1, draft))) as { before: Record<string, unknown>; after: Record<string, unknown> };
-          const expectedAfter = new Map<string, number>();
-          const compiledDraft = compileRuleSet(draft);
-          for (const c of contacts) {
-            const id = compiledDraft.assign(asStored(c), NOW).personaId;
-            expectedAfter.set(id, (expectedAfter.get(id) ?? 0) + 1);
-          }
-          for (const id of [draft.unassigned.id, ...draft.personas.map((p) => p.id)]) {
-            expect(preview.after[id]).toBe(expectedAfter.get(id) ?? 0);
-          }
-          for (const counts of [preview.before, preview.after]) {
-            expect(Object.values(counts).every((n) => Number.isInteger(n))).toBe(true);
-            expect(Object.values(counts).reduce((a: number, n) => a + (n as number), 0)).toBe(contacts.length);
-          }
+            // As the admin page receives it: JSON, where an inherited member would show through.
+            const preview = JSON.parse(JSON.stringify(await admin.preview(1, draft))) as {
+              before: Record<string, unknown>;
+              after: Record<string, unknown>;
+            };
+            const expectedAfter = new Map<string, number>();
+            const compiledDraft = compileRuleSet(draft);
+            for (const c of contacts) {
+              const id = compiledDraft.assign(asStored(c), NOW).personaId;
+              expectedAfter.set(id, (expectedAfter.get(id) ?? 0) + 1);
+            }
+            for (const id of [draft.unassigned.id, ...draft.personas.map((p) => p.id)]) {
+              expect(preview.after[id]).toBe(expectedAfter.get(id) ?? 0);
+            }
+            for (const counts of [preview.before, preview.after]) {
+              expect(Object.values(counts).every((n) => Number.isInteger(n))).toBe(true);
+              expect(Object.values(counts).reduce((a: number, n) => a + (n as number), 0)).toBe(contacts.length);
+            }
 
-          await stores.assignments.saveComputed(1, contacts.map((_, i) => ({
-            contactId: String(i + 1), personaId: draft.personas[i % draft.personas.length].id, score: 1, secondary: [], journeyStage: 'awareness',
-            explanation: {}, ruleSetVersion: 1, needsWrite: false,
-          })), 'test', NOW);
-          const distribution = await stores.assignments.distribution(1);
-          for (const persona of draft.personas) {
-            const n = distribution[persona.id] ?? 0;
-            expect(Number.isInteger(n)).toBe(true);
+            await stores.assignments.saveComputed(
+              1,
+              contacts.map((_, i) => ({
+                contactId: String(i + 1),
+                personaId: draft.personas[i % draft.personas.length].id,
+                score: 1,
+                secondary: [],
+                journeyStage: 'awareness',
+                explanation: {},
+                ruleSetVersion: 1,
+                needsWrite: false,
+              })),
+              'test',
+              NOW,
+            );
+            const distribution = await stores.assignments.distribution(1);
+            for (const persona of draft.personas) {
+              const n = distribution[persona.id] ?? 0;
+              expect(Number.isInteger(n)).toBe(true);
+            }
+          } finally {
+            await storage.close();
           }
-        } finally {
-          await storage.close();
-        }
-      }),
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -156,7 +206,10 @@ describe('hostile input: pilot variants named like object members', () => {
   it('keeps an expected count for a variant called __proto__', () => {
     const observed = JSON.parse('{"__proto__": 10, "toString": 10}') as Record<string, number>;
     const check = sampleRatioMismatch(observed, undefined);
-    expect(Object.entries(check.expected)).toEqual([['__proto__', 10], ['toString', 10]]);
+    expect(Object.entries(check.expected)).toEqual([
+      ['__proto__', 10],
+      ['toString', 10],
+    ]);
     expect(check.mismatch).toBe(false);
   });
 });

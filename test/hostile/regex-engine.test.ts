@@ -74,7 +74,10 @@ describe('hostile input: regular expressions in rules run in linear time (RE2)',
     ]);
     const result = validateRuleSet(ruleSet);
     expect(result.ok).toBe(false);
-    expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual(['personas[0].rules[1].when.matches', 'personas[1].rules[0].when.any[0].matches']);
+    expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual([
+      'personas[0].rules[1].when.matches',
+      'personas[1].rules[0].when.any[0].matches',
+    ]);
   });
 });
 

@@ -48,7 +48,11 @@ describe('hostile input: the SQLite database is private to the app', () => {
   it('creates the data folder 0700 and the database, -wal and -shm files 0600', async () => {
     const file = path.join(dir, 'data', 'personas.db');
     storage = await openStorage(`sqlite:${file}`);
-    await createStores(storage).crm.upsertContacts(1, [{ id: '1', email: 'a@b.example', properties: {}, hsUpdatedAt: 1, archived: false }], 1);
+    await createStores(storage).crm.upsertContacts(
+      1,
+      [{ id: '1', email: 'a@b.example', properties: {}, hsUpdatedAt: 1, archived: false }],
+      1,
+    );
 
     expect(mode(path.join(dir, 'data'))).toBe(0o700);
     for (const part of [file, `${file}-wal`, `${file}-shm`]) expect([part, mode(part)]).toEqual([part, 0o600]);
@@ -67,14 +71,22 @@ describe('hostile input: the SQLite database is private to the app', () => {
 
 describe.each(engines)('hostile input: CSRF tokens are stored hashed, like session ids (%s)', (_engine, open) => {
   let storage: Storage;
-  beforeAll(async () => { storage = await open(); });
-  afterAll(async () => { await storage?.close(); });
+  beforeAll(async () => {
+    storage = await open();
+  });
+  afterAll(async () => {
+    await storage?.close();
+  });
 
   it('stores neither the session id nor the CSRF token, and still gives the signed-in page its token', async () => {
     const stores = createStores(storage);
     const sessions = new AdminSessions({ store: stores.adminSessions, clock: fixedClock(Date.now()), secure: false });
     let cookie = '';
-    const res = { cookie: (_name: string, value: string) => { cookie = value; } } as unknown as Response;
+    const res = {
+      cookie: (_name: string, value: string) => {
+        cookie = value;
+      },
+    } as unknown as Response;
     const session = await sessions.start(res, { portalId: 31, userEmail: 'ann@acme.example', userId: '7' });
     const req = { header: (name: string) => (name === 'cookie' ? `${sessions.cookieName}=${cookie}` : undefined) } as unknown as Request;
 
@@ -86,7 +98,9 @@ describe.each(engines)('hostile input: CSRF tokens are stored hashed, like sessi
     expect(stored).not.toContain(principal!.csrfToken!);
     expect(session.csrfTokenHash).toBe(hashSecret(principal!.csrfToken!));
 
-    const stranger = { header: (name: string) => (name === 'cookie' ? `${sessions.cookieName}=${cookie}x` : undefined) } as unknown as Request;
+    const stranger = {
+      header: (name: string) => (name === 'cookie' ? `${sessions.cookieName}=${cookie}x` : undefined),
+    } as unknown as Request;
     expect(await sessions.principal(stranger)).toBeNull();
   });
 });

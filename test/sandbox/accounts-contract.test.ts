@@ -66,7 +66,9 @@ describe('companies', () => {
     expect(without.length).toBeGreaterThan(0);
     expect(without.length).toBeLessThan(contacts.length / 3);
     const perCompany = new Map<string, number>();
-    for (const c of contacts) if (c.properties.associatedcompanyid) perCompany.set(c.properties.associatedcompanyid, (perCompany.get(c.properties.associatedcompanyid) ?? 0) + 1);
+    for (const c of contacts)
+      if (c.properties.associatedcompanyid)
+        perCompany.set(c.properties.associatedcompanyid, (perCompany.get(c.properties.associatedcompanyid) ?? 0) + 1);
     expect(Math.max(...perCompany.values())).toBeGreaterThanOrEqual(5);
     expect([...perCompany.values()].filter((n) => n >= 2).length).toBeGreaterThan(perCompany.size / 3);
     const sample = contacts.find((c) => c.properties.associatedcompanyid)!;
@@ -77,7 +79,10 @@ describe('companies', () => {
   it('reads companies in batch and answers 207 naming the missing ids', async () => {
     const contacts = await allContacts();
     const ids = [...new Set(contacts.map((c) => c.properties.associatedcompanyid).filter((id): id is string => id !== null))].slice(0, 3);
-    const res = await post('/crm/v3/objects/companies/batch/read', { inputs: [...ids, '12345'].map((id) => ({ id })), properties: ['name'] });
+    const res = await post('/crm/v3/objects/companies/batch/read', {
+      inputs: [...ids, '12345'].map((id) => ({ id })),
+      properties: ['name'],
+    });
     expect(res.status).toBe(207);
     const parsed = batchResponse.parse(res.body);
     expect(parsed.results.map((r) => r.id).sort()).toEqual([...ids].sort());
@@ -90,18 +95,22 @@ describe('contact to company associations', () => {
     const contacts = await allContacts();
     const withCompany = contacts.filter((c) => c.properties.associatedcompanyid).slice(0, 5);
     const withoutCompany = contacts.find((c) => !c.properties.associatedcompanyid)!;
-    const res = await post('/crm/v4/associations/contacts/companies/batch/read', { inputs: [...withCompany, withoutCompany].map((c) => ({ id: c.id })) });
+    const res = await post('/crm/v4/associations/contacts/companies/batch/read', {
+      inputs: [...withCompany, withoutCompany].map((c) => ({ id: c.id })),
+    });
     expect(res.status).toBe(207);
     const parsed = associationBatch.parse(res.body);
     for (const contact of withCompany) {
       const result = parsed.results.find((r) => r.from.id === contact.id)!;
-      expect(result.to).toEqual([{
-        toObjectId: Number(contact.properties.associatedcompanyid),
-        associationTypes: [
-          { category: 'HUBSPOT_DEFINED', typeId: 279, label: null },
-          { category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' },
-        ],
-      }]);
+      expect(result.to).toEqual([
+        {
+          toObjectId: Number(contact.properties.associatedcompanyid),
+          associationTypes: [
+            { category: 'HUBSPOT_DEFINED', typeId: 279, label: null },
+            { category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' },
+          ],
+        },
+      ]);
     }
     expect(parsed.errors?.[0]).toMatchObject({ category: 'OBJECT_NOT_FOUND', context: { fromObjectId: [withoutCompany.id] } });
   });
@@ -110,7 +119,8 @@ describe('contact to company associations', () => {
     const contacts = await allContacts();
     const contact = contacts.find((c) => c.properties.associatedcompanyid)!;
     const oldCompany = contact.properties.associatedcompanyid!;
-    const newCompany = contacts.find((c) => c.properties.associatedcompanyid && c.properties.associatedcompanyid !== oldCompany)!.properties.associatedcompanyid!;
+    const newCompany = contacts.find((c) => c.properties.associatedcompanyid && c.properties.associatedcompanyid !== oldCompany)!.properties
+      .associatedcompanyid!;
     await sandbox.webhooks.settled();
     receiver.requests.length = 0;
 
@@ -119,16 +129,40 @@ describe('contact to company associations', () => {
     const res = await post('/crm/v4/associations/contacts/companies/batch/read', { inputs: [{ id: contact.id }] });
     const to = associationBatch.parse(res.body).results[0].to;
     expect(to.map((t) => [String(t.toObjectId), t.associationTypes.some((type) => type.label === 'Primary')]).sort()).toEqual(
-      [[oldCompany, false], [newCompany, true]].sort(),
+      [
+        [oldCompany, false],
+        [newCompany, true],
+      ].sort(),
     );
-    expect((await client.crm.contacts.basicApi.getById(contact.id, ['associatedcompanyid'])).properties.associatedcompanyid).toBe(newCompany);
+    expect((await client.crm.contacts.basicApi.getById(contact.id, ['associatedcompanyid'])).properties.associatedcompanyid).toBe(
+      newCompany,
+    );
     await sandbox.webhooks.settled();
     const events = receiver.requests.flatMap((r) => JSON.parse(r.rawBody) as WebhookEvent[]);
-    expect(events).toEqual(expect.arrayContaining([
-      expect.objectContaining({ subscriptionType: 'contact.associationChange', associationType: 'CONTACT_TO_COMPANY', fromObjectId: Number(contact.id), toObjectId: Number(newCompany), associationRemoved: false, isPrimaryAssociation: true }),
-      expect.objectContaining({ subscriptionType: 'company.associationChange', associationType: 'COMPANY_TO_CONTACT', fromObjectId: Number(newCompany), toObjectId: Number(contact.id) }),
-      expect.objectContaining({ subscriptionType: 'contact.propertyChange', objectId: Number(contact.id), propertyName: 'associatedcompanyid', propertyValue: newCompany }),
-    ]));
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          subscriptionType: 'contact.associationChange',
+          associationType: 'CONTACT_TO_COMPANY',
+          fromObjectId: Number(contact.id),
+          toObjectId: Number(newCompany),
+          associationRemoved: false,
+          isPrimaryAssociation: true,
+        }),
+        expect.objectContaining({
+          subscriptionType: 'company.associationChange',
+          associationType: 'COMPANY_TO_CONTACT',
+          fromObjectId: Number(newCompany),
+          toObjectId: Number(contact.id),
+        }),
+        expect.objectContaining({
+          subscriptionType: 'contact.propertyChange',
+          objectId: Number(contact.id),
+          propertyName: 'associatedcompanyid',
+          propertyValue: newCompany,
+        }),
+      ]),
+    );
 
     expect(sandbox.data.unassociateCompany(PORTAL_A, contact.id, newCompany)).toBe(true);
     expect((await client.crm.contacts.basicApi.getById(contact.id, ['associatedcompanyid'])).properties.associatedcompanyid).toBeNull();
@@ -146,13 +180,15 @@ describe('contact to company associations', () => {
     expect(without.associations?.companies).toBeUndefined();
   });
 
-  it('lists a company\'s contacts from the company side with the Primary label where it is theirs', async () => {
+  it("lists a company's contacts from the company side with the Primary label where it is theirs", async () => {
     const contacts = await allContacts();
     const companyId = contacts.find((c) => c.properties.associatedcompanyid)!.properties.associatedcompanyid!;
     const members = contacts.filter((c) => c.properties.associatedcompanyid === companyId).map((c) => Number(c.id));
     const res = await api(`/crm/v4/objects/companies/${companyId}/associations/contacts`);
     expect(res.status).toBe(200);
-    const primaries = res.body.results.filter((r: { associationTypes: { label: string | null }[] }) => r.associationTypes.some((t) => t.label === 'Primary'));
+    const primaries = res.body.results.filter((r: { associationTypes: { label: string | null }[] }) =>
+      r.associationTypes.some((t) => t.label === 'Primary'),
+    );
     expect(primaries.map((r: { toObjectId: number }) => r.toObjectId).sort()).toEqual(members.sort());
   });
 
@@ -163,22 +199,31 @@ describe('contact to company associations', () => {
     sandbox.data.updateCompany(PORTAL_A, companyId, { numberofemployees: '7777' });
     await sandbox.webhooks.settled();
     const events = receiver.requests.flatMap((r) => JSON.parse(r.rawBody) as WebhookEvent[]);
-    expect(events).toEqual([expect.objectContaining({
-      subscriptionType: 'company.propertyChange', objectId: Number(companyId), propertyName: 'numberofemployees', propertyValue: '7777', portalId: PORTAL_A,
-    })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        subscriptionType: 'company.propertyChange',
+        objectId: Number(companyId),
+        propertyName: 'numberofemployees',
+        propertyValue: '7777',
+        portalId: PORTAL_A,
+      }),
+    ]);
   });
 });
 
 describe('feedback submissions', () => {
   it('serves NPS, CSAT and CES responses with comments, associated with their contacts', async () => {
     const contacts = await allContacts();
-    const res = await post('/crm/v4/associations/contacts/feedback_submissions/batch/read', { inputs: contacts.slice(0, 100).map((c) => ({ id: c.id })) });
+    const res = await post('/crm/v4/associations/contacts/feedback_submissions/batch/read', {
+      inputs: contacts.slice(0, 100).map((c) => ({ id: c.id })),
+    });
     expect([200, 207]).toContain(res.status);
     const parsed = associationBatch.parse(res.body);
     const ids = parsed.results.flatMap((r) => r.to.map((t) => String(t.toObjectId)));
     expect(ids.length).toBeGreaterThan(10);
     const read = await post('/crm/v3/objects/feedback_submissions/batch/read', {
-      inputs: ids.slice(0, 100).map((id) => ({ id })), properties: ['hs_survey_type', 'hs_value', 'hs_content', 'hs_sentiment', 'hs_createdate'],
+      inputs: ids.slice(0, 100).map((id) => ({ id })),
+      properties: ['hs_survey_type', 'hs_value', 'hs_content', 'hs_sentiment', 'hs_createdate'],
     });
     const responses = batchResponse.parse(read.body).results;
     expect(new Set(responses.map((r) => r.properties.hs_survey_type))).toEqual(new Set(['NPS', 'CSAT', 'CES']));
@@ -192,7 +237,8 @@ describe('feedback submissions', () => {
       const values: number[] = [];
       for (let i = 0; i < store.base.contacts; i++) {
         if (store.base.plantedGroupOf(i) !== group) continue;
-        for (const s of store.base.accounts.surveysOfContact(i)) if (s.properties.hs_survey_type === 'NPS') values.push(Number(s.properties.hs_value));
+        for (const s of store.base.accounts.surveysOfContact(i))
+          if (s.properties.hs_survey_type === 'NPS') values.push(Number(s.properties.hs_value));
       }
       return values.reduce((a, b) => a + b, 0) / values.length;
     };
@@ -217,7 +263,10 @@ describe('feedback submissions', () => {
   });
 
   it('answers 403 MISSING_SCOPES without the feedback-submissions scope, on objects and associations alike', async () => {
-    const { accessToken } = sandbox.tokens.issue(PORTAL_A, TEST_APP.scopes.filter((s) => s !== 'crm.objects.feedback_submissions.read'));
+    const { accessToken } = sandbox.tokens.issue(
+      PORTAL_A,
+      TEST_APP.scopes.filter((s) => s !== 'crm.objects.feedback_submissions.read'),
+    );
     for (const res of [
       await api('/crm/v3/objects/feedback_submissions', {}, accessToken),
       await post('/crm/v4/associations/contacts/feedback_submissions/batch/read', { inputs: [{ id: '1001' }] }, accessToken),

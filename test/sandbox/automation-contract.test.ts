@@ -6,20 +6,48 @@ import { PORTAL_A, startTestSandbox, type JsonBody } from '../support/sandbox-ha
 
 // HubSpot's shapes as its docs give them: Lists v3 (search without filters, read with
 // includeFilters) and automation v4 flows (summaries, then batch read of full definitions).
-const listSummary = z.object({ listId: z.string(), name: z.string(), processingType: z.enum(['DYNAMIC', 'MANUAL', 'SNAPSHOT']), objectTypeId: z.string() }).passthrough();
-const listSearch = z.object({ lists: z.array(listSummary), total: z.number().int(), offset: z.number().int(), hasMore: z.boolean() }).strict();
-const filterBranch = z.object({ filterBranchType: z.string(), filters: z.array(z.unknown()), filterBranches: z.array(z.unknown()) }).passthrough();
-const flowSummary = z.object({ id: z.string(), name: z.string(), isEnabled: z.boolean(), flowType: z.string(), objectTypeId: z.string(), revisionId: z.string() }).passthrough();
-const flowPage = z.object({ results: z.array(flowSummary), paging: z.object({ next: z.object({ after: z.string(), link: z.string() }) }).optional() }).strict();
-const staticBranch = z.object({ type: z.literal('STATIC_BRANCH'), inputValue: z.object({ propertyName: z.string() }).passthrough(), staticBranches: z.array(z.object({ branchValue: z.string() }).passthrough()) }).passthrough();
+const listSummary = z
+  .object({ listId: z.string(), name: z.string(), processingType: z.enum(['DYNAMIC', 'MANUAL', 'SNAPSHOT']), objectTypeId: z.string() })
+  .passthrough();
+const listSearch = z
+  .object({ lists: z.array(listSummary), total: z.number().int(), offset: z.number().int(), hasMore: z.boolean() })
+  .strict();
+const filterBranch = z
+  .object({ filterBranchType: z.string(), filters: z.array(z.unknown()), filterBranches: z.array(z.unknown()) })
+  .passthrough();
+const flowSummary = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    isEnabled: z.boolean(),
+    flowType: z.string(),
+    objectTypeId: z.string(),
+    revisionId: z.string(),
+  })
+  .passthrough();
+const flowPage = z
+  .object({ results: z.array(flowSummary), paging: z.object({ next: z.object({ after: z.string(), link: z.string() }) }).optional() })
+  .strict();
+const staticBranch = z
+  .object({
+    type: z.literal('STATIC_BRANCH'),
+    inputValue: z.object({ propertyName: z.string() }).passthrough(),
+    staticBranches: z.array(z.object({ branchValue: z.string() }).passthrough()),
+  })
+  .passthrough();
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await startTestSandbox({ portals: [{ portalId: PORTAL_A, contacts: 10, seed: 3 }], rateLimit: { enabled: false } }); });
+beforeAll(async () => {
+  sandbox = await startTestSandbox({ portals: [{ portalId: PORTAL_A, contacts: 10, seed: 3 }], rateLimit: { enabled: false } });
+});
 afterAll(() => sandbox.close());
 
 async function call(path: string, scopes: string[], init: RequestInit = {}): Promise<{ status: number; body: JsonBody }> {
   const { accessToken } = sandbox.tokens.issue(PORTAL_A, scopes);
-  const res = await fetch(`${sandbox.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' } });
+  const res = await fetch(`${sandbox.baseUrl}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+  });
   return { status: res.status, body: await res.json() };
 }
 const post = (body: unknown): RequestInit => ({ method: 'POST', body: JSON.stringify(body) });
@@ -33,7 +61,9 @@ describe('lists (v3)', () => {
     const page = listSearch.parse(first.body);
     expect(page).toMatchObject({ total: 2, offset: 1, hasMore: true });
     expect(first.body.lists[0].filterBranch).toBeUndefined();
-    const second = listSearch.parse((await call('/crm/v3/lists/search', LISTS, post({ processingTypes: ['DYNAMIC'], count: 1, offset: 1 }))).body);
+    const second = listSearch.parse(
+      (await call('/crm/v3/lists/search', LISTS, post({ processingTypes: ['DYNAMIC'], count: 1, offset: 1 }))).body,
+    );
     expect(second).toMatchObject({ offset: 2, hasMore: false });
   });
 

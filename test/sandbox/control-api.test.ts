@@ -4,13 +4,20 @@ import { PORTAL_A, PORTAL_B, sdkClient, startTestSandbox, type JsonBody } from '
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  sandbox = await startTestSandbox({ portals: [{ portalId: PORTAL_A, contacts: 40, seed: 3 }, { portalId: PORTAL_B, contacts: 5, seed: 4, hubDomain: 'acme.example.com' }] });
+  sandbox = await startTestSandbox({
+    portals: [
+      { portalId: PORTAL_A, contacts: 40, seed: 3 },
+      { portalId: PORTAL_B, contacts: 5, seed: 4, hubDomain: 'acme.example.com' },
+    ],
+  });
 });
 afterAll(() => sandbox.close());
 
 async function control(path: string, method = 'GET', body?: unknown): Promise<{ status: number; body: JsonBody }> {
   const res = await fetch(`${sandbox.baseUrl}/_sandbox/api${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
@@ -18,7 +25,10 @@ async function control(path: string, method = 'GET', body?: unknown): Promise<{ 
 
 async function submit(path: string, fields: Record<string, string>): Promise<string> {
   const res = await fetch(`${sandbox.baseUrl}${path}`, {
-    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(),
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
   });
   expect(res.status).toBe(303);
   return new URL(res.headers.get('location')!, sandbox.baseUrl).searchParams.get('message') ?? '';
@@ -27,7 +37,10 @@ async function submit(path: string, fields: Record<string, string>): Promise<str
 describe('the control JSON API', () => {
   it('lists the portals', async () => {
     const res = await control('/portals');
-    expect(res.body.results.map((p: { portalId: number; contacts: number }) => [p.portalId, p.contacts])).toEqual([[PORTAL_A, 40], [PORTAL_B, 5]]);
+    expect(res.body.results.map((p: { portalId: number; contacts: number }) => [p.portalId, p.contacts])).toEqual([
+      [PORTAL_A, 40],
+      [PORTAL_B, 5],
+    ]);
     expect(res.body.results[1].hubDomain).toBe('acme.example.com');
   });
 
@@ -45,7 +58,10 @@ describe('the control JSON API', () => {
   });
 
   it('adds a ticket to a contact and merges two contacts', async () => {
-    const ticket = await control(`/portals/${PORTAL_A}/tickets`, 'POST', { properties: { subject: 'Broken export', hs_ticket_category: 'PRODUCT_ISSUE' }, contactIds: ['1003'] });
+    const ticket = await control(`/portals/${PORTAL_A}/tickets`, 'POST', {
+      properties: { subject: 'Broken export', hs_ticket_category: 'PRODUCT_ISSUE' },
+      contactIds: ['1003'],
+    });
     expect(ticket.status).toBe(200);
     expect(sandbox.data.ticketIdsOfContact(PORTAL_A, '1003')).toContain(ticket.body.id);
     const merged = await control(`/portals/${PORTAL_A}/merge`, 'POST', { primaryId: '1004', mergedId: '1003' });
@@ -68,7 +84,9 @@ describe('the control JSON API', () => {
   });
 
   it('creates contacts that the CRM API lists after the generated ones', async () => {
-    const created = await control(`/portals/${PORTAL_B}/contacts`, 'POST', { properties: { email: 'new@acme.example.com', jobtitle: 'CFO' } });
+    const created = await control(`/portals/${PORTAL_B}/contacts`, 'POST', {
+      properties: { email: 'new@acme.example.com', jobtitle: 'CFO' },
+    });
     const { client } = sdkClient(sandbox, PORTAL_B);
     const all = await client.crm.contacts.getAll(2);
     expect(all.map((c) => c.id)).toEqual(['1001', '1002', '1003', '1004', '1005', created.body.id]);
@@ -94,11 +112,19 @@ describe('the control page', () => {
   });
 
   it('applies the forms and reports the outcome', async () => {
-    expect(await submit('/_sandbox/form/edit-contact', { portalId: String(PORTAL_A), contactId: '1006', prop_jobtitle: 'Marketing Manager' }))
-      .toMatch(/saved/);
+    expect(
+      await submit('/_sandbox/form/edit-contact', { portalId: String(PORTAL_A), contactId: '1006', prop_jobtitle: 'Marketing Manager' }),
+    ).toMatch(/saved/);
     expect(sandbox.data.getContact(PORTAL_A, '1006')!.properties.jobtitle).toBe('Marketing Manager');
-    expect(await submit('/_sandbox/form/add-ticket', { portalId: String(PORTAL_A), contactId: '1006', subject: 'Help', category: 'ONBOARDING', priority: 'LOW' }))
-      .toMatch(/Ticket \d+ added/);
+    expect(
+      await submit('/_sandbox/form/add-ticket', {
+        portalId: String(PORTAL_A),
+        contactId: '1006',
+        subject: 'Help',
+        category: 'ONBOARDING',
+        priority: 'LOW',
+      }),
+    ).toMatch(/Ticket \d+ added/);
     expect(await submit('/_sandbox/form/merge', { portalId: String(PORTAL_A), primaryId: '1006', mergedId: '999' })).toMatch(/^Error/);
     expect(await submit('/_sandbox/form/merge', { portalId: String(PORTAL_A), primaryId: '1006', mergedId: '1007' })).toMatch(/merged/);
   });

@@ -2,9 +2,7 @@ import type { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/properties';
 import type { Sandbox } from '../../src/sandbox';
-import {
-  associationBatch, batchResponse, hubspotError, listPage, property, searchPage, simpleObject,
-} from '../support/sandbox-schemas';
+import { associationBatch, batchResponse, hubspotError, listPage, property, searchPage, simpleObject } from '../support/sandbox-schemas';
 import { PORTAL_A, PORTAL_B, sdkClient, startTestSandbox, type JsonBody } from '../support/sandbox-harness';
 
 const BIG_PORTAL = 222_001;
@@ -57,7 +55,14 @@ describe('listing objects', () => {
   it('answers list pages in HubSpot shape, with a default of 10 and no paging on the last page', async () => {
     const first = await api('/crm/v3/objects/contacts');
     expect(listPage.parse(first.body).results).toHaveLength(10);
-    expect(Object.keys(first.body.results[0].properties).sort()).toEqual(['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname']);
+    expect(Object.keys(first.body.results[0].properties).sort()).toEqual([
+      'createdate',
+      'email',
+      'firstname',
+      'hs_object_id',
+      'lastmodifieddate',
+      'lastname',
+    ]);
     const last = await api('/crm/v3/objects/contacts?limit=100&after=1101');
     expect(listPage.parse(last.body).results).toHaveLength(20);
     expect(last.body.paging).toBeUndefined();
@@ -156,14 +161,22 @@ describe('search', () => {
 
   it('filters with AND inside a group and OR across groups, and reports the total', async () => {
     const all = await client.crm.contacts.getAll(100, undefined, ['industry', 'hs_analytics_num_page_views']);
-    const expected = all.filter((c) => (c.properties.industry === 'EDUCATION' && Number(c.properties.hs_analytics_num_page_views) < 5)
-      || c.properties.industry === 'RETAIL').map((c) => c.id).sort();
+    const expected = all
+      .filter(
+        (c) =>
+          (c.properties.industry === 'EDUCATION' && Number(c.properties.hs_analytics_num_page_views) < 5) ||
+          c.properties.industry === 'RETAIL',
+      )
+      .map((c) => c.id)
+      .sort();
     const res = await search({
       filterGroups: [
-        { filters: [
-          { propertyName: 'industry', operator: FilterOperatorEnum.Eq, value: 'EDUCATION' },
-          { propertyName: 'hs_analytics_num_page_views', operator: FilterOperatorEnum.Lt, value: '5' },
-        ] },
+        {
+          filters: [
+            { propertyName: 'industry', operator: FilterOperatorEnum.Eq, value: 'EDUCATION' },
+            { propertyName: 'hs_analytics_num_page_views', operator: FilterOperatorEnum.Lt, value: '5' },
+          ],
+        },
         { filters: [{ propertyName: 'industry', operator: FilterOperatorEnum.Eq, value: 'RETAIL' }] },
       ],
       limit: 200,
@@ -176,20 +189,27 @@ describe('search', () => {
     const all = await client.crm.contacts.getAll(100, undefined, ['hs_analytics_num_page_views', 'numemployees', 'jobtitle']);
     const views = (c: { properties: Record<string, string | null> }) => Number(c.properties.hs_analytics_num_page_views);
     const count = async (filter: object) => (await search({ filterGroups: [{ filters: [filter] }], limit: 1 })).total;
-    expect(await count({ propertyName: 'hs_analytics_num_page_views', operator: 'BETWEEN', value: '10', highValue: '50' }))
-      .toBe(all.filter((c) => views(c) >= 10 && views(c) <= 50).length);
-    expect(await count({ propertyName: 'hs_analytics_num_page_views', operator: 'GTE', value: '100' }))
-      .toBe(all.filter((c) => views(c) >= 100).length);
-    expect(await count({ propertyName: 'hs_analytics_num_page_views', operator: 'LTE', value: '3' }))
-      .toBe(all.filter((c) => views(c) <= 3).length);
-    expect(await count({ propertyName: 'hs_analytics_num_page_views', operator: 'GT', value: '100' }))
-      .toBe(all.filter((c) => views(c) > 100).length);
-    expect(await count({ propertyName: 'numemployees', operator: 'IN', values: ['1-5', '1000+'] }))
-      .toBe(all.filter((c) => ['1-5', '1000+'].includes(c.properties.numemployees!)).length);
-    expect(await count({ propertyName: 'numemployees', operator: 'NOT_IN', values: ['1-5', '1000+'] }))
-      .toBe(all.filter((c) => !['1-5', '1000+'].includes(c.properties.numemployees!)).length);
-    expect(await count({ propertyName: 'numemployees', operator: 'NEQ', value: '1-5' }))
-      .toBe(all.filter((c) => c.properties.numemployees !== '1-5').length);
+    expect(await count({ propertyName: 'hs_analytics_num_page_views', operator: 'BETWEEN', value: '10', highValue: '50' })).toBe(
+      all.filter((c) => views(c) >= 10 && views(c) <= 50).length,
+    );
+    expect(await count({ propertyName: 'hs_analytics_num_page_views', operator: 'GTE', value: '100' })).toBe(
+      all.filter((c) => views(c) >= 100).length,
+    );
+    expect(await count({ propertyName: 'hs_analytics_num_page_views', operator: 'LTE', value: '3' })).toBe(
+      all.filter((c) => views(c) <= 3).length,
+    );
+    expect(await count({ propertyName: 'hs_analytics_num_page_views', operator: 'GT', value: '100' })).toBe(
+      all.filter((c) => views(c) > 100).length,
+    );
+    expect(await count({ propertyName: 'numemployees', operator: 'IN', values: ['1-5', '1000+'] })).toBe(
+      all.filter((c) => ['1-5', '1000+'].includes(c.properties.numemployees!)).length,
+    );
+    expect(await count({ propertyName: 'numemployees', operator: 'NOT_IN', values: ['1-5', '1000+'] })).toBe(
+      all.filter((c) => !['1-5', '1000+'].includes(c.properties.numemployees!)).length,
+    );
+    expect(await count({ propertyName: 'numemployees', operator: 'NEQ', value: '1-5' })).toBe(
+      all.filter((c) => c.properties.numemployees !== '1-5').length,
+    );
     const withTitle = all.filter((c) => c.properties.jobtitle).length;
     expect(await count({ propertyName: 'jobtitle', operator: 'HAS_PROPERTY' })).toBe(withTitle);
     expect(await count({ propertyName: 'jobtitle', operator: 'NOT_HAS_PROPERTY' })).toBe(120 - withTitle);
@@ -215,16 +235,30 @@ describe('search', () => {
   it('filters dates given as epoch milliseconds', async () => {
     const all = await client.crm.contacts.getAll(100, undefined, ['createdate']);
     const cut = Date.parse(all[60].properties.createdate!);
-    const res = await search({ filterGroups: [{ filters: [{ propertyName: 'createdate', operator: 'GTE', value: String(cut) }] }], limit: 1 });
+    const res = await search({
+      filterGroups: [{ filters: [{ propertyName: 'createdate', operator: 'GTE', value: String(cut) }] }],
+      limit: 1,
+    });
     expect(res.total).toBe(all.filter((c) => Date.parse(c.properties.createdate!) >= cut).length);
   });
 
   it('refuses more than one sort, more than 200 per page and bodies over 3,000 characters', async () => {
-    const twoSorts = await apiError(search({ sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }, { propertyName: 'email', direction: 'ASCENDING' }] }));
+    const twoSorts = await apiError(
+      search({
+        sorts: [
+          { propertyName: 'createdate', direction: 'ASCENDING' },
+          { propertyName: 'email', direction: 'ASCENDING' },
+        ],
+      }),
+    );
     expect(twoSorts.code).toBe(400);
     const big = await apiError(search({ limit: 201 }));
     expect(big.code).toBe(400);
-    const longBody = { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'IN', values: Array.from({ length: 150 }, (_, i) => `someone${i}@example.com`) }] }] };
+    const longBody = {
+      filterGroups: [
+        { filters: [{ propertyName: 'email', operator: 'IN', values: Array.from({ length: 150 }, (_, i) => `someone${i}@example.com`) }] },
+      ],
+    };
     expect(JSON.stringify(longBody).length).toBeGreaterThan(3000);
     const tooLong = await apiError(search(longBody));
     expect(tooLong.code).toBe(400);
@@ -245,7 +279,8 @@ describe('search', () => {
   it('finds tickets by their associated contact', async () => {
     const contactId = '1003';
     const res = await client.crm.tickets.searchApi.doSearch({
-      filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: 'EQ', value: contactId }] }], limit: 100,
+      filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: 'EQ', value: contactId }] }],
+      limit: 100,
     } as never);
     expect(res.results.map((t) => t.id).sort()).toEqual(sandbox.data.ticketIdsOfContact(PORTAL_A, contactId).sort());
   });
@@ -254,11 +289,16 @@ describe('search', () => {
 describe('batch endpoints', () => {
   it('reads up to 100 contacts and answers 207 with the unknown ids as errors', async () => {
     const res = await client.crm.contacts.batchApi.read({
-      inputs: [{ id: '1001' }, { id: '1002' }, { id: '424242' }], properties: ['jobtitle'], propertiesWithHistory: [],
+      inputs: [{ id: '1001' }, { id: '1002' }, { id: '424242' }],
+      properties: ['jobtitle'],
+      propertiesWithHistory: [],
     });
     expect(res.results.map((r) => r.id).sort()).toEqual(['1001', '1002']);
     expect('errors' in res && res.errors?.[0].context).toEqual({ ids: ['424242'] });
-    const raw = await api('/crm/v3/objects/contacts/batch/read', { method: 'POST', body: JSON.stringify({ inputs: [{ id: '1001' }, { id: '8' }] }) });
+    const raw = await api('/crm/v3/objects/contacts/batch/read', {
+      method: 'POST',
+      body: JSON.stringify({ inputs: [{ id: '1001' }, { id: '8' }] }),
+    });
     expect(raw.status).toBe(207);
     batchResponse.parse(raw.body);
     const ok = await api('/crm/v3/objects/contacts/batch/read', { method: 'POST', body: JSON.stringify({ inputs: [{ id: '1001' }] }) });
@@ -275,7 +315,10 @@ describe('batch endpoints', () => {
 
   it('updates in batch, reporting unknown ids per input with 207', async () => {
     const res = await client.crm.contacts.batchApi.update({
-      inputs: [{ id: '1020', properties: { jobtitle: 'Batch Title' } }, { id: '777777', properties: { jobtitle: 'x' } }],
+      inputs: [
+        { id: '1020', properties: { jobtitle: 'Batch Title' } },
+        { id: '777777', properties: { jobtitle: 'x' } },
+      ],
     });
     expect(res.results.map((r) => r.properties.jobtitle)).toEqual(['Batch Title']);
     expect('numErrors' in res && res.numErrors).toBe(1);
@@ -284,9 +327,14 @@ describe('batch endpoints', () => {
 
   it('fails the whole batch when any input has an invalid property', async () => {
     const before = sandbox.data.getContact(PORTAL_A, '1021')!.properties.jobtitle;
-    const err = await apiError(client.crm.contacts.batchApi.update({
-      inputs: [{ id: '1021', properties: { jobtitle: 'Changed' } }, { id: '1022', properties: { nope: 'x' } }],
-    }));
+    const err = await apiError(
+      client.crm.contacts.batchApi.update({
+        inputs: [
+          { id: '1021', properties: { jobtitle: 'Changed' } },
+          { id: '1022', properties: { nope: 'x' } },
+        ],
+      }),
+    );
     expect(err.code).toBe(400);
     expect(sandbox.data.getContact(PORTAL_A, '1021')!.properties.jobtitle).toBe(before);
   });
@@ -294,16 +342,25 @@ describe('batch endpoints', () => {
 
 describe('associations v4', () => {
   it('reads contact-to-ticket associations in batch, with inputs that have none as 207 errors', async () => {
-    const withTickets = ['1001', '1002', '1003', '1004', '1005', '1006'].filter((id) => sandbox.data.ticketIdsOfContact(PORTAL_A, id).length > 0);
-    const without = Array.from({ length: 120 }, (_, i) => String(1001 + i)).find((id) => sandbox.data.ticketIdsOfContact(PORTAL_A, id).length === 0)!;
-    const res = await client.crm.associations.v4.batchApi.getPage('contacts', 'tickets', { inputs: [...withTickets, without].map((id) => ({ id })) });
+    const withTickets = ['1001', '1002', '1003', '1004', '1005', '1006'].filter(
+      (id) => sandbox.data.ticketIdsOfContact(PORTAL_A, id).length > 0,
+    );
+    const without = Array.from({ length: 120 }, (_, i) => String(1001 + i)).find(
+      (id) => sandbox.data.ticketIdsOfContact(PORTAL_A, id).length === 0,
+    )!;
+    const res = await client.crm.associations.v4.batchApi.getPage('contacts', 'tickets', {
+      inputs: [...withTickets, without].map((id) => ({ id })),
+    });
     expect(res.results.map((r) => r._from.id).sort()).toEqual(withTickets.sort());
     for (const r of res.results) {
       expect(r.to.map((t) => String(t.toObjectId)).sort()).toEqual(sandbox.data.ticketIdsOfContact(PORTAL_A, r._from.id).sort());
       expect(typeof r.to[0].toObjectId).toBe('number');
     }
     expect('errors' in res && res.errors?.length).toBe(1);
-    const raw = await api('/crm/v4/associations/contacts/tickets/batch/read', { method: 'POST', body: JSON.stringify({ inputs: [{ id: withTickets[0] }, { id: without }] }) });
+    const raw = await api('/crm/v4/associations/contacts/tickets/batch/read', {
+      method: 'POST',
+      body: JSON.stringify({ inputs: [{ id: withTickets[0] }, { id: without }] }),
+    });
     expect(raw.status).toBe(207);
     const parsed = associationBatch.parse(raw.body);
     expect(parsed.results[0].to[0].associationTypes).toEqual([{ category: 'HUBSPOT_DEFINED', typeId: 15, label: null }]);
@@ -311,7 +368,10 @@ describe('associations v4', () => {
 
   it('reads ticket-to-contact associations with type 16', async () => {
     const ticketId = sandbox.data.ticketIdsOfContact(PORTAL_A, '1003')[0];
-    const raw = await api('/crm/v4/associations/tickets/contacts/batch/read', { method: 'POST', body: JSON.stringify({ inputs: [{ id: ticketId }] }) });
+    const raw = await api('/crm/v4/associations/tickets/contacts/batch/read', {
+      method: 'POST',
+      body: JSON.stringify({ inputs: [{ id: ticketId }] }),
+    });
     expect(raw.status).toBe(200);
     expect(associationBatch.parse(raw.body).results[0].to).toEqual([
       { toObjectId: 1003, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 16, label: null }] },
@@ -329,13 +389,23 @@ describe('properties', () => {
   it('creates a group and an enumeration property, then refuses a duplicate with 409', async () => {
     await client.crm.properties.groupsApi.create('contacts', { name: 'personas', label: 'Personas', displayOrder: -1 });
     const created = await client.crm.properties.coreApi.create('contacts', {
-      name: 'persona', label: 'Persona', groupName: 'personas', type: PropertyCreateTypeEnum.Enumeration,
-      fieldType: PropertyCreateFieldTypeEnum.Select, options: [{ label: 'Developer', value: 'developer', hidden: false, displayOrder: 0 }],
+      name: 'persona',
+      label: 'Persona',
+      groupName: 'personas',
+      type: PropertyCreateTypeEnum.Enumeration,
+      fieldType: PropertyCreateFieldTypeEnum.Select,
+      options: [{ label: 'Developer', value: 'developer', hidden: false, displayOrder: 0 }],
     });
     expect(created.options.map((o) => o.value)).toEqual(['developer']);
-    const again = await apiError(client.crm.properties.coreApi.create('contacts', {
-      name: 'persona', label: 'Persona', groupName: 'personas', type: PropertyCreateTypeEnum.Enumeration, fieldType: PropertyCreateFieldTypeEnum.Select,
-    }));
+    const again = await apiError(
+      client.crm.properties.coreApi.create('contacts', {
+        name: 'persona',
+        label: 'Persona',
+        groupName: 'personas',
+        type: PropertyCreateTypeEnum.Enumeration,
+        fieldType: PropertyCreateFieldTypeEnum.Select,
+      }),
+    );
     expect(again.code).toBe(409);
     hubspotError.parse(again.body);
     const groupAgain = await apiError(client.crm.properties.groupsApi.create('contacts', { name: 'personas', label: 'Personas' }));
@@ -346,7 +416,10 @@ describe('properties', () => {
 
   it('replaces the option list on update, and then validates writes against the new options', async () => {
     const updated = await client.crm.properties.coreApi.update('contacts', 'persona', {
-      options: [{ label: 'Analyst', value: 'data_analyst', hidden: false, displayOrder: 0 }, { label: 'None', value: 'unassigned', hidden: false, displayOrder: 1 }],
+      options: [
+        { label: 'Analyst', value: 'data_analyst', hidden: false, displayOrder: 0 },
+        { label: 'None', value: 'unassigned', hidden: false, displayOrder: 1 },
+      ],
     });
     expect(updated.options.map((o) => o.value)).toEqual(['data_analyst', 'unassigned']);
     await client.crm.contacts.basicApi.update('1030', { properties: { persona: 'data_analyst' } });
@@ -357,16 +430,22 @@ describe('properties', () => {
   it('lists properties and groups in HubSpot shape', async () => {
     const all = await api('/crm/v3/properties/contacts');
     for (const p of all.body.results) property.parse(p);
-    expect(all.body.results.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['jobtitle', 'numemployees', 'hs_persona', 'persona']));
+    expect(all.body.results.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['jobtitle', 'numemployees', 'hs_persona', 'persona']),
+    );
     const groups = await client.crm.properties.groupsApi.getAll('contacts');
     expect(groups.results.map((g) => g.name)).toContain('personas');
   });
 
   it('refuses to redefine a HubSpot-defined property and refuses invalid type combinations', async () => {
-    const readOnly = await api('/crm/v3/properties/contacts/hs_analytics_source', { method: 'PATCH', body: JSON.stringify({ options: [] }) });
+    const readOnly = await api('/crm/v3/properties/contacts/hs_analytics_source', {
+      method: 'PATCH',
+      body: JSON.stringify({ options: [] }),
+    });
     expect(readOnly.status).toBe(400);
     const bad = await api('/crm/v3/properties/contacts', {
-      method: 'POST', body: JSON.stringify({ name: 'weird', label: 'Weird', groupName: 'personas', type: 'string', fieldType: 'select' }),
+      method: 'POST',
+      body: JSON.stringify({ name: 'weird', label: 'Weird', groupName: 'personas', type: 'string', fieldType: 'select' }),
     });
     expect(bad.status).toBe(400);
     hubspotError.parse(bad.body);

@@ -1,5 +1,11 @@
 import {
-  CONTACT_ID_BASE, MAX_TICKETS_PER_CONTACT, PLANTED_GROUPS, TICKET_ID_BASE, generatePortal, type GeneratedPortal, type PlantedGroup,
+  CONTACT_ID_BASE,
+  MAX_TICKETS_PER_CONTACT,
+  PLANTED_GROUPS,
+  TICKET_ID_BASE,
+  generatePortal,
+  type GeneratedPortal,
+  type PlantedGroup,
 } from '../../src/sandbox/generator';
 
 const REF = Date.UTC(2026, 5, 15, 9, 30);
@@ -57,12 +63,21 @@ describe('the portal generator', () => {
       expect(c.properties.industry).toMatch(/^[A-Z_]+$/);
       industries.add(c.properties.industry!);
       for (const t of p.ticketsOfContact(c.index)) {
-        expect(['PRODUCT_ISSUE', 'BILLING_ISSUE', 'FEATURE_REQUEST', 'GENERAL_INQUIRY', 'ONBOARDING']).toContain(t.properties.hs_ticket_category);
+        expect(['PRODUCT_ISSUE', 'BILLING_ISSUE', 'FEATURE_REQUEST', 'GENERAL_INQUIRY', 'ONBOARDING']).toContain(
+          t.properties.hs_ticket_category,
+        );
         expect(['LOW', 'MEDIUM', 'HIGH', 'URGENT']).toContain(t.properties.hs_ticket_priority);
         expect(t.properties.hs_pipeline).toBe('0');
       }
     }
-    for (const expected of ['COMPUTER_SOFTWARE', 'FINANCIAL_SERVICES', 'EDUCATION', 'HOSPITAL_HEALTH_CARE', 'RETAIL', 'MARKETING_AND_ADVERTISING']) {
+    for (const expected of [
+      'COMPUTER_SOFTWARE',
+      'FINANCIAL_SERVICES',
+      'EDUCATION',
+      'HOSPITAL_HEALTH_CARE',
+      'RETAIL',
+      'MARKETING_AND_ADVERTISING',
+    ]) {
       expect(industries).toContain(expected);
     }
   });
@@ -104,11 +119,12 @@ describe('the portal generator', () => {
     expect(clicks.get('hands_on_analyst')!).toBeGreaterThan(4 * clicks.get('support_lead')!);
     expect(tickets.get('support_lead')!).toBeGreaterThan(1.3 * tickets.get('hands_on_analyst')!);
     expect(tickets.get('economic_buyer')!).toBeLessThan(1);
-    for (const g of PLANTED_GROUPS) if (g !== 'hands_on_analyst') expect(onboarding.get('hands_on_analyst')!).toBeGreaterThan(1.4 * onboarding.get(g)!);
+    for (const g of PLANTED_GROUPS)
+      if (g !== 'hands_on_analyst') expect(onboarding.get('hands_on_analyst')!).toBeGreaterThan(1.4 * onboarding.get(g)!);
     expect(views.get('unqualified')!).toBeLessThan(5);
   });
 
-  it('gives a B2B portal\'s ticket density: most contacts never file one, support leads and analysts file most, buyers and unqualified leads almost none', () => {
+  it("gives a B2B portal's ticket density: most contacts never file one, support leads and analysts file most, buyers and unqualified leads almost none", () => {
     const p = generatePortal({ seed: 19, contacts: 5000, referenceTime: REF });
     let tickets = 0;
     let withNone = 0;

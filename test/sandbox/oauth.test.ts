@@ -20,7 +20,8 @@ function authorizeUrl(params: Record<string, string>, path = '/oauth/authorize')
 
 async function approve(fields: Record<string, string>): Promise<Response> {
   return fetch(`${sandbox.baseUrl}/oauth/authorize/approve`, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(fields).toString(),
   });
@@ -37,7 +38,8 @@ async function getCode(portalId = PORTAL_A, state = 'st-1'): Promise<string> {
 
 async function tokenV3(fields: Record<string, string>, path = '/oauth/v3/token'): Promise<{ status: number; body: JsonBody }> {
   const res = await fetch(`${sandbox.baseUrl}${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ client_id: TEST_APP.clientId, client_secret: TEST_APP.clientSecret, ...fields }).toString(),
   });
   const text = await res.text();
@@ -61,16 +63,26 @@ describe('the install page', () => {
   });
 
   it('shows only the pinned portal on /oauth/{portalId}/authorize', async () => {
-    const html = await (await fetch(authorizeUrl({ client_id: TEST_APP.clientId, redirect_uri: REDIRECT, scope: SCOPE }, `/oauth/${PORTAL_B}/authorize`))).text();
+    const html = await (
+      await fetch(authorizeUrl({ client_id: TEST_APP.clientId, redirect_uri: REDIRECT, scope: SCOPE }, `/oauth/${PORTAL_B}/authorize`))
+    ).text();
     expect(html).toContain(`data-portal-id="${PORTAL_B}"`);
     expect(html).not.toContain(`data-portal-id="${PORTAL_A}"`);
   });
 
   it.each([
     ['an unknown client id', { client_id: 'nope', redirect_uri: REDIRECT, scope: SCOPE }, /Unknown client_id/],
-    ['an unregistered redirect URI', { client_id: TEST_APP.clientId, redirect_uri: 'https://evil.example/cb', scope: SCOPE }, /redirect_uri/],
+    [
+      'an unregistered redirect URI',
+      { client_id: TEST_APP.clientId, redirect_uri: 'https://evil.example/cb', scope: SCOPE },
+      /redirect_uri/,
+    ],
     ['a scope the app does not declare', { client_id: TEST_APP.clientId, redirect_uri: REDIRECT, scope: 'oauth content' }, /content/],
-    ['an optional scope the app does not declare', { client_id: TEST_APP.clientId, redirect_uri: REDIRECT, scope: 'oauth', optional_scope: 'e-commerce' }, /e-commerce/],
+    [
+      'an optional scope the app does not declare',
+      { client_id: TEST_APP.clientId, redirect_uri: REDIRECT, scope: 'oauth', optional_scope: 'e-commerce' },
+      /e-commerce/,
+    ],
   ])('refuses %s with an error page', async (_name, params, message) => {
     const res = await fetch(authorizeUrl(params));
     expect(res.status).toBe(400);
@@ -106,7 +118,10 @@ describe('OAuth v3 tokens', () => {
 
   it('plays a Marketplace install: code and returnUrl to the install URL, no state, the code bound to that URL, exchanged on v3', async () => {
     const res = await fetch(`${sandbox.baseUrl}/oauth/marketplace/approve`, {
-      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `portal_id=${PORTAL_A}`,
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `portal_id=${PORTAL_A}`,
     });
     expect(res.status).toBe(302);
     const location = new URL(res.headers.get('location')!);
@@ -121,7 +136,10 @@ describe('OAuth v3 tokens', () => {
     expect(v3TokenResponse.parse(granted.body)).toMatchObject({ hub_id: PORTAL_A });
     expect((await tokenV3({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT })).status).toBe(400);
     const unknownPortal = await fetch(`${sandbox.baseUrl}/oauth/marketplace/approve`, {
-      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'portal_id=1',
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'portal_id=1',
     });
     expect(unknownPortal.status).toBe(400);
   });
@@ -139,7 +157,9 @@ describe('OAuth v3 tokens', () => {
     clock.advance(1799 * 1000);
     expect(await contactsStatus(tokens.access_token)).toBe(200);
     clock.advance(1000);
-    const expired = await fetch(`${sandbox.baseUrl}/crm/v3/objects/contacts`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const expired = await fetch(`${sandbox.baseUrl}/crm/v3/objects/contacts`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(expired.status).toBe(401);
     expect(hubspotError.parse(await expired.json()).category).toBe('EXPIRED_AUTHENTICATION');
     const refreshed = await tokenV3({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
@@ -157,7 +177,11 @@ describe('OAuth v3 tokens', () => {
 
   it('introspects access and refresh tokens under every field spelling, and reports dead ones inactive', async () => {
     const { accessToken, refreshToken } = sandbox.tokens.issue(PORTAL_B);
-    const spellings: Record<string, string>[] = [{ token: accessToken }, { access_token: accessToken }, { token: accessToken, token_type_hint: 'access_token' }];
+    const spellings: Record<string, string>[] = [
+      { token: accessToken },
+      { access_token: accessToken },
+      { token: accessToken, token_type_hint: 'access_token' },
+    ];
     for (const fields of spellings) {
       const res = await tokenV3(fields, '/oauth/v3/token/introspect');
       expect(introspectActive.parse(res.body)).toMatchObject({ hub_id: PORTAL_B, token_use: 'access_token', expires_in: 1800 });
@@ -184,9 +208,18 @@ describe('OAuth v1 through the SDK', () => {
     const api = oauthClient().oauth.tokensApi;
     const tokens = await api.create('authorization_code', code, REDIRECT, TEST_APP.clientId, TEST_APP.clientSecret);
     expect(tokens).toMatchObject({ tokenType: 'bearer', expiresIn: 1800 });
-    const refreshed = await api.create('refresh_token', undefined, undefined, TEST_APP.clientId, TEST_APP.clientSecret, tokens.refreshToken);
+    const refreshed = await api.create(
+      'refresh_token',
+      undefined,
+      undefined,
+      TEST_APP.clientId,
+      TEST_APP.clientSecret,
+      tokens.refreshToken,
+    );
     expect(refreshed.accessToken).not.toBe(tokens.accessToken);
-    const reused = await api.create('authorization_code', code, REDIRECT, TEST_APP.clientId, TEST_APP.clientSecret).catch((e: { code: number; body: unknown }) => e);
+    const reused = await api
+      .create('authorization_code', code, REDIRECT, TEST_APP.clientId, TEST_APP.clientSecret)
+      .catch((e: { code: number; body: unknown }) => e);
     expect(reused).toMatchObject({ code: 400, body: { status: 'BAD_AUTH_CODE' } });
   });
 

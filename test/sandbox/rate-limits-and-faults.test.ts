@@ -22,7 +22,9 @@ async function get(token: string, path = '/crm/v3/objects/contacts?limit=1'): Pr
 
 async function searchCall(token: string): Promise<Response> {
   return fetch(`${sandbox.baseUrl}/crm/v3/objects/contacts/search`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ limit: 1 }),
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ limit: 1 }),
   });
 }
 
@@ -158,16 +160,22 @@ describe('injected faults', () => {
   it('can be driven through the control HTTP API', async () => {
     const { accessToken } = sandbox.tokens.issue(PORTAL_B);
     const post = await fetch(`${sandbox.baseUrl}/_sandbox/api/faults`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'fail', count: 1, status: 502 }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'fail', count: 1, status: 502 }),
     });
     expect(post.status).toBe(200);
     expect((await get(accessToken)).status).toBe(502);
     await fetch(`${sandbox.baseUrl}/_sandbox/api/faults`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'revokeTokens', portalId: PORTAL_B }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'revokeTokens', portalId: PORTAL_B }),
     });
     expect((await get(accessToken)).status).toBe(401);
     const bad = await fetch(`${sandbox.baseUrl}/_sandbox/api/faults`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'meteor' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'meteor' }),
     });
     expect(bad.status).toBe(404);
   });

@@ -49,20 +49,48 @@ describe('webhook deliveries', () => {
     const req = receiver.requests[0];
     expect(req.url).toBe(`${receiver.baseUrl}/webhooks/hubspot`);
     expect(req.headers['x-hubspot-signature-version']).toBe('v1');
-    expect(Signature.isValid({ signatureVersion: 'v1', signature: req.headers['x-hubspot-signature'], clientSecret: TEST_APP.clientSecret, requestBody: req.rawBody })).toBe(true);
-    expect(Signature.isValid({
-      signatureVersion: 'v3', signature: req.headers['x-hubspot-signature-v3'], clientSecret: TEST_APP.clientSecret, requestBody: req.rawBody,
-      url: req.url, method: 'POST', timestamp: Number(req.headers['x-hubspot-request-timestamp']),
-    })).toBe(true);
-    expect(Signature.isValid({ signatureVersion: 'v1', signature: req.headers['x-hubspot-signature'], clientSecret: TEST_APP.clientSecret, requestBody: `${req.rawBody} ` })).toBe(false);
+    expect(
+      Signature.isValid({
+        signatureVersion: 'v1',
+        signature: req.headers['x-hubspot-signature'],
+        clientSecret: TEST_APP.clientSecret,
+        requestBody: req.rawBody,
+      }),
+    ).toBe(true);
+    expect(
+      Signature.isValid({
+        signatureVersion: 'v3',
+        signature: req.headers['x-hubspot-signature-v3'],
+        clientSecret: TEST_APP.clientSecret,
+        requestBody: req.rawBody,
+        url: req.url,
+        method: 'POST',
+        timestamp: Number(req.headers['x-hubspot-request-timestamp']),
+      }),
+    ).toBe(true);
+    expect(
+      Signature.isValid({
+        signatureVersion: 'v1',
+        signature: req.headers['x-hubspot-signature'],
+        clientSecret: TEST_APP.clientSecret,
+        requestBody: `${req.rawBody} `,
+      }),
+    ).toBe(false);
     const [event] = JSON.parse(req.rawBody) as unknown[];
     expect(webhookEvent.parse(event)).toMatchObject({
-      subscriptionType: 'contact.propertyChange', objectId: 1001, portalId: PORTAL_A, appId: TEST_APP.appId,
-      propertyName: 'jobtitle', propertyValue: 'Data Analyst II', changeSource: 'CRM', sourceId: 'userId:7000001', attemptNumber: 0,
+      subscriptionType: 'contact.propertyChange',
+      objectId: 1001,
+      portalId: PORTAL_A,
+      appId: TEST_APP.appId,
+      propertyName: 'jobtitle',
+      propertyValue: 'Data Analyst II',
+      changeSource: 'CRM',
+      sourceId: 'userId:7000001',
+      attemptNumber: 0,
     });
   });
 
-  it('reports the app\'s own API writes with changeSource INTEGRATION and the app id, and nothing for no-op writes', async () => {
+  it("reports the app's own API writes with changeSource INTEGRATION and the app id, and nothing for no-op writes", async () => {
     const { accessToken } = sandbox.tokens.issue(PORTAL_A);
     const client = new Client({ accessToken, basePath: sandbox.baseUrl });
     await client.crm.contacts.basicApi.update('1002', { properties: { jobtitle: 'Platform Engineer', firstname: 'Ada' } });
@@ -70,9 +98,13 @@ describe('webhook deliveries', () => {
     const current = sandbox.data.getContact(PORTAL_A, '1004')!.properties.jobtitle;
     await client.crm.contacts.basicApi.update('1004', { properties: { jobtitle: current ?? '' } });
     const { events } = await delivered();
-    expect(events.map((e) => [e.objectId, e.propertyName, e.propertyValue]).sort()).toEqual([
-      [1002, 'firstname', 'Ada'], [1002, 'jobtitle', 'Platform Engineer'], [1003, 'jobtitle', 'Growth Marketer'],
-    ].sort());
+    expect(events.map((e) => [e.objectId, e.propertyName, e.propertyValue]).sort()).toEqual(
+      [
+        [1002, 'firstname', 'Ada'],
+        [1002, 'jobtitle', 'Platform Engineer'],
+        [1003, 'jobtitle', 'Growth Marketer'],
+      ].sort(),
+    );
     for (const e of events) expect(e).toMatchObject({ changeSource: 'INTEGRATION', sourceId: String(TEST_APP.appId) });
   });
 
@@ -93,14 +125,18 @@ describe('webhook deliveries', () => {
     expect(sandbox.data.getContact(PORTAL_A, '1011')).toBeDefined();
   });
 
-  it('describes a merge with HubSpot\'s merge fields and moves the tickets to the primary', async () => {
+  it("describes a merge with HubSpot's merge fields and moves the tickets to the primary", async () => {
     const primaryTickets = sandbox.data.ticketIdsOfContact(PORTAL_A, '1020');
     const mergedTickets = sandbox.data.ticketIdsOfContact(PORTAL_A, '1021');
     sandbox.data.mergeContacts(PORTAL_A, '1020', '1021');
     const { events } = await delivered();
     expect(events).toHaveLength(1);
     expect(webhookEvent.parse(events[0])).toMatchObject({
-      subscriptionType: 'contact.merge', objectId: 1020, primaryObjectId: 1020, mergedObjectIds: [1021], newObjectId: 1020,
+      subscriptionType: 'contact.merge',
+      objectId: 1020,
+      primaryObjectId: 1020,
+      mergedObjectIds: [1021],
+      newObjectId: 1020,
     });
     expect(typeof events[0].numberOfPropertiesMoved).toBe('number');
     expect(sandbox.data.ticketIdsOfContact(PORTAL_A, '1020').sort()).toEqual([...primaryTickets, ...mergedTickets].sort());
@@ -108,17 +144,27 @@ describe('webhook deliveries', () => {
   });
 
   it('announces new tickets and association changes from both sides, with the documented fields and no objectId', async () => {
-    const ticket = sandbox.data.createTicket(PORTAL_A, { subject: 'Cannot log in', hs_ticket_category: 'PRODUCT_ISSUE', hs_ticket_priority: 'HIGH' }, ['1030']);
+    const ticket = sandbox.data.createTicket(
+      PORTAL_A,
+      { subject: 'Cannot log in', hs_ticket_category: 'PRODUCT_ISSUE', hs_ticket_priority: 'HIGH' },
+      ['1030'],
+    );
     sandbox.data.updateTicket(PORTAL_A, ticket.id, { hs_pipeline_stage: '2' });
     sandbox.data.unassociate(PORTAL_A, '1030', ticket.id);
     const { events } = await delivered();
     const types = events.map((e) => e.subscriptionType);
-    expect(types).toEqual(expect.arrayContaining(['ticket.creation', 'ticket.propertyChange', 'contact.associationChange', 'ticket.associationChange']));
+    expect(types).toEqual(
+      expect.arrayContaining(['ticket.creation', 'ticket.propertyChange', 'contact.associationChange', 'ticket.associationChange']),
+    );
     const assoc = events.filter((e) => e.subscriptionType.endsWith('.associationChange'));
     const tid = Number(ticket.id);
-    expect(assoc.map((e) => [e.subscriptionType, e.associationType, e.fromObjectId, e.toObjectId, e.associationRemoved, e.isPrimaryAssociation])).toEqual([
-      ['contact.associationChange', 'CONTACT_TO_TICKET', 1030, tid, false, false], ['ticket.associationChange', 'TICKET_TO_CONTACT', tid, 1030, false, false],
-      ['contact.associationChange', 'CONTACT_TO_TICKET', 1030, tid, true, false], ['ticket.associationChange', 'TICKET_TO_CONTACT', tid, 1030, true, false],
+    expect(
+      assoc.map((e) => [e.subscriptionType, e.associationType, e.fromObjectId, e.toObjectId, e.associationRemoved, e.isPrimaryAssociation]),
+    ).toEqual([
+      ['contact.associationChange', 'CONTACT_TO_TICKET', 1030, tid, false, false],
+      ['ticket.associationChange', 'TICKET_TO_CONTACT', tid, 1030, false, false],
+      ['contact.associationChange', 'CONTACT_TO_TICKET', 1030, tid, true, false],
+      ['ticket.associationChange', 'TICKET_TO_CONTACT', tid, 1030, true, false],
     ]);
     for (const e of assoc) expect(e).not.toHaveProperty('objectId');
   });
@@ -130,16 +176,43 @@ describe('webhook deliveries', () => {
     sandbox.data.mergeContacts(PORTAL_A, '1031', '1032');
     sandbox.data.privacyDelete(PORTAL_A, '1033');
     const { events } = await delivered();
-    expect(events.find((e) => e.propertyName === 'jobtitle')).toMatchObject({ subscriptionType: 'object.propertyChange', objectTypeId: '0-1', objectId: 1031 });
-    expect(events.find((e) => e.subscriptionType === 'object.creation')).toMatchObject({ objectTypeId: '0-5', objectId: Number(ticket.id) });
-    expect(events.filter((e) => e.subscriptionType === 'object.associationChange').map((e) => e.associationType)).toEqual(['CONTACT_TO_TICKET', 'TICKET_TO_CONTACT']);
-    expect(events.find((e) => e.subscriptionType === 'object.merge')).toMatchObject({ objectTypeId: '0-1', primaryObjectId: 1031, mergedObjectIds: [1032] });
-    expect(events.filter((e) => e.objectId === 1033).map((e) => e.subscriptionType).sort()).toEqual(['contact.privacyDeletion', 'object.deletion']);
+    expect(events.find((e) => e.propertyName === 'jobtitle')).toMatchObject({
+      subscriptionType: 'object.propertyChange',
+      objectTypeId: '0-1',
+      objectId: 1031,
+    });
+    expect(events.find((e) => e.subscriptionType === 'object.creation')).toMatchObject({
+      objectTypeId: '0-5',
+      objectId: Number(ticket.id),
+    });
+    expect(events.filter((e) => e.subscriptionType === 'object.associationChange').map((e) => e.associationType)).toEqual([
+      'CONTACT_TO_TICKET',
+      'TICKET_TO_CONTACT',
+    ]);
+    expect(events.find((e) => e.subscriptionType === 'object.merge')).toMatchObject({
+      objectTypeId: '0-1',
+      primaryObjectId: 1031,
+      mergedObjectIds: [1032],
+    });
+    expect(
+      events
+        .filter((e) => e.objectId === 1033)
+        .map((e) => e.subscriptionType)
+        .sort(),
+    ).toEqual(['contact.privacyDeletion', 'object.deletion']);
   });
 
   it('has a contract schema that refuses undocumented convenience fields', () => {
     const base = { eventId: 1, subscriptionId: 2, portalId: 3, appId: 4, occurredAt: 5, attemptNumber: 0 };
-    const assoc = { ...base, subscriptionType: 'contact.associationChange', associationType: 'CONTACT_TO_TICKET', fromObjectId: 1, toObjectId: 2, associationRemoved: false, isPrimaryAssociation: false };
+    const assoc = {
+      ...base,
+      subscriptionType: 'contact.associationChange',
+      associationType: 'CONTACT_TO_TICKET',
+      fromObjectId: 1,
+      toObjectId: 2,
+      associationRemoved: false,
+      isPrimaryAssociation: false,
+    };
     expect(webhookEvent.safeParse(assoc).success).toBe(true);
     expect(webhookEvent.safeParse({ ...assoc, objectId: 1 }).success).toBe(false);
     expect(webhookEvent.safeParse({ ...assoc, isPrimaryAssociation: undefined }).success).toBe(false);
@@ -161,12 +234,23 @@ describe('delivery failures', () => {
     receiver.respondWith([500, 404]);
     sandbox.data.updateContact(PORTAL_A, '1100', { jobtitle: 'Retry Me' });
     const { deliveries } = await delivered();
-    expect(deliveries.map((d) => [d.attemptNumber, d.status, d.ok])).toEqual([[0, 500, false], [1, 404, false], [2, 200, true]]);
+    expect(deliveries.map((d) => [d.attemptNumber, d.status, d.ok])).toEqual([
+      [0, 500, false],
+      [1, 404, false],
+      [2, 200, true],
+    ]);
     const bodies = receiver.requests.map((r) => JSON.parse(r.rawBody) as WebhookEvent[]);
     expect(bodies.map((b) => b[0].attemptNumber)).toEqual([0, 1, 2]);
     expect(new Set(bodies.map((b) => b[0].eventId)).size).toBe(1);
     for (const r of receiver.requests) {
-      expect(Signature.isValid({ signatureVersion: 'v1', signature: r.headers['x-hubspot-signature'], clientSecret: TEST_APP.clientSecret, requestBody: r.rawBody })).toBe(true);
+      expect(
+        Signature.isValid({
+          signatureVersion: 'v1',
+          signature: r.headers['x-hubspot-signature'],
+          clientSecret: TEST_APP.clientSecret,
+          requestBody: r.rawBody,
+        }),
+      ).toBe(true);
     }
   });
 

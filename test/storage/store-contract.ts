@@ -5,24 +5,63 @@ const P = 101;
 const Q = 202;
 const T0 = 1_700_000_000_000;
 
-const contact = (id: string, props: Record<string, string | null> = {}, email: string | null = `${id}@example.com`) =>
-  ({ id, email, properties: { email, firstname: `First${id}`, ...props }, hsUpdatedAt: T0, archived: false });
-const ticket = (id: string, props: Record<string, string | null> = {}) => ({ id, properties: { subject: `Ticket ${id}`, ...props }, createdAt: T0, hsUpdatedAt: T0 });
-const company = (id: string, props: Record<string, string | null> = {}) => ({ id, properties: { name: `Company ${id}`, ...props }, hsUpdatedAt: T0 });
+const contact = (id: string, props: Record<string, string | null> = {}, email: string | null = `${id}@example.com`) => ({
+  id,
+  email,
+  properties: { email, firstname: `First${id}`, ...props },
+  hsUpdatedAt: T0,
+  archived: false,
+});
+const ticket = (id: string, props: Record<string, string | null> = {}) => ({
+  id,
+  properties: { subject: `Ticket ${id}`, ...props },
+  createdAt: T0,
+  hsUpdatedAt: T0,
+});
+const company = (id: string, props: Record<string, string | null> = {}) => ({
+  id,
+  properties: { name: `Company ${id}`, ...props },
+  hsUpdatedAt: T0,
+});
 const survey = (id: string, createdAt: number | null) => ({ id, properties: { hs_value: '9' }, createdAt, hsUpdatedAt: T0 });
-const computed = (contactId: string, personaId: string, score = 50) =>
-  ({ contactId, personaId, score, secondary: [], journeyStage: 'awareness', explanation: { firedRules: [] }, ruleSetVersion: 1, needsWrite: true });
+const computed = (contactId: string, personaId: string, score = 50) => ({
+  contactId,
+  personaId,
+  score,
+  secondary: [],
+  journeyStage: 'awareness',
+  explanation: { firedRules: [] },
+  ruleSetVersion: 1,
+  needsWrite: true,
+});
 
 /** One behavioural suite for every store; each engine runs it (hono's common.case pattern). */
 export function runStoreContract(engine: string, open: () => Promise<Storage>): void {
   describe(`stores on ${engine}`, () => {
     let storage: Storage;
     let s: Stores;
-    beforeEach(async () => { storage = await open(); s = createStores(storage); });
-    afterEach(async () => { await storage.close(); });
+    beforeEach(async () => {
+      storage = await open();
+      s = createStores(storage);
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
 
     describe('portals', () => {
-      const portal = { portalId: P, hubDomain: 'acme.example', state: 'installed' as const, scopes: ['oauth', 'tickets'], accessTokenEnc: 'a1', refreshTokenEnc: 'r1', accessExpiresAt: T0 + 1800_000, installedAt: T0, updatedAt: T0, installedBy: 'ann@acme.example', lastError: null };
+      const portal = {
+        portalId: P,
+        hubDomain: 'acme.example',
+        state: 'installed' as const,
+        scopes: ['oauth', 'tickets'],
+        accessTokenEnc: 'a1',
+        refreshTokenEnc: 'r1',
+        accessExpiresAt: T0 + 1800_000,
+        installedAt: T0,
+        updatedAt: T0,
+        installedBy: 'ann@acme.example',
+        lastError: null,
+      };
 
       it('stores and reads back a portal with its scopes and encrypted tokens', async () => {
         await s.portals.upsert(portal);
@@ -43,7 +82,14 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         await s.portals.upsert(portal);
         await s.portals.updateTokens(P, { accessTokenEnc: 'a3', refreshTokenEnc: 'r3', accessExpiresAt: T0 + 99 }, T0 + 1);
         await s.portals.setState(P, 'needs_reauth', 'refresh token rejected', T0 + 2);
-        expect(await s.portals.get(P)).toMatchObject({ accessTokenEnc: 'a3', refreshTokenEnc: 'r3', accessExpiresAt: T0 + 99, state: 'needs_reauth', lastError: 'refresh token rejected', updatedAt: T0 + 2 });
+        expect(await s.portals.get(P)).toMatchObject({
+          accessTokenEnc: 'a3',
+          refreshTokenEnc: 'r3',
+          accessExpiresAt: T0 + 99,
+          state: 'needs_reauth',
+          lastError: 'refresh token rejected',
+          updatedAt: T0 + 2,
+        });
       });
     });
 
@@ -85,10 +131,21 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
 
       it('streams contacts with their tickets in id order, in batches, skipping archived ones', async () => {
         const ids = Array.from({ length: 25 }, (_, i) => String(1000 + i));
-        await s.crm.upsertContacts(P, ids.map((id) => contact(id)), T0);
+        await s.crm.upsertContacts(
+          P,
+          ids.map((id) => contact(id)),
+          T0,
+        );
         await s.crm.upsertContacts(P, [{ ...contact('1999'), archived: true }], T0);
         await s.crm.upsertTickets(P, [ticket('t1'), ticket('t2')], T0);
-        await s.crm.replaceContactTickets(P, ['1003'], [{ contactId: '1003', ticketId: 't1' }, { contactId: '1003', ticketId: 't2' }]);
+        await s.crm.replaceContactTickets(
+          P,
+          ['1003'],
+          [
+            { contactId: '1003', ticketId: 't1' },
+            { contactId: '1003', ticketId: 't2' },
+          ],
+        );
         const batches: string[][] = [];
         let tickets: string[] = [];
         for await (const batch of s.crm.streamContactsWithTickets(P, { batchSize: 10 })) {
@@ -102,18 +159,32 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
       });
 
       it('resumes a stream after a given id', async () => {
-        await s.crm.upsertContacts(P, ['1', '2', '3'].map((id) => contact(id)), T0);
+        await s.crm.upsertContacts(
+          P,
+          ['1', '2', '3'].map((id) => contact(id)),
+          T0,
+        );
         const seen: string[] = [];
         for await (const batch of s.crm.streamContactsWithTickets(P, { afterId: '1' })) seen.push(...batch.map((b) => b.contact.id));
         expect(seen).toEqual(['2', '3']);
       });
 
-      it('replaces a contact\'s ticket links and links or unlinks single ones', async () => {
+      it("replaces a contact's ticket links and links or unlinks single ones", async () => {
         await s.crm.upsertContacts(P, [contact('1'), contact('2')], T0);
         await s.crm.upsertTickets(P, [ticket('a'), ticket('b'), ticket('c')], T0);
-        await s.crm.replaceContactTickets(P, ['1', '2'], [{ contactId: '1', ticketId: 'a' }, { contactId: '2', ticketId: 'a' }]);
+        await s.crm.replaceContactTickets(
+          P,
+          ['1', '2'],
+          [
+            { contactId: '1', ticketId: 'a' },
+            { contactId: '2', ticketId: 'a' },
+          ],
+        );
         await s.crm.replaceContactTickets(P, ['1'], [{ contactId: '1', ticketId: 'b' }]);
-        await s.crm.link(P, [{ contactId: '1', ticketId: 'c' }, { contactId: '1', ticketId: 'c' }]);
+        await s.crm.link(P, [
+          { contactId: '1', ticketId: 'c' },
+          { contactId: '1', ticketId: 'c' },
+        ]);
         await s.crm.unlink(P, [{ contactId: '2', ticketId: 'a' }]);
         const both = await s.crm.getContactsWithTickets(P, ['1', '2']);
         expect(both.get('1')?.tickets.map((t) => t.id)).toEqual(['b', 'c']);
@@ -125,7 +196,7 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         await s.crm.upsertTickets(P, [ticket('old')], T0);
         await s.crm.upsertTickets(P, [ticket('new'), ticket('other')], T0 + 10);
         await s.crm.upsertTickets(P + 1, [ticket('elsewhere')], T0 + 10);
-        expect([...await s.crm.ticketIdsSyncedSince(P, ['old', 'new', 'elsewhere', 'missing'], T0 + 10)]).toEqual(['new']);
+        expect([...(await s.crm.ticketIdsSyncedSince(P, ['old', 'new', 'elsewhere', 'missing'], T0 + 10))]).toEqual(['new']);
         expect(await s.crm.ticketIdsSyncedSince(P, ['old', 'new'], T0)).toEqual(new Set(['old', 'new']));
         expect(await s.crm.ticketIdsSyncedSince(P, [], T0)).toEqual(new Set());
       });
@@ -133,7 +204,10 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
       it('purges everything stored about a deleted contact and nothing else', async () => {
         await s.crm.upsertContacts(P, [contact('1'), contact('2')], T0);
         await s.crm.upsertTickets(P, [ticket('a')], T0);
-        await s.crm.link(P, [{ contactId: '1', ticketId: 'a' }, { contactId: '2', ticketId: 'a' }]);
+        await s.crm.link(P, [
+          { contactId: '1', ticketId: 'a' },
+          { contactId: '2', ticketId: 'a' },
+        ]);
         await s.assignments.saveComputed(P, [computed('1', 'analyst'), computed('2', 'analyst')], 'sync', T0);
         await s.audit.append({ portalId: P, actor: 'ann', action: 'override', target: 'contact:1', diff: { persona: 'x' }, at: T0 });
         await s.audit.append({ portalId: P, actor: 'ann', action: 'publish', target: 'ruleset:2', diff: {}, at: T0 });
@@ -149,14 +223,25 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
       it('deletes tickets with their links', async () => {
         await s.crm.upsertContacts(P, [contact('1')], T0);
         await s.crm.upsertTickets(P, [ticket('a'), ticket('b')], T0);
-        await s.crm.link(P, [{ contactId: '1', ticketId: 'a' }, { contactId: '1', ticketId: 'b' }]);
+        await s.crm.link(P, [
+          { contactId: '1', ticketId: 'a' },
+          { contactId: '1', ticketId: 'b' },
+        ]);
         await s.crm.deleteTickets(P, ['a']);
         expect((await s.crm.getContactsWithTickets(P, ['1'])).get('1')?.tickets.map((t) => t.id)).toEqual(['b']);
         expect(await s.crm.counts(P)).toEqual({ contacts: 1, tickets: 1, associations: 1, companies: 0, surveys: 0 });
       });
 
       it('finds contacts by id, email and name fragment, and maps emails to ids', async () => {
-        await s.crm.upsertContacts(P, [contact('1', { firstname: 'Grace' }, 'Grace@Navy.example'), contact('2', { firstname: 'Alan' }), contact('3', { firstname: '100%_real' })], T0);
+        await s.crm.upsertContacts(
+          P,
+          [
+            contact('1', { firstname: 'Grace' }, 'Grace@Navy.example'),
+            contact('2', { firstname: 'Alan' }),
+            contact('3', { firstname: '100%_real' }),
+          ],
+          T0,
+        );
         expect((await s.crm.searchContacts(P, 'grace', 10)).map((c) => c.id)).toEqual(['1']);
         expect((await s.crm.searchContacts(P, '2', 10)).map((c) => c.id)).toContain('2');
         expect((await s.crm.searchContacts(P, '%_', 10)).map((c) => c.id)).toEqual(['3']);
@@ -167,14 +252,27 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         await s.crm.upsertContacts(P, [contact('1'), contact('2'), contact('3')], T0);
         await s.crm.upsertCompanies(P, [company('c1', { name: 'Acme' }), company('c2', { name: 'Globex' })], T0);
         await s.crm.upsertCompanies(Q, [company('c1', { name: 'Other portal' })], T0);
-        await s.crm.replaceContactCompanies(P, ['1', '2', '3'], [
-          { contactId: '1', companyId: 'c1', primary: true }, { contactId: '1', companyId: 'c2', primary: false },
-          { contactId: '2', companyId: 'c2', primary: false },
-          // Linked, but the company is not stored yet: no company for the rules.
-          { contactId: '3', companyId: 'c9', primary: true },
-        ]);
+        await s.crm.replaceContactCompanies(
+          P,
+          ['1', '2', '3'],
+          [
+            { contactId: '1', companyId: 'c1', primary: true },
+            { contactId: '1', companyId: 'c2', primary: false },
+            { contactId: '2', companyId: 'c2', primary: false },
+            // Linked, but the company is not stored yet: no company for the rules.
+            { contactId: '3', companyId: 'c9', primary: true },
+          ],
+        );
         await s.crm.upsertSurveys(P, [survey('s1', T0 - 5000), survey('s2', T0), survey('s3', null)], T0);
-        await s.crm.replaceContactSurveys(P, ['1'], [{ contactId: '1', surveyId: 's1' }, { contactId: '1', surveyId: 's2' }, { contactId: '1', surveyId: 's3' }]);
+        await s.crm.replaceContactSurveys(
+          P,
+          ['1'],
+          [
+            { contactId: '1', surveyId: 's1' },
+            { contactId: '1', surveyId: 's2' },
+            { contactId: '1', surveyId: 's3' },
+          ],
+        );
         const found = await s.crm.getContactsWithTickets(P, ['1', '2', '3']);
         expect(found.get('1')?.company?.properties.name).toBe('Acme');
         expect(found.get('2')?.company).toBeNull();
@@ -188,9 +286,15 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
 
       it('finds the contacts of companies, primary or any label, and replaces links per contact', async () => {
         await s.crm.upsertContacts(P, [contact('1'), contact('2')], T0);
-        await s.crm.replaceContactCompanies(P, ['1', '2'], [
-          { contactId: '1', companyId: 'c1', primary: true }, { contactId: '2', companyId: 'c1', primary: false }, { contactId: '2', companyId: 'c2', primary: true },
-        ]);
+        await s.crm.replaceContactCompanies(
+          P,
+          ['1', '2'],
+          [
+            { contactId: '1', companyId: 'c1', primary: true },
+            { contactId: '2', companyId: 'c1', primary: false },
+            { contactId: '2', companyId: 'c2', primary: true },
+          ],
+        );
         expect(await s.crm.contactIdsOfCompanies(P, ['c1'], { primaryOnly: true })).toEqual(['1']);
         expect(await s.crm.contactIdsOfCompanies(P, ['c1', 'c2'], { primaryOnly: false })).toEqual(['1', '2']);
         expect(await s.crm.contactIdsOfCompanies(Q, ['c1'], { primaryOnly: false })).toEqual([]);
@@ -198,7 +302,7 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         expect(await s.crm.contactIdsOfCompanies(P, ['c1', 'c2'], { primaryOnly: false })).toEqual(['1']);
       });
 
-      it('names companies and responses stored since a time, and drops a purged contact\'s account links', async () => {
+      it("names companies and responses stored since a time, and drops a purged contact's account links", async () => {
         await s.crm.upsertContacts(P, [contact('1')], T0);
         await s.crm.upsertCompanies(P, [company('old')], T0);
         await s.crm.upsertCompanies(P, [company('new')], T0 + 10);
@@ -213,24 +317,53 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         expect(await s.crm.counts(P)).toMatchObject({ companies: 1, surveys: 1 });
       });
 
-      it('quotes the newest survey comments of a persona\'s contacts, manual values first, skipping empty comments', async () => {
+      it("quotes the newest survey comments of a persona's contacts, manual values first, skipping empty comments", async () => {
         await s.crm.upsertContacts(P, [contact('1'), contact('2'), contact('3')], T0);
         await s.assignments.saveComputed(P, [computed('1', 'analyst'), computed('2', 'buyer'), computed('3', 'analyst')], 'sync', T0);
         await s.assignments.setOverride(P, '3', { persona: 'buyer', by: 'rep', at: T0 });
-        const quote = (id: string, at: number, content: string | null) => ({ id, properties: { hs_content: content, hs_value: '9', hs_survey_type: 'NPS' }, createdAt: at, hsUpdatedAt: T0 });
-        await s.crm.upsertSurveys(P, [quote('a', T0 - 3, 'Old praise'), quote('b', T0 - 1, 'New praise'), quote('c', T0, '  '), quote('d', T0 - 2, 'Buyer words'), quote('e', T0 - 5, 'Overridden words')], T0);
-        await s.crm.replaceContactSurveys(P, ['1', '2', '3'], [
-          { contactId: '1', surveyId: 'a' }, { contactId: '1', surveyId: 'b' }, { contactId: '1', surveyId: 'c' },
-          { contactId: '2', surveyId: 'd' }, { contactId: '3', surveyId: 'e' },
+        const quote = (id: string, at: number, content: string | null) => ({
+          id,
+          properties: { hs_content: content, hs_value: '9', hs_survey_type: 'NPS' },
+          createdAt: at,
+          hsUpdatedAt: T0,
+        });
+        await s.crm.upsertSurveys(
+          P,
+          [
+            quote('a', T0 - 3, 'Old praise'),
+            quote('b', T0 - 1, 'New praise'),
+            quote('c', T0, '  '),
+            quote('d', T0 - 2, 'Buyer words'),
+            quote('e', T0 - 5, 'Overridden words'),
+          ],
+          T0,
+        );
+        await s.crm.replaceContactSurveys(
+          P,
+          ['1', '2', '3'],
+          [
+            { contactId: '1', surveyId: 'a' },
+            { contactId: '1', surveyId: 'b' },
+            { contactId: '1', surveyId: 'c' },
+            { contactId: '2', surveyId: 'd' },
+            { contactId: '3', surveyId: 'e' },
+          ],
+        );
+        expect((await s.crm.recentSurveyComments(P, 'analyst', 5)).map((q) => [q.comment, q.score, q.type])).toEqual([
+          ['New praise', 9, 'NPS'],
+          ['Old praise', 9, 'NPS'],
         ]);
-        expect((await s.crm.recentSurveyComments(P, 'analyst', 5)).map((q) => [q.comment, q.score, q.type])).toEqual([['New praise', 9, 'NPS'], ['Old praise', 9, 'NPS']]);
         expect((await s.crm.recentSurveyComments(P, 'buyer', 5)).map((q) => q.comment)).toEqual(['Buyer words', 'Overridden words']);
         expect((await s.crm.recentSurveyComments(P, 'buyer', 1)).map((q) => q.comment)).toEqual(['Buyer words']);
         expect(await s.crm.recentSurveyComments(Q, 'analyst', 5)).toEqual([]);
       });
 
       it('lists ids after a cursor for reconciliation', async () => {
-        await s.crm.upsertContacts(P, ['1', '2', '3'].map((id) => contact(id)), T0);
+        await s.crm.upsertContacts(
+          P,
+          ['1', '2', '3'].map((id) => contact(id)),
+          T0,
+        );
         await s.crm.upsertTickets(P, [ticket('x'), ticket('y')], T0);
         expect(await s.crm.listContactIds(P, '1', 5)).toEqual(['2', '3']);
         expect(await s.crm.listTicketIds(P, null, 1)).toEqual(['x']);
@@ -252,13 +385,23 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
       });
 
       it('gives concurrent publishers distinct versions', async () => {
-        const versions = await Promise.all([1, 2, 3, 4].map((i) => s.ruleSets.add(P, { body: { i }, status: 'published', createdBy: `admin${i}`, note: null }, T0)));
+        const versions = await Promise.all(
+          [1, 2, 3, 4].map((i) => s.ruleSets.add(P, { body: { i }, status: 'published', createdBy: `admin${i}`, note: null }, T0)),
+        );
         expect(versions.map((v) => v.version).sort()).toEqual([1, 2, 3, 4]);
       });
     });
 
     describe('admin sessions', () => {
-      const session = { idHash: 'sess-hash', portalId: P, userEmail: 'ann@acme.example', userId: '77', csrfTokenHash: 'csrf-hash-1', createdAt: T0, expiresAt: T0 + 3_600_000 };
+      const session = {
+        idHash: 'sess-hash',
+        portalId: P,
+        userEmail: 'ann@acme.example',
+        userId: '77',
+        csrfTokenHash: 'csrf-hash-1',
+        createdAt: T0,
+        expiresAt: T0 + 3_600_000,
+      };
 
       it('finds a live session by its hash and forgets it once deleted', async () => {
         await s.adminSessions.create(session);
@@ -291,11 +434,27 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         await s.assignments.saveComputed(P, [computed('1', 'analyst', 40)], 'sync', T0);
         await s.assignments.markWritten(P, [{ contactId: '1', values: { persona: 'analyst', secondary: '', score: '40' } }], T0 + 1);
         await s.assignments.setOverride(P, '1', { persona: 'buyer', by: 'userId:7', at: T0 + 2 });
-        const { changed } = await s.assignments.saveComputed(P, [{ ...computed('1', 'champion', 70), needsWrite: false }], 'rescore', T0 + 3);
+        const { changed } = await s.assignments.saveComputed(
+          P,
+          [{ ...computed('1', 'champion', 70), needsWrite: false }],
+          'rescore',
+          T0 + 3,
+        );
         expect(changed).toBe(1);
         const a = await s.assignments.get(P, '1');
-        expect(a).toMatchObject({ personaId: 'champion', score: 70, needsWrite: false, written: { persona: 'analyst', secondary: '', score: '40' }, writtenAt: T0 + 1, override: { persona: 'buyer', by: 'userId:7', at: T0 + 2 }, hubspotPersona: 'analyst' });
-        expect((await s.assignments.history(P, { contactId: '1', limit: 10 })).map((h) => [h.fromPersona, h.toPersona, h.reason])).toEqual([['analyst', 'champion', 'rescore'], [null, 'analyst', 'sync']]);
+        expect(a).toMatchObject({
+          personaId: 'champion',
+          score: 70,
+          needsWrite: false,
+          written: { persona: 'analyst', secondary: '', score: '40' },
+          writtenAt: T0 + 1,
+          override: { persona: 'buyer', by: 'userId:7', at: T0 + 2 },
+          hubspotPersona: 'analyst',
+        });
+        expect((await s.assignments.history(P, { contactId: '1', limit: 10 })).map((h) => [h.fromPersona, h.toPersona, h.reason])).toEqual([
+          ['analyst', 'champion', 'rescore'],
+          [null, 'analyst', 'sync'],
+        ]);
       });
 
       it('does not add history when the persona stays the same', async () => {
@@ -306,7 +465,12 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
       });
 
       it('lists pending writes in id order and clears them when written', async () => {
-        await s.assignments.saveComputed(P, [computed('3', 'a'), computed('1', 'a'), { ...computed('2', 'a'), needsWrite: false }], 'sync', T0);
+        await s.assignments.saveComputed(
+          P,
+          [computed('3', 'a'), computed('1', 'a'), { ...computed('2', 'a'), needsWrite: false }],
+          'sync',
+          T0,
+        );
         expect((await s.assignments.pendingWrites(P, null, 10)).map((a) => a.contactId)).toEqual(['1', '3']);
         expect((await s.assignments.pendingWrites(P, '1', 10)).map((a) => a.contactId)).toEqual(['3']);
         expect(await s.assignments.countPendingWrites(P)).toBe(2);
@@ -332,18 +496,31 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
     });
 
     describe('review queue', () => {
-      const flagged = (contactId: string, personaId: string, reason: 'close-call' | 'changed' | 'near-threshold', margin: number) =>
-        ({ ...computed(contactId, personaId), review: { reason, margin } });
+      const flagged = (contactId: string, personaId: string, reason: 'close-call' | 'changed' | 'near-threshold', margin: number) => ({
+        ...computed(contactId, personaId),
+        review: { reason, margin },
+      });
 
       it('pages open close calls closest first, with a keyset cursor that survives equal margins', async () => {
-        await s.assignments.saveComputed(P, [
-          flagged('3', 'a', 'close-call', 2), flagged('1', 'a', 'close-call', 2), flagged('2', 'b', 'changed', 0),
-          flagged('4', 'b', 'close-call', 4.5), computed('5', 'a'),
-        ], 'sync', T0);
+        await s.assignments.saveComputed(
+          P,
+          [
+            flagged('3', 'a', 'close-call', 2),
+            flagged('1', 'a', 'close-call', 2),
+            flagged('2', 'b', 'changed', 0),
+            flagged('4', 'b', 'close-call', 4.5),
+            computed('5', 'a'),
+          ],
+          'sync',
+          T0,
+        );
         await s.assignments.saveComputed(Q, [flagged('1', 'a', 'close-call', 1)], 'sync', T0);
 
         const first = await s.assignments.reviewQueue(P, { limit: 2 });
-        expect(first.map((i) => [i.contactId, i.flag.reason, i.flag.margin])).toEqual([['2', 'changed', 0], ['1', 'close-call', 2]]);
+        expect(first.map((i) => [i.contactId, i.flag.reason, i.flag.margin])).toEqual([
+          ['2', 'changed', 0],
+          ['1', 'close-call', 2],
+        ]);
         const last = first[first.length - 1]!;
         const second = await s.assignments.reviewQueue(P, { after: { margin: last.flag.margin, contactId: last.contactId }, limit: 2 });
         expect(second.map((i) => i.contactId)).toEqual(['3', '4']);
@@ -386,7 +563,10 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         expect(new Set(claimed).size).toBe(claimed.length);
         expect(claimed.sort()).toEqual(['a', 'b', 'c']);
         expect(first[0]).toMatchObject({ attempts: 1, event: { key: first[0]!.dedupeKey } });
-        await s.inbox.complete([...first, ...second].map((i) => i.id), T0);
+        await s.inbox.complete(
+          [...first, ...second].map((i) => i.id),
+          T0,
+        );
         expect(await s.inbox.backlog()).toMatchObject({ pending: 0, processing: 0 });
         expect(await s.inbox.purgeDone(T0 + 1)).toBe(3);
       });
@@ -433,7 +613,10 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         await s.sync.finishRun(other.id, 'succeeded', null, T0 + 2);
         expect(await s.sync.interruptRunning(T0 + 3)).toBe(1);
         const runs = await s.sync.recentRuns(P, 10);
-        expect(runs.map((r) => [r.kind, r.status])).toEqual([['rescore', 'succeeded'], ['full', 'interrupted']]);
+        expect(runs.map((r) => [r.kind, r.status])).toEqual([
+          ['rescore', 'succeeded'],
+          ['full', 'interrupted'],
+        ]);
         expect(runs[1]?.progress).toEqual({ phase: 'contacts', done: 300, total: 1000 });
       });
 
@@ -446,7 +629,15 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
     });
 
     describe('workflow action answers', () => {
-      const answer = (persona: string) => ({ outputFields: { matches_persona: 'no' as const, persona, persona_label: persona, persona_score: 42, hs_execution_state: 'SUCCESS' as const } });
+      const answer = (persona: string) => ({
+        outputFields: {
+          matches_persona: 'no' as const,
+          persona,
+          persona_label: persona,
+          persona_score: 42,
+          hs_execution_state: 'SUCCESS' as const,
+        },
+      });
 
       it('keeps the first answer per portal and callback id', async () => {
         await s.workflowCallbacks.save(P, 'cb-1', answer('analyst'), T0);
@@ -468,30 +659,57 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
     describe('insights', () => {
       it('stores reports and lists them newest first, per portal and kind', async () => {
         const a = await s.reports.save(P, { kind: 'discovery', title: 'Clusters', createdAt: new Date(T0).toISOString(), body: { k: 5 } });
-        const b = await s.reports.save(P, { kind: 'review-quarterly', title: 'Q1', createdAt: new Date(T0 + 1).toISOString(), body: { psi: 0.3 } });
+        const b = await s.reports.save(P, {
+          kind: 'review-quarterly',
+          title: 'Q1',
+          createdAt: new Date(T0 + 1).toISOString(),
+          body: { psi: 0.3 },
+        });
         await s.reports.save(Q, { kind: 'discovery', title: 'Other portal', createdAt: new Date(T0).toISOString(), body: {} });
         expect((await s.reports.list(P)).map((r) => r.id)).toEqual([b.id, a.id]);
         expect((await s.reports.list(P, { kind: 'discovery' })).map((r) => r.title)).toEqual(['Clusters']);
-        expect(await s.reports.get(P, a.id)).toEqual({ id: a.id, kind: 'discovery', title: 'Clusters', createdAt: new Date(T0).toISOString(), body: { k: 5 } });
+        expect(await s.reports.get(P, a.id)).toEqual({
+          id: a.id,
+          kind: 'discovery',
+          title: 'Clusters',
+          createdAt: new Date(T0).toISOString(),
+          body: { k: 5 },
+        });
         expect(await s.reports.get(Q, a.id)).toBeNull();
         expect(await s.reports.get(P, 'nope')).toBeNull();
       });
 
-      it('replaces a portal\'s pilot results whole', async () => {
-        const row = (line: number, variant: string) => ({ line, contactId: String(line), email: null, variant, outcome: 'clicked', value: 1 as const });
+      it("replaces a portal's pilot results whole", async () => {
+        const row = (line: number, variant: string) => ({
+          line,
+          contactId: String(line),
+          email: null,
+          variant,
+          outcome: 'clicked',
+          value: 1 as const,
+        });
         await s.pilots.replaceImport(P, { fileName: 'a.csv', importedAt: new Date(T0).toISOString(), rows: [row(2, 'A'), row(3, 'B')] });
-        const second = await s.pilots.replaceImport(P, { fileName: 'b.csv', importedAt: new Date(T0 + 1).toISOString(), rows: [row(2, 'C')] });
+        const second = await s.pilots.replaceImport(P, {
+          fileName: 'b.csv',
+          importedAt: new Date(T0 + 1).toISOString(),
+          rows: [row(2, 'C')],
+        });
         const latest = await s.pilots.latest(P);
         expect(latest).toEqual({ id: second.id, fileName: 'b.csv', importedAt: new Date(T0 + 1).toISOString(), rows: [row(2, 'C')] });
         expect(await s.pilots.latest(Q)).toBeNull();
       });
 
       it('snapshots effective personas with fired rules, unassigned as null', async () => {
-        await s.assignments.saveComputed(P, [
-          { ...computed('1', 'analyst', 60), explanation: { firedRules: [{ label: 'Reads a lot', points: 60 }] } },
-          computed('2', 'unassigned', 0),
-          computed('3', 'analyst', 45),
-        ], 'sync', T0);
+        await s.assignments.saveComputed(
+          P,
+          [
+            { ...computed('1', 'analyst', 60), explanation: { firedRules: [{ label: 'Reads a lot', points: 60 }] } },
+            computed('2', 'unassigned', 0),
+            computed('3', 'analyst', 45),
+          ],
+          'sync',
+          T0,
+        );
         await s.assignments.setOverride(P, '3', { persona: 'buyer', by: null, at: T0 });
         const summary = await s.snapshots.take(P, 'unassigned', T0 + 5);
         expect(summary).toMatchObject({ contacts: 3, unassigned: 1, takenAt: new Date(T0 + 5).toISOString() });
@@ -502,7 +720,9 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
           { contactId: '3', personaId: 'buyer', score: 45, firedRules: [] },
         ]);
         await s.snapshots.take(P, 'unassigned', T0 + 10);
-        expect((await s.snapshots.listSnapshots(P, { since: new Date(T0 + 6).toISOString() })).map((x) => x.takenAt)).toEqual([new Date(T0 + 10).toISOString()]);
+        expect((await s.snapshots.listSnapshots(P, { since: new Date(T0 + 6).toISOString() })).map((x) => x.takenAt)).toEqual([
+          new Date(T0 + 10).toISOString(),
+        ]);
         expect(await s.snapshots.purgeBefore(P, T0 + 6)).toBe(1);
       });
 
@@ -512,17 +732,23 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         await s.crm.link(P, [{ contactId: '2', ticketId: 'a' }]);
         await s.assignments.saveComputed(P, [computed('2', 'analyst')], 'sync', T0);
         const seen = [];
-        for await (const c of s.analysisContacts.streamForAnalysis(P)) seen.push({ id: c.id, persona: c.personaId, tickets: c.tickets.length, email: c.email });
-        expect(seen).toEqual([{ id: '1', persona: null, tickets: 0, email: '1@example.com' }, { id: '2', persona: 'analyst', tickets: 1, email: '2@example.com' }]);
+        for await (const c of s.analysisContacts.streamForAnalysis(P))
+          seen.push({ id: c.id, persona: c.personaId, tickets: c.tickets.length, email: c.email });
+        expect(seen).toEqual([
+          { id: '1', persona: null, tickets: 0, email: '1@example.com' },
+          { id: '2', persona: 'analyst', tickets: 1, email: '2@example.com' },
+        ]);
       });
     });
 
     describe('transactions', () => {
       it('rolls back every write of a failed transaction', async () => {
-        await expect(storage.db.transaction().execute(async (tx) => {
-          await tx.insertInto('audit_log').values({ portal_id: P, actor: 'a', action: 'x', target: 't', diff: '{}', at: T0 }).execute();
-          throw new Error('boom');
-        })).rejects.toThrow('boom');
+        await expect(
+          storage.db.transaction().execute(async (tx) => {
+            await tx.insertInto('audit_log').values({ portal_id: P, actor: 'a', action: 'x', target: 't', diff: '{}', at: T0 }).execute();
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
         expect(await s.audit.list(P, { limit: 10 })).toEqual([]);
       });
 
@@ -531,8 +757,10 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         const bad = { ...computed('2', 'b'), score: Number.NaN as number, personaId: null as unknown as string };
         // Matched by message, not by class: better-sqlite3 builds its errors in the first test file's
         // realm, so in a shared jest worker they are not `instanceof Error` here.
-        await expect(s.assignments.saveComputed(P, [computed('1', 'changed'), bad], 'sync', T0 + 1))
-          .rejects.toHaveProperty('message', expect.stringMatching(/NOT NULL|not-null/i));
+        await expect(s.assignments.saveComputed(P, [computed('1', 'changed'), bad], 'sync', T0 + 1)).rejects.toHaveProperty(
+          'message',
+          expect.stringMatching(/NOT NULL|not-null/i),
+        );
         expect((await s.assignments.get(P, '1'))?.personaId).toBe('a');
         expect(await s.assignments.history(P, { limit: 10 })).toHaveLength(1);
       });
@@ -541,12 +769,14 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
     if (engine === 'postgres') {
       describe('concurrent writers', () => {
         it('loses no update when many writers upsert the same contacts and usage counters at once', async () => {
-          const writers = Array.from({ length: 8 }, (_, w) => (async () => {
-            for (let i = 0; i < 10; i++) {
-              await s.crm.upsertContacts(P, [contact(String(i), { jobtitle: `w${w}` })], T0 + w);
-              await s.sync.recordApiUsage(P, 1, { calls: 1, throttled: 0, failures: 0 });
-            }
-          })());
+          const writers = Array.from({ length: 8 }, (_, w) =>
+            (async () => {
+              for (let i = 0; i < 10; i++) {
+                await s.crm.upsertContacts(P, [contact(String(i), { jobtitle: `w${w}` })], T0 + w);
+                await s.sync.recordApiUsage(P, 1, { calls: 1, throttled: 0, failures: 0 });
+              }
+            })(),
+          );
           await Promise.all(writers);
           expect((await s.crm.counts(P)).contacts).toBe(10);
           expect((await s.sync.apiUsageSince(P, 0)).calls).toBe(80);

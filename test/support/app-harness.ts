@@ -57,19 +57,36 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<Har
   const sandbox = await startSandbox({
     rateLimit: { enabled: false },
     ...options.sandbox,
-    app: { ...SANDBOX_APP, redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`], scopes, targetBaseUrl: appBaseUrl },
+    app: {
+      ...SANDBOX_APP,
+      redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`],
+      scopes,
+      targetBaseUrl: appBaseUrl,
+    },
     portals: [{ portalId, contacts: options.contacts ?? 300, ...(options.surveys === false ? { surveys: false } : {}) }],
     webhooks: { enabled: false, ...options.sandbox?.webhooks },
     ...(options.clock ? { clock: () => options.clock!.now() } : {}),
   });
-  const base = loadConfig({
-    DATABASE_URL: 'sqlite::memory:', ADMIN_TOKEN: TEST_ADMIN_TOKEN, APP_BASE_URL: appBaseUrl, JOBS_ENABLED: 'false', LOG_LEVEL: 'silent',
-    HUBSPOT_RATE_LIMIT_PER_10S: '1000', HUBSPOT_SEARCH_PER_SECOND: '50', ...options.env,
-  }, { ensureSandboxKey: false });
+  const base = loadConfig(
+    {
+      DATABASE_URL: 'sqlite::memory:',
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      APP_BASE_URL: appBaseUrl,
+      JOBS_ENABLED: 'false',
+      LOG_LEVEL: 'silent',
+      HUBSPOT_RATE_LIMIT_PER_10S: '1000',
+      HUBSPOT_SEARCH_PER_SECOND: '50',
+      ...options.env,
+    },
+    { ensureSandboxKey: false },
+  );
   const config: AppConfig = { ...base, hubspot: { ...base.hubspot, apiBaseUrl: sandbox.baseUrl, authBaseUrl: sandbox.baseUrl } };
   const storage = options.storage ?? (await openStorage('sqlite::memory:'));
   const app = await buildApp({
-    config, logger: options.logger ?? silentLogger, clock: options.clock, storage,
+    config,
+    logger: options.logger ?? silentLogger,
+    clock: options.clock,
+    storage,
     tuning: {
       retry: { burstRateLimitDelayMs: 200, searchRateLimitDelayMs: 100, serverErrorBaseDelayMs: 20, serverErrorMaxDelayMs: 200 },
       tokenRetryDelaysMs: [10, 20],
@@ -81,8 +98,15 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<Har
   await app.start();
 
   return {
-    sandbox, app, config, appBaseUrl, portalId, adminToken: TEST_ADMIN_TOKEN,
-    install: async () => { await installThroughBrowser(appBaseUrl, portalId); },
+    sandbox,
+    app,
+    config,
+    appBaseUrl,
+    portalId,
+    adminToken: TEST_ADMIN_TOKEN,
+    install: async () => {
+      await installThroughBrowser(appBaseUrl, portalId);
+    },
     waitForFirstSync: async () => {
       for (let i = 0; i < 600; i++) {
         if (!app.services.sync.isRunning(portalId) && Object.keys(await app.stores.assignments.distribution(portalId)).length > 0) return;
@@ -92,7 +116,10 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<Har
     },
     close: async () => {
       await app.close();
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await sandbox.close();
       if (!options.storage) await storage.close();
     },

@@ -25,7 +25,11 @@ export async function openPostgresForTest(url: string = postgresUrl ?? ''): Prom
     close: async () => {
       await storage.close();
       const pool = new Pool({ connectionString: url, max: 1 });
-      try { await pool.query(`drop schema if exists ${schema} cascade`); } finally { await pool.end(); }
+      try {
+        await pool.query(`drop schema if exists ${schema} cascade`);
+      } finally {
+        await pool.end();
+      }
     },
   };
 }

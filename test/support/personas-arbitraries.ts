@@ -7,7 +7,22 @@ export const NOW = Date.parse('2026-06-15T12:00:00.000Z');
 const DAY = 86_400_000;
 
 /** Small vocabularies so that random conditions and random contacts actually meet. */
-const textValues = ['Analyst', ' vp operations ', 'Student', 'EDUCATION', 'retail', 'a;b', 'B; c', '10', '1e1', '12abc', '1,000', '-3.5', ' ', ''];
+const textValues = [
+  'Analyst',
+  ' vp operations ',
+  'Student',
+  'EDUCATION',
+  'retail',
+  'a;b',
+  'B; c',
+  '10',
+  '1e1',
+  '12abc',
+  '1,000',
+  '-3.5',
+  ' ',
+  '',
+];
 const dateValues = [
   new Date(NOW - 3 * DAY).toISOString(),
   new Date(NOW - 40 * DAY).toISOString().slice(0, 10),
@@ -111,7 +126,10 @@ const personaBody = fc.record({
 });
 
 export const ruleSetArbitrary: fc.Arbitrary<RuleSet> = fc
-  .uniqueArray(fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/).filter((id) => id !== 'unassigned'), { minLength: 1, maxLength: 5 })
+  .uniqueArray(
+    fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/).filter((id) => id !== 'unassigned'),
+    { minLength: 1, maxLength: 5 },
+  )
   .chain((ids) => fc.tuple(...ids.map((id) => personaBody.map((body) => aPersona({ id, ...body })))))
   .map((personas) => aRuleSet(personas));
 

@@ -40,13 +40,20 @@ const NOTHING_RELATED: ReferenceRelated = { tickets: [], surveys: [], company: n
 function countHolds(count: object, n: number): boolean {
   const [op, operand] = Object.entries(count)[0] as [string, number | [number, number]];
   switch (op) {
-    case 'eq': return n === operand;
-    case 'neq': return n !== operand;
-    case 'gt': return n > (operand as number);
-    case 'gte': return n >= (operand as number);
-    case 'lt': return n < (operand as number);
-    case 'lte': return n <= (operand as number);
-    default: return n >= (operand as [number, number])[0] && n <= (operand as [number, number])[1];
+    case 'eq':
+      return n === operand;
+    case 'neq':
+      return n !== operand;
+    case 'gt':
+      return n > (operand as number);
+    case 'gte':
+      return n >= (operand as number);
+    case 'lt':
+      return n < (operand as number);
+    case 'lte':
+      return n <= (operand as number);
+    default:
+      return n >= (operand as [number, number])[0] && n <= (operand as [number, number])[1];
   }
 }
 
@@ -82,28 +89,45 @@ export function referenceCondition(condition: Condition, bag: PropertyBag, relat
   if (value === null) return op === 'neq' || op === 'notIn' || (op === 'exists' && operand === false);
   const lower = value.toLowerCase();
   switch (op) {
-    case 'eq': return same(value, operand as string);
-    case 'neq': return !same(value, operand as string);
-    case 'in': return (operand as string[]).some((c) => same(value, c));
-    case 'notIn': return !(operand as string[]).some((c) => same(value, c));
-    case 'contains': return lower.includes((operand as string).trim().toLowerCase());
-    case 'startsWith': return lower.startsWith((operand as string).trim().toLowerCase());
-    case 'endsWith': return lower.endsWith((operand as string).trim().toLowerCase());
-    case 'matches': return new RegExp(operand as string, 'i').test(value);
-    case 'gt': return num(value) > (operand as number);
-    case 'gte': return num(value) >= (operand as number);
-    case 'lt': return num(value) < (operand as number);
-    case 'lte': return num(value) <= (operand as number);
-    case 'between': return num(value) >= (operand as number[])[0] && num(value) <= (operand as number[])[1];
-    case 'exists': return operand === true;
-    case 'withinDays': return now - parseDateValue(value) <= (operand as number) * DAY;
-    case 'olderThanDays': return now - parseDateValue(value) > (operand as number) * DAY;
+    case 'eq':
+      return same(value, operand as string);
+    case 'neq':
+      return !same(value, operand as string);
+    case 'in':
+      return (operand as string[]).some((c) => same(value, c));
+    case 'notIn':
+      return !(operand as string[]).some((c) => same(value, c));
+    case 'contains':
+      return lower.includes((operand as string).trim().toLowerCase());
+    case 'startsWith':
+      return lower.startsWith((operand as string).trim().toLowerCase());
+    case 'endsWith':
+      return lower.endsWith((operand as string).trim().toLowerCase());
+    case 'matches':
+      return new RegExp(operand as string, 'i').test(value);
+    case 'gt':
+      return num(value) > (operand as number);
+    case 'gte':
+      return num(value) >= (operand as number);
+    case 'lt':
+      return num(value) < (operand as number);
+    case 'lte':
+      return num(value) <= (operand as number);
+    case 'between':
+      return num(value) >= (operand as number[])[0] && num(value) <= (operand as number[])[1];
+    case 'exists':
+      return operand === true;
+    case 'withinDays':
+      return now - parseDateValue(value) <= (operand as number) * DAY;
+    case 'olderThanDays':
+      return now - parseDateValue(value) > (operand as number) * DAY;
     case 'hasAny':
       return value
         .split(';')
         .filter((part) => part.trim() !== '')
         .some((part) => (operand as string[]).some((c) => same(part, c)));
-    default: return false;
+    default:
+      return false;
   }
 }
 

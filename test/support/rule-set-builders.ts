@@ -1,5 +1,12 @@
 import type { ContactWithTickets, PropertyBag } from '../../src/crm/model';
-import { defaultJourney, type Condition, type Persona, type PersonaProfile, type Rule, type RuleSet } from '../../src/personas/engine/rule-set-schema';
+import {
+  defaultJourney,
+  type Condition,
+  type Persona,
+  type PersonaProfile,
+  type Rule,
+  type RuleSet,
+} from '../../src/personas/engine/rule-set-schema';
 
 export const aProfile = (overrides: Partial<PersonaProfile> = {}): PersonaProfile => ({
   bio: 'A persona used in tests.',

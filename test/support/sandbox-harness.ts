@@ -9,8 +9,14 @@ export const TEST_APP = {
   appId: 424242,
   redirectUris: ['http://127.0.0.1:9/oauth/callback'],
   scopes: [
-    'oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.write', 'tickets', 'automation',
-    'crm.objects.companies.read', 'crm.objects.feedback_submissions.read',
+    'oauth',
+    'crm.objects.contacts.read',
+    'crm.objects.contacts.write',
+    'crm.schemas.contacts.write',
+    'tickets',
+    'automation',
+    'crm.objects.companies.read',
+    'crm.objects.feedback_submissions.read',
   ],
 } as const;
 
@@ -23,13 +29,20 @@ export async function startTestSandbox(overrides: TestSandboxOptions = {}): Prom
   return startSandbox({
     ...overrides,
     app: { ...TEST_APP, redirectUris: [...TEST_APP.redirectUris], scopes: [...TEST_APP.scopes], ...overrides.app },
-    portals: overrides.portals ?? [{ portalId: PORTAL_A, contacts: 120, seed: 7 }, { portalId: PORTAL_B, contacts: 30, seed: 8 }],
+    portals: overrides.portals ?? [
+      { portalId: PORTAL_A, contacts: 120, seed: 7 },
+      { portalId: PORTAL_B, contacts: 30, seed: 8 },
+    ],
     webhooks: { enabled: false, ...overrides.webhooks },
   });
 }
 
 /** A real SDK client pointed at the sandbox, with an access token issued for `portalId`. */
-export function sdkClient(sandbox: Sandbox, portalId: number, extra: { numberOfApiCallRetries?: number } = {}): { client: Client; accessToken: string } {
+export function sdkClient(
+  sandbox: Sandbox,
+  portalId: number,
+  extra: { numberOfApiCallRetries?: number } = {},
+): { client: Client; accessToken: string } {
   const { accessToken } = sandbox.tokens.issue(portalId);
   const client = new Client({ accessToken, basePath: sandbox.baseUrl, ...extra });
   return { client, accessToken };
@@ -38,7 +51,12 @@ export function sdkClient(sandbox: Sandbox, portalId: number, extra: { numberOfA
 /** A mutable clock for expiry tests. */
 export function manualClock(start = Date.UTC(2026, 10, 1, 12)): { now: () => number; advance: (ms: number) => void } {
   let t = start;
-  return { now: () => t, advance: (ms) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 /**

@@ -42,25 +42,41 @@ export async function startReceiver(): Promise<Receiver> {
     });
     const status = state.statuses.shift() ?? 200;
     const delay = state.delays.shift() ?? 0;
-    const answer = () => { if (!res.writableEnded && !res.destroyed) res.status(status).json(state.body); };
+    const answer = () => {
+      if (!res.writableEnded && !res.destroyed) res.status(status).json(state.body);
+    };
     if (delay > 0) {
-      const timer = setTimeout(() => { timers.delete(timer); answer(); }, delay);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        answer();
+      }, delay);
       timers.add(timer);
     } else answer();
   });
-  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     baseUrl,
     requests,
-    respondWith: (statuses) => { state.statuses.push(...statuses); },
-    delayNext: (count, delayMs) => { for (let i = 0; i < count; i++) state.delays.push(delayMs); },
-    get body() { return state.body; },
-    set body(value: unknown) { state.body = value; },
-    close: () => new Promise<void>((resolve) => {
-      for (const t of timers) clearTimeout(t);
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    respondWith: (statuses) => {
+      state.statuses.push(...statuses);
+    },
+    delayNext: (count, delayMs) => {
+      for (let i = 0; i < count; i++) state.delays.push(delayMs);
+    },
+    get body() {
+      return state.body;
+    },
+    set body(value: unknown) {
+      state.body = value;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -31,20 +31,24 @@ export const searchPage = z.object({
 });
 
 // Error bodies: { status: 'error', message, correlationId, category } (fields beyond these allowed).
-export const hubspotError = z.object({
-  status: z.literal('error'),
-  message: z.string().min(1),
-  correlationId: z.string().min(1),
-  category: z.string().min(1),
-}).passthrough();
+export const hubspotError = z
+  .object({
+    status: z.literal('error'),
+    message: z.string().min(1),
+    correlationId: z.string().min(1),
+    category: z.string().min(1),
+  })
+  .passthrough();
 
 // docs/hubspot-contracts.md, Objects (batch): { status, results[], startedAt, completedAt, numErrors?, errors?[{status, category, message, context}] }
-const batchError = z.object({
-  status: z.string(),
-  category: z.string(),
-  message: z.string(),
-  context: z.record(z.string(), z.array(z.string())).optional(),
-}).passthrough();
+const batchError = z
+  .object({
+    status: z.string(),
+    category: z.string(),
+    message: z.string(),
+    context: z.record(z.string(), z.array(z.string())).optional(),
+  })
+  .passthrough();
 
 export const batchResponse = z.object({
   status: z.enum(['PENDING', 'PROCESSING', 'CANCELED', 'COMPLETE']),
@@ -57,42 +61,61 @@ export const batchResponse = z.object({
 });
 
 // docs/hubspot-contracts.md, Objects (associations v4 batch read)
-export const associationBatch = z.object({
-  status: z.string(),
-  results: z.array(z.object({
-    from: z.object({ id: z.string() }),
-    to: z.array(z.object({
-      toObjectId: z.number().int(),
-      associationTypes: z.array(z.object({
-        category: z.enum(['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED']),
-        typeId: z.number().int(),
-        label: z.string().nullable(),
-      })).min(1),
-    })),
-    paging: pagingNext.optional(),
-  })),
-  numErrors: z.number().int().optional(),
-  errors: z.array(batchError).optional(),
-}).passthrough();
+export const associationBatch = z
+  .object({
+    status: z.string(),
+    results: z.array(
+      z.object({
+        from: z.object({ id: z.string() }),
+        to: z.array(
+          z.object({
+            toObjectId: z.number().int(),
+            associationTypes: z
+              .array(
+                z.object({
+                  category: z.enum(['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED']),
+                  typeId: z.number().int(),
+                  label: z.string().nullable(),
+                }),
+              )
+              .min(1),
+          }),
+        ),
+        paging: pagingNext.optional(),
+      }),
+    ),
+    numErrors: z.number().int().optional(),
+    errors: z.array(batchError).optional(),
+  })
+  .passthrough();
 
 // docs/hubspot-contracts.md, Properties (read)
 export const propertyOption = z.object({
-  label: z.string(), value: z.string(), displayOrder: z.number().optional(), hidden: z.boolean(),
-  description: z.string().optional(), readOnly: z.boolean().optional(),
-});
-export const property = z.object({
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/),
   label: z.string(),
-  type: z.string(),
-  fieldType: z.string(),
-  groupName: z.string(),
+  value: z.string(),
+  displayOrder: z.number().optional(),
+  hidden: z.boolean(),
   description: z.string().optional(),
-  options: z.array(propertyOption),
-  hubspotDefined: z.boolean().optional(),
-  calculated: z.boolean().optional(),
-  archived: z.boolean().optional(),
-  modificationMetadata: z.object({ archivable: z.boolean(), readOnlyDefinition: z.boolean(), readOnlyValue: z.boolean() }).passthrough().optional(),
-}).passthrough();
+  readOnly: z.boolean().optional(),
+});
+export const property = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    label: z.string(),
+    type: z.string(),
+    fieldType: z.string(),
+    groupName: z.string(),
+    description: z.string().optional(),
+    options: z.array(propertyOption),
+    hubspotDefined: z.boolean().optional(),
+    calculated: z.boolean().optional(),
+    archived: z.boolean().optional(),
+    modificationMetadata: z
+      .object({ archivable: z.boolean(), readOnlyDefinition: z.boolean(), readOnlyValue: z.boolean() })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
 
 // docs/hubspot-contracts.md, OAuth tokens (v3 token response)
 export const v3TokenResponse = z.object({
@@ -107,37 +130,43 @@ export const v3TokenResponse = z.object({
 });
 
 // docs/hubspot-contracts.md, OAuth tokens (errors): RFC 6749 plus the legacy fields
-export const oauthError = z.object({
-  error: z.string().min(1),
-  error_description: z.string().optional(),
-  status: z.string().min(1),
-  message: z.string().min(1),
-}).passthrough();
+export const oauthError = z
+  .object({
+    error: z.string().min(1),
+    error_description: z.string().optional(),
+    status: z.string().min(1),
+    message: z.string().min(1),
+  })
+  .passthrough();
 
-export const introspectActive = z.object({
-  active: z.literal(true),
-  token: z.string(),
-  hub_id: z.number().int(),
-  user_id: z.number().int(),
-  client_id: z.string(),
-  app_id: z.number().int(),
-  user: z.string(),
-  hub_domain: z.string(),
-  scopes: z.array(z.string()),
-  token_use: z.string(),
-  token_type: z.string(),
-  expires_in: z.number().int().optional(),
-  is_private_distribution: z.boolean().optional(),
-}).passthrough();
+export const introspectActive = z
+  .object({
+    active: z.literal(true),
+    token: z.string(),
+    hub_id: z.number().int(),
+    user_id: z.number().int(),
+    client_id: z.string(),
+    app_id: z.number().int(),
+    user: z.string(),
+    hub_domain: z.string(),
+    scopes: z.array(z.string()),
+    token_use: z.string(),
+    token_type: z.string(),
+    expires_in: z.number().int().optional(),
+    is_private_distribution: z.boolean().optional(),
+  })
+  .passthrough();
 
 // docs/hubspot-contracts.md, Rate limits (burst 429)
-export const burst429 = z.object({
-  status: z.literal('error'),
-  message: z.literal('You have reached your ten_secondly_rolling limit.'),
-  errorType: z.literal('RATE_LIMIT'),
-  correlationId: z.string(),
-  policyName: z.literal('TEN_SECONDLY_ROLLING'),
-}).passthrough();
+export const burst429 = z
+  .object({
+    status: z.literal('error'),
+    message: z.literal('You have reached your ten_secondly_rolling limit.'),
+    errorType: z.literal('RATE_LIMIT'),
+    correlationId: z.string(),
+    policyName: z.literal('TEN_SECONDLY_ROLLING'),
+  })
+  .passthrough();
 
 // docs/hubspot-contracts.md, Delivery (webhook events): the fields every event carries, then exactly
 // the documented fields of each kind (strict: a convenience field HubSpot does not send fails the contract).
@@ -173,14 +202,23 @@ const associationFields = {
 };
 
 export const legacyWebhookEvent = z.union([
-  z.strictObject({ ...webhookCommon, subscriptionType: legacyType('creation|deletion|restore|privacyDeletion'), objectId: z.number().int() }),
+  z.strictObject({
+    ...webhookCommon,
+    subscriptionType: legacyType('creation|deletion|restore|privacyDeletion'),
+    objectId: z.number().int(),
+  }),
   z.strictObject({ ...webhookCommon, subscriptionType: legacyType('propertyChange'), ...propertyChangeFields }),
   z.strictObject({ ...webhookCommon, subscriptionType: legacyType('merge'), ...mergeFields }),
   z.strictObject({ ...webhookCommon, subscriptionType: legacyType('associationChange'), ...associationFields }),
 ]);
 
 export const genericWebhookEvent = z.union([
-  z.strictObject({ ...webhookCommon, subscriptionType: genericType('creation|deletion|restore'), objectTypeId, objectId: z.number().int() }),
+  z.strictObject({
+    ...webhookCommon,
+    subscriptionType: genericType('creation|deletion|restore'),
+    objectTypeId,
+    objectId: z.number().int(),
+  }),
   z.strictObject({ ...webhookCommon, subscriptionType: genericType('propertyChange'), objectTypeId, ...propertyChangeFields }),
   z.strictObject({ ...webhookCommon, subscriptionType: genericType('merge'), objectTypeId, ...mergeFields }),
   z.strictObject({ ...webhookCommon, subscriptionType: genericType('associationChange'), ...associationFields }),
@@ -194,11 +232,19 @@ export const webhookEvent = z.union([legacyWebhookEvent, genericWebhookEvent]);
 // docs/hubspot-contracts.md, Workflow actions (execution request)
 export const workflowActionRequest = z.object({
   callbackId: z.string().min(1),
-  origin: z.object({
-    portalId: z.number().int(), actionDefinitionId: z.number().int(), actionDefinitionVersion: z.number().int(),
-  }).passthrough(),
+  origin: z
+    .object({
+      portalId: z.number().int(),
+      actionDefinitionId: z.number().int(),
+      actionDefinitionVersion: z.number().int(),
+    })
+    .passthrough(),
   context: z.object({ source: z.string(), workflowId: z.number().int() }).passthrough(),
-  object: z.object({ objectId: z.number().int(), objectType: z.literal('CONTACT'), properties: z.record(z.string(), z.string().nullable()) }),
+  object: z.object({
+    objectId: z.number().int(),
+    objectType: z.literal('CONTACT'),
+    properties: z.record(z.string(), z.string().nullable()),
+  }),
   inputFields: z.record(z.string(), z.string()),
 });
 

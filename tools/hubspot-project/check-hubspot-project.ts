@@ -30,7 +30,11 @@ export async function checkHubSpotProject(projectDir: string): Promise<ProjectCh
   const dir = path.resolve(projectDir);
   const problems: string[] = [];
   const warnings: string[] = [];
-  const rel = (file: string) => path.relative(dir, path.isAbsolute(file) ? file : path.join(srcDir, file)).split(path.sep).join('/');
+  const rel = (file: string) =>
+    path
+      .relative(dir, path.isAbsolute(file) ? file : path.join(srcDir, file))
+      .split(path.sep)
+      .join('/');
 
   let config: ReturnType<typeof parseProjectConfig>;
   try {
@@ -40,7 +44,8 @@ export async function checkHubSpotProject(projectDir: string): Promise<ProjectCh
   }
   const srcDir = path.join(dir, config.srcDir);
   if (!isKnownPlatformVersion(config.platformVersion)) problems.push(`hsproject.json: unknown platformVersion ${config.platformVersion}`);
-  if (isLegacyProject(config.platformVersion)) problems.push(`hsproject.json: ${config.platformVersion} is a legacy platform; use 2025.2 or later`);
+  if (isLegacyProject(config.platformVersion))
+    problems.push(`hsproject.json: ${config.platformVersion} is a legacy platform; use 2025.2 or later`);
 
   const metadata = await getProjectMetadata(srcDir);
   for (const [type, m] of Object.entries(metadata.components)) {
@@ -84,10 +89,14 @@ export async function checkHubSpotProject(projectDir: string): Promise<ProjectCh
     if (!nodes.some((n) => n.componentType === required)) problems.push(`no ${required} component`);
   }
 
-  const app = nodes.find((n) => n.componentType === 'APPLICATION')?.config as { permittedUrls?: { fetch?: string[]; img?: string[] } } | undefined;
+  const app = nodes.find((n) => n.componentType === 'APPLICATION')?.config as
+    { permittedUrls?: { fetch?: string[]; img?: string[] } } | undefined;
   const card = nodes.find((n) => n.componentType === 'CARD');
   if (card) checkCard(srcDir, card.config as { entrypoint?: string }, app?.permittedUrls?.fetch ?? [], problems);
-  checkReachable(nodes.map((n) => n.config), warnings);
+  checkReachable(
+    nodes.map((n) => n.config),
+    warnings,
+  );
 
   return { problems, warnings, components: components.sort((a, b) => a.metaFile.localeCompare(b.metaFile)) };
 }
@@ -111,7 +120,8 @@ function checkCard(srcDir: string, config: { entrypoint?: string }, permittedFet
     for (const match of code.matchAll(/from\s+(['"])(\.{1,2}\/[^'"]+)\1/g)) {
       const target = path.resolve(cardsDir, match[2]);
       const found = ['', '.ts', '.tsx', '.js', '.jsx'].some((ext) => existsSync(target + ext));
-      if (!found || !target.startsWith(cardsDir + path.sep)) problems.push(`src/app/cards/${name}: import ${match[2]} does not resolve inside the card folder`);
+      if (!found || !target.startsWith(cardsDir + path.sep))
+        problems.push(`src/app/cards/${name}: import ${match[2]} does not resolve inside the card folder`);
     }
   }
   const apiBase = readFileSync(path.join(cardsDir, 'api-base.ts'), 'utf8').match(/API_BASE\s*=\s*(['"])([^'"]+)\1/)?.[2];
@@ -133,9 +143,12 @@ function checkReachable(configs: readonly unknown[], warnings: string[]): void {
   const unreachable = new Map<string, number>();
   for (const url of urls) {
     const { protocol, hostname, origin } = new URL(url);
-    if (protocol !== 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(hostname)) unreachable.set(origin, (unreachable.get(origin) ?? 0) + 1);
+    if (protocol !== 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(hostname))
+      unreachable.set(origin, (unreachable.get(origin) ?? 0) + 1);
   }
   for (const [origin, count] of unreachable) {
-    warnings.push(`${origin} is not a public https origin; HubSpot will not reach the ${count} URL${count === 1 ? '' : 's'} the project names on it`);
+    warnings.push(
+      `${origin} is not a public https origin; HubSpot will not reach the ${count} URL${count === 1 ? '' : 's'} the project names on it`,
+    );
   }
 }

@@ -15,7 +15,13 @@ import { parseArgs } from 'node:util';
 async function main(argv: readonly string[]): Promise<number> {
   const { values: args } = parseArgs({
     args: [...argv],
-    options: { json: { type: 'boolean' }, out: { type: 'string' }, 'app-base-url': { type: 'string' }, rules: { type: 'string' }, 'check-only': { type: 'string' } },
+    options: {
+      json: { type: 'boolean' },
+      out: { type: 'string' },
+      'app-base-url': { type: 'string' },
+      rules: { type: 'string' },
+      'check-only': { type: 'string' },
+    },
   });
   const json = args.json ?? false;
   const report = (result: { assembled?: readonly string[]; check?: ProjectCheck; problems?: readonly string[] }) => {
@@ -24,7 +30,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return;
     }
     if (result.assembled) process.stdout.write(`Assembled ${result.assembled.length} files into ${args.out ?? DEFAULT_PROJECT_DIR}\n`);
-    for (const c of result.check?.components ?? []) process.stdout.write(`  ${c.componentType.padEnd(16)} ${c.uid.padEnd(28)} ${c.metaFile}\n`);
+    for (const c of result.check?.components ?? [])
+      process.stdout.write(`  ${c.componentType.padEnd(16)} ${c.uid.padEnd(28)} ${c.metaFile}\n`);
     for (const w of result.check?.warnings ?? []) process.stdout.write(`warning: ${w}\n`);
     for (const p of [...(result.problems ?? []), ...(result.check?.problems ?? [])]) process.stdout.write(`problem: ${p}\n`);
     if (result.check && result.check.problems.length === 0) {
@@ -67,9 +74,11 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -24,8 +24,7 @@ function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-const expectScalar = (value: unknown): string | null =>
-  isScalar(value) ? null : 'expected a string, a finite number or a boolean';
+const expectScalar = (value: unknown): string | null => (isScalar(value) ? null : 'expected a string, a finite number or a boolean');
 const expectString = (value: unknown): string | null => (typeof value === 'string' ? null : 'expected a string');
 const expectNumber = (value: unknown): string | null => (isFiniteNumber(value) ? null : 'expected a finite number');
 const expectDays = (value: unknown): string | null =>

@@ -124,10 +124,7 @@ function checkCondition(value: unknown, path: Path, report: Report, nestedIn: st
     return;
   }
   if (relatedForms.has(form) && nestedIn !== null) {
-    report(
-      [...path, form],
-      `a ${form} condition cannot be nested in ${nestedIn}; only all, any, not and property are allowed there`,
-    );
+    report([...path, form], `a ${form} condition cannot be nested in ${nestedIn}; only all, any, not and property are allowed there`);
     return;
   }
   if (form === 'tickets') checkRelatedCount(value.tickets, [...path, 'tickets'], report, 'a tickets where');
@@ -235,9 +232,7 @@ export const personaProfileSchema = z.strictObject({
   channels: textList,
   objections: textList,
   talkingPoints: textList,
-  empathy: z
-    .strictObject({ says: textList, thinks: textList, feels: textList, does: textList })
-    .optional(),
+  empathy: z.strictObject({ says: textList, thinks: textList, feels: textList, does: textList }).optional(),
   content: z.strictObject({
     awareness: textList,
     consideration: textList,
@@ -246,22 +241,24 @@ export const personaProfileSchema = z.strictObject({
   }),
 });
 
-export const personaSchema = z.strictObject({
-  id: personaId,
-  name: nonEmptyText,
-  kind: z.enum(['customer', 'buyer', 'negative']),
-  priority: finiteNumber.default(0),
-  threshold: finiteNumber,
-  profile: personaProfileSchema,
-  rules: z.array(ruleSchema),
-  hypothesis: hypothesisSchema.optional(),
-  /** An account's buying committee needs this persona (see the company coverage properties). */
-  committee: z.boolean().optional(),
-}).superRefine((persona, ctx) => {
-  if (persona.committee === true && persona.kind === 'negative') {
-    ctx.addIssue({ code: 'custom', path: ['committee'], message: 'a negative persona cannot be part of the buying committee' });
-  }
-});
+export const personaSchema = z
+  .strictObject({
+    id: personaId,
+    name: nonEmptyText,
+    kind: z.enum(['customer', 'buyer', 'negative']),
+    priority: finiteNumber.default(0),
+    threshold: finiteNumber,
+    profile: personaProfileSchema,
+    rules: z.array(ruleSchema),
+    hypothesis: hypothesisSchema.optional(),
+    /** An account's buying committee needs this persona (see the company coverage properties). */
+    committee: z.boolean().optional(),
+  })
+  .superRefine((persona, ctx) => {
+    if (persona.committee === true && persona.kind === 'negative') {
+      ctx.addIssue({ code: 'custom', path: ['committee'], message: 'a negative persona cannot be part of the buying committee' });
+    }
+  });
 
 /** The mapping used when a rule set names no journey. */
 export const defaultJourney: Readonly<Record<string, JourneyStage>> = {
@@ -299,7 +296,12 @@ export const ruleSetSchema = z
         if (!isPlainObject(persona) || typeof persona.id !== 'string') return;
         const seen = firstIndex.get(persona.id);
         if (seen === undefined) firstIndex.set(persona.id, index);
-        else ctx.addIssue({ code: 'custom', path: ['personas', index, 'id'], message: `duplicate persona id "${persona.id}" (also personas[${seen}])` });
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: ['personas', index, 'id'],
+            message: `duplicate persona id "${persona.id}" (also personas[${seen}])`,
+          });
       });
       const unassigned = isPlainObject(raw.unassigned) ? raw.unassigned.id : undefined;
       if (typeof unassigned === 'string' && firstIndex.has(unassigned)) {

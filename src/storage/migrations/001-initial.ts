@@ -14,7 +14,8 @@ export function initialMigration(dialect: Dialect) {
 
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.createTable('portals')
+      await db.schema
+        .createTable('portals')
         .addColumn('portal_id', big, (c) => c.primaryKey())
         .addColumn('hub_domain', 'text')
         .addColumn('state', 'text', (c) => c.notNull())
@@ -28,7 +29,8 @@ export function initialMigration(dialect: Dialect) {
         .addColumn('last_error', 'text')
         .execute();
 
-      await db.schema.createTable('oauth_states')
+      await db.schema
+        .createTable('oauth_states')
         .addColumn('state_hash', 'text', (c) => c.primaryKey())
         .addColumn('browser_hash', 'text', (c) => c.notNull())
         .addColumn('purpose', 'text', (c) => c.notNull())
@@ -37,7 +39,8 @@ export function initialMigration(dialect: Dialect) {
         .addColumn('used_at', big)
         .execute();
 
-      await db.schema.createTable('contacts')
+      await db.schema
+        .createTable('contacts')
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('id', 'text', (c) => c.notNull())
         .addColumn('email', 'text')
@@ -49,7 +52,8 @@ export function initialMigration(dialect: Dialect) {
         .execute();
       await db.schema.createIndex('contacts_email').on('contacts').columns(['portal_id', 'email']).execute();
 
-      await db.schema.createTable('tickets')
+      await db.schema
+        .createTable('tickets')
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('id', 'text', (c) => c.notNull())
         .addColumn('properties', 'text', (c) => c.notNull())
@@ -59,7 +63,8 @@ export function initialMigration(dialect: Dialect) {
         .addPrimaryKeyConstraint('tickets_pk', ['portal_id', 'id'])
         .execute();
 
-      await db.schema.createTable('contact_tickets')
+      await db.schema
+        .createTable('contact_tickets')
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('contact_id', 'text', (c) => c.notNull())
         .addColumn('ticket_id', 'text', (c) => c.notNull())
@@ -67,7 +72,8 @@ export function initialMigration(dialect: Dialect) {
         .execute();
       await db.schema.createIndex('contact_tickets_by_ticket').on('contact_tickets').columns(['portal_id', 'ticket_id']).execute();
 
-      await db.schema.createTable('rule_sets')
+      await db.schema
+        .createTable('rule_sets')
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('version', 'integer', (c) => c.notNull())
         .addColumn('body', 'text', (c) => c.notNull())
@@ -78,7 +84,8 @@ export function initialMigration(dialect: Dialect) {
         .addPrimaryKeyConstraint('rule_sets_pk', ['portal_id', 'version'])
         .execute();
 
-      await db.schema.createTable('assignments')
+      await db.schema
+        .createTable('assignments')
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('contact_id', 'text', (c) => c.notNull())
         .addColumn('persona_id', 'text', (c) => c.notNull())
@@ -129,7 +136,8 @@ export function initialMigration(dialect: Dialect) {
         .execute();
       await db.schema.createIndex('webhook_inbox_by_status').on('webhook_inbox').columns(['status', 'id']).execute();
 
-      await db.schema.createTable('sync_cursors')
+      await db.schema
+        .createTable('sync_cursors')
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('stream', 'text', (c) => c.notNull())
         .addColumn('cursor', 'text', (c) => c.notNull())
@@ -148,7 +156,8 @@ export function initialMigration(dialect: Dialect) {
         .execute();
       await db.schema.createIndex('sync_runs_by_portal').on('sync_runs').columns(['portal_id', 'id']).execute();
 
-      await db.schema.createTable('api_usage')
+      await db.schema
+        .createTable('api_usage')
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('minute', big, (c) => c.notNull())
         .addColumn('calls', 'integer', (c) => c.notNull())
@@ -167,7 +176,8 @@ export function initialMigration(dialect: Dialect) {
         .execute();
       await db.schema.createIndex('audit_log_by_portal').on('audit_log').columns(['portal_id', 'id']).execute();
 
-      await db.schema.createTable('workflow_callbacks')
+      await db.schema
+        .createTable('workflow_callbacks')
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('callback_id', 'text', (c) => c.notNull())
         .addColumn('response', 'text', (c) => c.notNull())
@@ -175,7 +185,8 @@ export function initialMigration(dialect: Dialect) {
         .addPrimaryKeyConstraint('workflow_callbacks_pk', ['portal_id', 'callback_id'])
         .execute();
 
-      await db.schema.createTable('admin_sessions')
+      await db.schema
+        .createTable('admin_sessions')
         .addColumn('id_hash', 'text', (c) => c.primaryKey())
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('user_email', 'text')
@@ -201,7 +212,8 @@ export function initialMigration(dialect: Dialect) {
         .addColumn('created_at', big, (c) => c.notNull())
         .execute();
 
-      await db.schema.createTable('pilot_results')
+      await db.schema
+        .createTable('pilot_results')
         .addColumn('import_id', big, (c) => c.notNull())
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('line', 'integer', (c) => c.notNull())

@@ -11,9 +11,10 @@ export function snapshotsAndShareLinksMigration(dialect: Dialect) {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       let table = db.schema.createTable('assignment_snapshots');
-      table = dialect === 'postgres'
-        ? table.addColumn('id', 'bigserial', (c) => c.primaryKey())
-        : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+      table =
+        dialect === 'postgres'
+          ? table.addColumn('id', 'bigserial', (c) => c.primaryKey())
+          : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
       await table
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('taken_at', big, (c) => c.notNull())
@@ -24,7 +25,8 @@ export function snapshotsAndShareLinksMigration(dialect: Dialect) {
       await db.schema.createIndex('assignment_snapshots_by_portal').on('assignment_snapshots').columns(['portal_id', 'taken_at']).execute();
 
       // Revoking a portal's share links invalidates every link issued before this time.
-      await db.schema.createTable('share_link_revocations')
+      await db.schema
+        .createTable('share_link_revocations')
         .addColumn('portal_id', big, (c) => c.primaryKey())
         .addColumn('revoked_before', big, (c) => c.notNull())
         .execute();

@@ -11,7 +11,8 @@ export function companiesAndSurveysMigration(dialect: Dialect) {
   const big = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.createTable('companies')
+      await db.schema
+        .createTable('companies')
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('id', 'text', (c) => c.notNull())
         .addColumn('properties', 'text', (c) => c.notNull())
@@ -20,7 +21,8 @@ export function companiesAndSurveysMigration(dialect: Dialect) {
         .addPrimaryKeyConstraint('companies_pk', ['portal_id', 'id'])
         .execute();
 
-      await db.schema.createTable('contact_companies')
+      await db.schema
+        .createTable('contact_companies')
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('contact_id', 'text', (c) => c.notNull())
         .addColumn('company_id', 'text', (c) => c.notNull())
@@ -29,7 +31,8 @@ export function companiesAndSurveysMigration(dialect: Dialect) {
         .execute();
       await db.schema.createIndex('contact_companies_by_company').on('contact_companies').columns(['portal_id', 'company_id']).execute();
 
-      await db.schema.createTable('survey_responses')
+      await db.schema
+        .createTable('survey_responses')
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('id', 'text', (c) => c.notNull())
         .addColumn('properties', 'text', (c) => c.notNull())
@@ -39,7 +42,8 @@ export function companiesAndSurveysMigration(dialect: Dialect) {
         .addPrimaryKeyConstraint('survey_responses_pk', ['portal_id', 'id'])
         .execute();
 
-      await db.schema.createTable('contact_surveys')
+      await db.schema
+        .createTable('contact_surveys')
         .addColumn('portal_id', big, (c) => c.notNull())
         .addColumn('contact_id', 'text', (c) => c.notNull())
         .addColumn('survey_id', 'text', (c) => c.notNull())

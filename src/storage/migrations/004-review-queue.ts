@@ -11,8 +11,15 @@ export function reviewQueueMigration(_dialect: Dialect) {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable('assignments').addColumn('review_reason', 'text').execute();
       await db.schema.alterTable('assignments').addColumn('review_margin', 'double precision').execute();
-      await db.schema.alterTable('assignments').addColumn('review_open', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.createIndex('assignments_review_queue').on('assignments').columns(['portal_id', 'review_open', 'review_margin', 'contact_id']).execute();
+      await db.schema
+        .alterTable('assignments')
+        .addColumn('review_open', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createIndex('assignments_review_queue')
+        .on('assignments')
+        .columns(['portal_id', 'review_open', 'review_margin', 'contact_id'])
+        .execute();
     },
   };
 }

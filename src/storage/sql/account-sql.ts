@@ -8,77 +8,143 @@ import { chunk, fromJson, toJson } from './json';
 
 const IN_CHUNK = 500;
 
-export async function upsertCompanies(db: Kysely<Database>, portalId: number, companies: readonly StoredCompany[], syncedAt: number): Promise<void> {
+export async function upsertCompanies(
+  db: Kysely<Database>,
+  portalId: number,
+  companies: readonly StoredCompany[],
+  syncedAt: number,
+): Promise<void> {
   if (companies.length === 0) return;
   await db.transaction().execute(async (tx) => {
     for (const part of chunk(companies, 200)) {
-      await tx.insertInto('companies')
-        .values(part.map((c) => ({ portal_id: portalId, id: c.id, properties: toJson(c.properties), hs_updated_at: c.hsUpdatedAt, synced_at: syncedAt })))
-        .onConflict((oc) => oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
-          properties: eb.ref('excluded.properties'), hs_updated_at: eb.ref('excluded.hs_updated_at'), synced_at: eb.ref('excluded.synced_at'),
-        })))
+      await tx
+        .insertInto('companies')
+        .values(
+          part.map((c) => ({
+            portal_id: portalId,
+            id: c.id,
+            properties: toJson(c.properties),
+            hs_updated_at: c.hsUpdatedAt,
+            synced_at: syncedAt,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
+            properties: eb.ref('excluded.properties'),
+            hs_updated_at: eb.ref('excluded.hs_updated_at'),
+            synced_at: eb.ref('excluded.synced_at'),
+          })),
+        )
         .execute();
     }
   });
 }
 
-export async function upsertSurveys(db: Kysely<Database>, portalId: number, surveys: readonly StoredSurvey[], syncedAt: number): Promise<void> {
+export async function upsertSurveys(
+  db: Kysely<Database>,
+  portalId: number,
+  surveys: readonly StoredSurvey[],
+  syncedAt: number,
+): Promise<void> {
   if (surveys.length === 0) return;
   await db.transaction().execute(async (tx) => {
     for (const part of chunk(surveys, 200)) {
-      await tx.insertInto('survey_responses')
-        .values(part.map((s) => ({
-          portal_id: portalId, id: s.id, properties: toJson(s.properties), created_at: s.createdAt, hs_updated_at: s.hsUpdatedAt, synced_at: syncedAt,
-        })))
-        .onConflict((oc) => oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
-          properties: eb.ref('excluded.properties'), created_at: eb.ref('excluded.created_at'),
-          hs_updated_at: eb.ref('excluded.hs_updated_at'), synced_at: eb.ref('excluded.synced_at'),
-        })))
+      await tx
+        .insertInto('survey_responses')
+        .values(
+          part.map((s) => ({
+            portal_id: portalId,
+            id: s.id,
+            properties: toJson(s.properties),
+            created_at: s.createdAt,
+            hs_updated_at: s.hsUpdatedAt,
+            synced_at: syncedAt,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
+            properties: eb.ref('excluded.properties'),
+            created_at: eb.ref('excluded.created_at'),
+            hs_updated_at: eb.ref('excluded.hs_updated_at'),
+            synced_at: eb.ref('excluded.synced_at'),
+          })),
+        )
         .execute();
     }
   });
 }
 
-export async function replaceContactCompanies(db: Kysely<Database>, portalId: number, contactIds: readonly string[], links: readonly ContactCompanyLink[]): Promise<void> {
+export async function replaceContactCompanies(
+  db: Kysely<Database>,
+  portalId: number,
+  contactIds: readonly string[],
+  links: readonly ContactCompanyLink[],
+): Promise<void> {
   if (contactIds.length === 0) return;
   await db.transaction().execute(async (tx) => {
     for (const ids of chunk(contactIds, IN_CHUNK)) {
       await tx.deleteFrom('contact_companies').where('portal_id', '=', portalId).where('contact_id', 'in', ids).execute();
     }
     for (const part of chunk(links, 300)) {
-      await tx.insertInto('contact_companies')
+      await tx
+        .insertInto('contact_companies')
         .values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, company_id: l.companyId, is_primary: l.primary ? 1 : 0 })))
-        .onConflict((oc) => oc.columns(['portal_id', 'contact_id', 'company_id']).doUpdateSet((eb) => ({ is_primary: eb.ref('excluded.is_primary') })))
+        .onConflict((oc) =>
+          oc.columns(['portal_id', 'contact_id', 'company_id']).doUpdateSet((eb) => ({ is_primary: eb.ref('excluded.is_primary') })),
+        )
         .execute();
     }
   });
 }
 
-export async function replaceContactSurveys(db: Kysely<Database>, portalId: number, contactIds: readonly string[], links: readonly ContactSurveyLink[]): Promise<void> {
+export async function replaceContactSurveys(
+  db: Kysely<Database>,
+  portalId: number,
+  contactIds: readonly string[],
+  links: readonly ContactSurveyLink[],
+): Promise<void> {
   if (contactIds.length === 0) return;
   await db.transaction().execute(async (tx) => {
     for (const ids of chunk(contactIds, IN_CHUNK)) {
       await tx.deleteFrom('contact_surveys').where('portal_id', '=', portalId).where('contact_id', 'in', ids).execute();
     }
     for (const part of chunk(links, 300)) {
-      await tx.insertInto('contact_surveys').values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, survey_id: l.surveyId })))
-        .onConflict((oc) => oc.doNothing()).execute();
+      await tx
+        .insertInto('contact_surveys')
+        .values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, survey_id: l.surveyId })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
   });
 }
 
 export async function idsSyncedSince(
-  db: Kysely<Database>, table: 'companies' | 'survey_responses', portalId: number, ids: readonly string[], since: number,
+  db: Kysely<Database>,
+  table: 'companies' | 'survey_responses',
+  portalId: number,
+  ids: readonly string[],
+  since: number,
 ): Promise<Set<string>> {
   const out = new Set<string>();
   for (const part of chunk(ids, IN_CHUNK)) {
-    const rows = await db.selectFrom(table).select('id').where('portal_id', '=', portalId).where('id', 'in', part).where('synced_at', '>=', since).execute();
+    const rows = await db
+      .selectFrom(table)
+      .select('id')
+      .where('portal_id', '=', portalId)
+      .where('id', 'in', part)
+      .where('synced_at', '>=', since)
+      .execute();
     for (const r of rows) out.add(r.id);
   }
   return out;
 }
 
-export async function contactIdsOfCompanies(db: Kysely<Database>, portalId: number, companyIds: readonly string[], primaryOnly: boolean): Promise<string[]> {
+export async function contactIdsOfCompanies(
+  db: Kysely<Database>,
+  portalId: number,
+  companyIds: readonly string[],
+  primaryOnly: boolean,
+): Promise<string[]> {
   const out = new Set<string>();
   for (const part of chunk(companyIds, IN_CHUNK)) {
     let q = db.selectFrom('contact_companies').select('contact_id').where('portal_id', '=', portalId).where('company_id', 'in', part);
@@ -106,35 +172,50 @@ export async function unlinkContacts(tx: Transaction<Database>, portalId: number
 
 /** Each contact's primary company (when stored) and survey responses, newest first. */
 export async function accountsOf(
-  db: Kysely<Database>, portalId: number, contactIds: readonly string[],
+  db: Kysely<Database>,
+  portalId: number,
+  contactIds: readonly string[],
 ): Promise<{ companies: Map<string, StoredCompany>; surveys: Map<string, StoredSurvey[]> }> {
   const companies = new Map<string, StoredCompany>();
   const surveys = new Map<string, StoredSurvey[]>();
   for (const part of chunk(contactIds, IN_CHUNK)) {
-    const companyRows = await db.selectFrom('contact_companies as cc')
+    const companyRows = await db
+      .selectFrom('contact_companies as cc')
       .innerJoin('companies as c', (j) => j.onRef('c.portal_id', '=', 'cc.portal_id').onRef('c.id', '=', 'cc.company_id'))
       .select(['cc.contact_id', 'c.id', 'c.properties', 'c.hs_updated_at'])
-      .where('cc.portal_id', '=', portalId).where('cc.contact_id', 'in', part).where('cc.is_primary', '=', 1)
+      .where('cc.portal_id', '=', portalId)
+      .where('cc.contact_id', 'in', part)
+      .where('cc.is_primary', '=', 1)
       .execute();
     for (const row of companyRows) {
-      companies.set(row.contact_id, { id: row.id, properties: fromJson<PropertyBag>(row.properties, {}), hsUpdatedAt: Number(row.hs_updated_at) });
+      companies.set(row.contact_id, {
+        id: row.id,
+        properties: fromJson<PropertyBag>(row.properties, {}),
+        hsUpdatedAt: Number(row.hs_updated_at),
+      });
     }
-    const surveyRows = await db.selectFrom('contact_surveys as cs')
+    const surveyRows = await db
+      .selectFrom('contact_surveys as cs')
       .innerJoin('survey_responses as s', (j) => j.onRef('s.portal_id', '=', 'cs.portal_id').onRef('s.id', '=', 'cs.survey_id'))
       .select(['cs.contact_id', 's.id', 's.properties', 's.created_at', 's.hs_updated_at'])
-      .where('cs.portal_id', '=', portalId).where('cs.contact_id', 'in', part)
-      .orderBy('cs.contact_id').orderBy('cs.survey_id')
+      .where('cs.portal_id', '=', portalId)
+      .where('cs.contact_id', 'in', part)
+      .orderBy('cs.contact_id')
+      .orderBy('cs.survey_id')
       .execute();
     for (const row of surveyRows) {
       const list = surveys.get(row.contact_id) ?? [];
       list.push({
-        id: row.id, properties: fromJson<PropertyBag>(row.properties, {}),
-        createdAt: row.created_at === null ? null : Number(row.created_at), hsUpdatedAt: Number(row.hs_updated_at),
+        id: row.id,
+        properties: fromJson<PropertyBag>(row.properties, {}),
+        createdAt: row.created_at === null ? null : Number(row.created_at),
+        hsUpdatedAt: Number(row.hs_updated_at),
       });
       surveys.set(row.contact_id, list);
     }
   }
-  for (const list of surveys.values()) list.sort((a, b) => (b.createdAt ?? -Infinity) - (a.createdAt ?? -Infinity) || a.id.localeCompare(b.id));
+  for (const list of surveys.values())
+    list.sort((a, b) => (b.createdAt ?? -Infinity) - (a.createdAt ?? -Infinity) || a.id.localeCompare(b.id));
   return { companies, surveys };
 }
 
@@ -142,18 +223,26 @@ export async function accountsOf(
  * Newest survey comments of the contacts whose effective persona is `personaId`. Responses without a
  * comment are skipped, so a window of recent responses is read and filtered until `limit` are found.
  */
-export async function recentSurveyComments(db: Kysely<Database>, portalId: number, personaId: string, limit: number): Promise<SurveyQuote[]> {
+export async function recentSurveyComments(
+  db: Kysely<Database>,
+  portalId: number,
+  personaId: string,
+  limit: number,
+): Promise<SurveyQuote[]> {
   const out: SurveyQuote[] = [];
   const window = Math.max(50, limit * 10);
   for (let offset = 0; out.length < limit; offset += window) {
-    const rows = await db.selectFrom('contact_surveys as cs')
+    const rows = await db
+      .selectFrom('contact_surveys as cs')
       .innerJoin('survey_responses as s', (j) => j.onRef('s.portal_id', '=', 'cs.portal_id').onRef('s.id', '=', 'cs.survey_id'))
       .innerJoin('assignments as a', (j) => j.onRef('a.portal_id', '=', 'cs.portal_id').onRef('a.contact_id', '=', 'cs.contact_id'))
       .select(['cs.contact_id', 's.id', 's.properties', 's.created_at'])
       .where('cs.portal_id', '=', portalId)
       .where(sql<string>`coalesce(a.override_persona, a.persona_id)`, '=', personaId)
-      .orderBy(sql`coalesce(s.created_at, -1)`, 'desc').orderBy('s.id')
-      .limit(window).offset(offset)
+      .orderBy(sql`coalesce(s.created_at, -1)`, 'desc')
+      .orderBy('s.id')
+      .limit(window)
+      .offset(offset)
       .execute();
     for (const row of rows) {
       const properties = fromJson<PropertyBag>(row.properties, {});
@@ -161,8 +250,12 @@ export async function recentSurveyComments(db: Kysely<Database>, portalId: numbe
       if (!comment) continue;
       const score = Number(properties.hs_value?.trim() || Number.NaN);
       out.push({
-        contactId: row.contact_id, surveyId: row.id, comment, type: properties.hs_survey_type?.trim() || null,
-        score: Number.isFinite(score) ? score : null, createdAt: row.created_at === null ? null : Number(row.created_at),
+        contactId: row.contact_id,
+        surveyId: row.id,
+        comment,
+        type: properties.hs_survey_type?.trim() || null,
+        score: Number.isFinite(score) ? score : null,
+        createdAt: row.created_at === null ? null : Number(row.created_at),
       });
       if (out.length === limit) break;
     }

@@ -2,8 +2,17 @@ import type { Dialect } from '../dialect';
 import { sql, type Kysely } from 'kysely';
 import type { PropertyBag } from '../../crm/model';
 import type {
-  ContactCompanyLink, ContactSurveyLink, ContactTicketLink, ContactWithStoredTickets, CrmCounts, CrmStore, StoredCompany, StoredContact,
-  StoredSurvey, StoredTicket, SurveyQuote,
+  ContactCompanyLink,
+  ContactSurveyLink,
+  ContactTicketLink,
+  ContactWithStoredTickets,
+  CrmCounts,
+  CrmStore,
+  StoredCompany,
+  StoredContact,
+  StoredSurvey,
+  StoredTicket,
+  SurveyQuote,
 } from '../../crm/crm-store';
 import * as accounts from './account-sql';
 import type { ContactsTable, Database, TicketsTable } from '../database';
@@ -12,29 +21,56 @@ import { chunk, fromJson, toJson } from './json';
 const IN_CHUNK = 500;
 
 function toContact(row: ContactsTable): StoredContact {
-  return { id: row.id, email: row.email, properties: fromJson<PropertyBag>(row.properties, {}), hsUpdatedAt: Number(row.hs_updated_at), archived: row.archived === 1 };
+  return {
+    id: row.id,
+    email: row.email,
+    properties: fromJson<PropertyBag>(row.properties, {}),
+    hsUpdatedAt: Number(row.hs_updated_at),
+    archived: row.archived === 1,
+  };
 }
 
 function toTicket(row: TicketsTable): StoredTicket {
-  return { id: row.id, properties: fromJson<PropertyBag>(row.properties, {}), createdAt: row.created_at === null ? null : Number(row.created_at), hsUpdatedAt: Number(row.hs_updated_at) };
+  return {
+    id: row.id,
+    properties: fromJson<PropertyBag>(row.properties, {}),
+    createdAt: row.created_at === null ? null : Number(row.created_at),
+    hsUpdatedAt: Number(row.hs_updated_at),
+  };
 }
 
 export class CrmSqlStore implements CrmStore {
-  constructor(private readonly db: Kysely<Database>, private readonly dialect: Dialect) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   async upsertContacts(portalId: number, contacts: readonly StoredContact[], syncedAt: number): Promise<void> {
     if (contacts.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
       for (const part of chunk(contacts, 200)) {
-        await tx.insertInto('contacts')
-          .values(part.map((c) => ({
-            portal_id: portalId, id: c.id, email: c.email?.toLowerCase() ?? null, properties: toJson(c.properties),
-            hs_updated_at: c.hsUpdatedAt, archived: c.archived ? 1 : 0, synced_at: syncedAt,
-          })))
-          .onConflict((oc) => oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
-            email: eb.ref('excluded.email'), properties: eb.ref('excluded.properties'), hs_updated_at: eb.ref('excluded.hs_updated_at'),
-            archived: eb.ref('excluded.archived'), synced_at: eb.ref('excluded.synced_at'),
-          })))
+        await tx
+          .insertInto('contacts')
+          .values(
+            part.map((c) => ({
+              portal_id: portalId,
+              id: c.id,
+              email: c.email?.toLowerCase() ?? null,
+              properties: toJson(c.properties),
+              hs_updated_at: c.hsUpdatedAt,
+              archived: c.archived ? 1 : 0,
+              synced_at: syncedAt,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
+              email: eb.ref('excluded.email'),
+              properties: eb.ref('excluded.properties'),
+              hs_updated_at: eb.ref('excluded.hs_updated_at'),
+              archived: eb.ref('excluded.archived'),
+              synced_at: eb.ref('excluded.synced_at'),
+            })),
+          )
           .execute();
       }
     });
@@ -44,12 +80,26 @@ export class CrmSqlStore implements CrmStore {
     if (tickets.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
       for (const part of chunk(tickets, 200)) {
-        await tx.insertInto('tickets')
-          .values(part.map((t) => ({ portal_id: portalId, id: t.id, properties: toJson(t.properties), created_at: t.createdAt, hs_updated_at: t.hsUpdatedAt, synced_at: syncedAt })))
-          .onConflict((oc) => oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
-            properties: eb.ref('excluded.properties'), created_at: eb.ref('excluded.created_at'),
-            hs_updated_at: eb.ref('excluded.hs_updated_at'), synced_at: eb.ref('excluded.synced_at'),
-          })))
+        await tx
+          .insertInto('tickets')
+          .values(
+            part.map((t) => ({
+              portal_id: portalId,
+              id: t.id,
+              properties: toJson(t.properties),
+              created_at: t.createdAt,
+              hs_updated_at: t.hsUpdatedAt,
+              synced_at: syncedAt,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
+              properties: eb.ref('excluded.properties'),
+              created_at: eb.ref('excluded.created_at'),
+              hs_updated_at: eb.ref('excluded.hs_updated_at'),
+              synced_at: eb.ref('excluded.synced_at'),
+            })),
+          )
           .execute();
       }
     });
@@ -62,23 +112,34 @@ export class CrmSqlStore implements CrmStore {
         await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('contact_id', 'in', ids).execute();
       }
       for (const part of chunk(links, 300)) {
-        await tx.insertInto('contact_tickets').values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, ticket_id: l.ticketId })))
-          .onConflict((oc) => oc.doNothing()).execute();
+        await tx
+          .insertInto('contact_tickets')
+          .values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, ticket_id: l.ticketId })))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
       }
     });
   }
 
   async link(portalId: number, links: readonly ContactTicketLink[]): Promise<void> {
     for (const part of chunk(links, 300)) {
-      await this.db.insertInto('contact_tickets').values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, ticket_id: l.ticketId })))
-        .onConflict((oc) => oc.doNothing()).execute();
+      await this.db
+        .insertInto('contact_tickets')
+        .values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, ticket_id: l.ticketId })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
   }
 
   async unlink(portalId: number, links: readonly ContactTicketLink[]): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       for (const l of links) {
-        await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('contact_id', '=', l.contactId).where('ticket_id', '=', l.ticketId).execute();
+        await tx
+          .deleteFrom('contact_tickets')
+          .where('portal_id', '=', portalId)
+          .where('contact_id', '=', l.contactId)
+          .where('ticket_id', '=', l.ticketId)
+          .execute();
       }
     });
   }
@@ -128,19 +189,31 @@ export class CrmSqlStore implements CrmStore {
     const out = new Map<string, ContactWithStoredTickets>();
     for (const part of chunk(ids, IN_CHUNK)) {
       const rows = await this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).where('id', 'in', part).execute();
-      const tickets = await this.ticketsOf(portalId, rows.map((r) => r.id));
-      const related = await accounts.accountsOf(this.db, portalId, rows.map((r) => r.id));
+      const tickets = await this.ticketsOf(
+        portalId,
+        rows.map((r) => r.id),
+      );
+      const related = await accounts.accountsOf(
+        this.db,
+        portalId,
+        rows.map((r) => r.id),
+      );
       for (const row of rows) {
         out.set(row.id, {
-          contact: toContact(row), tickets: tickets.get(row.id) ?? [],
-          company: related.companies.get(row.id) ?? null, surveys: related.surveys.get(row.id) ?? [],
+          contact: toContact(row),
+          tickets: tickets.get(row.id) ?? [],
+          company: related.companies.get(row.id) ?? null,
+          surveys: related.surveys.get(row.id) ?? [],
         });
       }
     }
     return out;
   }
 
-  async *streamContactsWithTickets(portalId: number, options: { batchSize?: number; afterId?: string } = {}): AsyncIterable<ContactWithStoredTickets[]> {
+  async *streamContactsWithTickets(
+    portalId: number,
+    options: { batchSize?: number; afterId?: string } = {},
+  ): AsyncIterable<ContactWithStoredTickets[]> {
     const batchSize = options.batchSize ?? 1000;
     let after = options.afterId ?? null;
     for (;;) {
@@ -148,11 +221,20 @@ export class CrmSqlStore implements CrmStore {
       if (after !== null) q = q.where('id', '>', after);
       const rows = await q.orderBy('id').limit(batchSize).execute();
       if (rows.length === 0) return;
-      const tickets = await this.ticketsOf(portalId, rows.map((r) => r.id));
-      const related = await accounts.accountsOf(this.db, portalId, rows.map((r) => r.id));
+      const tickets = await this.ticketsOf(
+        portalId,
+        rows.map((r) => r.id),
+      );
+      const related = await accounts.accountsOf(
+        this.db,
+        portalId,
+        rows.map((r) => r.id),
+      );
       yield rows.map((row) => ({
-        contact: toContact(row), tickets: tickets.get(row.id) ?? [],
-        company: related.companies.get(row.id) ?? null, surveys: related.surveys.get(row.id) ?? [],
+        contact: toContact(row),
+        tickets: tickets.get(row.id) ?? [],
+        company: related.companies.get(row.id) ?? null,
+        surveys: related.surveys.get(row.id) ?? [],
       }));
       after = rows[rows.length - 1]!.id;
       if (rows.length < batchSize) return;
@@ -163,13 +245,16 @@ export class CrmSqlStore implements CrmStore {
     const byContact = new Map<string, StoredTicket[]>();
     if (contactIds.length === 0) return byContact;
     for (const part of chunk(contactIds, IN_CHUNK)) {
-      const rows = await this.db.selectFrom('contact_tickets as ct')
+      const rows = await this.db
+        .selectFrom('contact_tickets as ct')
         .innerJoin('tickets as t', (j) => j.onRef('t.portal_id', '=', 'ct.portal_id').onRef('t.id', '=', 'ct.ticket_id'))
         .select(['ct.contact_id', 't.portal_id', 't.id', 't.properties', 't.created_at', 't.hs_updated_at', 't.synced_at'])
-        .where('ct.portal_id', '=', portalId).where('ct.contact_id', 'in', part)
+        .where('ct.portal_id', '=', portalId)
+        .where('ct.contact_id', 'in', part)
         // Ordered by the link's columns, never by t.id: ordering by the tickets table led SQLite to
         // walk every ticket of the portal for each lookup (measured: 17 ms a card at 100k contacts).
-        .orderBy('ct.contact_id').orderBy('ct.ticket_id')
+        .orderBy('ct.contact_id')
+        .orderBy('ct.ticket_id')
         .execute();
       for (const row of rows) {
         const list = byContact.get(row.contact_id) ?? [];
@@ -181,14 +266,25 @@ export class CrmSqlStore implements CrmStore {
   }
 
   async contactIdsOfTicket(portalId: number, ticketId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('contact_tickets').select('contact_id').where('portal_id', '=', portalId).where('ticket_id', '=', ticketId).execute();
+    const rows = await this.db
+      .selectFrom('contact_tickets')
+      .select('contact_id')
+      .where('portal_id', '=', portalId)
+      .where('ticket_id', '=', ticketId)
+      .execute();
     return rows.map((r) => r.contact_id);
   }
 
   async ticketIdsSyncedSince(portalId: number, ids: readonly string[], since: number): Promise<Set<string>> {
     const out = new Set<string>();
     for (const part of chunk(ids, IN_CHUNK)) {
-      const rows = await this.db.selectFrom('tickets').select('id').where('portal_id', '=', portalId).where('id', 'in', part).where('synced_at', '>=', since).execute();
+      const rows = await this.db
+        .selectFrom('tickets')
+        .select('id')
+        .where('portal_id', '=', portalId)
+        .where('id', 'in', part)
+        .where('synced_at', '>=', since)
+        .execute();
       for (const r of rows) out.add(r.id);
     }
     return out;
@@ -209,35 +305,52 @@ export class CrmSqlStore implements CrmStore {
   async searchContacts(portalId: number, query: string, limit: number): Promise<StoredContact[]> {
     const needle = query.trim().toLowerCase();
     if (needle === '') {
-      return (await this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).orderBy('id').limit(limit).execute()).map(toContact);
+      return (await this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).orderBy('id').limit(limit).execute()).map(
+        toContact,
+      );
     }
     // The needle is matched against values (name, email, id), never the stored JSON text, where
     // `"` or a property name would match every contact; LIKE's % and _ are taken literally.
     const escaped = needle.replace(/[\\%_]/g, (m) => `\\${m}`);
     const pattern = `%${escaped}%`;
-    const rows = await this.db.selectFrom('contacts').selectAll()
+    const rows = await this.db
+      .selectFrom('contacts')
+      .selectAll()
       .where('portal_id', '=', portalId)
-      .where((eb) => eb.or([
-        eb('id', '=', query.trim()),
-        eb(sql<string>`lower(coalesce(email, ''))`, 'like', sql<string>`${pattern} escape '\\'`),
-        eb(sql<string>`lower(${this.fullNameSql()})`, 'like', sql<string>`${pattern} escape '\\'`),
-      ]))
-      .orderBy('id').limit(limit).execute();
+      .where((eb) =>
+        eb.or([
+          eb('id', '=', query.trim()),
+          eb(sql<string>`lower(coalesce(email, ''))`, 'like', sql<string>`${pattern} escape '\\'`),
+          eb(sql<string>`lower(${this.fullNameSql()})`, 'like', sql<string>`${pattern} escape '\\'`),
+        ]),
+      )
+      .orderBy('id')
+      .limit(limit)
+      .execute();
     return rows.map(toContact);
   }
 
   /** "firstname lastname" read from the stored properties JSON. */
   private fullNameSql() {
-    const field = (name: 'firstname' | 'lastname') => (this.dialect === 'postgres'
-      ? sql<string>`coalesce(properties::json->>${sql.lit(name)}, '')`
-      : sql<string>`coalesce(json_extract(properties, ${sql.lit(`$.${name}`)}), '')`);
+    const field = (name: 'firstname' | 'lastname') =>
+      this.dialect === 'postgres'
+        ? sql<string>`coalesce(properties::json->>${sql.lit(name)}, '')`
+        : sql<string>`coalesce(json_extract(properties, ${sql.lit(`$.${name}`)}), '')`;
     return sql<string>`${field('firstname')} || ' ' || ${field('lastname')}`;
   }
 
   async findContactIdsByEmail(portalId: number, emails: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    for (const part of chunk(emails.map((e) => e.trim().toLowerCase()), IN_CHUNK)) {
-      const rows = await this.db.selectFrom('contacts').select(['id', 'email']).where('portal_id', '=', portalId).where('email', 'in', part).execute();
+    for (const part of chunk(
+      emails.map((e) => e.trim().toLowerCase()),
+      IN_CHUNK,
+    )) {
+      const rows = await this.db
+        .selectFrom('contacts')
+        .select(['id', 'email'])
+        .where('portal_id', '=', portalId)
+        .where('email', 'in', part)
+        .execute();
       for (const row of rows) if (row.email) out.set(row.email, row.id);
     }
     return out;
@@ -253,7 +366,15 @@ export class CrmSqlStore implements CrmStore {
         await tx.deleteFrom('assignments').where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
         await tx.deleteFrom('assignment_history').where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
         await tx.deleteFrom('pilot_results').where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
-        await tx.deleteFrom('audit_log').where('portal_id', '=', portalId).where('target', 'in', part.map((id) => `contact:${id}`)).execute();
+        await tx
+          .deleteFrom('audit_log')
+          .where('portal_id', '=', portalId)
+          .where(
+            'target',
+            'in',
+            part.map((id) => `contact:${id}`),
+          )
+          .execute();
       }
     });
   }
@@ -270,10 +391,21 @@ export class CrmSqlStore implements CrmStore {
 
   async counts(portalId: number): Promise<CrmCounts> {
     const count = async (table: 'contacts' | 'tickets' | 'contact_tickets' | 'companies' | 'survey_responses') =>
-      Number((await this.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('portal_id', '=', portalId).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await this.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('portal_id', '=', portalId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     return {
-      contacts: await count('contacts'), tickets: await count('tickets'), associations: await count('contact_tickets'),
-      companies: await count('companies'), surveys: await count('survey_responses'),
+      contacts: await count('contacts'),
+      tickets: await count('tickets'),
+      associations: await count('contact_tickets'),
+      companies: await count('companies'),
+      surveys: await count('survey_responses'),
     };
   }
 }

@@ -24,16 +24,34 @@ export class PortalSqlStore implements PortalStore {
 
   async upsert(p: PortalRecord): Promise<void> {
     const row = {
-      portal_id: p.portalId, hub_domain: p.hubDomain, state: p.state, scopes: toJson(p.scopes),
-      access_token_enc: p.accessTokenEnc, refresh_token_enc: p.refreshTokenEnc, access_expires_at: p.accessExpiresAt,
-      installed_at: p.installedAt, updated_at: p.updatedAt, installed_by: p.installedBy, last_error: p.lastError,
+      portal_id: p.portalId,
+      hub_domain: p.hubDomain,
+      state: p.state,
+      scopes: toJson(p.scopes),
+      access_token_enc: p.accessTokenEnc,
+      refresh_token_enc: p.refreshTokenEnc,
+      access_expires_at: p.accessExpiresAt,
+      installed_at: p.installedAt,
+      updated_at: p.updatedAt,
+      installed_by: p.installedBy,
+      last_error: p.lastError,
     };
-    await this.db.insertInto('portals').values(row)
-      .onConflict((oc) => oc.column('portal_id').doUpdateSet({
-        hub_domain: row.hub_domain, state: row.state, scopes: row.scopes, access_token_enc: row.access_token_enc,
-        refresh_token_enc: row.refresh_token_enc, access_expires_at: row.access_expires_at, updated_at: row.updated_at,
-        installed_by: row.installed_by, last_error: row.last_error,
-      }))
+    await this.db
+      .insertInto('portals')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('portal_id').doUpdateSet({
+          hub_domain: row.hub_domain,
+          state: row.state,
+          scopes: row.scopes,
+          access_token_enc: row.access_token_enc,
+          refresh_token_enc: row.refresh_token_enc,
+          access_expires_at: row.access_expires_at,
+          updated_at: row.updated_at,
+          installed_by: row.installed_by,
+          last_error: row.last_error,
+        }),
+      )
       .execute();
   }
 
@@ -47,10 +65,21 @@ export class PortalSqlStore implements PortalStore {
     return rows.map(toRecord);
   }
 
-  async updateTokens(portalId: number, t: { accessTokenEnc: string; refreshTokenEnc: string; accessExpiresAt: number }, now: number): Promise<void> {
-    await this.db.updateTable('portals')
-      .set({ access_token_enc: t.accessTokenEnc, refresh_token_enc: t.refreshTokenEnc, access_expires_at: t.accessExpiresAt, updated_at: now })
-      .where('portal_id', '=', portalId).execute();
+  async updateTokens(
+    portalId: number,
+    t: { accessTokenEnc: string; refreshTokenEnc: string; accessExpiresAt: number },
+    now: number,
+  ): Promise<void> {
+    await this.db
+      .updateTable('portals')
+      .set({
+        access_token_enc: t.accessTokenEnc,
+        refresh_token_enc: t.refreshTokenEnc,
+        access_expires_at: t.accessExpiresAt,
+        updated_at: now,
+      })
+      .where('portal_id', '=', portalId)
+      .execute();
   }
 
   async setState(portalId: number, state: InstallState, lastError: string | null, now: number): Promise<void> {
@@ -61,9 +90,23 @@ export class PortalSqlStore implements PortalStore {
 export class OAuthStateSqlStore implements OAuthStateStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async save(s: { stateHash: string; browserHash: string; purpose: 'install' | 'signin'; createdAt: number; expiresAt: number }): Promise<void> {
-    await this.db.insertInto('oauth_states')
-      .values({ state_hash: s.stateHash, browser_hash: s.browserHash, purpose: s.purpose, created_at: s.createdAt, expires_at: s.expiresAt, used_at: null })
+  async save(s: {
+    stateHash: string;
+    browserHash: string;
+    purpose: 'install' | 'signin';
+    createdAt: number;
+    expiresAt: number;
+  }): Promise<void> {
+    await this.db
+      .insertInto('oauth_states')
+      .values({
+        state_hash: s.stateHash,
+        browser_hash: s.browserHash,
+        purpose: s.purpose,
+        created_at: s.createdAt,
+        expires_at: s.expiresAt,
+        used_at: null,
+      })
       .execute();
   }
 
@@ -75,8 +118,12 @@ export class OAuthStateSqlStore implements OAuthStateStore {
     if (row.browser_hash !== browserHash) return 'wrong-browser';
     if (Number(row.expires_at) < now) return 'expired';
     // The `used_at is null` guard makes the claim atomic between concurrent callbacks.
-    const result = await this.db.updateTable('oauth_states').set({ used_at: now })
-      .where('state_hash', '=', stateHash).where('used_at', 'is', null).executeTakeFirst();
+    const result = await this.db
+      .updateTable('oauth_states')
+      .set({ used_at: now })
+      .where('state_hash', '=', stateHash)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1 ? 'ok' : 'used';
   }
 

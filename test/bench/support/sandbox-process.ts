@@ -12,14 +12,21 @@ import { SIGNIN_CALLBACK_PATH } from '../../../src/admin/signin-routes';
 async function main(): Promise<void> {
   const [portal, contacts, appBaseUrl] = process.argv.slice(2);
   const sandbox = await startSandbox({
-    app: { ...SANDBOX_APP, redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`], scopes: [...requiredScopes(), ...optionalScopes()], targetBaseUrl: appBaseUrl },
+    app: {
+      ...SANDBOX_APP,
+      redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`],
+      scopes: [...requiredScopes(), ...optionalScopes()],
+      targetBaseUrl: appBaseUrl,
+    },
     portals: [{ portalId: Number(portal), contacts: Number(contacts) }],
     rateLimit: { enabled: true, perTenSeconds: 110, searchPerSecond: 5 },
     webhooks: { enabled: false },
   });
   process.stdout.write(`${JSON.stringify({ baseUrl: sandbox.baseUrl })}\n`);
   process.stdin.resume();
-  process.stdin.on('end', () => { void sandbox.close().then(() => process.exit(0)); });
+  process.stdin.on('end', () => {
+    void sandbox.close().then(() => process.exit(0));
+  });
 }
 
 main().catch((err: unknown) => {

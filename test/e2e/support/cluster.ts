@@ -60,18 +60,29 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const front: Server = createServer((req, res) => {
     if (webs.length === 0) return res.writeHead(503).end();
     const target = webs[next++ % webs.length]!;
-    const upstream = httpRequest({ host: '127.0.0.1', port: target.port, path: req.url, method: req.method, headers: req.headers, agent: false }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: target.port, path: req.url, method: req.method, headers: req.headers, agent: false },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
     });
-    upstream.on('error', () => { if (!res.headersSent) res.writeHead(502); res.end(); });
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   const appBaseUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
 
   const sandbox = await startSandbox({
-    app: { ...SANDBOX_APP, redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`], scopes: [...requiredScopes(), ...optionalScopes()], targetBaseUrl: appBaseUrl },
+    app: {
+      ...SANDBOX_APP,
+      redirectUris: [`${appBaseUrl}/oauth/callback`, `${appBaseUrl}${SIGNIN_CALLBACK_PATH}`],
+      scopes: [...requiredScopes(), ...optionalScopes()],
+      targetBaseUrl: appBaseUrl,
+    },
     portals: options.portals,
     webhooks: { enabled: false },
   });
@@ -96,12 +107,23 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        PATH: processEnvironment().PATH ?? '', NODE_ENV: 'test',
-        APP_ROLE: role, PORT: '0', APP_BASE_URL: appBaseUrl, LOG_LEVEL: 'info',
-        HUBSPOT_CLIENT_ID: SANDBOX_APP.clientId, HUBSPOT_CLIENT_SECRET: SANDBOX_APP.clientSecret, HUBSPOT_APP_ID: String(SANDBOX_APP.appId),
-        HUBSPOT_API_BASE_URL: sandbox.baseUrl, HUBSPOT_AUTH_BASE_URL: sandbox.baseUrl, ENCRYPTION_KEY: encryptionKey,
-        DATABASE_URL: options.databaseUrl, DATABASE_SCHEMA: schema, REDIS_URL: options.redisUrl,
-        ...options.env, ...env,
+        PATH: processEnvironment().PATH ?? '',
+        NODE_ENV: 'test',
+        APP_ROLE: role,
+        PORT: '0',
+        APP_BASE_URL: appBaseUrl,
+        LOG_LEVEL: 'info',
+        HUBSPOT_CLIENT_ID: SANDBOX_APP.clientId,
+        HUBSPOT_CLIENT_SECRET: SANDBOX_APP.clientSecret,
+        HUBSPOT_APP_ID: String(SANDBOX_APP.appId),
+        HUBSPOT_API_BASE_URL: sandbox.baseUrl,
+        HUBSPOT_AUTH_BASE_URL: sandbox.baseUrl,
+        ENCRYPTION_KEY: encryptionKey,
+        DATABASE_URL: options.databaseUrl,
+        DATABASE_SCHEMA: schema,
+        REDIS_URL: options.redisUrl,
+        ...options.env,
+        ...env,
       },
     });
     const logs: Record<string, unknown>[] = [];
@@ -125,7 +147,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
             const entry = JSON.parse(line) as Record<string, unknown>;
             logs.push(entry);
             if (typeof entry.msg === 'string' && entry.msg.includes('listening') && typeof entry.port === 'number') resolve(entry.port);
-          } catch { /* not a log line */ }
+          } catch {
+            /* not a log line */
+          }
         }
       });
       void exited.then((code) => reject(new Error(`${name} exited with ${code} before listening: ${stderr.slice(-2000)}`)));
@@ -137,13 +161,22 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
 
   return {
-    sandbox, appBaseUrl, schema, jobsSchema, db, processes, start,
+    sandbox,
+    appBaseUrl,
+    schema,
+    jobsSchema,
+    db,
+    processes,
+    start,
     close: async () => {
       for (const p of spawned) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
       await Promise.race([Promise.all(spawned.map((p) => p.exited)), new Promise((r) => setTimeout(r, 15_000))]);
       for (const p of spawned) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
       await Promise.all(spawned.map((p) => p.exited));
-      await new Promise<void>((resolve) => { front.close(() => resolve()); front.closeAllConnections(); });
+      await new Promise<void>((resolve) => {
+        front.close(() => resolve());
+        front.closeAllConnections();
+      });
       await sandbox.close();
       if (!run) {
         await db.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);

@@ -12,16 +12,29 @@ import { silentLogger } from '../../../src/platform/logger';
 async function main(): Promise<void> {
   const [file, hubspotBaseUrl, portal, encryptionKey, dieAt] = process.argv.slice(2);
   const killAt = Number(dieAt);
-  const base = loadConfig({
-    DATABASE_URL: `sqlite:${file}`, ENCRYPTION_KEY: encryptionKey!, ADMIN_TOKEN: 'test-admin-token-0123456789', APP_BASE_URL: 'http://127.0.0.1:9',
-    JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', HUBSPOT_RATE_LIMIT_PER_10S: '1000', HUBSPOT_SEARCH_PER_SECOND: '50',
-  }, { ensureSandboxKey: false });
+  const base = loadConfig(
+    {
+      DATABASE_URL: `sqlite:${file}`,
+      ENCRYPTION_KEY: encryptionKey!,
+      ADMIN_TOKEN: 'test-admin-token-0123456789',
+      APP_BASE_URL: 'http://127.0.0.1:9',
+      JOBS_ENABLED: 'false',
+      LOG_LEVEL: 'silent',
+      HUBSPOT_RATE_LIMIT_PER_10S: '1000',
+      HUBSPOT_SEARCH_PER_SECOND: '50',
+    },
+    { ensureSandboxKey: false },
+  );
   const app = await buildApp({
     config: { ...base, hubspot: { ...base.hubspot, apiBaseUrl: hubspotBaseUrl!, authBaseUrl: hubspotBaseUrl! } },
     logger: silentLogger,
     tuning: {
       syncOnInstall: false,
-      syncHooks: { afterPage: ({ page }) => { if (page === killAt) process.kill(process.pid, 'SIGKILL'); } },
+      syncHooks: {
+        afterPage: ({ page }) => {
+          if (page === killAt) process.kill(process.pid, 'SIGKILL');
+        },
+      },
     },
   });
   await app.start();

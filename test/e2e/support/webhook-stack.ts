@@ -68,24 +68,57 @@ export async function buildStack(options: StackOptions): Promise<Stack> {
     refreshAfterRejection: async () => (token = await options.issueToken()),
   };
   const usage = new ApiUsageRecorder({ sync: stores.sync, logger, now: () => clock.now() });
-  const gateways = new SdkGateways({ apiBaseUrl: options.hubspotBaseUrl, tokens, usage, logger, ratePer10s: 1000, searchPerSecond: 20, retry: { maxAttempts: 2 } });
+  const gateways = new SdkGateways({
+    apiBaseUrl: options.hubspotBaseUrl,
+    tokens,
+    usage,
+    logger,
+    ratePer10s: 1000,
+    searchPerSecond: 20,
+    retry: { maxAttempts: 2 },
+  });
   const ruleSets = new RuleSetService({ ruleSets: stores.ruleSets, defaultRuleSet: () => DEFAULT_RULE_SET, clock });
   const assignments = new AssignmentService({ crm: stores.crm, assignments: stores.assignments, ruleSets, gateways, clock, logger });
-  const sync = new SyncService({ crm: stores.crm, sync: stores.sync, portals: stores.portals, ruleSets, assignments, gateways, clock, logger });
+  const sync = new SyncService({
+    crm: stores.crm,
+    sync: stores.sync,
+    portals: stores.portals,
+    ruleSets,
+    assignments,
+    gateways,
+    clock,
+    logger,
+  });
   const refreshed: string[][] = [];
   const recording: ContactRefresher = {
-    refreshContacts: async (portalId, ids) => { refreshed.push([...ids]); return sync.refreshContacts(portalId, ids); },
+    refreshContacts: async (portalId, ids) => {
+      refreshed.push([...ids]);
+      return sync.refreshContacts(portalId, ids);
+    },
     refreshTickets: (portalId, ids) => sync.refreshTickets(portalId, ids),
   };
   const { router, worker } = createWebhookReceiver({
-    inbox: stores.inbox, crm: stores.crm, assignments: stores.assignments,
+    inbox: stores.inbox,
+    crm: stores.crm,
+    assignments: stores.assignments,
     refresher: options.wrapRefresher ? options.wrapRefresher(recording) : recording,
     rules: { live: async (portalId) => (await ruleSets.live(portalId)).compiled },
-    clientSecret: CLIENT_SECRET, appBaseUrl: options.appBaseUrl ?? 'http://127.0.0.1', appId: APP_ID, clock, logger,
+    clientSecret: CLIENT_SECRET,
+    appBaseUrl: options.appBaseUrl ?? 'http://127.0.0.1',
+    appId: APP_ID,
+    clock,
+    logger,
     worker: { pollMs: 25, retryBaseMs: 100, ...options.worker },
   });
   return {
-    storage, stores, ruleSets, sync, worker, router, gateways, refreshed,
+    storage,
+    stores,
+    ruleSets,
+    sync,
+    worker,
+    router,
+    gateways,
+    refreshed,
     async close() {
       await worker.stop();
       await gateways.stop();
@@ -99,8 +132,17 @@ export async function buildStack(options: StackOptions): Promise<Stack> {
 export async function installPortal(stack: Stack, portalId: number): Promise<void> {
   const now = systemClock.now();
   await stack.stores.portals.upsert({
-    portalId, hubDomain: null, state: 'installed', scopes: [], accessTokenEnc: null, refreshTokenEnc: null, accessExpiresAt: null,
-    installedAt: now, updatedAt: now, installedBy: null, lastError: null,
+    portalId,
+    hubDomain: null,
+    state: 'installed',
+    scopes: [],
+    accessTokenEnc: null,
+    refreshTokenEnc: null,
+    accessExpiresAt: null,
+    installedAt: now,
+    updatedAt: now,
+    installedBy: null,
+    lastError: null,
   });
   const live = await stack.ruleSets.ensureSeeded(portalId);
   await new PersonaPropertySetup({ gateways: stack.gateways, logger: silentLogger }).ensure(portalId, live.ruleSet);
@@ -113,8 +155,14 @@ export async function listenLoopback(): Promise<{ baseUrl: string; mount(handler
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    mount: (handler) => { server.on('request', handler); },
-    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    mount: (handler) => {
+      server.on('request', handler);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -125,6 +173,8 @@ export function intakeApp(router: Router): http.RequestListener {
 /** The intake route alone on a loopback port, for when the worker runs in another process. */
 export async function startIntake(stores: Stores): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const server = await listenLoopback();
-  server.mount(intakeApp(createWebhookRoutes({ inbox: stores.inbox, clientSecret: CLIENT_SECRET, appBaseUrl: server.baseUrl, clock: systemClock })));
+  server.mount(
+    intakeApp(createWebhookRoutes({ inbox: stores.inbox, clientSecret: CLIENT_SECRET, appBaseUrl: server.baseUrl, clock: systemClock })),
+  );
   return server;
 }

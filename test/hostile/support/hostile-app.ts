@@ -25,7 +25,14 @@ export interface HostileApp {
 /** The whole app on `storage`, installed into its sandbox portal and synced, with its log captured. */
 export async function startHostileApp(storage: Storage, options: HarnessOptions = {}): Promise<HostileApp> {
   const logs: LogLine[] = [];
-  const logger = createLogger({ level: 'info', destination: { write: (line: string) => { logs.push(JSON.parse(line) as LogLine); } } });
+  const logger = createLogger({
+    level: 'info',
+    destination: {
+      write: (line: string) => {
+        logs.push(JSON.parse(line) as LogLine);
+      },
+    },
+  });
   const harness = await startAppHarness({ contacts: 20, storage, logger, ...options });
   await harness.install();
   await harness.waitForFirstSync();

@@ -28,11 +28,29 @@ const timed = async (work: () => Promise<Response>) => {
 export async function healthzDuringPathologicalPreview(app: HostileApp, rounds: number): Promise<HealthzDuringEvaluation> {
   const { harness } = app;
   const now = Date.now();
-  await harness.app.stores.crm.upsertContacts(harness.portalId, [
-    { id: '990001', email: null, properties: { firstname: 'Hostile', jobtitle: `${'a'.repeat(HOSTILE_LENGTH)}!` }, hsUpdatedAt: now, archived: false },
-    { id: '990002', email: null, properties: { firstname: 'Matching', jobtitle: 'a'.repeat(HOSTILE_LENGTH) }, hsUpdatedAt: now, archived: false },
-  ], now);
-  const live = (await (await fetch(app.api('rule-sets/live'), { headers: app.adminHeaders() })).json()) as { ruleSet: { personas: { rules: unknown[] }[] } };
+  await harness.app.stores.crm.upsertContacts(
+    harness.portalId,
+    [
+      {
+        id: '990001',
+        email: null,
+        properties: { firstname: 'Hostile', jobtitle: `${'a'.repeat(HOSTILE_LENGTH)}!` },
+        hsUpdatedAt: now,
+        archived: false,
+      },
+      {
+        id: '990002',
+        email: null,
+        properties: { firstname: 'Matching', jobtitle: 'a'.repeat(HOSTILE_LENGTH) },
+        hsUpdatedAt: now,
+        archived: false,
+      },
+    ],
+    now,
+  );
+  const live = (await (await fetch(app.api('rule-sets/live'), { headers: app.adminHeaders() })).json()) as {
+    ruleSet: { personas: { rules: unknown[] }[] };
+  };
   live.ruleSet.personas[0].rules.unshift({ label: 'Hostile pattern', points: 1, when: { property: 'jobtitle', matches: HOSTILE_PATTERN } });
   const body = JSON.stringify({ ruleSet: live.ruleSet });
   const healthz = () => fetch(`${harness.appBaseUrl}/healthz`);

@@ -10,7 +10,10 @@ const text = `{
 describe('locating engine paths in the editor text with jsonc-parser', () => {
   const parsed = parseJson(text);
   if (!parsed.ok) throw new Error('fixture must parse');
-  const at = (path: string) => { const span = locatePath(parsed.tree, path); return text.slice(span.from, span.to); };
+  const at = (path: string) => {
+    const span = locatePath(parsed.tree, path);
+    return text.slice(span.from, span.to);
+  };
 
   it('parses like JSON.parse', () => {
     expect(parsed.value).toEqual(JSON.parse(text));

@@ -6,7 +6,9 @@ import { silentLogger } from '../../../src/platform/logger';
 
 describe('the page guard', () => {
   const router = express.Router();
-  router.get('/preview/thing', requireAdmin({ adminToken: 'a-long-admin-token-1234', signInPath: '/admin/signin' }), (_req, res) => { res.send('ok'); });
+  router.get('/preview/thing', requireAdmin({ adminToken: 'a-long-admin-token-1234', signInPath: '/admin/signin' }), (_req, res) => {
+    res.send('ok');
+  });
   const app = createHttpApp({ logger: silentLogger, routers: [router], health: async () => ({ ok: true, checks: {} }) });
 
   it('sends a browser without a session to sign in, and back to the page it asked for', async () => {
@@ -27,7 +29,15 @@ describe('the page guard', () => {
 describe('return paths after sign-in', () => {
   it('accepts paths on this app only', () => {
     expect(safeReturnPath('/preview/cards/persona?portalId=1')).toBe('/preview/cards/persona?portalId=1');
-    for (const bad of ['https://evil.example/x', '//evil.example/x', '/\\evil.example', 'preview', '/a\r\nSet-Cookie: x=1', 42, undefined]) {
+    for (const bad of [
+      'https://evil.example/x',
+      '//evil.example/x',
+      '/\\evil.example',
+      'preview',
+      '/a\r\nSet-Cookie: x=1',
+      42,
+      undefined,
+    ]) {
       expect(safeReturnPath(bad)).toBeNull();
     }
   });

@@ -11,11 +11,27 @@ import { RuleSetService } from '../../../src/personas/rule-set-service';
 const P = 501;
 const T0 = Date.UTC(2026, 10, 1);
 
-const analyst = aPersona({ id: 'analyst', name: 'Analyst Ann', threshold: 20, rules: [aRule({ property: 'jobtitle', contains: 'analyst' }, 20, 'Analyst title')] });
-const manager = aPersona({ id: 'manager', name: 'Manager Max', threshold: 20, rules: [aRule({ property: 'jobtitle', contains: 'manager' }, 20, 'Manager title')] });
+const analyst = aPersona({
+  id: 'analyst',
+  name: 'Analyst Ann',
+  threshold: 20,
+  rules: [aRule({ property: 'jobtitle', contains: 'analyst' }, 20, 'Analyst title')],
+});
+const manager = aPersona({
+  id: 'manager',
+  name: 'Manager Max',
+  threshold: 20,
+  rules: [aRule({ property: 'jobtitle', contains: 'manager' }, 20, 'Manager title')],
+});
 const live = aRuleSet([analyst, manager]);
 
-const contact = (id: string, jobtitle: string) => ({ id, email: `${id}@acme.example`, properties: { firstname: `C${id}`, lastname: 'Test', jobtitle }, hsUpdatedAt: T0, archived: false });
+const contact = (id: string, jobtitle: string) => ({
+  id,
+  email: `${id}@acme.example`,
+  properties: { firstname: `C${id}`, lastname: 'Test', jobtitle },
+  hsUpdatedAt: T0,
+  archived: false,
+});
 
 describe('RuleSetAdminService', () => {
   let storage: Storage;
@@ -26,17 +42,26 @@ describe('RuleSetAdminService', () => {
   const service = (defaultRuleSet: RuleSet = live) => {
     const rules = new RuleSetService({ ruleSets: stores.ruleSets, clock: fixedClock(T0), defaultRuleSet: () => defaultRuleSet });
     return new RuleSetAdminService({
-      ruleSets: stores.ruleSets, crm: stores.crm, audit: stores.audit, clock: fixedClock(T0), batchSize: 3,
+      ruleSets: stores.ruleSets,
+      crm: stores.crm,
+      audit: stores.audit,
+      clock: fixedClock(T0),
+      batchSize: 3,
       rules: {
         liveOrDefault: (portalId) => rules.liveOrDefault(portalId),
         defaultRuleSet: () => rules.defaultRuleSet(),
-        invalidate: (portalId) => { calls.push(`invalidate:${portalId}`); rules.invalidate(portalId); },
+        invalidate: (portalId) => {
+          calls.push(`invalidate:${portalId}`);
+          rules.invalidate(portalId);
+        },
       },
       syncPropertyOptions: async (portalId, ruleSet) => {
         calls.push(`options:${portalId}:${ruleSet.personas.map((p) => p.id).join(',')}`);
         if (failOptions) throw new Error('HubSpot said no');
       },
-      rescore: async (portalId, reason) => { calls.push(`rescore:${portalId}:${reason}`); },
+      rescore: async (portalId, reason) => {
+        calls.push(`rescore:${portalId}:${reason}`);
+      },
     });
   };
 
@@ -45,12 +70,23 @@ describe('RuleSetAdminService', () => {
     stores = createStores(storage);
     calls = [];
     failOptions = false;
-    await stores.crm.upsertContacts(P, [
-      contact('1', 'Data Analyst'), contact('2', 'Senior Analyst'), contact('3', 'Product Manager'),
-      contact('4', 'Engineer'), contact('5', 'Analyst and Manager'), contact('6', 'Intern'), contact('7', 'Analyst'),
-    ], T0);
+    await stores.crm.upsertContacts(
+      P,
+      [
+        contact('1', 'Data Analyst'),
+        contact('2', 'Senior Analyst'),
+        contact('3', 'Product Manager'),
+        contact('4', 'Engineer'),
+        contact('5', 'Analyst and Manager'),
+        contact('6', 'Intern'),
+        contact('7', 'Analyst'),
+      ],
+      T0,
+    );
   });
-  afterEach(async () => { await storage.close(); });
+  afterEach(async () => {
+    await storage.close();
+  });
 
   describe('preview', () => {
     it('reports the distributions, who moves where with samples, and writes nothing', async () => {
@@ -74,7 +110,9 @@ describe('RuleSetAdminService', () => {
       expect(preview.moves[1].samples[0].formerUnderDraft).toEqual({ personaId: 'analyst', score: 0, threshold: 20, firedRules: [] });
       expect(preview.moves[1].samples).toHaveLength(1);
       expect(preview.changes.map((c) => `${c.kind} ${c.path}`)).toEqual([
-        'changed personas[analyst].rules[0].label', 'removed personas[analyst].rules[0].when.contains', 'added personas[analyst].rules[0].when.matches',
+        'changed personas[analyst].rules[0].label',
+        'removed personas[analyst].rules[0].when.contains',
+        'added personas[analyst].rules[0].when.matches',
       ]);
       expect(await stores.ruleSets.list(P)).toEqual([]);
       expect(calls).toEqual([]);
@@ -101,12 +139,25 @@ describe('RuleSetAdminService', () => {
         { personaId: 'manager', ruleIndex: 1, label: 'Has industry' },
         { personaId: 'ghost', ruleIndex: 0, label: 'Astronaut' },
       ]);
-      expect(preview.coverage.find((c) => c.personaId === 'manager')).toEqual({ personaId: 'manager', name: 'Manager Max', qualifying: 2, primary: 1 });
+      expect(preview.coverage.find((c) => c.personaId === 'manager')).toEqual({
+        personaId: 'manager',
+        name: 'Manager Max',
+        qualifying: 2,
+        primary: 1,
+      });
     });
 
     it('refuses an invalid draft with the JSON path of every problem', async () => {
-      const bad = { ...live, personas: [{ ...analyst, threshold: 'high' }, { ...manager, id: 'Bad Id' }] };
-      const error = await service().preview(P, bad).catch((e: unknown) => e);
+      const bad = {
+        ...live,
+        personas: [
+          { ...analyst, threshold: 'high' },
+          { ...manager, id: 'Bad Id' },
+        ],
+      };
+      const error = await service()
+        .preview(P, bad)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('validation_failed');
       expect((error as AppError).details.map((d) => d.path)).toEqual(expect.arrayContaining(['personas[0].threshold', 'personas[1].id']));
@@ -123,7 +174,12 @@ describe('RuleSetAdminService', () => {
       expect(calls).toEqual([`options:${P}:analyst,manager`, `invalidate:${P}`, `rescore:${P}:ruleset:1`]);
       const [entry] = await stores.audit.list(P, { limit: 5 });
       expect(entry).toMatchObject({ actor: 'ann@acme.example', action: 'ruleset.publish', target: 'ruleset:1' });
-      expect(entry.diff).toEqual({ fromVersion: null, toVersion: 1, note: 'stricter managers', changes: [{ path: 'personas[manager].threshold', kind: 'changed', before: 20, after: 30 }] });
+      expect(entry.diff).toEqual({
+        fromVersion: null,
+        toVersion: 1,
+        note: 'stricter managers',
+        changes: [{ path: 'personas[manager].threshold', kind: 'changed', before: 20, after: 30 }],
+      });
     });
 
     it('refuses an invalid rule set and leaves the live version live and HubSpot untouched', async () => {

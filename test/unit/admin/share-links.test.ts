@@ -3,7 +3,12 @@ import { ShareLinks, shareLinkSecret, type ShareRevocationStore } from '../../..
 
 function memoryRevocations(): ShareRevocationStore {
   const at = new Map<number, number>();
-  return { revokedBefore: async (p) => at.get(p) ?? null, revokeAll: async (p, t) => { at.set(p, t); } };
+  return {
+    revokedBefore: async (p) => at.get(p) ?? null,
+    revokeAll: async (p, t) => {
+      at.set(p, t);
+    },
+  };
 }
 
 const T0 = 1_780_000_000_000;

@@ -4,14 +4,27 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURE = path.join(ROOT, 'test/fixtures/architecture');
 
-interface Violation { rule: { name: string }; from: string; to: string }
+interface Violation {
+  rule: { name: string };
+  from: string;
+  to: string;
+}
 
 /** Runs dependency-cruiser with the project's own rules over a small tree that breaks each rule once. */
 function violationsIn(dir: string): string[] {
-  const json = execFileSync(process.execPath, [
-    path.join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
-    'src', 'tools', '--config', path.join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json',
-  ], { cwd: dir, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const json = execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
+      'src',
+      'tools',
+      '--config',
+      path.join(ROOT, '.dependency-cruiser.cjs'),
+      '--output-type',
+      'json',
+    ],
+    { cwd: dir, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
   const result = JSON.parse(json) as { summary: { violations: Violation[] } };
   return result.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
 }

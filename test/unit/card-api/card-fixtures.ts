@@ -27,7 +27,10 @@ export const champion: Persona = aPersona({
   kind: 'buyer',
   threshold: 50,
   priority: 5,
-  profile: aProfile({ talkingPoints: ['Talk ROI'], content: { awareness: [], consideration: ['ROI calculator'], decision: [], advocacy: [] } }),
+  profile: aProfile({
+    talkingPoints: ['Talk ROI'],
+    content: { awareness: [], consideration: ['ROI calculator'], decision: [], advocacy: [] },
+  }),
 });
 
 export const tireKicker: Persona = aPersona({ id: 'tire_kicker', name: 'Tire Kicker', kind: 'negative', threshold: 30 });
@@ -47,7 +50,10 @@ export function anAssignment(overrides: Partial<Assignment> = {}): Assignment {
     secondary: [],
     journeyStage: 'consideration',
     explanation: {
-      firedRules: [{ label: 'Reads a lot', points: 20 }, { label: 'Analyst title', points: 25 }],
+      firedRules: [
+        { label: 'Reads a lot', points: 20 },
+        { label: 'Analyst title', points: 25 },
+      ],
       score: 45,
       threshold: 40,
       runnerUp: { personaId: 'champion', score: 30, threshold: 50, qualifies: false },
@@ -64,11 +70,20 @@ export const unassignedAssignment: Assignment = {
   threshold: null,
   secondary: [],
   journeyStage: 'awareness',
-  explanation: { firedRules: [], score: 0, threshold: null, runnerUp: { personaId: 'explorer', score: 20, threshold: 40, qualifies: false } },
+  explanation: {
+    firedRules: [],
+    score: 0,
+    threshold: null,
+    runnerUp: { personaId: 'explorer', score: 20, threshold: 40, qualifies: false },
+  },
 };
 
 /** One persona's evaluation as the engine's explainAll reports it. */
-export function anEvaluation(persona: Persona, fired: Record<string, boolean>, rules: { label: string; points: number }[]): PersonaEvaluation {
+export function anEvaluation(
+  persona: Persona,
+  fired: Record<string, boolean>,
+  rules: { label: string; points: number }[],
+): PersonaEvaluation {
   const evaluated = rules.map((r) => ({ ...r, fired: fired[r.label] === true }));
   const score = evaluated.filter((r) => r.fired).reduce((sum, r) => sum + r.points, 0);
   return {
@@ -85,7 +100,10 @@ export function anEvaluation(persona: Persona, fired: Record<string, boolean>, r
   };
 }
 
-export function anExplanation(personas: PersonaEvaluation[], nearest: DetailedEvaluation['nearest'] = null): Pick<DetailedEvaluation, 'personas' | 'nearest'> {
+export function anExplanation(
+  personas: PersonaEvaluation[],
+  nearest: DetailedEvaluation['nearest'] = null,
+): Pick<DetailedEvaluation, 'personas' | 'nearest'> {
   return { personas, nearest };
 }
 

@@ -20,7 +20,7 @@ async function rendererOf(changeCard: (source: string) => string) {
   return loadCardRenderer(outFile);
 }
 
-describe('the card preview, rendered by the card\'s own components', () => {
+describe("the card preview, rendered by the card's own components", () => {
   const view = buildCardView(anInput());
 
   beforeAll(async () => {
@@ -28,10 +28,22 @@ describe('the card preview, rendered by the card\'s own components', () => {
     await buildCardRenderer();
   });
 
-  it('shows every section the card shows, under the card\'s own test ids', () => {
+  it("shows every section the card shows, under the card's own test ids", () => {
     const html = renderCardPreview(view);
     const testIds = [...CARD_SOURCE.matchAll(/testId="([a-z-]+)"/g)].map((m) => m[1]);
-    const assignedSections = ['persona-name', 'persona-kind', 'rules-tag', 'persona-score', 'why', 'fired-rules', 'why-score', 'runner-up', 'talking-points', 'content-for-stage', 'ticket-summary'];
+    const assignedSections = [
+      'persona-name',
+      'persona-kind',
+      'rules-tag',
+      'persona-score',
+      'why',
+      'fired-rules',
+      'why-score',
+      'runner-up',
+      'talking-points',
+      'content-for-stage',
+      'ticket-summary',
+    ];
     for (const id of assignedSections) {
       expect(testIds).toContain(id);
       expect(html).toContain(`data-testid="${id}"`);
@@ -41,12 +53,12 @@ describe('the card preview, rendered by the card\'s own components', () => {
     expect(html).toContain(`Score ${view.why!.score} against a threshold of ${view.why!.threshold}.`);
   });
 
-  it('keeps photo paths on this host: the card\'s API base is empty in the preview', () => {
+  it("keeps photo paths on this host: the card's API base is empty in the preview", () => {
     const html = loadCardRenderer()({ ...view, persona: { ...view.persona!, photoUrl: '/static/personas/explorer.svg' } });
     expect(html).toContain('src="/static/personas/explorer.svg"');
   });
 
-  it('shows the persona\'s latest validation verdict and its date, as the card does', () => {
+  it("shows the persona's latest validation verdict and its date, as the card does", () => {
     const html = loadCardRenderer()({ ...view, validation: { status: 'refuted', words: 'Hypothesis refuted', date: '2026-11-30' } });
     expect(html).toMatch(/data-testid="persona-validation"[^>]*>Hypothesis refuted · 2026-11-30</);
     expect(loadCardRenderer()({ ...view, validation: null })).not.toContain('persona-validation');
@@ -63,9 +75,10 @@ describe('the card preview, rendered by the card\'s own components', () => {
   });
 
   it('refuses to build a card that uses a component the preview cannot draw', async () => {
-    const usesUnknown = (source: string) => source
-      .replace('ProgressBar, Tag, Text,', 'ProgressBar, Statistics, Tag, Text,')
-      .replace('<Secondary view={view} />', '<Statistics /><Secondary view={view} />');
+    const usesUnknown = (source: string) =>
+      source
+        .replace('ProgressBar, Tag, Text,', 'ProgressBar, Statistics, Tag, Text,')
+        .replace('<Secondary view={view} />', '<Statistics /><Secondary view={view} />');
 
     await expect(rendererOf(usesUnknown)).rejects.toThrow(/Statistics/);
   });

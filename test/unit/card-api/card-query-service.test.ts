@@ -11,8 +11,19 @@ import { NOW } from './card-fixtures';
 const PORTAL = 101;
 
 const ruleSet = aRuleSet([
-  aPersona({ id: 'analyst', name: 'Hands-on Analyst', threshold: 30, rules: [aRule({ property: 'jobtitle', matches: 'analyst' }, 30, 'Analyst title')] }),
-  aPersona({ id: 'leader', name: 'Ops Leader', kind: 'buyer', threshold: 20, rules: [aRule({ property: 'jobtitle', matches: '\\bvp\\b' }, 25, 'VP title')] }),
+  aPersona({
+    id: 'analyst',
+    name: 'Hands-on Analyst',
+    threshold: 30,
+    rules: [aRule({ property: 'jobtitle', matches: 'analyst' }, 30, 'Analyst title')],
+  }),
+  aPersona({
+    id: 'leader',
+    name: 'Ops Leader',
+    kind: 'buyer',
+    threshold: 20,
+    rules: [aRule({ property: 'jobtitle', matches: '\\bvp\\b' }, 25, 'VP title')],
+  }),
 ]);
 
 function aRecord(id: string, properties: PropertyBag, archived = false): ContactWithStoredTickets {
@@ -27,7 +38,8 @@ function setup() {
   const service = new CardQueryService({
     crm: { getContactsWithTickets: async (_portalId, ids) => new Map(ids.filter((id) => store.has(id)).map((id) => [id, store.get(id)!])) },
     assignments: {
-      get: async (_portalId, contactId) => (overrides.has(contactId) ? { override: overrides.get(contactId)! } as StoredAssignment : null),
+      get: async (_portalId, contactId) =>
+        overrides.has(contactId) ? ({ override: overrides.get(contactId)! } as StoredAssignment) : null,
     },
     ruleSets: { live: async () => ({ version: 1, ruleSet, compiled: compileRuleSet(ruleSet) }) },
     sync: {
@@ -38,7 +50,11 @@ function setup() {
           if (hubspot.has(id)) store.set(id, hubspot.get(id)!);
           else store.delete(id);
         }
-        return { refreshed: found.length, purged: ids.length - found.length, writeBack: { written: 0, failed: 0, purged: 0, requests: 0, errors: [] } };
+        return {
+          refreshed: found.length,
+          purged: ids.length - found.length,
+          writeBack: { written: 0, failed: 0, purged: 0, requests: 0, errors: [] },
+        };
       },
     },
     clock: fixedClock(NOW),
@@ -53,7 +69,13 @@ describe('CardQueryService', () => {
 
     const view = await service.getCardView(PORTAL, '501');
 
-    expect(view).toMatchObject({ portalId: PORTAL, contactId: '501', state: 'assigned', persona: { id: 'analyst' }, score: { score: 30, threshold: 30 } });
+    expect(view).toMatchObject({
+      portalId: PORTAL,
+      contactId: '501',
+      state: 'assigned',
+      persona: { id: 'analyst' },
+      score: { score: 30, threshold: 30 },
+    });
     expect(view?.why?.firedRules).toEqual([{ label: 'Analyst title', points: 30 }]);
     expect(refreshed).toEqual([]);
   });
@@ -91,7 +113,12 @@ describe('CardQueryService', () => {
     const view = await service.getCardView(PORTAL, '501');
 
     expect(view?.persona?.id).toBe('leader');
-    expect(view?.setByHand).toEqual({ personaId: 'leader', personaName: 'Ops Leader', setBy: 'rep@example.com', setAt: '2026-11-20T09:30:00.000Z' });
+    expect(view?.setByHand).toEqual({
+      personaId: 'leader',
+      personaName: 'Ops Leader',
+      setBy: 'rep@example.com',
+      setAt: '2026-11-20T09:30:00.000Z',
+    });
     expect(view?.computed.personaId).toBe('analyst');
     expect(view?.score).toEqual({ score: 0, threshold: 20, qualifies: false });
   });

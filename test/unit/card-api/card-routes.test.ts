@@ -2,7 +2,13 @@ import type { RequestHandler } from 'express';
 import request from 'supertest';
 import type { AdminPrincipal } from '../../../src/http/portal-access';
 import { buildCardView } from '../../../src/card-api/build-card-view';
-import { CARD_API_PATH, CARD_PREVIEW_PATH, CARD_RECOMPUTE_PATH, createCardRoutes, type CardQueries } from '../../../src/card-api/card-routes';
+import {
+  CARD_API_PATH,
+  CARD_PREVIEW_PATH,
+  CARD_RECOMPUTE_PATH,
+  createCardRoutes,
+  type CardQueries,
+} from '../../../src/card-api/card-routes';
 import type { CardView } from '../../../src/card-api/card-view';
 import { createHttpApp } from '../../../src/http/create-http-app';
 import { fixedClock } from '../../../src/platform/clock';
@@ -36,10 +42,12 @@ class FakeCardQueries implements CardQueries {
   }
 }
 
-const adminOf = (portals: 'all' | number[]): RequestHandler => (req, _res, next) => {
-  (req as typeof req & { admin: AdminPrincipal }).admin = { actor: 'test-admin', portals };
-  next();
-};
+const adminOf =
+  (portals: 'all' | number[]): RequestHandler =>
+  (req, _res, next) => {
+    (req as typeof req & { admin: AdminPrincipal }).admin = { actor: 'test-admin', portals };
+    next();
+  };
 const allowAdmin = adminOf('all');
 const denyAdmin: RequestHandler = (_req, _res, next) => next(new AppError('unauthorized', 'Admin sign-in required'));
 
@@ -47,13 +55,30 @@ function appWith(queries: CardQueries, adminGuard: RequestHandler = allowAdmin) 
   return createHttpApp({
     logger: silentLogger,
     health: async () => ({ ok: true, checks: {} }),
-    routers: [createCardRoutes({ cardQueries: queries, clientSecret: SECRET, appBaseUrl: BASE, clock: fixedClock(NOW), logger: silentLogger, adminGuard })],
+    routers: [
+      createCardRoutes({
+        cardQueries: queries,
+        clientSecret: SECRET,
+        appBaseUrl: BASE,
+        clock: fixedClock(NOW),
+        logger: silentLogger,
+        adminGuard,
+      }),
+    ],
   });
 }
 
-function signedHeaders(method: string, path: string, options: { secret?: string; timestamp?: number; signedPath?: string; body?: string } = {}) {
+function signedHeaders(
+  method: string,
+  path: string,
+  options: { secret?: string; timestamp?: number; signedPath?: string; body?: string } = {},
+) {
   const timestamp = options.timestamp ?? NOW;
-  const signature = signV3({ method, url: BASE + (options.signedPath ?? path), body: options.body ?? '' }, options.secret ?? SECRET, timestamp);
+  const signature = signV3(
+    { method, url: BASE + (options.signedPath ?? path), body: options.body ?? '' },
+    options.secret ?? SECRET,
+    timestamp,
+  );
   return { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': String(timestamp) };
 }
 
@@ -78,7 +103,9 @@ describe('card API', () => {
   });
 
   it('refuses a request whose portal was changed after signing', async () => {
-    const res = await request(appWith(queries)).get(cardPath(202, 501)).set(signedHeaders('GET', cardPath(202, 501), { signedPath: cardPath(101, 501) }));
+    const res = await request(appWith(queries))
+      .get(cardPath(202, 501))
+      .set(signedHeaders('GET', cardPath(202, 501), { signedPath: cardPath(101, 501) }));
 
     expect(res.status).toBe(401);
     expect(res.body.error).toMatchObject({ code: 'unauthorized' });
@@ -88,10 +115,12 @@ describe('card API', () => {
   it.each([
     ['a stale timestamp', { timestamp: NOW - 6 * 60 * 1000 }],
     ['a timestamp too far in the future', { timestamp: NOW + 6 * 60 * 1000 }],
-    ['another app\'s secret', { secret: 'someone-else' }],
+    ["another app's secret", { secret: 'someone-else' }],
   ])('refuses a signature made with %s', async (_name, options) => {
     const path = cardPath(101, 501);
-    const res = await request(appWith(queries)).get(path).set(signedHeaders('GET', path, options));
+    const res = await request(appWith(queries))
+      .get(path)
+      .set(signedHeaders('GET', path, options));
 
     expect(res.status).toBe(401);
     expect(queries.calls).toEqual([]);
@@ -150,8 +179,11 @@ describe('card API', () => {
 
   it('recomputes on a signed POST and returns the fresh view', async () => {
     const path = `${CARD_RECOMPUTE_PATH}?portalId=101&contactId=501`;
-    const res = await request(appWith(queries)).post(path).set(signedHeaders('POST', path, { body: '{}' }))
-      .set('content-type', 'application/json').send('{}');
+    const res = await request(appWith(queries))
+      .post(path)
+      .set(signedHeaders('POST', path, { body: '{}' }))
+      .set('content-type', 'application/json')
+      .send('{}');
 
     expect(res.status).toBe(200);
     expect(res.body.contactId).toBe('501');
@@ -170,7 +202,12 @@ describe('card preview page', () => {
   it('renders the card as HTML for an admin, escaping what the rule set says', async () => {
     const queries = new FakeCardQueries();
     queries.add(101, '501', {
-      ruleSet: { unassigned: { id: 'unassigned', label: 'No persona yet' }, personas: [aPersona({ id: 'explorer', name: 'Eager <Explorer>', profile: aProfile({ talkingPoints: ['<script>alert(1)</script>'] }) })] },
+      ruleSet: {
+        unassigned: { id: 'unassigned', label: 'No persona yet' },
+        personas: [
+          aPersona({ id: 'explorer', name: 'Eager <Explorer>', profile: aProfile({ talkingPoints: ['<script>alert(1)</script>'] }) }),
+        ],
+      },
     });
 
     const res = await request(appWith(queries)).get(`${CARD_PREVIEW_PATH}?portalId=101&contactId=501`);

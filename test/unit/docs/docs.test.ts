@@ -5,7 +5,12 @@ const ROOT = path.resolve(__dirname, '../../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
 function headingsOf(markdown: string): Set<string> {
-  return new Set(markdown.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => l.replace(/^#+ /, '').trim()));
+  return new Set(
+    markdown
+      .split('\n')
+      .filter((l) => /^#{1,6} /.test(l))
+      .map((l) => l.replace(/^#+ /, '').trim()),
+  );
 }
 
 function filesUnder(dir: string, pattern: RegExp): string[] {
@@ -44,8 +49,11 @@ describe('the documentation a clone carries', () => {
   });
 
   it('cites no document outside the repository', () => {
-    const outside = [...filesUnder('src', /\.(ts|tsx|md)$/), ...filesUnder('test', /\.(ts|json)$/), ...filesUnder('config', /\.json$/)]
-      .filter((file) => file !== path.relative(ROOT, __filename) && /shared\/(spec|reference)\/|reference §/.test(read(file)));
+    const outside = [
+      ...filesUnder('src', /\.(ts|tsx|md)$/),
+      ...filesUnder('test', /\.(ts|json)$/),
+      ...filesUnder('config', /\.json$/),
+    ].filter((file) => file !== path.relative(ROOT, __filename) && /shared\/(spec|reference)\/|reference §/.test(read(file)));
     expect(outside).toEqual([]);
   });
 
@@ -54,8 +62,13 @@ describe('the documentation a clone carries', () => {
   // contain it line for line (headings are one level deeper in the copy).
   const spec = path.resolve(ROOT, '../shared/spec/personas.md');
   (existsSync(spec) ? it : it.skip)('keeps docs/rule-language.md in step with the specification', () => {
-    const copy = read('docs/rule-language.md').split('\n').map((l) => l.replace(/^#+ /, '# '));
-    const missing = readFileSync(spec, 'utf8').split('\n').map((l) => l.replace(/^#+ /, '# ')).filter((l) => l.trim() && !copy.includes(l));
+    const copy = read('docs/rule-language.md')
+      .split('\n')
+      .map((l) => l.replace(/^#+ /, '# '));
+    const missing = readFileSync(spec, 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/^#+ /, '# '))
+      .filter((l) => l.trim() && !copy.includes(l));
     expect(missing).toEqual([]);
   });
 });

@@ -12,25 +12,47 @@ import { createLogger } from '../../../src/platform/logger';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ level: 'debug', destination: { write: (s: string) => { lines.push(JSON.parse(s) as Record<string, unknown>); } } });
+  const logger = createLogger({
+    level: 'debug',
+    destination: {
+      write: (s: string) => {
+        lines.push(JSON.parse(s) as Record<string, unknown>);
+      },
+    },
+  });
   return { logger, lines };
 }
 
 function appWith(router: express.Router, healthy = true) {
   const { logger, lines } = capture();
-  const app = createHttpApp({ logger, routers: [router], health: async () => ({ ok: healthy, checks: { storage: healthy ? 'ok' : 'down' } }), bodyLimit: '1kb' });
+  const app = createHttpApp({
+    logger,
+    routers: [router],
+    health: async () => ({ ok: healthy, checks: { storage: healthy ? 'ok' : 'down' } }),
+    bodyLimit: '1kb',
+  });
   return { app, lines };
 }
 
 describe('HTTP plumbing', () => {
   const router = express.Router();
-  router.get('/boom', () => { throw new Error('database password=hunter2 exploded'); });
-  router.get('/missing', () => { throw new AppError('not_found', 'No such contact'); });
-  router.post('/items', (req, res) => { res.json(parseOrThrow(z.object({ name: z.string(), count: z.number().int() }), req.body, 'item')); });
-  router.post('/echo-raw', (req, res) => { res.type('text').send(rawBodyOf(req)); });
+  router.get('/boom', () => {
+    throw new Error('database password=hunter2 exploded');
+  });
+  router.get('/missing', () => {
+    throw new AppError('not_found', 'No such contact');
+  });
+  router.post('/items', (req, res) => {
+    res.json(parseOrThrow(z.object({ name: z.string(), count: z.number().int() }), req.body, 'item'));
+  });
+  router.post('/echo-raw', (req, res) => {
+    res.type('text').send(rawBodyOf(req));
+  });
 
   it('answers /readyz with the dependency checks, and 503 when one fails; /healthz is liveness only', async () => {
-    await request(appWith(express.Router()).app).get('/readyz').expect(200, { status: 'ok', checks: { storage: 'ok' } });
+    await request(appWith(express.Router()).app)
+      .get('/readyz')
+      .expect(200, { status: 'ok', checks: { storage: 'ok' } });
     await request(appWith(express.Router(), false).app).get('/readyz').expect(503);
     await request(appWith(express.Router(), false).app).get('/healthz').expect(200, { status: 'ok' });
   });
@@ -82,7 +104,10 @@ describe('HTTP plumbing', () => {
     const { app } = appWith(router);
     const bad = await request(app).post('/items').set('content-type', 'application/json').send('{"name":').expect(400);
     expect(bad.body.error).toMatchObject({ code: 'bad_request', message: 'The request body is not valid JSON' });
-    const big = await request(app).post('/items').send({ name: 'x'.repeat(2000), count: 1 }).expect(413);
+    const big = await request(app)
+      .post('/items')
+      .send({ name: 'x'.repeat(2000), count: 1 })
+      .expect(413);
     expect(big.body.error.code).toBe('payload_too_large');
   });
 
@@ -103,7 +128,9 @@ describe('HubSpot signature guard', () => {
   const clock = fixedClock(1_700_000_000_000);
   const base = 'https://personas.example.com';
   const router = express.Router();
-  router.post('/hooks', requireHubSpotSignature({ clientSecret: 's3cret', appBaseUrl: base, clock }), (_req, res) => { res.status(204).end(); });
+  router.post('/hooks', requireHubSpotSignature({ clientSecret: 's3cret', appBaseUrl: base, clock }), (_req, res) => {
+    res.status(204).end();
+  });
   const { app } = appWith(router);
   const body = '[{"objectId":1}]';
   const signed = (ts: number, b = body, path = '/hooks?a=1') => ({
@@ -120,7 +147,11 @@ describe('HubSpot signature guard', () => {
     await request(app).post('/hooks?a=1').set('content-type', 'application/json').send(body).expect(401);
     await request(app).post('/hooks?a=1').set(signed(clock.now())).send('[{"objectId":2}]').expect(401);
     await request(app).post('/hooks?a=2').set(signed(clock.now())).send(body).expect(401);
-    const res = await request(app).post('/hooks?a=1').set(signed(clock.now() - 301_000)).send(body).expect(401);
+    const res = await request(app)
+      .post('/hooks?a=1')
+      .set(signed(clock.now() - 301_000))
+      .send(body)
+      .expect(401);
     expect(res.body.error.message).toContain('stale-timestamp');
   });
 });

@@ -14,7 +14,9 @@ const BASE = 'https://personas.example.com';
 /** The CLI under tsx: project-parsing-lib is ESM-only and does not load inside Jest. */
 async function cli(args: string[]): Promise<{ code: number; result: { assembled?: string[]; check?: ProjectCheck; problems?: string[] } }> {
   try {
-    const { stdout } = await run(process.execPath, [require.resolve('tsx/cli'), 'tools/hubspot-project/main.ts', ...args, '--json'], { cwd: ROOT });
+    const { stdout } = await run(process.execPath, [require.resolve('tsx/cli'), 'tools/hubspot-project/main.ts', ...args, '--json'], {
+      cwd: ROOT,
+    });
     return { code: 0, result: JSON.parse(stdout) };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -32,7 +34,9 @@ function defaultRuleSet(): RuleSet {
 }
 
 let scratch: string;
-beforeAll(() => { scratch = mkdtempSync(path.join(tmpdir(), 'hubspot-project-')); });
+beforeAll(() => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'hubspot-project-'));
+});
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('npm run hubspot:project', () => {
@@ -71,8 +75,15 @@ describe('npm run hubspot:project', () => {
   it('takes the persona to check from the app per account (optionsUrl) and offers only account-independent options as outputs', () => {
     const action = readJson(path.join(out, 'src/app/workflow-actions/persona-action-hsmeta.json'));
     const [input] = action.config.inputFields;
-    expect(input.typeDefinition).toEqual({ name: 'persona_to_check', type: 'enumeration', fieldType: 'select', optionsUrl: `${BASE}/workflow-actions/persona/options` });
-    const outputs = Object.fromEntries(action.config.outputFields.map((f: { typeDefinition: { name: string } }) => [f.typeDefinition.name, f.typeDefinition]));
+    expect(input.typeDefinition).toEqual({
+      name: 'persona_to_check',
+      type: 'enumeration',
+      fieldType: 'select',
+      optionsUrl: `${BASE}/workflow-actions/persona/options`,
+    });
+    const outputs = Object.fromEntries(
+      action.config.outputFields.map((f: { typeDefinition: { name: string } }) => [f.typeDefinition.name, f.typeDefinition]),
+    );
     expect(outputs.matches_persona.options.map((o: { value: string }) => o.value)).toEqual(['yes', 'no']);
     expect([outputs.persona.type, outputs.persona_label.type, outputs.persona_score.type]).toEqual(['string', 'string', 'number']);
     // No persona id is baked into the project: every account's personas differ.
@@ -80,8 +91,10 @@ describe('npm run hubspot:project', () => {
     expect(ids.filter((id) => JSON.stringify(action).includes(`"${id}"`))).toEqual([]);
   });
 
-  it('puts the card contract beside the card and points the card\'s import at it', () => {
-    expect(readFileSync(path.join(out, 'src/app/cards/card-view.ts'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'src/card-api/card-view.ts'), 'utf8'));
+  it("puts the card contract beside the card and points the card's import at it", () => {
+    expect(readFileSync(path.join(out, 'src/app/cards/card-view.ts'), 'utf8')).toBe(
+      readFileSync(path.join(ROOT, 'src/card-api/card-view.ts'), 'utf8'),
+    );
     for (const file of ['PersonaCard.tsx', 'PersonaCardBody.tsx', 'card-api-client.ts']) {
       const code = readFileSync(path.join(out, 'src/app/cards', file), 'utf8');
       expect(code).toContain("from './card-view'");
@@ -91,29 +104,36 @@ describe('npm run hubspot:project', () => {
     expect(outcome.result.assembled?.some((f) => f.includes('test'))).toBe(false);
   });
 
-  it('reports meta files HubSpot\'s parser would skip or silently drop, and bad uids', async () => {
+  it("reports meta files HubSpot's parser would skip or silently drop, and bad uids", async () => {
     const broken = path.join(scratch, 'broken');
     cpSync(out, broken, { recursive: true });
     writeFileSync(path.join(broken, 'src/app/cards/second-hsmeta.json'), '{ "uid": "second_card", "type": "card", ');
     mkdirSync(path.join(broken, 'src/app/misc'));
-    writeFileSync(path.join(broken, 'src/app/misc/stray-hsmeta.json'), readFileSync(path.join(out, 'src/app/cards/persona-card-hsmeta.json')));
+    writeFileSync(
+      path.join(broken, 'src/app/misc/stray-hsmeta.json'),
+      readFileSync(path.join(out, 'src/app/cards/persona-card-hsmeta.json')),
+    );
     const card = readJson(path.join(broken, 'src/app/cards/persona-card-hsmeta.json'));
     writeFileSync(path.join(broken, 'src/app/cards/persona-card-hsmeta.json'), JSON.stringify({ ...card, uid: 'persona card!' }));
 
     const { code, result } = await cli(['--check-only', broken]);
 
     expect(code).toBe(1);
-    expect(result.check?.problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^src\/app\/cards\/second-hsmeta\.json: dropped/),
-      expect.stringMatching(/^src\/app\/misc\/stray-hsmeta\.json: skipped/),
-      expect.stringMatching(/^src\/app\/cards\/persona-card-hsmeta\.json: uid "persona card!"/),
-    ]));
+    expect(result.check?.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^src\/app\/cards\/second-hsmeta\.json: dropped/),
+        expect.stringMatching(/^src\/app\/misc\/stray-hsmeta\.json: skipped/),
+        expect.stringMatching(/^src\/app\/cards\/persona-card-hsmeta\.json: uid "persona card!"/),
+      ]),
+    );
   }, 30_000);
 
   it('warns when the deployment URL is one HubSpot cannot reach', async () => {
     const { result } = await cli(['--out', path.join(scratch, 'local'), '--app-base-url', 'http://localhost:3000']);
 
-    expect(result.check?.warnings).toEqual([expect.stringMatching(/^http:\/\/localhost:3000 is not a public https origin; HubSpot will not reach the \d+ URLs/)]);
+    expect(result.check?.warnings).toEqual([
+      expect.stringMatching(/^http:\/\/localhost:3000 is not a public https origin; HubSpot will not reach the \d+ URLs/),
+    ]);
   }, 30_000);
 });
 
@@ -124,14 +144,28 @@ describe('assembleHubSpotProject', () => {
     cpSync(path.join(ROOT, 'app.json'), path.join(root, 'app.json'));
     cpSync(path.join(ROOT, 'src/card-api/card-view.ts'), path.join(root, 'src/card-api/card-view.ts'));
     mkdirSync(path.join(root, 'cards'));
-    for (const f of ['PersonaCard.tsx', 'PersonaCardBody.tsx', 'card-api-client.ts', 'api-base.ts', 'package.json', 'persona-card-hsmeta.json']) {
+    for (const f of [
+      'PersonaCard.tsx',
+      'PersonaCardBody.tsx',
+      'card-api-client.ts',
+      'api-base.ts',
+      'package.json',
+      'persona-card-hsmeta.json',
+    ]) {
       cpSync(path.join(ROOT, 'cards', f), path.join(root, 'cards', f));
     }
     mkdirSync(path.join(root, 'webhooks'));
-    writeFileSync(path.join(root, 'webhooks/webhooks-hsmeta.json'), JSON.stringify({
-      uid: 'persona_webhooks', type: 'webhooks',
-      config: { settings: { targetUrl: '{{APP_BASE_URL}}/webhooks/hubspot', maxConcurrentRequests: 10 }, subscriptions: { crmObjects: [{ subscriptionType: 'object.creation', objectType: 'contact', active: true }] } },
-    }));
+    writeFileSync(
+      path.join(root, 'webhooks/webhooks-hsmeta.json'),
+      JSON.stringify({
+        uid: 'persona_webhooks',
+        type: 'webhooks',
+        config: {
+          settings: { targetUrl: '{{APP_BASE_URL}}/webhooks/hubspot', maxConcurrentRequests: 10 },
+          subscriptions: { crmObjects: [{ subscriptionType: 'object.creation', objectType: 'contact', active: true }] },
+        },
+      }),
+    );
     for (const [file, content] of Object.entries(changes)) writeFileSync(path.join(root, file), content);
     return root;
   }
@@ -153,19 +187,21 @@ describe('assembleHubSpotProject', () => {
     const app = readJson(path.join(ROOT, 'app.json'));
     app.config.support.supportUrl = '{{SUPPORT_URL}}/help';
 
-    expect(problemsOf(() => assemble(aRoot({ 'app.json': JSON.stringify(app) })))).toEqual(expect.arrayContaining([
-      'src/app/app-hsmeta.json: no value for SUPPORT_URL',
-    ]));
+    expect(problemsOf(() => assemble(aRoot({ 'app.json': JSON.stringify(app) })))).toEqual(
+      expect.arrayContaining(['src/app/app-hsmeta.json: no value for SUPPORT_URL']),
+    );
   });
 
   it('rejects an app manifest that misses fields HubSpot requires', () => {
     const app = readJson(path.join(ROOT, 'app.json'));
     delete app.config.auth.requiredScopes;
 
-    expect(problemsOf(() => assemble(aRoot({ 'app.json': JSON.stringify(app) })))).toEqual([expect.stringMatching(/app\.json: config\.auth\.requiredScopes: /)]);
+    expect(problemsOf(() => assemble(aRoot({ 'app.json': JSON.stringify(app) })))).toEqual([
+      expect.stringMatching(/app\.json: config\.auth\.requiredScopes: /),
+    ]);
   });
 
-  it('rejects a card that imports from outside its folder, which HubSpot\'s build cannot resolve', () => {
+  it("rejects a card that imports from outside its folder, which HubSpot's build cannot resolve", () => {
     const root = aRoot({ 'cards/extra.ts': "import { helper } from '../src/somewhere';\nexport const x = helper;\n" });
 
     expect(problemsOf(() => assemble(root))).toEqual(['cards/extra.ts imports from outside the card folder: ../src/somewhere']);
@@ -179,9 +215,16 @@ describe('assembleHubSpotProject', () => {
     webhooks.config.settings.targetUrl = targetUrl;
     const root = aRoot({ 'webhooks/webhooks-hsmeta.json': JSON.stringify(webhooks) });
 
-    const assembled = assembleHubSpotProject({ rootDir: root, outDir: path.join(root, 'out'), appBaseUrl: 'https://apps.acme.test/personas/', ruleSet: defaultRuleSet() });
+    const assembled = assembleHubSpotProject({
+      rootDir: root,
+      outDir: path.join(root, 'out'),
+      appBaseUrl: 'https://apps.acme.test/personas/',
+      ruleSet: defaultRuleSet(),
+    });
 
-    expect(readJson(path.join(assembled.outDir, 'src/app/webhooks/webhooks-hsmeta.json')).config.settings.targetUrl).toBe('https://apps.acme.test/personas/webhooks/hubspot');
+    expect(readJson(path.join(assembled.outDir, 'src/app/webhooks/webhooks-hsmeta.json')).config.settings.targetUrl).toBe(
+      'https://apps.acme.test/personas/webhooks/hubspot',
+    );
   });
 
   it('refuses to replace a folder that is not an earlier project', () => {

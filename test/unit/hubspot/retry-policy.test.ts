@@ -6,13 +6,17 @@ describe('classifying HubSpot failures for retry', () => {
   const policy = DEFAULT_RETRY_POLICY;
 
   it('waits the Retry-After seconds HubSpot sends with a 429', () => {
-    expect(classifyFailure(apiError(429, { policyName: 'TEN_SECONDLY_ROLLING' }, { 'retry-after': '3' }), policy, false))
-      .toMatchObject({ kind: 'rate-limited', waitMs: 3_000 });
+    expect(classifyFailure(apiError(429, { policyName: 'TEN_SECONDLY_ROLLING' }, { 'retry-after': '3' }), policy, false)).toMatchObject({
+      kind: 'rate-limited',
+      waitMs: 3_000,
+    });
   });
 
   it('waits for the 10-second window after a burst 429 without Retry-After, and one second after a search 429', () => {
     expect(classifyFailure(apiError(429, { policyName: 'TEN_SECONDLY_ROLLING' }), policy, false).waitMs).toBe(policy.burstRateLimitDelayMs);
-    expect(classifyFailure(apiError(429, { message: 'You have reached your secondly limit.' }), policy, true).waitMs).toBe(policy.searchRateLimitDelayMs);
+    expect(classifyFailure(apiError(429, { message: 'You have reached your secondly limit.' }), policy, true).waitMs).toBe(
+      policy.searchRateLimitDelayMs,
+    );
   });
 
   it('does not retry a daily-limit 429 or a 400', () => {

@@ -11,14 +11,27 @@ const MIN_GAP_MS = 200; // 50 requests per 10 s
 
 /** Two "processes" (two gateway sets) calling HubSpot for one portal; returns when each call started. */
 async function startsOfTwoProcesses(shared: string | undefined, portalId: number): Promise<number[]> {
-  const usage = new ApiUsageRecorder({ sync: { recordApiUsage: async () => undefined } as unknown as SyncStore, logger: silentLogger, now: () => Date.now() });
-  const make = () => new SdkGateways({
-    apiBaseUrl: 'http://127.0.0.1:9', tokens: { accessToken: async () => 'token', refreshAfterRejection: async () => 'token' },
-    usage, logger: silentLogger, ratePer10s: 10_000 / MIN_GAP_MS, searchPerSecond: 4, redisUrl: shared,
+  const usage = new ApiUsageRecorder({
+    sync: { recordApiUsage: async () => undefined } as unknown as SyncStore,
+    logger: silentLogger,
+    now: () => Date.now(),
   });
+  const make = () =>
+    new SdkGateways({
+      apiBaseUrl: 'http://127.0.0.1:9',
+      tokens: { accessToken: async () => 'token', refreshAfterRejection: async () => 'token' },
+      usage,
+      logger: silentLogger,
+      ratePer10s: 10_000 / MIN_GAP_MS,
+      searchPerSecond: 4,
+      redisUrl: shared,
+    });
   const [a, b] = [make(), make()];
   const starts: number[] = [];
-  const call = (g: SdkGateways) => g.call(portalId, 'probe', 'api', async () => { starts.push(Date.now()); });
+  const call = (g: SdkGateways) =>
+    g.call(portalId, 'probe', 'api', async () => {
+      starts.push(Date.now());
+    });
   try {
     await Promise.all([...Array.from({ length: 5 }, () => call(a)), ...Array.from({ length: 5 }, () => call(b))]);
   } finally {
@@ -53,18 +66,32 @@ const smallestGap = (starts: number[]) => Math.min(...starts.slice(1).map((t, i)
 
   it("holds every process's calls for a portal through another process's 429 pause", async () => {
     const pausedPortal = portalId + 2;
-    const usage = new ApiUsageRecorder({ sync: { recordApiUsage: async () => undefined } as unknown as SyncStore, logger: silentLogger, now: () => Date.now() });
-    const make = () => new SdkGateways({
-      apiBaseUrl: 'http://127.0.0.1:9', tokens: { accessToken: async () => 'token', refreshAfterRejection: async () => 'token' },
-      usage, logger: silentLogger, ratePer10s: 1000, searchPerSecond: 4, redisUrl, retry: { burstRateLimitDelayMs: 800 },
+    const usage = new ApiUsageRecorder({
+      sync: { recordApiUsage: async () => undefined } as unknown as SyncStore,
+      logger: silentLogger,
+      now: () => Date.now(),
     });
+    const make = () =>
+      new SdkGateways({
+        apiBaseUrl: 'http://127.0.0.1:9',
+        tokens: { accessToken: async () => 'token', refreshAfterRejection: async () => 'token' },
+        usage,
+        logger: silentLogger,
+        ratePer10s: 1000,
+        searchPerSecond: 4,
+        redisUrl,
+        retry: { burstRateLimitDelayMs: 800 },
+      });
     const [a, b] = [make(), make()];
     try {
       let refused = 0;
       const throttledAt: number[] = [];
       // A's first call is refused with a 429 (no Retry-After: the policy's 800 ms), its retry succeeds.
       const first = a.call(pausedPortal, 'probe', 'api', async () => {
-        if (refused++ === 0) { throttledAt.push(Date.now()); throw Object.assign(new Error('429'), { code: 429, body: {} }); }
+        if (refused++ === 0) {
+          throttledAt.push(Date.now());
+          throw Object.assign(new Error('429'), { code: 429, body: {} });
+        }
         return Date.now();
       });
       await new Promise((r) => setTimeout(r, 100));

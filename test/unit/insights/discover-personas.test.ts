@@ -17,7 +17,10 @@ function liveRuleSet(): RuleSet {
 /** ARI against the planted groups, over contacts that belong to one (the generator's noise has none). */
 function plantedAri(groups: readonly string[], labels: ArrayLike<number>): number {
   const kept = groups.map((group, i) => (group === 'noise' ? -1 : i)).filter((i) => i >= 0);
-  return adjustedRandIndex(kept.map((i) => groups[i]), kept.map((i) => labels[i]));
+  return adjustedRandIndex(
+    kept.map((i) => groups[i]),
+    kept.map((i) => labels[i]),
+  );
 }
 
 describe('discoverPersonas on a sandbox portal with planted groups', () => {

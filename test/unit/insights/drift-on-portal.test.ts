@@ -37,7 +37,8 @@ describe('quarterly review on a sandbox portal whose developers changed behaviou
     const shifted = planted.contacts.map((contact, i) =>
       planted.groups[i] === 'developer'
         ? { ...contact, properties: { ...contact.properties, hs_analytics_num_page_views: '3' }, tickets: [] }
-        : contact);
+        : contact,
+    );
 
     const deps = fakeInsightsDeps(now);
     deps.ruleSets.set(PORTAL, ruleSet);
@@ -56,10 +57,12 @@ describe('quarterly review on a sandbox portal whose developers changed behaviou
       expect(persona.shareContribution).toBeLessThan(0.1);
       expect(persona.scorePsi).toBeLessThan(0.1);
     }
-    expect(drift.rulesStoppedFiring.map((r) => `${r.personaId}: ${r.label}`)).toEqual(expect.arrayContaining([
-      'developer: Reads the documentation in depth',
-      'developer: Bug report or feature request in the last 180 days',
-    ]));
+    expect(drift.rulesStoppedFiring.map((r) => `${r.personaId}: ${r.label}`)).toEqual(
+      expect.arrayContaining([
+        'developer: Reads the documentation in depth',
+        'developer: Bug report or feature request in the last 180 days',
+      ]),
+    );
     expect(drift.rulesStoppedFiring.every((r) => r.personaId === 'developer')).toBe(true);
     expect(drift.moved.flows[0].from).toBe('developer');
     expect(drift.findings.map((f) => `${f.kind}:${f.subject}`)).toContain('persona-shift:developer');

@@ -6,7 +6,10 @@ function snapshotOf(id: string, takenAt: string, entries: SnapshotEntry[]): Assi
 }
 
 /** Contacts 0..n-1 of a portal: persona, score ~ N(mean, sd) and the rules that fired. */
-function population(random: RandomSource, spec: { persona: string | null; count: number; mean: number; sd: number; rules: string[] }[]): SnapshotEntry[] {
+function population(
+  random: RandomSource,
+  spec: { persona: string | null; count: number; mean: number; sd: number; rules: string[] }[],
+): SnapshotEntry[] {
   const entries: SnapshotEntry[] = [];
   for (const group of spec) {
     for (let i = 0; i < group.count; i++) {
@@ -23,8 +26,19 @@ function population(random: RandomSource, spec: { persona: string | null; count:
 
 describe('drift', () => {
   it('gives PSI 0 for identical distributions and a finite value when a bin empties', () => {
-    const same = new Map([['a', 10], ['b', 30]]);
-    expect(categoricalPsi(same, new Map([['a', 20], ['b', 60]])).psi).toBeCloseTo(0, 12);
+    const same = new Map([
+      ['a', 10],
+      ['b', 30],
+    ]);
+    expect(
+      categoricalPsi(
+        same,
+        new Map([
+          ['a', 20],
+          ['b', 60],
+        ]),
+      ).psi,
+    ).toBeCloseTo(0, 12);
     const vanished = categoricalPsi(same, new Map([['a', 40]]));
     expect(Number.isFinite(vanished.psi)).toBe(true);
     expect(vanished.level).toBe('major');
@@ -74,10 +88,15 @@ describe('drift', () => {
     expect(report.moved.flows[0]).toEqual({ from: 'data_analyst', to: 'unassigned', contacts: 1500 });
     expect(report.unassignedShare.map((u) => u.share)).toEqual([0, 0.07, 0.15]);
     const kinds = report.findings.map((f) => `${f.kind}:${f.subject}`);
-    expect(kinds).toEqual(expect.arrayContaining([
-      'persona-shift:data_analyst', 'persona-shift:unassigned', 'unassigned-rising:unassigned',
-      'contacts-moved:data_analyst -> unassigned', 'rule-stopped-firing:data_analyst: Onboarding tickets',
-    ]));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'persona-shift:data_analyst',
+        'persona-shift:unassigned',
+        'unassigned-rising:unassigned',
+        'contacts-moved:data_analyst -> unassigned',
+        'rule-stopped-firing:data_analyst: Onboarding tickets',
+      ]),
+    );
     expect(kinds.some((k) => k.startsWith('persona-shift:ops_leader') || k.startsWith('persona-shift:developer'))).toBe(false);
     expect(report.findings.every((f) => f.action.length > 20)).toBe(true);
   });
@@ -88,9 +107,18 @@ describe('drift', () => {
       { persona: 'a', count: 3000, mean: 40, sd: 6, rules: ['r1'] },
       { persona: 'b', count: 2000, mean: 70, sd: 12, rules: ['r2'] },
     ];
-    const report = compareSnapshots(snapshotOf('x', '2026-10-01T00:00:00Z', population(random, spec)), snapshotOf('y', '2026-10-02T00:00:00Z', population(random, spec)), {
-      history: [], liveRules: [{ personaId: 'a', label: 'r1' }, { personaId: 'b', label: 'r2' }], hypotheses: [],
-    });
+    const report = compareSnapshots(
+      snapshotOf('x', '2026-10-01T00:00:00Z', population(random, spec)),
+      snapshotOf('y', '2026-10-02T00:00:00Z', population(random, spec)),
+      {
+        history: [],
+        liveRules: [
+          { personaId: 'a', label: 'r1' },
+          { personaId: 'b', label: 'r2' },
+        ],
+        hypotheses: [],
+      },
+    );
     expect(report.findings).toEqual([]);
     expect(report.mixPsi.psi).toBeLessThan(0.01);
   });
@@ -98,11 +126,21 @@ describe('drift', () => {
   it('turns refuted hypotheses into findings with an action', () => {
     const entries = [{ contactId: '1', personaId: 'a', score: 10, firedRules: [] }];
     const verdict = {
-      personaId: 'a', personaName: 'A', hypothesis: { metric: 'conversion_rate' as const, op: 'gte' as const, value: 0.3 },
-      status: 'refuted' as const, estimate: 0.1, interval: [0.08, 0.12] as const, sample: 900, minSample: 100, method: 'm', explanation: 'Refuted: 10%',
+      personaId: 'a',
+      personaName: 'A',
+      hypothesis: { metric: 'conversion_rate' as const, op: 'gte' as const, value: 0.3 },
+      status: 'refuted' as const,
+      estimate: 0.1,
+      interval: [0.08, 0.12] as const,
+      sample: 900,
+      minSample: 100,
+      method: 'm',
+      explanation: 'Refuted: 10%',
     };
     const report = compareSnapshots(snapshotOf('x', '2026-01-01', entries), snapshotOf('y', '2026-02-01', entries), {
-      history: [], liveRules: [], hypotheses: [verdict, { ...verdict, personaId: 'b', status: 'supported' }],
+      history: [],
+      liveRules: [],
+      hypotheses: [verdict, { ...verdict, personaId: 'b', status: 'supported' }],
     });
     expect(report.refutedHypotheses).toHaveLength(1);
     expect(report.findings).toEqual([expect.objectContaining({ kind: 'hypothesis-refuted', subject: 'a', severity: 'action' })]);

@@ -9,7 +9,13 @@ const persona = (id: string, hypothesis: Persona['hypothesis']): Persona => ({
   priority: 0,
   threshold: 10,
   profile: {
-    bio: 'b', photoUrl: 'p', goals: [], challenges: [], channels: [], objections: [], talkingPoints: [],
+    bio: 'b',
+    photoUrl: 'p',
+    goals: [],
+    challenges: [],
+    channels: [],
+    objections: [],
+    talkingPoints: [],
     content: { awareness: [], consideration: [], decision: [], advocacy: [] },
   },
   rules: [],
@@ -17,7 +23,12 @@ const persona = (id: string, hypothesis: Persona['hypothesis']): Persona => ({
 });
 
 describe('hypothesis evaluation', () => {
-  const estimate = (estimate: number, low: number, high: number, sample = 500) => ({ estimate, interval: [low, high] as const, sample, method: 'test' });
+  const estimate = (estimate: number, low: number, high: number, sample = 500) => ({
+    estimate,
+    interval: [low, high] as const,
+    sample,
+    method: 'test',
+  });
 
   it('is supported only when the whole interval meets the claim, refuted only when it all misses', () => {
     const p = { id: 'p', name: 'P' };
@@ -31,7 +42,12 @@ describe('hypothesis evaluation', () => {
   });
 
   it('stays not yet known below the minimum sample, even with a decisive interval', () => {
-    const verdict = judgeHypothesis({ id: 'p', name: 'P' }, { metric: 'customer_rate', op: 'gte', value: 0.1 }, estimate(0.9, 0.8, 0.95, 30), 100);
+    const verdict = judgeHypothesis(
+      { id: 'p', name: 'P' },
+      { metric: 'customer_rate', op: 'gte', value: 0.1 },
+      estimate(0.9, 0.8, 0.95, 30),
+      100,
+    );
     expect(verdict.status).toBe('not-yet-known');
     expect(verdict.explanation).toMatch(/fewer than the minimum of 100/);
   });
@@ -40,8 +56,11 @@ describe('hypothesis evaluation', () => {
     const metrics = new PersonaMetricAccumulator();
     for (let i = 0; i < 400; i++) {
       metrics.add('readers', {
-        hs_email_delivered: '20', hs_email_open: String(8 + (i % 3) - 1), hs_email_click: i % 2 ? '2' : '0',
-        num_conversion_events: i % 4 === 0 ? '1' : null, lifecyclestage: i % 10 === 0 ? 'customer' : 'lead',
+        hs_email_delivered: '20',
+        hs_email_open: String(8 + (i % 3) - 1),
+        hs_email_click: i % 2 ? '2' : '0',
+        num_conversion_events: i % 4 === 0 ? '1' : null,
+        lifecyclestage: i % 10 === 0 ? 'customer' : 'lead',
       });
     }
     const verdicts = evaluateHypotheses(
@@ -65,7 +84,10 @@ describe('hypothesis evaluation', () => {
 
   it('reads pilot:<outcome> hypotheses from imported pilot results, variants pooled', () => {
     const exposures = Array.from({ length: 600 }, (_, i) => ({
-      contactId: String(i), personaId: 'p', variant: i % 2 ? 'a' : 'b', outcomes: new Set(i % 5 === 0 ? ['converted'] : []),
+      contactId: String(i),
+      personaId: 'p',
+      variant: i % 2 ? 'a' : 'b',
+      outcomes: new Set(i % 5 === 0 ? ['converted'] : []),
     }));
     const pilot = analysePilot(exposures, { outcomes: ['converted', 'opened'] });
     const [converted, opened, missing] = evaluateHypotheses(

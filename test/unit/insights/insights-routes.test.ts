@@ -42,18 +42,30 @@ describe('insights admin API', () => {
     const validated = validateRuleSet(defaultRuleSet);
     if (!validated.ok) throw new Error('default rule set invalid');
     const insights = new InsightsService({
-      contacts: stores.analysisContacts, assignments: stores.snapshots, reports: stores.reports, pilots: stores.pilots,
-      ruleSets: { live: async () => validated.ruleSet }, clock: fixedClock(NOW),
+      contacts: stores.analysisContacts,
+      assignments: stores.snapshots,
+      reports: stores.reports,
+      pilots: stores.pilots,
+      ruleSets: { live: async () => validated.ruleSet },
+      clock: fixedClock(NOW),
     });
-    app = createHttpApp({ logger: silentLogger, routers: [createInsightsRoutes({ guard, insights })], health: async () => ({ ok: true, checks: {} }) });
+    app = createHttpApp({
+      logger: silentLogger,
+      routers: [createInsightsRoutes({ guard, insights })],
+      health: async () => ({ ok: true, checks: {} }),
+    });
   });
   afterAll(() => storage.close());
 
   const csv = (rows: string[]) => ['contact_id,variant,outcome', ...rows].join('\n');
 
   it('rejects a bad pilot file naming each line, and imports nothing', async () => {
-    const res = await request(app).post(`/api/admin/portals/${P}/insights/pilots?fileName=bad.csv`).set('x-test-portal', String(P))
-      .set('content-type', 'text/csv').send(csv(['1001,A,clicked', ',B,clicked', '1003,,opened'])).expect(400);
+    const res = await request(app)
+      .post(`/api/admin/portals/${P}/insights/pilots?fileName=bad.csv`)
+      .set('x-test-portal', String(P))
+      .set('content-type', 'text/csv')
+      .send(csv(['1001,A,clicked', ',B,clicked', '1003,,opened']))
+      .expect(400);
     expect(res.body.error.message).toBe('bad.csv was not imported; nothing was changed');
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['line 3', 'line 4']);
     expect(await stores.pilots.latest(P)).toBeNull();
@@ -61,8 +73,11 @@ describe('insights admin API', () => {
 
   it('imports a good pilot file and stores a validation report', async () => {
     const rows = Array.from({ length: 60 }, (_, i) => `${1001 + i},${i % 2 ? 'A' : 'B'},clicked`);
-    const imported = await request(app).post(`/api/admin/portals/${P}/insights/pilots`).set('x-test-portal', String(P))
-      .send({ fileName: 'pilot.csv', content: csv(rows) }).expect(201);
+    const imported = await request(app)
+      .post(`/api/admin/portals/${P}/insights/pilots`)
+      .set('x-test-portal', String(P))
+      .send({ fileName: 'pilot.csv', content: csv(rows) })
+      .expect(201);
     expect(imported.body).toMatchObject({ ok: true, rows: 60, contacts: 60, unmatched: 0 });
     const validated = await request(app).post(`/api/admin/portals/${P}/insights/validate`).set('x-test-portal', String(P)).expect(201);
     expect(validated.body.report.kind).toBe('validation');
@@ -71,13 +86,16 @@ describe('insights admin API', () => {
   it('runs discovery, then lists and renders the stored report', async () => {
     const discovered = await request(app).post(`/api/admin/portals/${P}/insights/discover`).set('x-test-portal', String(P)).expect(201);
     expect(discovered.body.report.clusters.length).toBeGreaterThan(1);
-    const list = await request(app).get(`/api/admin/portals/${P}/insights/reports?kind=discovery`).set('x-test-portal', String(P)).expect(200);
+    const list = await request(app)
+      .get(`/api/admin/portals/${P}/insights/reports?kind=discovery`)
+      .set('x-test-portal', String(P))
+      .expect(200);
     expect(list.body.reports[0]).toMatchObject({ id: discovered.body.id, kind: 'discovery' });
     const text = await request(app).get(list.body.reports[0].url).set('x-test-portal', String(P)).expect(200);
     expect(text.text).toMatch(/cluster/i);
   });
 
-  it('never shows one portal\'s reports to another portal\'s admin', async () => {
+  it("never shows one portal's reports to another portal's admin", async () => {
     await request(app).get(`/api/admin/portals/${P}/insights/reports`).set('x-test-portal', String(OTHER)).expect(403);
     await request(app).post(`/api/admin/portals/${P}/insights/discover`).set('x-test-portal', String(OTHER)).expect(403);
   });

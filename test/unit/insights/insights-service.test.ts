@@ -142,7 +142,12 @@ describe('InsightsService', () => {
     const { deps, service, contacts, ruleSet } = setUp(400);
     const now = deps.clock.now();
     const day = 86_400_000;
-    const entries = contacts.map((c) => ({ contactId: c.id, personaId: c.personaId, score: 50, firedRules: c.personaId ? [ruleSet.personas.find((p) => p.id === c.personaId)!.rules[0].label] : [] }));
+    const entries = contacts.map((c) => ({
+      contactId: c.id,
+      personaId: c.personaId,
+      score: 50,
+      firedRules: c.personaId ? [ruleSet.personas.find((p) => p.id === c.personaId)!.rules[0].label] : [],
+    }));
     deps.assignments.add(PORTAL, { id: 'old', takenAt: new Date(now - 80 * day).toISOString(), entries });
     deps.assignments.add(PORTAL, { id: 'mid', takenAt: new Date(now - 1.5 * day).toISOString(), entries });
     const shifted = entries.map((e, i) => (i % 3 === 0 ? { ...e, personaId: null, firedRules: [] } : e));
@@ -166,11 +171,16 @@ describe('InsightsService', () => {
   it('previews a draft rule set built from suggestions, and rejects an invalid one', async () => {
     const { service, ruleSet } = setUp(1200);
     const { report } = await service.discover(PORTAL);
-    const draft = suggestionsToDraftRuleSet(ruleSet, report.clusters.slice(0, 2).map((c) => c.suggestion));
+    const draft = suggestionsToDraftRuleSet(
+      ruleSet,
+      report.clusters.slice(0, 2).map((c) => c.suggestion),
+    );
     const preview = await service.previewDraft(PORTAL, draft);
     expect(preview.contacts).toBe(1200);
     expect(preview.personas.reduce((sum, p) => sum + p.contacts, 0)).toBe(1200);
-    expect(preview.personas.filter((p) => p.draft).map((p) => p.personaId)).toEqual(report.clusters.slice(0, 2).map((c) => c.suggestion.persona.id));
+    expect(preview.personas.filter((p) => p.draft).map((p) => p.personaId)).toEqual(
+      report.clusters.slice(0, 2).map((c) => c.suggestion.persona.id),
+    );
     await expect(service.previewDraft(PORTAL, { ...draft, version: 2 })).rejects.toBeInstanceOf(AppError);
   });
 
@@ -181,7 +191,10 @@ describe('InsightsService', () => {
       if (i % 4 === 3) return contact;
       const variant = random() < 0.5 ? 'plain' : 'tailored';
       const rate = contact.personaId === 'developer' && variant === 'tailored' ? 0.4 : 0.1;
-      return { ...contact, properties: { ...contact.properties, pilot_message: variant, pilot_clicked: random() < rate ? 'true' : 'false' } };
+      return {
+        ...contact,
+        properties: { ...contact.properties, pilot_message: variant, pilot_clicked: random() < rate ? 'true' : 'false' },
+      };
     });
     deps.contacts.set(PORTAL, contacts);
     const { report } = await service.validate(PORTAL, {

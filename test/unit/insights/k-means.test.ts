@@ -19,7 +19,16 @@ function blobs(seed: number, centres: number[][], perBlob: number, spread: numbe
 
 describe('k-means and silhouette', () => {
   it('separates well-apart blobs exactly', () => {
-    const { points, truth } = blobs(1, [[0, 0], [10, 0], [0, 10]], 100, 1);
+    const { points, truth } = blobs(
+      1,
+      [
+        [0, 0],
+        [10, 0],
+        [0, 10],
+      ],
+      100,
+      1,
+    );
     const result = kMeans(points, { k: 3, random: seededRandom(2) });
     const mapping = new Map<number, number>();
     truth.forEach((t, i) => mapping.set(result.labels[i], t));
@@ -35,7 +44,17 @@ describe('k-means and silhouette', () => {
   });
 
   it('scores the true k highest by silhouette', () => {
-    const { points } = blobs(7, [[0, 0], [8, 0], [0, 8], [8, 8]], 60, 1);
+    const { points } = blobs(
+      7,
+      [
+        [0, 0],
+        [8, 0],
+        [0, 8],
+        [8, 8],
+      ],
+      60,
+      1,
+    );
     const distances = pairwiseDistances(points);
     const scores = [2, 3, 4, 5, 6].map((k) => meanSilhouette(distances, kMeans(points, { k, random: seededRandom(k) }).labels, k));
     expect(scores.indexOf(Math.max(...scores))).toBe(2);

@@ -67,13 +67,17 @@ describe('parsePilotFile', () => {
   });
 
   it('reads JSON arrays and { rows } objects, with line numbers for bad items', () => {
-    const json = '[\n  {"contactId": 1, "variant": "A", "outcome": "Opened"},\n  {"email": "x@example.com", "message": "B", "outcome": "clicked", "value": true}\n]';
+    const json =
+      '[\n  {"contactId": 1, "variant": "A", "outcome": "Opened"},\n  {"email": "x@example.com", "message": "B", "outcome": "clicked", "value": true}\n]';
     const ok = parsePilotFile('pilot.json', json);
     expect(ok.ok && ok.rows.map((r) => [r.line, r.contactId, r.email, r.variant, r.outcome, r.value])).toEqual([
       [2, '1', null, 'A', 'opened', 1],
       [3, null, 'x@example.com', 'B', 'clicked', 1],
     ]);
-    const bad = parsePilotFile('upload', '{"rows": [\n {"contactId": "1", "variant": "A", "outcome": "opened"},\n\n {"contactId": "2", "variant": "A"},\n 42\n]}');
+    const bad = parsePilotFile(
+      'upload',
+      '{"rows": [\n {"contactId": "1", "variant": "A", "outcome": "opened"},\n\n {"contactId": "2", "variant": "A"},\n 42\n]}',
+    );
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
       expect(bad.errors).toEqual([

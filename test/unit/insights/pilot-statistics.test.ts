@@ -1,10 +1,4 @@
-import {
-  analysePilot,
-  holmAdjust,
-  sampleRatioMismatch,
-  twoProportionZTest,
-  wilsonInterval,
-} from '../../../src/insights/pilot-statistics';
+import { analysePilot, holmAdjust, sampleRatioMismatch, twoProportionZTest, wilsonInterval } from '../../../src/insights/pilot-statistics';
 import { seededRandom } from '../../../src/insights/seeded-random';
 import { simulatePilot } from './support/planted-data';
 

@@ -15,21 +15,27 @@ function cli(files: Record<string, string> = {}) {
   const planted = plantedPortal(12, 600);
   const engine = compileRuleSet(validation.ruleSet);
   const deps = fakeInsightsDeps(planted.portal.referenceTime);
-  deps.contacts.set(PORTAL, planted.contacts.map((c) => {
-    const assignment = engine.assign(c, planted.portal.referenceTime);
-    return { ...c, personaId: assignment.assigned ? assignment.personaId : null };
-  }));
+  deps.contacts.set(
+    PORTAL,
+    planted.contacts.map((c) => {
+      const assignment = engine.assign(c, planted.portal.referenceTime);
+      return { ...c, personaId: assignment.assigned ? assignment.personaId : null };
+    }),
+  );
   deps.ruleSets.set(PORTAL, validation.ruleSet);
   const service = new InsightsService({ ...deps, config: { discovery: { fitSampleSize: 400, silhouetteSampleSize: 300, restarts: 2 } } });
   let output = '';
-  const run = (argv: string[]) => runInsightsCommand(argv, {
-    service,
-    readFile: async (path) => {
-      if (!(path in files)) throw new Error(`no such file ${path}`);
-      return files[path];
-    },
-    write: (text) => { output += text; },
-  });
+  const run = (argv: string[]) =>
+    runInsightsCommand(argv, {
+      service,
+      readFile: async (path) => {
+        if (!(path in files)) throw new Error(`no such file ${path}`);
+        return files[path];
+      },
+      write: (text) => {
+        output += text;
+      },
+    });
   return { run, output: () => output, planted, deps };
 }
 
@@ -64,7 +70,10 @@ describe('insights CLI and report rendering', () => {
 
   it('imports a good pilot file and prints the validation report', async () => {
     // Contact ids are the generator's: 1001, 1002, ... for the 600 contacts.
-    const lines = ['contact_id,variant,outcome', ...Array.from({ length: 600 }, (_, i) => `${1001 + i},${i % 2 ? 'B' : 'A'},${i % 7 === 0 ? 'clicked' : 'delivered'}`)];
+    const lines = [
+      'contact_id,variant,outcome',
+      ...Array.from({ length: 600 }, (_, i) => `${1001 + i},${i % 2 ? 'B' : 'A'},${i % 7 === 0 ? 'clicked' : 'delivered'}`),
+    ];
     const { run, output } = cli({ 'pilot.csv': lines.join('\n') });
     expect(await run(['validate', String(PORTAL), 'pilot.csv'])).toBe(0);
     const text = output();

@@ -20,10 +20,16 @@ describe('the link the install page follows the first sync by', () => {
 
   it('words the figures an admin reads', () => {
     const base = { total: 50_000, scored: 12_000, written: 11_900, remaining: 38_000, contactsPerSecond: 390, etaSeconds: 98 };
-    expect(describeProgress({ state: 'syncing', ...base })).toBe('12,000 of 50,000 contacts scored · 11,900 personas written to HubSpot · 38,000 remaining · about 2 minutes left');
+    expect(describeProgress({ state: 'syncing', ...base })).toBe(
+      '12,000 of 50,000 contacts scored · 11,900 personas written to HubSpot · 38,000 remaining · about 2 minutes left',
+    );
     expect(describeProgress({ state: 'starting', ...base })).toBe('Starting the first sync…');
-    expect(describeProgress({ state: 'stopped', ...base, etaSeconds: null })).toMatch(/^Paused at 12,000 of 50,000 contacts scored .* It resumes on its own/);
-    expect(describeProgress({ state: 'syncing', ...base, total: null, remaining: null, etaSeconds: null })).toBe('12,000 contacts scored · 11,900 personas written to HubSpot');
+    expect(describeProgress({ state: 'stopped', ...base, etaSeconds: null })).toMatch(
+      /^Paused at 12,000 of 50,000 contacts scored .* It resumes on its own/,
+    );
+    expect(describeProgress({ state: 'syncing', ...base, total: null, remaining: null, etaSeconds: null })).toBe(
+      '12,000 contacts scored · 11,900 personas written to HubSpot',
+    );
     expect(fmtDuration(59)).toBe('less than a minute');
     expect(fmtDuration(60 * 60 * 2.5)).toBe('about 2.5 hours');
   });

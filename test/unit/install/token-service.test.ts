@@ -9,9 +9,15 @@ import { ReauthorizationRequiredError } from '../../../src/crm/hubspot-port';
 
 class MemoryPortals implements PortalStore {
   readonly rows = new Map<number, PortalRecord>();
-  async upsert(p: PortalRecord) { this.rows.set(p.portalId, p); }
-  async get(id: number) { return this.rows.get(id) ?? null; }
-  async list() { return [...this.rows.values()]; }
+  async upsert(p: PortalRecord) {
+    this.rows.set(p.portalId, p);
+  }
+  async get(id: number) {
+    return this.rows.get(id) ?? null;
+  }
+  async list() {
+    return [...this.rows.values()];
+  }
   async updateTokens(id: number, t: { accessTokenEnc: string; refreshTokenEnc: string; accessExpiresAt: number }, now: number) {
     this.rows.set(id, { ...this.rows.get(id)!, ...t, updatedAt: now });
   }
@@ -25,15 +31,34 @@ function setup(refresh: (token: string) => Promise<OAuthTokens>) {
   const portals = new MemoryPortals();
   const calls: string[] = [];
   const service = new TokenService({
-    portals, crypto: new TokenCrypto(randomBytes(32)), clock, logger: silentLogger, transientRetryDelaysMs: [1, 1],
-    oauth: { refresh: async (token) => { calls.push(token); return refresh(token); } },
+    portals,
+    crypto: new TokenCrypto(randomBytes(32)),
+    clock,
+    logger: silentLogger,
+    transientRetryDelaysMs: [1, 1],
+    oauth: {
+      refresh: async (token) => {
+        calls.push(token);
+        return refresh(token);
+      },
+    },
   });
   return { clock, portals, calls, service };
 }
 
 async function installed(s: ReturnType<typeof setup>) {
   const sealed = s.service.seal(9, { accessToken: 'access-1', refreshToken: 'refresh-1', expiresIn: 1800 }, s.clock.now());
-  await s.portals.upsert({ portalId: 9, hubDomain: null, state: 'installed', scopes: [], ...sealed, installedAt: 0, updatedAt: 0, installedBy: null, lastError: null });
+  await s.portals.upsert({
+    portalId: 9,
+    hubDomain: null,
+    state: 'installed',
+    scopes: [],
+    ...sealed,
+    installedAt: 0,
+    updatedAt: 0,
+    installedBy: null,
+    lastError: null,
+  });
 }
 
 describe('access tokens per portal', () => {
@@ -46,7 +71,11 @@ describe('access tokens per portal', () => {
 
   it('refreshes once for any number of concurrent callers when the token is about to expire', async () => {
     let n = 0;
-    const s = setup(async () => { n += 1; await new Promise((r) => setTimeout(r, 20)); return { accessToken: `access-${n + 1}`, refreshToken: 'refresh-1', expiresIn: 1800 }; });
+    const s = setup(async () => {
+      n += 1;
+      await new Promise((r) => setTimeout(r, 20));
+      return { accessToken: `access-${n + 1}`, refreshToken: 'refresh-1', expiresIn: 1800 };
+    });
     await installed(s);
     s.clock.advance(1_790_000);
     const tokens = await Promise.all(Array.from({ length: 20 }, () => s.service.accessToken(9)));
@@ -63,7 +92,9 @@ describe('access tokens per portal', () => {
   });
 
   it('marks the portal needs_reauth when HubSpot rejects the refresh token, and stops asking HubSpot', async () => {
-    const s = setup(async () => { throw new OAuthTokenError('rejected', 400, 'invalid_grant'); });
+    const s = setup(async () => {
+      throw new OAuthTokenError('rejected', 400, 'invalid_grant');
+    });
     await installed(s);
     s.clock.advance(1_800_000);
     await expect(s.service.accessToken(9)).rejects.toBeInstanceOf(ReauthorizationRequiredError);
@@ -73,7 +104,9 @@ describe('access tokens per portal', () => {
   });
 
   it('retries a transient refresh failure a bounded number of times and keeps the portal installed', async () => {
-    const s = setup(async () => { throw new OAuthTokenError('transient', 503, 'down'); });
+    const s = setup(async () => {
+      throw new OAuthTokenError('transient', 503, 'down');
+    });
     await installed(s);
     s.clock.advance(1_800_000);
     await expect(s.service.accessToken(9)).rejects.toThrow(/503|down/);

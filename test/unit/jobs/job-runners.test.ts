@@ -15,7 +15,8 @@ function recorder() {
   const log: string[] = [];
   let overlaps = 0;
   const job = (name: string, lane: 'long' | 'short', ms: number): PortalJobDefinition => ({
-    name, lane,
+    name,
+    lane,
     run: async (portalId) => {
       running.set(portalId, (running.get(portalId) ?? 0) + 1);
       if (running.get(portalId)! > 1) overlaps++;
@@ -35,7 +36,12 @@ describe('the in-process job runner (embedded layout)', () => {
     runner.definePortalJob(r.job('sync-full', 'long', 60));
     runner.definePortalJob(r.job('webhooks', 'short', 20));
     await runner.start({ work: true, schedules: false });
-    await Promise.all([runner.enqueue('sync-full', 1), runner.enqueue('webhooks', 1), runner.enqueue('sync-full', 2), runner.enqueue('webhooks', 2)]);
+    await Promise.all([
+      runner.enqueue('sync-full', 1),
+      runner.enqueue('webhooks', 1),
+      runner.enqueue('sync-full', 2),
+      runner.enqueue('webhooks', 2),
+    ]);
     await runner.idle();
     expect(r.overlaps()).toBe(0);
     // The two portals' first jobs ran side by side.
@@ -43,15 +49,33 @@ describe('the in-process job runner (embedded layout)', () => {
     await runner.stop();
   });
 
-  it('keeps long work out of the short lane: a full lane of long jobs does not delay another portal\'s short job', async () => {
+  it("keeps long work out of the short lane: a full lane of long jobs does not delay another portal's short job", async () => {
     const runner = new InProcessJobRunner({ logger: silentLogger, concurrency: { long: 1, short: 1 } });
     let release!: () => void;
-    const longRunning = new Promise<void>((resolve) => { release = resolve; });
+    const longRunning = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     let shortDone!: () => void;
-    const shortFinished = new Promise<void>((resolve) => { shortDone = resolve; });
+    const shortFinished = new Promise<void>((resolve) => {
+      shortDone = resolve;
+    });
     const ended: string[] = [];
-    runner.definePortalJob({ name: 'sync-full', lane: 'long', run: async (p) => { await longRunning; ended.push(`sync-full ${p}`); } });
-    runner.definePortalJob({ name: 'webhooks', lane: 'short', run: async (p) => { ended.push(`webhooks ${p}`); shortDone(); } });
+    runner.definePortalJob({
+      name: 'sync-full',
+      lane: 'long',
+      run: async (p) => {
+        await longRunning;
+        ended.push(`sync-full ${p}`);
+      },
+    });
+    runner.definePortalJob({
+      name: 'webhooks',
+      lane: 'short',
+      run: async (p) => {
+        ended.push(`webhooks ${p}`);
+        shortDone();
+      },
+    });
     await runner.start({ work: true, schedules: false });
     await runner.enqueue('sync-full', 1);
     await runner.enqueue('sync-full', 2);
@@ -68,7 +92,13 @@ describe('the in-process job runner (embedded layout)', () => {
   it('absorbs a request for a job already waiting, and queues the next slice a job asks for', async () => {
     const runner = new InProcessJobRunner({ logger: silentLogger, concurrency: { long: 1, short: 1 } });
     let runs = 0;
-    runner.definePortalJob({ name: 'slow', lane: 'long', run: async () => { await sleep(30); } });
+    runner.definePortalJob({
+      name: 'slow',
+      lane: 'long',
+      run: async () => {
+        await sleep(30);
+      },
+    });
     runner.definePortalJob({ name: 'sliced', lane: 'long', run: async () => (++runs < 3 ? { again: { afterMs: 0 } } : undefined) });
     await runner.start({ work: true, schedules: false });
     await runner.enqueue('slow', 1);
@@ -97,7 +127,13 @@ describe('the in-process job runner (embedded layout)', () => {
     const r = recorder();
     const make = () => {
       const runner = new PgBossJobRunner({
-        connectionString: databaseUrl!, schema, logger: silentLogger, concurrency: { long: 4, short: 4 }, expireSeconds: 60, maintenanceSeconds: 5, pollMs: 100,
+        connectionString: databaseUrl!,
+        schema,
+        logger: silentLogger,
+        concurrency: { long: 4, short: 4 },
+        expireSeconds: 60,
+        maintenanceSeconds: 5,
+        pollMs: 100,
       });
       runner.definePortalJob(r.job('sync-full', 'long', 400));
       runner.definePortalJob(r.job('webhooks', 'short', 100));

@@ -18,12 +18,21 @@ describe('scoring and writing personas back', () => {
   beforeEach(async () => {
     storage = await openStorage('sqlite::memory:');
     stores = createStores(storage);
-    await stores.crm.upsertContacts(PORTAL, Array.from({ length: 250 }, (_, i) => ({
-      id: String(5000 + i), email: null, properties: { jobtitle: i % 2 ? 'Data Analyst' : 'Student', persona: null, persona_secondary: null, persona_score: null },
-      hsUpdatedAt: 1, archived: false,
-    })), 1);
+    await stores.crm.upsertContacts(
+      PORTAL,
+      Array.from({ length: 250 }, (_, i) => ({
+        id: String(5000 + i),
+        email: null,
+        properties: { jobtitle: i % 2 ? 'Data Analyst' : 'Student', persona: null, persona_secondary: null, persona_score: null },
+        hsUpdatedAt: 1,
+        archived: false,
+      })),
+      1,
+    );
   });
-  afterEach(async () => { await storage.close(); });
+  afterEach(async () => {
+    await storage.close();
+  });
 
   function build(update: (inputs: readonly { id: string }[], attempt: number) => BatchWriteResult) {
     const requests: string[][] = [];
@@ -36,14 +45,27 @@ describe('scoring and writing personas back', () => {
     };
     const gateways: HubSpotGateways = { forPortal: () => portal as PortalHubSpot };
     const ruleSets = new RuleSetService({ ruleSets: stores.ruleSets, clock, defaultRuleSet });
-    const service = new AssignmentService({ crm: stores.crm, assignments: stores.assignments, ruleSets, gateways, clock, logger: silentLogger, writeConcurrency: 1 });
+    const service = new AssignmentService({
+      crm: stores.crm,
+      assignments: stores.assignments,
+      ruleSets,
+      gateways,
+      clock,
+      logger: silentLogger,
+      writeConcurrency: 1,
+    });
     return { service, ruleSets, requests };
   }
 
   it('writes in batches of 100 and, after a partial failure, retries only the failed records', async () => {
-    const { service, ruleSets, requests } = build((inputs, attempt) => attempt === 1
-      ? { written: inputs.slice(3).map((i) => i.id), failed: inputs.slice(0, 3).map((i) => ({ id: i.id, message: 'try again', notFound: false })) }
-      : { written: inputs.map((i) => i.id), failed: [] });
+    const { service, ruleSets, requests } = build((inputs, attempt) =>
+      attempt === 1
+        ? {
+            written: inputs.slice(3).map((i) => i.id),
+            failed: inputs.slice(0, 3).map((i) => ({ id: i.id, message: 'try again', notFound: false })),
+          }
+        : { written: inputs.map((i) => i.id), failed: [] },
+    );
     await ruleSets.ensureSeeded(PORTAL);
     await service.rescoreAll(PORTAL);
     const result = await service.writeBack(PORTAL);
@@ -67,7 +89,9 @@ describe('scoring and writing personas back', () => {
   it('leaves records that keep failing pending, after a bounded number of attempts, and purges records HubSpot no longer has', async () => {
     const { service, ruleSets, requests } = build((inputs) => ({
       written: inputs.filter((i) => i.id !== '5000' && i.id !== '5001').map((i) => i.id),
-      failed: inputs.filter((i) => i.id === '5000' || i.id === '5001').map((i) => ({ id: i.id, message: i.id === '5000' ? 'gone' : 'invalid', notFound: i.id === '5000' })),
+      failed: inputs
+        .filter((i) => i.id === '5000' || i.id === '5001')
+        .map((i) => ({ id: i.id, message: i.id === '5000' ? 'gone' : 'invalid', notFound: i.id === '5000' })),
     }));
     await ruleSets.ensureSeeded(PORTAL);
     await service.rescoreAll(PORTAL);
@@ -92,11 +116,29 @@ describe('scoring and writing personas back', () => {
     const other = (await stores.crm.getContact(PORTAL, '5001'))!;
     await service.scoreContacts(PORTAL, ['5001'], 'sync');
     const b = (await stores.assignments.get(PORTAL, '5001'))!;
-    await stores.crm.upsertContacts(PORTAL, [{ ...other, properties: { ...other.properties, persona: b.personaId, persona_secondary: b.secondary.join(';'), persona_score: String(b.score + 1) } }], 2);
+    await stores.crm.upsertContacts(
+      PORTAL,
+      [
+        {
+          ...other,
+          properties: {
+            ...other.properties,
+            persona: b.personaId,
+            persona_secondary: b.secondary.join(';'),
+            persona_score: String(b.score + 1),
+          },
+        },
+      ],
+      2,
+    );
 
     const again = await service.scoreContacts(PORTAL, ['5000', '5001'], 'sync');
     expect(again.toWrite).toEqual(['5001']);
-    expect((await stores.assignments.get(PORTAL, '5000'))?.written).toEqual({ persona: a.personaId, secondary: a.secondary.join(';'), score: String(a.score) });
+    expect((await stores.assignments.get(PORTAL, '5000'))?.written).toEqual({
+      persona: a.personaId,
+      secondary: a.secondary.join(';'),
+      score: String(a.score),
+    });
     expect(await service.writeContacts(PORTAL, ['5000', '5001'])).toMatchObject({ written: 1, requests: 1 });
     expect(requests).toEqual([['5001']]);
   });

@@ -7,8 +7,13 @@ import { createStores, type Stores } from '../../../src/storage/stores';
 describe('the live rule set of a portal', () => {
   let storage: Storage;
   let stores: Stores;
-  beforeEach(async () => { storage = await openStorage('sqlite::memory:'); stores = createStores(storage); });
-  afterEach(async () => { await storage.close(); });
+  beforeEach(async () => {
+    storage = await openStorage('sqlite::memory:');
+    stores = createStores(storage);
+  });
+  afterEach(async () => {
+    await storage.close();
+  });
   const clock = fixedClock(0);
   const defaultRuleSet = () => JSON.parse(readFileSync('config/personas.json', 'utf8')) as unknown;
 

@@ -11,7 +11,11 @@ const ruleSet = aRuleSet([
     rules: [
       aRule({ property: 'jobtitle', matches: 'analyst' }, 20, 'Analyst title'),
       aRule({ property: 'hs_analytics_num_page_views', gte: 10 }, 15, 'Reads a lot'),
-      aRule({ tickets: { where: { property: 'hs_ticket_category', eq: 'ONBOARDING' }, withinDays: 30, count: { gte: 1 } } }, 10, 'Onboarding'),
+      aRule(
+        { tickets: { where: { property: 'hs_ticket_category', eq: 'ONBOARDING' }, withinDays: 30, count: { gte: 1 } } },
+        10,
+        'Onboarding',
+      ),
       aRule({ property: 'industry', eq: 'EDUCATION' }, -5, 'Education'),
     ],
   }),
@@ -21,7 +25,21 @@ const ruleSet = aRuleSet([
     threshold: 40,
     rules: [
       aRule({ all: [{ property: 'jobtitle', contains: 'vp' }, { not: { property: 'numemployees', eq: '1-5' } }] }, 30, 'Executive'),
-      aRule({ tickets: { where: { any: [{ property: 'hs_ticket_priority', in: ['HIGH'] }, { property: 'jobtitle', exists: true }] }, count: { gte: 1 } } }, 5, 'High ticket'),
+      aRule(
+        {
+          tickets: {
+            where: {
+              any: [
+                { property: 'hs_ticket_priority', in: ['HIGH'] },
+                { property: 'jobtitle', exists: true },
+              ],
+            },
+            count: { gte: 1 },
+          },
+        },
+        5,
+        'High ticket',
+      ),
     ],
   }),
 ]);
@@ -76,7 +94,9 @@ describe('compileRuleSet', () => {
   });
 
   it('does not count the tickets of a previous contact', () => {
-    const withTicket = aContact({ jobtitle: 'Analyst', hs_analytics_num_page_views: '3' }, [{ hs_ticket_category: 'ONBOARDING', createdate: daysAgo(1) }]);
+    const withTicket = aContact({ jobtitle: 'Analyst', hs_analytics_num_page_views: '3' }, [
+      { hs_ticket_category: 'ONBOARDING', createdate: daysAgo(1) },
+    ]);
     const withoutTicket = aContact({ jobtitle: 'Analyst', hs_analytics_num_page_views: '3' });
 
     expect(compiled.assign(withTicket, NOW).personaId).toBe('analyst');
@@ -84,7 +104,10 @@ describe('compileRuleSet', () => {
   });
 
   it('counts every ticket of a contact with many tickets', () => {
-    const tickets = Array.from({ length: 500 }, (_, i) => ({ hs_ticket_category: i === 499 ? 'ONBOARDING' : 'BILLING_ISSUE', createdate: daysAgo(1) }));
+    const tickets = Array.from({ length: 500 }, (_, i) => ({
+      hs_ticket_category: i === 499 ? 'ONBOARDING' : 'BILLING_ISSUE',
+      createdate: daysAgo(1),
+    }));
 
     const detailed = compiled.explainAll(aContact({}, tickets), NOW);
 
@@ -193,11 +216,24 @@ describe('compileRuleSet', () => {
 });
 
 describe('conditions shared between rules', () => {
-  const shared = { any: [{ property: 'jobtitle', matches: 'analyst' }, { property: 'industry', eq: 'RETAIL' }] } as const;
+  const shared = {
+    any: [
+      { property: 'jobtitle', matches: 'analyst' },
+      { property: 'industry', eq: 'RETAIL' },
+    ],
+  } as const;
   const compiled = compileRuleSet(
     aRuleSet([
       aPersona({ id: 'one', threshold: 10, rules: [aRule(shared, 10, 'shared')] }),
-      aPersona({ id: 'two', threshold: 20, rules: [aRule(shared, 10, 'shared'), aRule({ not: shared }, -5, 'not shared'), aRule({ property: 'industry', eq: 'RETAIL' }, 10, 'retail')] }),
+      aPersona({
+        id: 'two',
+        threshold: 20,
+        rules: [
+          aRule(shared, 10, 'shared'),
+          aRule({ not: shared }, -5, 'not shared'),
+          aRule({ property: 'industry', eq: 'RETAIL' }, 10, 'retail'),
+        ],
+      }),
     ]),
   );
 
@@ -219,7 +255,17 @@ describe('property names that are also JavaScript object members', () => {
         aPersona({
           id: 'odd',
           threshold: 1,
-          rules: [aRule({ any: [{ property: 'constructor', exists: true }, { property: 'toString', contains: 'function' }] }, 1)],
+          rules: [
+            aRule(
+              {
+                any: [
+                  { property: 'constructor', exists: true },
+                  { property: 'toString', contains: 'function' },
+                ],
+              },
+              1,
+            ),
+          ],
         }),
       ]),
     );

@@ -22,27 +22,80 @@ function loadDefault(): RuleSet {
 /** One realistic contact per persona, shaped like the sandbox generator's planted groups. */
 const typicalContacts: Record<string, { properties: PropertyBag; tickets: PropertyBag[] }> = {
   not_a_fit: {
-    properties: { jobtitle: 'Student', industry: 'EDUCATION', numemployees: '1-5', email: 'sam.lee@gmail.com', lifecyclestage: 'subscriber', hs_analytics_source: 'ORGANIC_SEARCH', hs_analytics_num_page_views: '4' },
+    properties: {
+      jobtitle: 'Student',
+      industry: 'EDUCATION',
+      numemployees: '1-5',
+      email: 'sam.lee@gmail.com',
+      lifecyclestage: 'subscriber',
+      hs_analytics_source: 'ORGANIC_SEARCH',
+      hs_analytics_num_page_views: '4',
+    },
     tickets: [],
   },
   ops_leader: {
-    properties: { jobtitle: 'VP of Operations', industry: 'FINANCIAL_SERVICES', numemployees: '500-1000', hs_analytics_source: 'REFERRALS', num_conversion_events: '1', hs_email_open: '3', hs_email_click: '0', hs_analytics_num_page_views: '6', lifecyclestage: 'opportunity' },
+    properties: {
+      jobtitle: 'VP of Operations',
+      industry: 'FINANCIAL_SERVICES',
+      numemployees: '500-1000',
+      hs_analytics_source: 'REFERRALS',
+      num_conversion_events: '1',
+      hs_email_open: '3',
+      hs_email_click: '0',
+      hs_analytics_num_page_views: '6',
+      lifecyclestage: 'opportunity',
+    },
     tickets: [ticket('BILLING_ISSUE', 'MEDIUM', 40)],
   },
   data_analyst: {
-    properties: { jobtitle: 'Senior Data Analyst', industry: 'FINANCIAL_SERVICES', numemployees: '100-500', hs_analytics_num_page_views: '35', hs_email_open: '6', hs_email_click: '4', hs_analytics_source: 'ORGANIC_SEARCH', hs_email_last_open_date: daysAgo(5), lifecyclestage: 'customer' },
+    properties: {
+      jobtitle: 'Senior Data Analyst',
+      industry: 'FINANCIAL_SERVICES',
+      numemployees: '100-500',
+      hs_analytics_num_page_views: '35',
+      hs_email_open: '6',
+      hs_email_click: '4',
+      hs_analytics_source: 'ORGANIC_SEARCH',
+      hs_email_last_open_date: daysAgo(5),
+      lifecyclestage: 'customer',
+    },
     tickets: [ticket('FEATURE_REQUEST', 'LOW', 30)],
   },
   marketing_ops: {
-    properties: { jobtitle: 'Marketing Operations Manager', industry: 'MARKETING_AND_ADVERTISING', numemployees: '50-100', hs_email_open: '14', hs_email_click: '5', hs_email_last_open_date: String(NOW - 2 * 86_400_000), hs_analytics_source: 'EMAIL_MARKETING', num_conversion_events: '3', hs_analytics_num_page_views: '12', lifecyclestage: 'marketingqualifiedlead' },
+    properties: {
+      jobtitle: 'Marketing Operations Manager',
+      industry: 'MARKETING_AND_ADVERTISING',
+      numemployees: '50-100',
+      hs_email_open: '14',
+      hs_email_click: '5',
+      hs_email_last_open_date: String(NOW - 2 * 86_400_000),
+      hs_analytics_source: 'EMAIL_MARKETING',
+      num_conversion_events: '3',
+      hs_analytics_num_page_views: '12',
+      lifecyclestage: 'marketingqualifiedlead',
+    },
     tickets: [],
   },
   support_lead: {
-    properties: { jobtitle: 'Customer Support Team Lead', industry: 'HOSPITAL_HEALTH_CARE', numemployees: '100-500', lifecyclestage: 'customer', hs_analytics_source: 'DIRECT_TRAFFIC' },
+    properties: {
+      jobtitle: 'Customer Support Team Lead',
+      industry: 'HOSPITAL_HEALTH_CARE',
+      numemployees: '100-500',
+      lifecyclestage: 'customer',
+      hs_analytics_source: 'DIRECT_TRAFFIC',
+    },
     tickets: [ticket('PRODUCT_ISSUE', 'URGENT', 5), ticket('ONBOARDING', 'MEDIUM', 20), ticket('GENERAL_INQUIRY', 'LOW', 45)],
   },
   developer: {
-    properties: { jobtitle: 'Senior Software Engineer', industry: 'COMPUTER_SOFTWARE', numemployees: '25-50', hs_analytics_source: 'ORGANIC_SEARCH', hs_analytics_num_page_views: '60', hs_email_open: '0', lifecyclestage: 'salesqualifiedlead' },
+    properties: {
+      jobtitle: 'Senior Software Engineer',
+      industry: 'COMPUTER_SOFTWARE',
+      numemployees: '25-50',
+      hs_analytics_source: 'ORGANIC_SEARCH',
+      hs_analytics_num_page_views: '60',
+      hs_email_open: '0',
+      lifecyclestage: 'salesqualifiedlead',
+    },
     tickets: [ticket('PRODUCT_ISSUE', 'HIGH', 12)],
   },
 };
@@ -80,7 +133,17 @@ describe('the default rule set (config/personas.json)', () => {
 
   it('reads demographic, behavioural and support signals', () => {
     expect(compiled.contactProperties).toEqual(
-      expect.arrayContaining(['jobtitle', 'industry', 'numemployees', 'hs_analytics_num_page_views', 'hs_email_open', 'hs_email_click', 'num_conversion_events', 'hs_analytics_source', 'hs_email_last_open_date']),
+      expect.arrayContaining([
+        'jobtitle',
+        'industry',
+        'numemployees',
+        'hs_analytics_num_page_views',
+        'hs_email_open',
+        'hs_email_click',
+        'num_conversion_events',
+        'hs_analytics_source',
+        'hs_email_last_open_date',
+      ]),
     );
     expect(compiled.ticketProperties).toEqual(expect.arrayContaining(['hs_ticket_category', 'hs_ticket_priority', 'createdate']));
   });
@@ -111,18 +174,41 @@ describe('the default rule set (config/personas.json)', () => {
 
   it('reads company size and industry from the primary company when it has them, and from the contact otherwise', () => {
     const firedFor = (contact: Parameters<typeof compiled.explainAll>[0], personaId: string, label: string) =>
-      compiled.explainAll(contact, NOW).personas.find((p) => p.personaId === personaId)!.rules.find((r) => r.label === label)!.fired;
+      compiled
+        .explainAll(contact, NOW)
+        .personas.find((p) => p.personaId === personaId)!
+        .rules.find((r) => r.label === label)!.fired;
     const leader = { jobtitle: 'VP of Operations', numemployees: '1-5' };
 
-    expect(firedFor({ ...aContact(leader), company: { properties: { numberofemployees: '5200' } } }, 'ops_leader', 'Company of 100 or more employees')).toBe(true);
-    expect(firedFor({ ...aContact({ ...leader, numemployees: '1000+' }), company: { properties: { numberofemployees: '12' } } }, 'ops_leader', 'Company of 100 or more employees')).toBe(false);
+    expect(
+      firedFor(
+        { ...aContact(leader), company: { properties: { numberofemployees: '5200' } } },
+        'ops_leader',
+        'Company of 100 or more employees',
+      ),
+    ).toBe(true);
+    expect(
+      firedFor(
+        { ...aContact({ ...leader, numemployees: '1000+' }), company: { properties: { numberofemployees: '12' } } },
+        'ops_leader',
+        'Company of 100 or more employees',
+      ),
+    ).toBe(false);
     expect(firedFor(aContact({ ...leader, numemployees: '1000+' }), 'ops_leader', 'Company of 100 or more employees')).toBe(true);
-    expect(firedFor({ ...aContact({ industry: 'RETAIL' }), company: { properties: { industry: 'FINANCIAL_SERVICES' } } }, 'data_analyst', 'Financial services, software or health care')).toBe(true);
+    expect(
+      firedFor(
+        { ...aContact({ industry: 'RETAIL' }), company: { properties: { industry: 'FINANCIAL_SERVICES' } } },
+        'data_analyst',
+        'Financial services, software or health care',
+      ),
+    ).toBe(true);
   });
 
   it('weighs a recent NPS detractor against the champion persona', () => {
     const { properties, tickets } = typicalContacts.data_analyst;
-    const nps = (value: string, daysAgo: number) => ({ properties: { hs_survey_type: 'NPS', hs_value: value, hs_createdate: new Date(NOW - daysAgo * 86_400_000).toISOString() } });
+    const nps = (value: string, daysAgo: number) => ({
+      properties: { hs_survey_type: 'NPS', hs_value: value, hs_createdate: new Date(NOW - daysAgo * 86_400_000).toISOString() },
+    });
     const score = (surveys: { properties: Record<string, string> }[]) =>
       compiled.explainAll({ ...aContact(properties, tickets), surveys }, NOW).personas.find((p) => p.personaId === 'data_analyst')!.score;
 

@@ -10,7 +10,10 @@ const runs = { numRuns: 300 };
 
 describe('engine invariants', () => {
   it('generated rule sets are valid, so the properties below test real inputs', () => {
-    fc.assert(fc.property(ruleSetArbitrary, (ruleSet) => validateRuleSet(ruleSet).ok), runs);
+    fc.assert(
+      fc.property(ruleSetArbitrary, (ruleSet) => validateRuleSet(ruleSet).ok),
+      runs,
+    );
   });
 
   it('gives the same assignment for the same input, whatever was evaluated before', () => {
@@ -123,7 +126,10 @@ describe('engine invariants', () => {
           secondary: before.secondary.map(rename),
           explanation: {
             ...before.explanation,
-            runnerUp: before.explanation.runnerUp && { ...before.explanation.runnerUp, personaId: rename(before.explanation.runnerUp.personaId) },
+            runnerUp: before.explanation.runnerUp && {
+              ...before.explanation.runnerUp,
+              personaId: rename(before.explanation.runnerUp.personaId),
+            },
           },
         });
       }),

@@ -54,13 +54,22 @@ describe('mergeEnumerationOptions', () => {
   it('brings a hidden option back when its persona returns', () => {
     const hidden = existing.map((option) => (option.value === 'analyst' ? { ...option, hidden: true } : option));
 
-    expect(mergeEnumerationOptions(hidden, ruleSet)[0]).toEqual({ label: 'Alex the Analyst', value: 'analyst', displayOrder: 0, hidden: false });
+    expect(mergeEnumerationOptions(hidden, ruleSet)[0]).toEqual({
+      label: 'Alex the Analyst',
+      value: 'analyst',
+      displayOrder: 0,
+      hidden: false,
+    });
   });
 
   it('adds the unassigned option when it is missing and shows it when hidden', () => {
-    expect(mergeEnumerationOptions([], aRuleSet([]))).toEqual([{ label: 'No persona yet', value: 'unassigned', displayOrder: 0, hidden: false }]);
+    expect(mergeEnumerationOptions([], aRuleSet([]))).toEqual([
+      { label: 'No persona yet', value: 'unassigned', displayOrder: 0, hidden: false },
+    ]);
     const hiddenUnassigned = [{ label: 'Nobody', value: 'unassigned', displayOrder: 5, hidden: true }];
-    expect(mergeEnumerationOptions(hiddenUnassigned, aRuleSet([]))).toEqual([{ label: 'No persona yet', value: 'unassigned', displayOrder: 5, hidden: false }]);
+    expect(mergeEnumerationOptions(hiddenUnassigned, aRuleSet([]))).toEqual([
+      { label: 'No persona yet', value: 'unassigned', displayOrder: 5, hidden: false },
+    ]);
   });
 
   it('is stable: merging its own output again changes nothing', () => {

@@ -97,24 +97,74 @@ describe('validateRuleSet', () => {
     ['exists with a string', { property: 'a', exists: 'yes' }, 'when.exists', 'expected a boolean'],
     ['withinDays with a negative number', { property: 'a', withinDays: -1 }, 'when.withinDays', '0 or more'],
     ['olderThanDays with a string', { property: 'a', olderThanDays: '3' }, 'when.olderThanDays', 'finite number of days'],
-    ['a ticket count without an operator', { tickets: { count: {} } }, 'when.tickets.count', 'expected exactly one of eq, neq, gt, gte, lt, lte, between'],
+    [
+      'a ticket count without an operator',
+      { tickets: { count: {} } },
+      'when.tickets.count',
+      'expected exactly one of eq, neq, gt, gte, lt, lte, between',
+    ],
     ['a ticket count with two operators', { tickets: { count: { gt: 1, lt: 4 } } }, 'when.tickets.count', 'found 2: gt, lt'],
-    ['a ticket count with an unknown operator', { tickets: { count: { gte: 1, atLeast: 1 } } }, 'when.tickets.count.atLeast', 'unknown count operator'],
+    [
+      'a ticket count with an unknown operator',
+      { tickets: { count: { gte: 1, atLeast: 1 } } },
+      'when.tickets.count.atLeast',
+      'unknown count operator',
+    ],
     ['a ticket count with a string', { tickets: { count: { gte: '1' } } }, 'when.tickets.count.gte', 'expected a finite number'],
-    ['a ticket count between reversed', { tickets: { count: { between: [3, 1] } } }, 'when.tickets.count.between', 'low must not be greater'],
+    [
+      'a ticket count between reversed',
+      { tickets: { count: { between: [3, 1] } } },
+      'when.tickets.count.between',
+      'low must not be greater',
+    ],
     ['a missing ticket count', { tickets: { withinDays: 3 } }, 'when.tickets.count', 'expected an object'],
     ['an unknown ticket key', { tickets: { count: { eq: 1 }, since: 3 } }, 'when.tickets.since', 'unexpected key "since"'],
-    ['tickets nested in a ticket where', { tickets: { where: { tickets: { count: { eq: 1 } } }, count: { eq: 1 } } }, 'when.tickets.where.tickets', 'cannot be nested'],
-    ['surveys nested in a ticket where', { tickets: { where: { all: [{ surveys: { count: { eq: 1 } } }] }, count: { eq: 1 } } }, 'when.tickets.where.all[0].surveys', 'cannot be nested in a tickets where'],
-    ['company nested in a surveys where', { surveys: { where: { not: { company: { property: 'industry', exists: true } } }, count: { eq: 1 } } }, 'when.surveys.where.not.company', 'cannot be nested in a surveys where'],
-    ['tickets nested in a company condition', { company: { any: [{ property: 'industry', eq: 'RETAIL' }, { tickets: { count: { gte: 1 } } }] } }, 'when.company.any[1].tickets', 'cannot be nested in a company condition'],
-    ['company nested in a company condition', { company: { company: { property: 'industry', exists: true } } }, 'when.company.company', 'only all, any, not and property'],
-    ['a bad operator inside a company condition', { company: { property: 'numberofemployees', atLeast: 5 } }, 'when.company.atLeast', 'unknown operator'],
+    [
+      'tickets nested in a ticket where',
+      { tickets: { where: { tickets: { count: { eq: 1 } } }, count: { eq: 1 } } },
+      'when.tickets.where.tickets',
+      'cannot be nested',
+    ],
+    [
+      'surveys nested in a ticket where',
+      { tickets: { where: { all: [{ surveys: { count: { eq: 1 } } }] }, count: { eq: 1 } } },
+      'when.tickets.where.all[0].surveys',
+      'cannot be nested in a tickets where',
+    ],
+    [
+      'company nested in a surveys where',
+      { surveys: { where: { not: { company: { property: 'industry', exists: true } } }, count: { eq: 1 } } },
+      'when.surveys.where.not.company',
+      'cannot be nested in a surveys where',
+    ],
+    [
+      'tickets nested in a company condition',
+      { company: { any: [{ property: 'industry', eq: 'RETAIL' }, { tickets: { count: { gte: 1 } } }] } },
+      'when.company.any[1].tickets',
+      'cannot be nested in a company condition',
+    ],
+    [
+      'company nested in a company condition',
+      { company: { company: { property: 'industry', exists: true } } },
+      'when.company.company',
+      'only all, any, not and property',
+    ],
+    [
+      'a bad operator inside a company condition',
+      { company: { property: 'numberofemployees', atLeast: 5 } },
+      'when.company.atLeast',
+      'unknown operator',
+    ],
     ['a company condition that is not a condition', { company: 'Acme' }, 'when.company', 'expected a condition object'],
     ['a survey count with two operators', { surveys: { count: { gte: 1, lte: 3 } } }, 'when.surveys.count', 'found 2: gte, lte'],
     ['an unknown surveys key', { surveys: { count: { eq: 1 }, type: 'NPS' } }, 'when.surveys.type', 'unexpected key "type"'],
     ['a survey window below zero', { surveys: { withinDays: -3, count: { eq: 1 } } }, 'when.surveys.withinDays', '0 or more'],
-    ['a bad condition in a ticket where', { tickets: { where: { property: 'hs_ticket_priority', oneOf: ['HIGH'] }, count: { eq: 1 } } }, 'when.tickets.where.oneOf', 'unknown operator'],
+    [
+      'a bad condition in a ticket where',
+      { tickets: { where: { property: 'hs_ticket_priority', oneOf: ['HIGH'] }, count: { eq: 1 } } },
+      'when.tickets.where.oneOf',
+      'unknown operator',
+    ],
   ])('rejects %s at its path', (_what, when, path, message) => {
     const errors = errorsOf(aRuleSet([aPersona({ id: 'p', rules: [aRule(raw(when))] })]));
 
@@ -122,10 +172,16 @@ describe('validateRuleSet', () => {
   });
 
   it('refuses committee on a negative persona at its path, and accepts it elsewhere', () => {
-    const errors = errorsOf(aRuleSet([aPersona({ id: 'buyer', committee: true }), aPersona({ id: 'spam', kind: 'negative', committee: true })]));
+    const errors = errorsOf(
+      aRuleSet([aPersona({ id: 'buyer', committee: true }), aPersona({ id: 'spam', kind: 'negative', committee: true })]),
+    );
 
     expect(errors).toEqual([{ path: 'personas[1].committee', message: 'a negative persona cannot be part of the buying committee' }]);
-    expect(validateRuleSet(aRuleSet([aPersona({ id: 'buyer', kind: 'buyer', committee: true }), aPersona({ id: 'spam', kind: 'negative', committee: false })])).ok).toBe(true);
+    expect(
+      validateRuleSet(
+        aRuleSet([aPersona({ id: 'buyer', kind: 'buyer', committee: true }), aPersona({ id: 'spam', kind: 'negative', committee: false })]),
+      ).ok,
+    ).toBe(true);
   });
 
   it.each([
@@ -135,7 +191,9 @@ describe('validateRuleSet', () => {
     ['an empty id', ''],
     ['an id of 65 characters', `a${'b'.repeat(64)}`],
   ])('rejects %s', (_what, id) => {
-    expect(errorsOf(aRuleSet([aPersona({ id, name: 'Named' })]))).toEqual([{ path: 'personas[0].id', message: 'must match [a-z][a-z0-9_]{0,63}' }]);
+    expect(errorsOf(aRuleSet([aPersona({ id, name: 'Named' })]))).toEqual([
+      { path: 'personas[0].id', message: 'must match [a-z][a-z0-9_]{0,63}' },
+    ]);
   });
 
   it('accepts an id of 64 characters', () => {
@@ -157,7 +215,12 @@ describe('validateRuleSet', () => {
   it('rejects non-finite thresholds, points and priorities', () => {
     const errors = errorsOf(
       aRuleSet([
-        aPersona({ id: 'a', threshold: Number.NaN, priority: Number.NEGATIVE_INFINITY, rules: [aRule({ property: 'x', exists: true }, Number.POSITIVE_INFINITY)] }),
+        aPersona({
+          id: 'a',
+          threshold: Number.NaN,
+          priority: Number.NEGATIVE_INFINITY,
+          rules: [aRule({ property: 'x', exists: true }, Number.POSITIVE_INFINITY)],
+        }),
       ]),
     );
 

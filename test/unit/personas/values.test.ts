@@ -25,9 +25,12 @@ describe('parseNumberValue', () => {
     expect(parseNumberValue(text)).toBe(expected);
   });
 
-  it.each(['12abc', '0x10', '1,000', '', '.', '-', 'e3', '1e', 'Infinity', 'NaN', '1 000', '0b101'])('does not read %p as a number', (text) => {
-    expect(parseNumberValue(text)).toBeNaN();
-  });
+  it.each(['12abc', '0x10', '1,000', '', '.', '-', 'e3', '1e', 'Infinity', 'NaN', '1 000', '0b101'])(
+    'does not read %p as a number',
+    (text) => {
+      expect(parseNumberValue(text)).toBeNaN();
+    },
+  );
 });
 
 describe('parseDateValue', () => {

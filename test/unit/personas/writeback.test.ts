@@ -66,17 +66,22 @@ describe('diffWriteback', () => {
   it('writes the unassigned id and a zero score for an unassigned contact', () => {
     const unassigned = assignment({ personaId: 'unassigned', assigned: false, kind: null, score: 0, threshold: null, secondary: [] });
 
-    expect(diffWriteback(input({ assignment: unassigned })).patch).toEqual({ persona: 'unassigned', persona_secondary: '', persona_score: '0' });
+    expect(diffWriteback(input({ assignment: unassigned })).patch).toEqual({
+      persona: 'unassigned',
+      persona_secondary: '',
+      persona_score: '0',
+    });
   });
 
   it('treats the value the app last wrote, still in HubSpot, as its own', () => {
-    expect(diffWriteback(input({ current: { persona: 'analyst', secondary: 'developer;marketing_ops', score: '45' } }))).toEqual({ patch: null, override: null });
+    expect(diffWriteback(input({ current: { persona: 'analyst', secondary: 'developer;marketing_ops', score: '45' } }))).toEqual({
+      patch: null,
+      override: null,
+    });
   });
 
   it('detects a value set by someone else as a manual override and writes nothing', () => {
-    const decision = diffWriteback(
-      input({ current: { persona: 'ops_leader', changedBy: 'rep@example.com', changedAt: JUNE_1 } }),
-    );
+    const decision = diffWriteback(input({ current: { persona: 'ops_leader', changedBy: 'rep@example.com', changedAt: JUNE_1 } }));
 
     expect(decision).toEqual({
       patch: null,
@@ -92,7 +97,9 @@ describe('diffWriteback', () => {
   });
 
   it('does not mistake a value HubSpot attributes to the app for an override', () => {
-    const decision = diffWriteback(input({ assignment: assignment({ personaId: 'developer' }), current: { persona: 'ops_leader', writtenByApp: true } }));
+    const decision = diffWriteback(
+      input({ assignment: assignment({ personaId: 'developer' }), current: { persona: 'ops_leader', writtenByApp: true } }),
+    );
 
     expect(decision).toEqual({ patch: { persona: 'developer' }, override: null });
   });

@@ -20,8 +20,13 @@ describe('configuration', () => {
   it('starts in sandbox mode on embedded defaults', () => {
     const config = loadConfig({ DATA_DIR: tmp() });
     expect(config).toMatchObject({
-      port: 3000, appBaseUrl: 'http://localhost:3000', mode: 'sandbox', databaseUrl: 'sqlite:./data/personas.db',
-      personasConfigPath: 'config/personas.json', logLevel: 'info', adminToken: undefined,
+      port: 3000,
+      appBaseUrl: 'http://localhost:3000',
+      mode: 'sandbox',
+      databaseUrl: 'sqlite:./data/personas.db',
+      personasConfigPath: 'config/personas.json',
+      logLevel: 'info',
+      adminToken: undefined,
     });
     expect(config.encryptionKey).toHaveLength(32);
   });
@@ -40,11 +45,21 @@ describe('configuration', () => {
 
   it('runs in HubSpot mode with complete credentials', () => {
     const config = loadConfig({
-      HUBSPOT_CLIENT_ID: 'cid', HUBSPOT_CLIENT_SECRET: 'secret', HUBSPOT_APP_ID: '123', ENCRYPTION_KEY: HEX_KEY,
-      APP_BASE_URL: 'https://p.example.com', DATABASE_URL: 'postgres://u@db/x',
+      HUBSPOT_CLIENT_ID: 'cid',
+      HUBSPOT_CLIENT_SECRET: 'secret',
+      HUBSPOT_APP_ID: '123',
+      ENCRYPTION_KEY: HEX_KEY,
+      APP_BASE_URL: 'https://p.example.com',
+      DATABASE_URL: 'postgres://u@db/x',
     });
     expect(config.mode).toBe('hubspot');
-    expect(config.hubspot).toMatchObject({ clientId: 'cid', clientSecret: 'secret', appId: 123, apiBaseUrl: 'https://api.hubapi.com', authBaseUrl: 'https://app.hubspot.com' });
+    expect(config.hubspot).toMatchObject({
+      clientId: 'cid',
+      clientSecret: 'secret',
+      appId: 123,
+      apiBaseUrl: 'https://api.hubapi.com',
+      authBaseUrl: 'https://app.hubspot.com',
+    });
   });
 
   it('names every missing HubSpot setting at once', () => {
@@ -58,16 +73,44 @@ describe('configuration', () => {
 
   it('refuses production without HubSpot credentials, naming each missing variable, instead of starting the sandbox', () => {
     const why = 'required in production (NODE_ENV=production never starts the sandbox portal)';
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'HUBSPOT_APP_ID', 'ENCRYPTION_KEY', 'APP_BASE_URL'].map((v) => `${v}: ${why}`));
-    expect(problemsOf({ NODE_ENV: 'production', HUBSPOT_CLIENT_ID: 'cid', HUBSPOT_APP_ID: '1', APP_BASE_URL: 'https://p.example.com' }))
-      .toEqual([`HUBSPOT_CLIENT_SECRET: ${why}`, `ENCRYPTION_KEY: ${why}`]);
-    expect(loadConfig({ NODE_ENV: 'production', HUBSPOT_CLIENT_ID: 'cid', HUBSPOT_CLIENT_SECRET: 's', HUBSPOT_APP_ID: '1', ENCRYPTION_KEY: HEX_KEY, APP_BASE_URL: 'https://p.example.com' }).mode).toBe('hubspot');
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(
+      ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'HUBSPOT_APP_ID', 'ENCRYPTION_KEY', 'APP_BASE_URL'].map((v) => `${v}: ${why}`),
+    );
+    expect(
+      problemsOf({ NODE_ENV: 'production', HUBSPOT_CLIENT_ID: 'cid', HUBSPOT_APP_ID: '1', APP_BASE_URL: 'https://p.example.com' }),
+    ).toEqual([`HUBSPOT_CLIENT_SECRET: ${why}`, `ENCRYPTION_KEY: ${why}`]);
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        HUBSPOT_CLIENT_ID: 'cid',
+        HUBSPOT_CLIENT_SECRET: 's',
+        HUBSPOT_APP_ID: '1',
+        ENCRYPTION_KEY: HEX_KEY,
+        APP_BASE_URL: 'https://p.example.com',
+      }).mode,
+    ).toBe('hubspot');
     expect(loadConfig({ DATA_DIR: tmp(), NODE_ENV: 'development' }).mode).toBe('sandbox');
   });
 
   it('names each malformed variable', () => {
-    const problems = problemsOf({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', APP_BASE_URL: 'not a url', SYNC_CRON: 'often', ADMIN_TOKEN: 'short', REDIS_URL: 'localhost:6379' });
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ADMIN_TOKEN', 'APP_BASE_URL', 'DATABASE_URL', 'LOG_LEVEL', 'PORT', 'REDIS_URL', 'SYNC_CRON']);
+    const problems = problemsOf({
+      PORT: 'abc',
+      DATABASE_URL: 'mysql://x',
+      LOG_LEVEL: 'loud',
+      APP_BASE_URL: 'not a url',
+      SYNC_CRON: 'often',
+      ADMIN_TOKEN: 'short',
+      REDIS_URL: 'localhost:6379',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'ADMIN_TOKEN',
+      'APP_BASE_URL',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'PORT',
+      'REDIS_URL',
+      'SYNC_CRON',
+    ]);
   });
 
   it('rejects an encryption key that is not 32 bytes', () => {
@@ -86,7 +129,13 @@ describe('configuration', () => {
   });
 
   describe('APP_ROLE', () => {
-    const hubspot = { HUBSPOT_CLIENT_ID: 'cid', HUBSPOT_CLIENT_SECRET: 'secret', HUBSPOT_APP_ID: '123', ENCRYPTION_KEY: HEX_KEY, APP_BASE_URL: 'https://p.example.com' };
+    const hubspot = {
+      HUBSPOT_CLIENT_ID: 'cid',
+      HUBSPOT_CLIENT_SECRET: 'secret',
+      HUBSPOT_APP_ID: '123',
+      ENCRYPTION_KEY: HEX_KEY,
+      APP_BASE_URL: 'https://p.example.com',
+    };
 
     it('defaults to all, which SQLite allows', () => {
       expect(loadConfig({ DATA_DIR: tmp() }).role).toBe('all');
@@ -107,7 +156,9 @@ describe('configuration', () => {
     });
 
     it('names an unknown role', () => {
-      expect(problemsOf({ ...hubspot, APP_ROLE: 'scheduler', DATABASE_URL: 'postgres://u@db/x' })).toEqual(['APP_ROLE: must be one of all, web, worker']);
+      expect(problemsOf({ ...hubspot, APP_ROLE: 'scheduler', DATABASE_URL: 'postgres://u@db/x' })).toEqual([
+        'APP_ROLE: must be one of all, web, worker',
+      ]);
     });
   });
 });

@@ -3,7 +3,12 @@ import { createLogger, type LogFormat } from '../../../src/platform/logger';
 
 function capture(format: LogFormat) {
   const chunks: string[] = [];
-  const destination = new Writable({ write(chunk, _enc, done) { chunks.push(String(chunk)); done(); } });
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
   const logger = createLogger({ level: 'info', format, destination });
   return { logger, text: () => chunks.join('') };
 }

@@ -5,7 +5,9 @@ function batcher(options: { size?: number; maxPagesWaiting?: number; maxInFlight
   const gates: (() => void)[] = [];
   let hold = false;
   const b = new PageBatcher({
-    size: options.size ?? 4, maxPagesWaiting: options.maxPagesWaiting ?? 3, maxInFlight: options.maxInFlight ?? 2,
+    size: options.size ?? 4,
+    maxPagesWaiting: options.maxPagesWaiting ?? 3,
+    maxInFlight: options.maxInFlight ?? 2,
     run: async (ids) => {
       runs.push(ids);
       const n = runs.length;
@@ -13,10 +15,24 @@ function batcher(options: { size?: number; maxPagesWaiting?: number; maxInFlight
       if (options.fail?.(n)) throw new Error(`batch ${n} failed`);
     },
   });
-  return { b, runs, gates, hold: (on: boolean) => { hold = on; } };
+  return {
+    b,
+    runs,
+    gates,
+    hold: (on: boolean) => {
+      hold = on;
+    },
+  };
 }
 
-const state = async (p: Promise<void>) => Promise.race([p.then(() => 'done', () => 'failed'), new Promise((r) => setImmediate(() => r('waiting')))]);
+const state = async (p: Promise<void>) =>
+  Promise.race([
+    p.then(
+      () => 'done',
+      () => 'failed',
+    ),
+    new Promise((r) => setImmediate(() => r('waiting'))),
+  ]);
 
 describe('gathering the ids of consecutive pages into full batches', () => {
   it('fills each batch across pages and settles a page only once every batch holding its ids has run', async () => {
@@ -52,7 +68,9 @@ describe('gathering the ids of consecutive pages into full batches', () => {
     await b.add(['a']);
     await b.add(['b']);
     let third = false;
-    const adding = b.add(['c']).then(() => { third = true; });
+    const adding = b.add(['c']).then(() => {
+      third = true;
+    });
     await new Promise((r) => setImmediate(r));
     expect(third).toBe(false);
     gates.shift()!();

@@ -3,7 +3,14 @@ import { ProgressMeter } from '../../../src/sync/progress-meter';
 describe('the figures of a streaming sync', () => {
   it('gives remaining contacts and a time to go from the rate measured over the last minute', () => {
     const meter = new ProgressMeter(10_000);
-    expect(meter.figures(0, 0, 0)).toEqual({ total: 10_000, scored: 0, written: 0, remaining: 10_000, contactsPerSecond: null, etaSeconds: null });
+    expect(meter.figures(0, 0, 0)).toEqual({
+      total: 10_000,
+      scored: 0,
+      written: 0,
+      remaining: 10_000,
+      contactsPerSecond: null,
+      etaSeconds: null,
+    });
     for (let s = 1; s <= 60; s += 1) meter.figures(s * 1000, s * 400, s * 400);
     expect(meter.figures(61_000, 24_400, 24_400)).toMatchObject({ contactsPerSecond: 400, remaining: 0, etaSeconds: 0 });
     // 50 contacts a second for a minute, then a pause halves the rate: the estimate follows the recent rate.

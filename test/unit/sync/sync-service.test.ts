@@ -14,11 +14,21 @@ const PORTAL = 5;
  * A portal of `contacts` contacts where contact i has `ticketsOf(i)` tickets; records every call.
  * `failTicketRead(n)` makes the n-th ticket batch read (from 1) fail.
  */
-function fakeHubSpot(contacts: number, ticketsOf: (i: number) => number, failTicketRead: (n: number) => boolean = () => false, failListAt?: number) {
+function fakeHubSpot(
+  contacts: number,
+  ticketsOf: (i: number) => number,
+  failTicketRead: (n: number) => boolean = () => false,
+  failListAt?: number,
+) {
   const calls: string[] = [];
   let ticketReads = 0;
   const ticketIds = (i: number) => Array.from({ length: ticketsOf(i) }, (_, j) => String(100_000 + i * 10 + j));
-  const contactRecord = (i: number): ContactRecord => ({ id: String(1000 + i), properties: { email: `c${i}@x.test`, persona: null }, updatedAt: 1, ticketIds: ticketIds(i) });
+  const contactRecord = (i: number): ContactRecord => ({
+    id: String(1000 + i),
+    properties: { email: `c${i}@x.test`, persona: null },
+    updatedAt: 1,
+    ticketIds: ticketIds(i),
+  });
   const portal: Partial<PortalHubSpot> = {
     portalId: PORTAL,
     countObjects: async () => contacts,
@@ -34,7 +44,11 @@ function fakeHubSpot(contacts: number, ticketsOf: (i: number) => number, failTic
       calls.push(`tickets ${ids.length}`);
       ticketReads += 1;
       if (failTicketRead(ticketReads)) throw new Error(`ticket batch read ${ticketReads} failed`);
-      return ids.map((id): CrmRecord => ({ id, properties: { createdate: '2026-01-01T00:00:00Z', hs_ticket_category: 'ONBOARDING' }, updatedAt: 1 }));
+      return ids.map((id): CrmRecord => ({
+        id,
+        properties: { createdate: '2026-01-01T00:00:00Z', hs_ticket_category: 'ONBOARDING' },
+        updatedAt: 1,
+      }));
     },
     updateContacts: async (inputs) => {
       calls.push(`write ${inputs.length} ${inputs.map((i) => i.id).join(',')}`);
@@ -53,15 +67,53 @@ describe('the full sync pipeline', () => {
     storage = await openStorage('sqlite::memory:');
     stores = createStores(storage);
     const now = Date.parse('2026-11-01T00:00:00Z');
-    await stores.portals.upsert({ portalId: PORTAL, hubDomain: null, state: 'installed', scopes: [], accessTokenEnc: null, refreshTokenEnc: null, accessExpiresAt: null, installedAt: now, updatedAt: now, installedBy: null, lastError: null });
+    await stores.portals.upsert({
+      portalId: PORTAL,
+      hubDomain: null,
+      state: 'installed',
+      scopes: [],
+      accessTokenEnc: null,
+      refreshTokenEnc: null,
+      accessExpiresAt: null,
+      installedAt: now,
+      updatedAt: now,
+      installedBy: null,
+      lastError: null,
+    });
   });
-  afterEach(async () => { await storage.close(); });
+  afterEach(async () => {
+    await storage.close();
+  });
 
   function service(gateways: HubSpotGateways, hooks?: SyncHooks) {
     const clock = fixedClock(Date.parse('2026-11-02T00:00:00Z'));
-    const ruleSets = new RuleSetService({ ruleSets: stores.ruleSets, clock, defaultRuleSet: () => JSON.parse(readFileSync('config/personas.json', 'utf8')) as unknown });
-    const assignments = new AssignmentService({ crm: stores.crm, assignments: stores.assignments, ruleSets, gateways, clock, logger: silentLogger });
-    return { ruleSets, sync: new SyncService({ crm: stores.crm, sync: stores.sync, portals: stores.portals, ruleSets, assignments, gateways, clock, logger: silentLogger, hooks }) };
+    const ruleSets = new RuleSetService({
+      ruleSets: stores.ruleSets,
+      clock,
+      defaultRuleSet: () => JSON.parse(readFileSync('config/personas.json', 'utf8')) as unknown,
+    });
+    const assignments = new AssignmentService({
+      crm: stores.crm,
+      assignments: stores.assignments,
+      ruleSets,
+      gateways,
+      clock,
+      logger: silentLogger,
+    });
+    return {
+      ruleSets,
+      sync: new SyncService({
+        crm: stores.crm,
+        sync: stores.sync,
+        portals: stores.portals,
+        ruleSets,
+        assignments,
+        gateways,
+        clock,
+        logger: silentLogger,
+        hooks,
+      }),
+    };
   }
 
   async function storedTicketIds(): Promise<Set<string>> {
@@ -111,7 +163,7 @@ describe('the full sync pipeline', () => {
     expect(await stores.crm.counts(PORTAL)).toMatchObject({ contacts: 3_000, tickets: summary.tickets });
   });
 
-  it('saves a page\'s cursor only once every ticket of it and of the pages before it is stored, even when its batch is filled by later pages', async () => {
+  it("saves a page's cursor only once every ticket of it and of the pages before it is stored, even when its batch is filled by later pages", async () => {
     const checked: number[] = [];
     const missing: string[] = [];
     const fake = fakeHubSpot(1_000, splitPages);
@@ -140,7 +192,7 @@ describe('the full sync pipeline', () => {
     const { ruleSets, sync } = service(fake.gateways);
     await ruleSets.ensureSeeded(PORTAL);
     await expect(sync.fullSync(PORTAL)).rejects.toThrow('ticket batch read 2 failed');
-    const cursor = Number(await stores.sync.getCursor(PORTAL, 'full:contacts') ?? 0);
+    const cursor = Number((await stores.sync.getCursor(PORTAL, 'full:contacts')) ?? 0);
     expect(cursor).toBeLessThanOrEqual(200);
     const stored = await storedTicketIds();
     expect(idsOfContacts(fake.ticketIds, 0, cursor).filter((id) => !stored.has(id))).toEqual([]);
@@ -153,7 +205,13 @@ describe('the full sync pipeline', () => {
     const resumed = await sync.fullSync(PORTAL);
     expect(resumed.contacts).toBe(1_000 - cursor);
     const all = idsOfContacts(fake.ticketIds, 0, 1_000);
-    expect(await stores.crm.counts(PORTAL)).toEqual({ contacts: 1_000, tickets: all.length, associations: all.length, companies: 0, surveys: 0 });
+    expect(await stores.crm.counts(PORTAL)).toEqual({
+      contacts: 1_000,
+      tickets: all.length,
+      associations: all.length,
+      companies: 0,
+      surveys: 0,
+    });
     expect(writtenBefore.length + resumed.writeBack.written).toBe(1_000);
     const everyWrite = writtenIds(fake.calls);
     expect(everyWrite).toHaveLength(1_000);
@@ -170,11 +228,15 @@ describe('the full sync pipeline', () => {
     expect(batchSizes(fake.calls)).toEqual([100]);
   });
 
-  it('sends a part-filled batch rather than hold back more than 50 pages\' cursors on a very sparse portal', async () => {
+  it("sends a part-filled batch rather than hold back more than 50 pages' cursors on a very sparse portal", async () => {
     // One ticket per 200 contacts: 100 ids would take 200 pages.
     const listedWhenSaved: number[] = [];
     const fake = fakeHubSpot(12_000, (i) => (i % 200 === 0 ? 1 : 0));
-    const { ruleSets, sync } = service(fake.gateways, { afterPage: ({ page }) => { listedWhenSaved.push(fake.calls.filter((c) => c.startsWith('list')).length - page); } });
+    const { ruleSets, sync } = service(fake.gateways, {
+      afterPage: ({ page }) => {
+        listedWhenSaved.push(fake.calls.filter((c) => c.startsWith('list')).length - page);
+      },
+    });
     await ruleSets.ensureSeeded(PORTAL);
     const summary = await sync.fullSync(PORTAL);
     expect(summary.tickets).toBe(60);
@@ -184,12 +246,13 @@ describe('the full sync pipeline', () => {
     expect(await stores.crm.counts(PORTAL)).toMatchObject({ contacts: 12_000, tickets: 60 });
   });
 
-  it('writes the first page\'s personas while most pages are still to be listed, and every contact once', async () => {
+  it("writes the first page's personas while most pages are still to be listed, and every contact once", async () => {
     const fake = fakeHubSpot(8_000, (i) => (i % 3 === 0 ? 1 : 0));
     let atFirstPage: { listed: number; written: number } | null = null;
     const { ruleSets, sync } = service(fake.gateways, {
       afterPage: ({ page }) => {
-        if (page === 1) atFirstPage = { listed: fake.calls.filter((c) => c.startsWith('list')).length, written: writtenIds(fake.calls).length };
+        if (page === 1)
+          atFirstPage = { listed: fake.calls.filter((c) => c.startsWith('list')).length, written: writtenIds(fake.calls).length };
       },
     });
     await ruleSets.ensureSeeded(PORTAL);
@@ -228,9 +291,23 @@ describe('the incremental sync', () => {
   beforeEach(async () => {
     storage = await openStorage('sqlite::memory:');
     stores = createStores(storage);
-    await stores.portals.upsert({ portalId: PORTAL, hubDomain: null, state: 'installed', scopes: [], accessTokenEnc: null, refreshTokenEnc: null, accessExpiresAt: null, installedAt: 0, updatedAt: 0, installedBy: null, lastError: null });
+    await stores.portals.upsert({
+      portalId: PORTAL,
+      hubDomain: null,
+      state: 'installed',
+      scopes: [],
+      accessTokenEnc: null,
+      refreshTokenEnc: null,
+      accessExpiresAt: null,
+      installedAt: 0,
+      updatedAt: 0,
+      installedBy: null,
+      lastError: null,
+    });
   });
-  afterEach(async () => { await storage.close(); });
+  afterEach(async () => {
+    await storage.close();
+  });
 
   it('moves the search window forward when more than 10,000 records changed, reaching every one of them', async () => {
     const changed = 10_450;
@@ -247,7 +324,11 @@ describe('the incremental sync', () => {
         const offset = after ?? 0;
         const page = matching.slice(offset, offset + 200);
         return {
-          results: page.map((i) => ({ id: String(1000 + i), properties: { lastmodifieddate: new Date(modified(i)).toISOString(), persona: null }, updatedAt: modified(i) })),
+          results: page.map((i) => ({
+            id: String(1000 + i),
+            properties: { lastmodifieddate: new Date(modified(i)).toISOString(), persona: null },
+            updatedAt: modified(i),
+          })),
           nextAfter: offset + 200 < matching.length ? offset + 200 : null,
           total: matching.length,
         };
@@ -259,9 +340,30 @@ describe('the incremental sync', () => {
     };
     const gateways: HubSpotGateways = { forPortal: () => portal as PortalHubSpot };
     const clock = fixedClock(base + 86_400_000);
-    const ruleSets = new RuleSetService({ ruleSets: stores.ruleSets, clock, defaultRuleSet: () => JSON.parse(readFileSync('config/personas.json', 'utf8')) as unknown });
-    const assignments = new AssignmentService({ crm: stores.crm, assignments: stores.assignments, ruleSets, gateways, clock, logger: silentLogger });
-    const sync = new SyncService({ crm: stores.crm, sync: stores.sync, portals: stores.portals, ruleSets, assignments, gateways, clock, logger: silentLogger, searchOverlapMs: 0 });
+    const ruleSets = new RuleSetService({
+      ruleSets: stores.ruleSets,
+      clock,
+      defaultRuleSet: () => JSON.parse(readFileSync('config/personas.json', 'utf8')) as unknown,
+    });
+    const assignments = new AssignmentService({
+      crm: stores.crm,
+      assignments: stores.assignments,
+      ruleSets,
+      gateways,
+      clock,
+      logger: silentLogger,
+    });
+    const sync = new SyncService({
+      crm: stores.crm,
+      sync: stores.sync,
+      portals: stores.portals,
+      ruleSets,
+      assignments,
+      gateways,
+      clock,
+      logger: silentLogger,
+      searchOverlapMs: 0,
+    });
     await ruleSets.ensureSeeded(PORTAL);
     await stores.sync.setCursor(PORTAL, 'incremental:contacts', String(base), 0);
     await stores.sync.setCursor(PORTAL, 'incremental:tickets', String(base), 0);

@@ -5,15 +5,37 @@ import { isOwnWrite, planWebhookWork, type WatchedProperties } from '../../../sr
 const APP_ID = 424242;
 const PORTAL = 555;
 const T = Date.UTC(2026, 10, 28, 12);
-const WATCHED: WatchedProperties = { contactProperties: ['jobtitle', 'lifecyclestage'], ticketProperties: ['hs_ticket_category', 'createdate'], personaProperty: 'persona' };
+const WATCHED: WatchedProperties = {
+  contactProperties: ['jobtitle', 'lifecyclestage'],
+  ticketProperties: ['hs_ticket_category', 'createdate'],
+  personaProperty: 'persona',
+};
 
 let nextId = 1;
 function ev(subscriptionType: string, objectId: number, at: number, extra: Partial<WebhookEvent> = {}): WebhookEvent {
   return { eventId: nextId++, portalId: PORTAL, occurredAt: at, subscriptionType, objectId, ...extra };
 }
 /** An association change exactly as documented: the ends in from/toObjectId and no objectId at all. */
-function link(subscriptionType: string, associationType: string, fromObjectId: number, toObjectId: number, at: number, extra: Partial<WebhookEvent> = {}): WebhookEvent {
-  return { eventId: nextId++, portalId: PORTAL, occurredAt: at, subscriptionType, associationType, fromObjectId, toObjectId, associationRemoved: false, isPrimaryAssociation: false, ...extra };
+function link(
+  subscriptionType: string,
+  associationType: string,
+  fromObjectId: number,
+  toObjectId: number,
+  at: number,
+  extra: Partial<WebhookEvent> = {},
+): WebhookEvent {
+  return {
+    eventId: nextId++,
+    portalId: PORTAL,
+    occurredAt: at,
+    subscriptionType,
+    associationType,
+    fromObjectId,
+    toObjectId,
+    associationRemoved: false,
+    isPrimaryAssociation: false,
+    ...extra,
+  };
 }
 /** A merge without objectId, carrying only the merge fields given. */
 function merge(at: number, fields: Partial<WebhookEvent>, subscriptionType = 'contact.merge'): WebhookEvent {
@@ -27,7 +49,10 @@ const plan = (events: WebhookEvent[]) => planWebhookWork(events, WATCHED, APP_ID
 describe('classifying webhook events', () => {
   it('reads legacy and generic subscription types alike', () => {
     expect(classifyEvent({ subscriptionType: 'contact.privacyDeletion' })).toEqual({ object: 'contact', change: 'privacyDeletion' });
-    expect(classifyEvent({ subscriptionType: 'object.propertyChange', objectTypeId: '0-1' })).toEqual({ object: 'contact', change: 'propertyChange' });
+    expect(classifyEvent({ subscriptionType: 'object.propertyChange', objectTypeId: '0-1' })).toEqual({
+      object: 'contact',
+      change: 'propertyChange',
+    });
     expect(classifyEvent({ subscriptionType: 'object.creation', objectTypeId: '0-5' })).toEqual({ object: 'ticket', change: 'creation' });
     expect(classifyEvent({ subscriptionType: 'object.creation', objectTypeId: '0-3' })).toEqual({ object: 'other', change: 'creation' });
     expect(classifyEvent({ subscriptionType: 'contact.somethingNew' })).toEqual({ object: 'contact', change: 'other' });
@@ -62,11 +87,15 @@ describe('planning the work for a batch of webhook events', () => {
 
   it("ignores the app's own writes, so writing back never triggers more work", () => {
     const own = { changeSource: 'INTEGRATION', sourceId: String(APP_ID) };
-    const result = plan([change(1, T, 'persona', 'explorer', own), change(1, T, 'persona_score', '40', own), change(2, T, 'persona_secondary', 'x', own)]);
+    const result = plan([
+      change(1, T, 'persona', 'explorer', own),
+      change(1, T, 'persona_score', '40', own),
+      change(2, T, 'persona_secondary', 'x', own),
+    ]);
     expect(result).toMatchObject({ refreshContacts: [], personaChanges: [], ignored: 3 });
   });
 
-  it("reports a persona change by someone else as a manual override candidate, newest value per contact", () => {
+  it('reports a persona change by someone else as a manual override candidate, newest value per contact', () => {
     const result = plan([change(1, T + 5, 'persona', ' analyst '), change(1, T + 1, 'persona', 'explorer', { sourceId: 'userId:8' })]);
     expect(result.personaChanges).toEqual([{ contactId: '1', value: 'analyst', by: 'CRM userId:7', at: T + 5 }]);
     expect(result.refreshContacts).toEqual([]);
@@ -83,7 +112,12 @@ describe('planning the work for a batch of webhook events', () => {
   });
 
   it('never revives a privacy-deleted contact, even when a restore or change follows', () => {
-    const events = [ev('contact.restore', 1, T + 20), change(1, T + 30, 'jobtitle', 'x'), ev('contact.privacyDeletion', 1, T + 10), ev('contact.deletion', 1, T + 10)];
+    const events = [
+      ev('contact.restore', 1, T + 20),
+      change(1, T + 30, 'jobtitle', 'x'),
+      ev('contact.privacyDeletion', 1, T + 10),
+      ev('contact.deletion', 1, T + 10),
+    ];
     expect(plan(events)).toMatchObject({ refreshContacts: [], purgeContacts: [{ contactId: '1', permanent: true }], personaChanges: [] });
   });
 
@@ -95,7 +129,10 @@ describe('planning the work for a batch of webhook events', () => {
     const merge = ev('contact.merge', 1, T + 10, { primaryObjectId: 1, mergedObjectIds: [2, 3], newObjectId: 1 });
     const result = plan([change(2, T + 20, 'jobtitle', 'late'), merge]);
     expect(result.refreshContacts).toEqual(['1']);
-    expect(result.purgeContacts.map((p) => [p.contactId, p.permanent]).sort()).toEqual([['2', true], ['3', true]]);
+    expect(result.purgeContacts.map((p) => [p.contactId, p.permanent]).sort()).toEqual([
+      ['2', true],
+      ['3', true],
+    ]);
   });
 
   it('treats a merge into a new id as removing both originals', () => {
@@ -133,22 +170,31 @@ describe('planning the work for a batch of webhook events', () => {
 
   it('refreshes a company when a property the rules read changes, or it is deleted or merged, and ignores the rest', () => {
     const watched = { ...WATCHED, companyProperties: ['numberofemployees', 'industry'] };
-    const result = planWebhookWork([
-      ev('company.propertyChange', 900, T, { propertyName: 'numberofemployees', propertyValue: '40', changeSource: 'CRM' }),
-      ev('company.propertyChange', 900, T + 1, { propertyName: 'industry', propertyValue: 'RETAIL', changeSource: 'CRM' }),
-      ev('company.propertyChange', 901, T, { propertyName: 'phone', propertyValue: '555', changeSource: 'CRM' }),
-      ev('object.propertyChange', 902, T, { objectTypeId: '0-2', propertyName: 'industry', propertyValue: 'RETAIL' }),
-      ev('company.deletion', 903, T),
-      merge(T, { objectId: 904, primaryObjectId: 904, mergedObjectIds: [905] }, 'company.merge'),
-    ], watched, APP_ID);
+    const result = planWebhookWork(
+      [
+        ev('company.propertyChange', 900, T, { propertyName: 'numberofemployees', propertyValue: '40', changeSource: 'CRM' }),
+        ev('company.propertyChange', 900, T + 1, { propertyName: 'industry', propertyValue: 'RETAIL', changeSource: 'CRM' }),
+        ev('company.propertyChange', 901, T, { propertyName: 'phone', propertyValue: '555', changeSource: 'CRM' }),
+        ev('object.propertyChange', 902, T, { objectTypeId: '0-2', propertyName: 'industry', propertyValue: 'RETAIL' }),
+        ev('company.deletion', 903, T),
+        merge(T, { objectId: 904, primaryObjectId: 904, mergedObjectIds: [905] }, 'company.merge'),
+      ],
+      watched,
+      APP_ID,
+    );
     expect([...result.refreshCompanies].sort()).toEqual(['900', '902', '903', '904', '905']);
     expect(result.refreshContacts).toEqual([]);
     expect(result.ignored).toBe(1);
-    expect(plan([ev('company.propertyChange', 900, T, { propertyName: 'numberofemployees', propertyValue: '40' })]).refreshCompanies).toEqual([]);
+    expect(
+      plan([ev('company.propertyChange', 900, T, { propertyName: 'numberofemployees', propertyValue: '40' })]).refreshCompanies,
+    ).toEqual([]);
   });
 
   it('reads the ends from object type ids when the generic dialect names them', () => {
-    const result = plan([link('object.associationChange', '0-5_TO_0-1', 56, 8, T), link('object.associationChange', 'X', 9, 57, T, { fromObjectTypeId: '0-1', toObjectTypeId: '0-5' })]);
+    const result = plan([
+      link('object.associationChange', '0-5_TO_0-1', 56, 8, T),
+      link('object.associationChange', 'X', 9, 57, T, { fromObjectTypeId: '0-1', toObjectTypeId: '0-5' }),
+    ]);
     expect([...result.refreshContacts].sort()).toEqual(['8', '9']);
   });
 
@@ -158,15 +204,24 @@ describe('planning the work for a batch of webhook events', () => {
   });
 
   it('handles merges whichever of primaryObjectId, mergedObjectIds and newObjectId are present', () => {
-    const ids = (r: ReturnType<typeof plan>) => ({ refresh: [...r.refreshContacts].sort(), purged: r.purgeContacts.map((p) => p.contactId).sort() });
+    const ids = (r: ReturnType<typeof plan>) => ({
+      refresh: [...r.refreshContacts].sort(),
+      purged: r.purgeContacts.map((p) => p.contactId).sort(),
+    });
     expect(ids(plan([merge(T, { primaryObjectId: 1, mergedObjectIds: [2] })]))).toEqual({ refresh: ['1'], purged: ['2'] });
     expect(ids(plan([merge(T, { newObjectId: 9, mergedObjectIds: [2, 3] })]))).toEqual({ refresh: ['9'], purged: ['2', '3'] });
     expect(ids(plan([merge(T, { primaryObjectId: 1, newObjectId: 9 })]))).toEqual({ refresh: ['9'], purged: ['1'] });
     expect(ids(plan([merge(T, { primaryObjectId: 1 })]))).toEqual({ refresh: ['1'], purged: [] });
     expect(ids(plan([merge(T, { objectId: 4, mergedObjectIds: [5] })]))).toEqual({ refresh: ['4'], purged: ['5'] });
     expect(plan([merge(T, { mergedObjectIds: [6] })])).toMatchObject({ refreshContacts: [], purgeContacts: [], ignored: 1 });
-    const tickets = plan([merge(T, { primaryObjectId: 50, mergedObjectIds: [51] }, 'ticket.merge'), merge(T, { newObjectId: 60, primaryObjectId: 52, mergedObjectIds: [53], objectTypeId: '0-5' }, 'object.merge')]);
-    expect({ refresh: [...tickets.refreshTickets].sort(), deleted: [...tickets.deleteTickets].sort() }).toEqual({ refresh: ['50', '60'], deleted: ['51', '52', '53'] });
+    const tickets = plan([
+      merge(T, { primaryObjectId: 50, mergedObjectIds: [51] }, 'ticket.merge'),
+      merge(T, { newObjectId: 60, primaryObjectId: 52, mergedObjectIds: [53], objectTypeId: '0-5' }, 'object.merge'),
+    ]);
+    expect({ refresh: [...tickets.refreshTickets].sort(), deleted: [...tickets.deleteTickets].sort() }).toEqual({
+      refresh: ['50', '60'],
+      deleted: ['51', '52', '53'],
+    });
   });
 
   it('refreshes created tickets and tickets whose rule-read properties change, and deletes deleted ones', () => {
@@ -183,15 +238,17 @@ describe('planning the work for a batch of webhook events', () => {
 
   it('plans the same work whatever the order and however many duplicates', () => {
     const ids = [1, 2, 3];
-    const arbEvent = fc.record({
-      kind: fc.constantFrom('creation', 'deletion', 'restore', 'privacyDeletion', 'jobtitle', 'phone', 'persona', 'assoc'),
-      id: fc.constantFrom(...ids),
-      at: fc.integer({ min: 0, max: 1000 }),
-    }).map(({ kind, id, at }): WebhookEvent => {
-      if (kind === 'jobtitle' || kind === 'phone' || kind === 'persona') return change(id, T + at, kind, `v${at}`);
-      if (kind === 'assoc') return link('contact.associationChange', 'CONTACT_TO_TICKET', id, 90, T + at);
-      return ev(`contact.${kind}`, id, T + at);
-    });
+    const arbEvent = fc
+      .record({
+        kind: fc.constantFrom('creation', 'deletion', 'restore', 'privacyDeletion', 'jobtitle', 'phone', 'persona', 'assoc'),
+        id: fc.constantFrom(...ids),
+        at: fc.integer({ min: 0, max: 1000 }),
+      })
+      .map(({ kind, id, at }): WebhookEvent => {
+        if (kind === 'jobtitle' || kind === 'phone' || kind === 'persona') return change(id, T + at, kind, `v${at}`);
+        if (kind === 'assoc') return link('contact.associationChange', 'CONTACT_TO_TICKET', id, 90, T + at);
+        return ev(`contact.${kind}`, id, T + at);
+      });
     // Distinct times: HubSpot's order within one millisecond is unknowable, so ties are out of scope.
     const arbBatch = fc.uniqueArray(arbEvent, { selector: (e) => e.occurredAt, minLength: 1, maxLength: 30 });
     const normal = (p: ReturnType<typeof plan>) => ({
@@ -199,10 +256,15 @@ describe('planning the work for a batch of webhook events', () => {
       purge: p.purgeContacts.map((x) => `${x.contactId}:${x.permanent}:${x.at}`).sort(),
       persona: p.personaChanges.map((x) => `${x.contactId}:${x.value}:${x.at}`).sort(),
     });
-    fc.assert(fc.property(arbBatch, fc.context(), (events, ctx) => {
-      const shuffled = [...events, ...events.filter((_, i) => i % 3 === 0)].sort((a, b) => ((a.eventId ?? 0) * 7919) % 97 - ((b.eventId ?? 0) * 7919) % 97);
-      ctx.log(JSON.stringify(shuffled.map((e) => [e.subscriptionType, e.objectId, e.occurredAt])));
-      expect(normal(plan(shuffled))).toEqual(normal(plan(events)));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(arbBatch, fc.context(), (events, ctx) => {
+        const shuffled = [...events, ...events.filter((_, i) => i % 3 === 0)].sort(
+          (a, b) => (((a.eventId ?? 0) * 7919) % 97) - (((b.eventId ?? 0) * 7919) % 97),
+        );
+        ctx.log(JSON.stringify(shuffled.map((e) => [e.subscriptionType, e.objectId, e.occurredAt])));
+        expect(normal(plan(shuffled))).toEqual(normal(plan(events)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -16,8 +16,18 @@ const PORTAL = 555;
 
 function anEvent(overrides: Record<string, unknown> = {}) {
   return {
-    eventId: 1, subscriptionId: 10, portalId: PORTAL, appId: 424242, occurredAt: NOW - 1000, subscriptionType: 'contact.propertyChange',
-    attemptNumber: 0, objectId: 101, propertyName: 'jobtitle', propertyValue: 'Analyst', changeSource: 'CRM', ...overrides,
+    eventId: 1,
+    subscriptionId: 10,
+    portalId: PORTAL,
+    appId: 424242,
+    occurredAt: NOW - 1000,
+    subscriptionType: 'contact.propertyChange',
+    attemptNumber: 0,
+    objectId: 101,
+    propertyName: 'jobtitle',
+    propertyValue: 'Analyst',
+    changeSource: 'CRM',
+    ...overrides,
   };
 }
 
@@ -26,7 +36,11 @@ function signed(body: string, options: { url?: string; timestamp?: number; secre
   return {
     'content-type': 'application/json',
     'x-hubspot-request-timestamp': String(timestamp),
-    'x-hubspot-signature-v3': signV3({ method: 'POST', url: options.url ?? `${BASE}${WEBHOOK_ROUTE}`, body }, options.secret ?? SECRET, timestamp),
+    'x-hubspot-signature-v3': signV3(
+      { method: 'POST', url: options.url ?? `${BASE}${WEBHOOK_ROUTE}`, body },
+      options.secret ?? SECRET,
+      timestamp,
+    ),
   };
 }
 
@@ -36,9 +50,17 @@ describe('webhook intake', () => {
   let nudges: number;
   const clock = fixedClock(NOW);
 
-  const routes = () => createWebhookRoutes({
-    inbox: stores.inbox, clientSecret: SECRET, appBaseUrl: BASE, clock, logger: silentLogger, onEnqueued: () => { nudges++; },
-  });
+  const routes = () =>
+    createWebhookRoutes({
+      inbox: stores.inbox,
+      clientSecret: SECRET,
+      appBaseUrl: BASE,
+      clock,
+      logger: silentLogger,
+      onEnqueued: () => {
+        nudges++;
+      },
+    });
   // As mounted in the app: the global JSON parser has read the body before the route sees it.
   const inApp = () => createHttpApp({ logger: silentLogger, routers: [routes()], health: async () => ({ ok: true, checks: {} }) });
   // Mounted alone: the route's own raw parser reads the body.
@@ -59,7 +81,10 @@ describe('webhook intake', () => {
 
   const pending = async () => (await stores.inbox.backlog()).pending;
 
-  describe.each([['mounted in the app', inApp], ['mounted alone', standalone]])('%s', (_name, makeApp) => {
+  describe.each([
+    ['mounted in the app', inApp],
+    ['mounted alone', standalone],
+  ])('%s', (_name, makeApp) => {
     it('stores a correctly signed batch and acknowledges it', async () => {
       const body = JSON.stringify([anEvent(), anEvent({ eventId: 2, objectId: 102 })]);
       const res = await request(makeApp()).post(WEBHOOK_ROUTE).set(signed(body)).send(body);
@@ -86,8 +111,14 @@ describe('webhook intake', () => {
 
     it('refuses a signature older than five minutes, and one from the future', async () => {
       const body = JSON.stringify([anEvent()]);
-      const stale = await request(makeApp()).post(WEBHOOK_ROUTE).set(signed(body, { timestamp: NOW - 5 * 60_000 - 1 })).send(body);
-      const future = await request(makeApp()).post(WEBHOOK_ROUTE).set(signed(body, { timestamp: NOW + 5 * 60_000 + 1 })).send(body);
+      const stale = await request(makeApp())
+        .post(WEBHOOK_ROUTE)
+        .set(signed(body, { timestamp: NOW - 5 * 60_000 - 1 }))
+        .send(body);
+      const future = await request(makeApp())
+        .post(WEBHOOK_ROUTE)
+        .set(signed(body, { timestamp: NOW + 5 * 60_000 + 1 }))
+        .send(body);
       expect([stale.status, future.status]).toEqual([401, 401]);
       expect(stale.body.error.message).toMatch(/stale/);
       expect(await pending()).toBe(0);
@@ -95,14 +126,23 @@ describe('webhook intake', () => {
 
     it('accepts a signature just inside the five-minute window', async () => {
       const body = JSON.stringify([anEvent()]);
-      const res = await request(makeApp()).post(WEBHOOK_ROUTE).set(signed(body, { timestamp: NOW - 5 * 60_000 })).send(body);
+      const res = await request(makeApp())
+        .post(WEBHOOK_ROUTE)
+        .set(signed(body, { timestamp: NOW - 5 * 60_000 }))
+        .send(body);
       expect(res.status).toBe(200);
     });
 
     it('refuses a signature made for another URL or with another secret', async () => {
       const body = JSON.stringify([anEvent()]);
-      const otherUrl = await request(makeApp()).post(WEBHOOK_ROUTE).set(signed(body, { url: `http://127.0.0.1${WEBHOOK_ROUTE}` })).send(body);
-      const otherSecret = await request(makeApp()).post(WEBHOOK_ROUTE).set(signed(body, { secret: 'someone-else' })).send(body);
+      const otherUrl = await request(makeApp())
+        .post(WEBHOOK_ROUTE)
+        .set(signed(body, { url: `http://127.0.0.1${WEBHOOK_ROUTE}` }))
+        .send(body);
+      const otherSecret = await request(makeApp())
+        .post(WEBHOOK_ROUTE)
+        .set(signed(body, { secret: 'someone-else' }))
+        .send(body);
       expect([otherUrl.status, otherSecret.status]).toEqual([401, 401]);
       expect(await pending()).toBe(0);
     });
@@ -110,7 +150,10 @@ describe('webhook intake', () => {
     it('signs over the query string as HubSpot called it', async () => {
       const body = JSON.stringify([anEvent()]);
       const path = `${WEBHOOK_ROUTE}?source=hubspot&x=1`;
-      const ok = await request(makeApp()).post(path).set(signed(body, { url: `${BASE}${path}` })).send(body);
+      const ok = await request(makeApp())
+        .post(path)
+        .set(signed(body, { url: `${BASE}${path}` }))
+        .send(body);
       const withoutQuery = await request(makeApp()).post(path).set(signed(body)).send(body);
       expect([ok.status, withoutQuery.status]).toEqual([200, 401]);
     });
@@ -135,7 +178,10 @@ describe('webhook intake', () => {
       const retry = JSON.stringify([anEvent({ eventId: 99, attemptNumber: 1 }), anEvent({ objectId: 103 })]);
       const a = await request(makeApp()).post(WEBHOOK_ROUTE).set(signed(first)).send(first);
       const b = await request(makeApp()).post(WEBHOOK_ROUTE).set(signed(retry)).send(retry);
-      expect([a.body, b.body]).toEqual([{ accepted: 1, duplicates: 1 }, { accepted: 1, duplicates: 1 }]);
+      expect([a.body, b.body]).toEqual([
+        { accepted: 1, duplicates: 1 },
+        { accepted: 1, duplicates: 1 },
+      ]);
       expect(await pending()).toBe(2);
     });
 

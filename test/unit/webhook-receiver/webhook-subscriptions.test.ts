@@ -17,7 +17,8 @@ describe('the webhook subscriptions', () => {
     const validation = validateRuleSet(JSON.parse(readFileSync(path.join(root, DEFAULT_RULE_SET_PATH), 'utf8')));
     if (!validation.ok) throw new Error('default rule set invalid');
     const watched = meta.config.subscriptions.crmObjects
-      .filter((s) => s.subscriptionType === 'object.propertyChange' && s.objectType === 'contact').map((s) => s.propertyName);
+      .filter((s) => s.subscriptionType === 'object.propertyChange' && s.objectType === 'contact')
+      .map((s) => s.propertyName);
     for (const name of compileRuleSet(validation.ruleSet).contactProperties) expect(watched).toContain(name);
     expect(watched).toContain(validation.ruleSet.property.name);
   });
@@ -26,12 +27,21 @@ describe('the webhook subscriptions', () => {
     const { crmObjects, legacyCrmObjects, hubEvents } = meta.config.subscriptions;
     const types = [
       ...crmObjects.filter((s) => s.subscriptionType === 'object.creation').map((s) => `${s.objectType}.creation`),
-      ...legacyCrmObjects.map((s) => s.subscriptionType), ...hubEvents.map((s) => s.subscriptionType),
+      ...legacyCrmObjects.map((s) => s.subscriptionType),
+      ...hubEvents.map((s) => s.subscriptionType),
     ];
     expect(types.sort()).toEqual([
-      'company.associationChange', 'company.deletion', 'company.merge',
-      'contact.associationChange', 'contact.creation', 'contact.deletion', 'contact.merge', 'contact.privacyDeletion', 'contact.restore',
-      'ticket.creation', 'ticket.deletion',
+      'company.associationChange',
+      'company.deletion',
+      'company.merge',
+      'contact.associationChange',
+      'contact.creation',
+      'contact.deletion',
+      'contact.merge',
+      'contact.privacyDeletion',
+      'contact.restore',
+      'ticket.creation',
+      'ticket.deletion',
     ]);
     expect(crmObjects.some((s) => s.objectType === 'ticket' && s.subscriptionType === 'object.propertyChange')).toBe(true);
     expect([...crmObjects, ...legacyCrmObjects, ...hubEvents].every((s) => s.active)).toBe(true);
@@ -39,16 +49,31 @@ describe('the webhook subscriptions', () => {
   });
 
   it('follow a rule set that reads a new property, and leave out properties HubSpot refuses', () => {
-    const built = buildWebhooksHsmeta({ contactProperties: ['zz_new', 'jobtitle', 'jobtitle', 'hs_lastmodifieddate'], ticketProperties: ['createdate'], personaProperty: 'segment' }, { baseUrl: 'https://x.example/' });
-    const contactProps = built.config.subscriptions.crmObjects.filter((s) => s.objectType === 'contact' && s.propertyName).map((s) => s.propertyName);
+    const built = buildWebhooksHsmeta(
+      {
+        contactProperties: ['zz_new', 'jobtitle', 'jobtitle', 'hs_lastmodifieddate'],
+        ticketProperties: ['createdate'],
+        personaProperty: 'segment',
+      },
+      { baseUrl: 'https://x.example/' },
+    );
+    const contactProps = built.config.subscriptions.crmObjects
+      .filter((s) => s.objectType === 'contact' && s.propertyName)
+      .map((s) => s.propertyName);
     expect(contactProps).toEqual(['jobtitle', 'segment', 'zz_new']);
     expect(built.config.settings.targetUrl).toBe('https://x.example/webhooks/hubspot');
   });
 
   it('watch the company properties the rules read, and no company property when none is read', () => {
-    const built = buildWebhooksHsmeta({ contactProperties: [], ticketProperties: [], companyProperties: ['numberofemployees', 'industry', 'hs_lastmodifieddate'], personaProperty: 'persona' });
-    expect(built.config.subscriptions.crmObjects.filter((s) => s.objectType === 'company').map((s) => `${s.subscriptionType} ${s.propertyName}`))
-      .toEqual(['object.propertyChange industry', 'object.propertyChange numberofemployees']);
+    const built = buildWebhooksHsmeta({
+      contactProperties: [],
+      ticketProperties: [],
+      companyProperties: ['numberofemployees', 'industry', 'hs_lastmodifieddate'],
+      personaProperty: 'persona',
+    });
+    expect(
+      built.config.subscriptions.crmObjects.filter((s) => s.objectType === 'company').map((s) => `${s.subscriptionType} ${s.propertyName}`),
+    ).toEqual(['object.propertyChange industry', 'object.propertyChange numberofemployees']);
     const none = buildWebhooksHsmeta({ contactProperties: [], ticketProperties: [], personaProperty: 'persona' });
     expect(none.config.subscriptions.crmObjects.some((s) => s.objectType === 'company')).toBe(false);
   });

@@ -9,7 +9,11 @@ import { engines } from '../../support/databases';
 const APP_ID = 424242;
 const P = 555;
 const T = Date.UTC(2026, 10, 28, 12);
-const RULES = { contactProperties: ['jobtitle', 'lifecyclestage'], ticketProperties: ['hs_ticket_category', 'createdate'], ruleSet: { property: { name: 'persona' } } };
+const RULES = {
+  contactProperties: ['jobtitle', 'lifecyclestage'],
+  ticketProperties: ['hs_ticket_category', 'createdate'],
+  ruleSet: { property: { name: 'persona' } },
+};
 
 /** Records what the worker asks for; can be told to fail. */
 class FakeRefresher implements ContactRefresher {
@@ -26,7 +30,9 @@ class FakeRefresher implements ContactRefresher {
   async refreshTickets(_portalId: number, ids: readonly string[]) {
     this.ticketCalls.push([...ids]);
   }
-  get refreshedContacts() { return this.contactCalls.flat().sort(); }
+  get refreshedContacts() {
+    return this.contactCalls.flat().sort();
+  }
 }
 
 let nextEventId = 1;
@@ -42,19 +48,63 @@ describe.each(engines)('the webhook worker on %s', (_engine, open) => {
   let refresher: FakeRefresher;
   const clock = fixedClock(T + 60_000);
 
-  const worker = (options: WebhookWorkerOptions = {}) => new WebhookWorker({
-    inbox: stores.inbox, crm: stores.crm, assignments: stores.assignments, refresher, rules: { live: async () => RULES },
-    appId: APP_ID, clock, logger: silentLogger, options: { staleAfterMs: 0, ...options },
-  });
+  const worker = (options: WebhookWorkerOptions = {}) =>
+    new WebhookWorker({
+      inbox: stores.inbox,
+      crm: stores.crm,
+      assignments: stores.assignments,
+      refresher,
+      rules: { live: async () => RULES },
+      appId: APP_ID,
+      clock,
+      logger: silentLogger,
+      options: { staleAfterMs: 0, ...options },
+    });
   const receive = (events: WebhookEvent[]) =>
-    stores.inbox.enqueue(events.map((e) => ({ portalId: e.portalId, dedupeKey: dedupeKeyOf(e), event: e, occurredAt: e.occurredAt })), clock.now());
+    stores.inbox.enqueue(
+      events.map((e) => ({ portalId: e.portalId, dedupeKey: dedupeKeyOf(e), event: e, occurredAt: e.occurredAt })),
+      clock.now(),
+    );
 
   async function seedContact(id: string, persona = 'explorer', options: { written?: string; hsUpdatedAt?: number } = {}) {
-    await stores.crm.upsertContacts(P, [{ id, email: `${id}@example.com`, properties: { jobtitle: 'Analyst' }, hsUpdatedAt: options.hsUpdatedAt ?? T - 1000, archived: false }], T);
-    await stores.crm.upsertTickets(P, [{ id: `t${id}`, properties: { hs_ticket_category: 'ONBOARDING' }, createdAt: T, hsUpdatedAt: T }], T);
+    await stores.crm.upsertContacts(
+      P,
+      [
+        {
+          id,
+          email: `${id}@example.com`,
+          properties: { jobtitle: 'Analyst' },
+          hsUpdatedAt: options.hsUpdatedAt ?? T - 1000,
+          archived: false,
+        },
+      ],
+      T,
+    );
+    await stores.crm.upsertTickets(
+      P,
+      [{ id: `t${id}`, properties: { hs_ticket_category: 'ONBOARDING' }, createdAt: T, hsUpdatedAt: T }],
+      T,
+    );
     await stores.crm.link(P, [{ contactId: id, ticketId: `t${id}` }]);
-    await stores.assignments.saveComputed(P, [{ contactId: id, personaId: persona, score: 50, secondary: [], journeyStage: 'awareness', explanation: {}, ruleSetVersion: 1, needsWrite: true }], 'sync', T);
-    if (options.written) await stores.assignments.markWritten(P, [{ contactId: id, values: { persona: options.written, secondary: '', score: '50' } }], T);
+    await stores.assignments.saveComputed(
+      P,
+      [
+        {
+          contactId: id,
+          personaId: persona,
+          score: 50,
+          secondary: [],
+          journeyStage: 'awareness',
+          explanation: {},
+          ruleSetVersion: 1,
+          needsWrite: true,
+        },
+      ],
+      'sync',
+      T,
+    );
+    if (options.written)
+      await stores.assignments.markWritten(P, [{ contactId: id, values: { persona: options.written, secondary: '', score: '50' } }], T);
     await stores.audit.append({ portalId: P, actor: 'admin', action: 'override.clear', target: `contact:${id}`, diff: {}, at: T });
   }
 
@@ -69,7 +119,8 @@ describe.each(engines)('the webhook worker on %s', (_engine, open) => {
   it('refreshes each changed contact once however many events name it, and completes the events', async () => {
     await receive([
       ...Array.from({ length: 30 }, (_, i) => change(1, T + i, 'jobtitle', `v${i}`)),
-      change(2, T, 'lifecyclestage', 'lead'), change(3, T, 'phone', '555'),
+      change(2, T, 'lifecyclestage', 'lead'),
+      change(3, T, 'phone', '555'),
     ]);
     const report = await worker().drainOnce();
     expect(report).toEqual({ claimed: 32, completed: 32, failed: 0 });
@@ -140,7 +191,10 @@ describe.each(engines)('the webhook worker on %s', (_engine, open) => {
   });
 
   it('refreshes tickets that were created or changed in a property the rules read', async () => {
-    await receive([ev('ticket.creation', 50, T), ev('ticket.propertyChange', 51, T, { propertyName: 'hs_ticket_category', propertyValue: 'X' })]);
+    await receive([
+      ev('ticket.creation', 50, T),
+      ev('ticket.propertyChange', 51, T, { propertyName: 'hs_ticket_category', propertyValue: 'X' }),
+    ]);
     await worker().drainOnce();
     expect(refresher.ticketCalls).toEqual([['50', '51']]);
   });
@@ -148,7 +202,11 @@ describe.each(engines)('the webhook worker on %s', (_engine, open) => {
   it("does no work for the app's own writes", async () => {
     await seedContact('1', 'explorer', { written: 'explorer' });
     const own = { changeSource: 'INTEGRATION', sourceId: String(APP_ID) };
-    await receive([change(1, T, 'persona', 'explorer', own), change(1, T, 'persona_score', '50', own), change(1, T + 1, 'persona', 'explorer', { changeSource: 'API', sourceId: undefined })]);
+    await receive([
+      change(1, T, 'persona', 'explorer', own),
+      change(1, T, 'persona_score', '50', own),
+      change(1, T + 1, 'persona', 'explorer', { changeSource: 'API', sourceId: undefined }),
+    ]);
     const report = await worker().drainOnce();
     expect(report.completed).toBe(3);
     expect(refresher.contactCalls).toEqual([]);
@@ -223,8 +281,19 @@ describe.each(engines)('the webhook worker on %s', (_engine, open) => {
   it('keeps portals apart: one failing portal does not hold back another', async () => {
     await receive([change(1, T, 'jobtitle', 'x'), { ...change(2, T, 'jobtitle', 'y'), portalId: 556 }]);
     const w = new WebhookWorker({
-      inbox: stores.inbox, crm: stores.crm, assignments: stores.assignments, refresher, appId: APP_ID, clock, logger: silentLogger,
-      rules: { live: async (portalId) => { if (portalId === P) throw new Error('no live rule set'); return RULES; } },
+      inbox: stores.inbox,
+      crm: stores.crm,
+      assignments: stores.assignments,
+      refresher,
+      appId: APP_ID,
+      clock,
+      logger: silentLogger,
+      rules: {
+        live: async (portalId) => {
+          if (portalId === P) throw new Error('no live rule set');
+          return RULES;
+        },
+      },
     });
     expect(await w.drainOnce()).toEqual({ claimed: 2, completed: 1, failed: 1 });
     expect(refresher.refreshedContacts).toEqual(['2']);

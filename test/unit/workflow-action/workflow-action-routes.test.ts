@@ -7,7 +7,12 @@ import { silentLogger } from '../../../src/platform/logger';
 import { openStorage, type Storage } from '../../../src/storage/connect';
 import { WorkflowCallbackSqlStore } from '../../../src/storage/sql/workflow-callback-sql-store';
 import {
-  createWorkflowActionRoutes, WORKFLOW_ACTION_OPTIONS_PATH, WORKFLOW_ACTION_PATH, type WorkflowActionPort, type WorkflowPersona, type WorkflowPersonaOption,
+  createWorkflowActionRoutes,
+  WORKFLOW_ACTION_OPTIONS_PATH,
+  WORKFLOW_ACTION_PATH,
+  type WorkflowActionPort,
+  type WorkflowPersona,
+  type WorkflowPersonaOption,
 } from '../../../src/workflow-action/workflow-action-routes';
 
 const SECRET = 'action-test-secret';
@@ -42,8 +47,21 @@ class FakeWorkflowPort implements WorkflowActionPort {
 
   /** Each portal publishes its own personas. */
   readonly optionsByPortal = new Map<number, WorkflowPersonaOption[]>([
-    [101, [{ value: 'explorer', label: 'Explorer', description: 'Reads everything' }, { value: 'unassigned', label: 'No persona', description: '' }]],
-    [202, [{ value: 'champion', label: 'Internal Champion', description: '' }, { value: 'skeptic', label: 'Skeptic', description: '' }, { value: 'unassigned', label: 'None yet', description: '' }]],
+    [
+      101,
+      [
+        { value: 'explorer', label: 'Explorer', description: 'Reads everything' },
+        { value: 'unassigned', label: 'No persona', description: '' },
+      ],
+    ],
+    [
+      202,
+      [
+        { value: 'champion', label: 'Internal Champion', description: '' },
+        { value: 'skeptic', label: 'Skeptic', description: '' },
+        { value: 'unassigned', label: 'None yet', description: '' },
+      ],
+    ],
   ]);
 
   async personaOptions(portalId: number): Promise<WorkflowPersonaOption[]> {
@@ -54,7 +72,9 @@ class FakeWorkflowPort implements WorkflowActionPort {
 }
 
 const opened: Storage[] = [];
-afterEach(async () => { await Promise.all(opened.splice(0).map((storage) => storage.close())); });
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((storage) => storage.close()));
+});
 
 /** The routes over the durable answer store the app uses, on a fresh in-memory SQLite each time. */
 async function setup() {
@@ -66,14 +86,29 @@ async function setup() {
   const app = createHttpApp({
     logger: silentLogger,
     health: async () => ({ ok: true, checks: {} }),
-    routers: [createWorkflowActionRoutes({
-      workflowAction: port, responses: new WorkflowCallbackSqlStore(storage.db), clientSecret: SECRET, appBaseUrl: BASE, clock: fixedClock(NOW), logger: silentLogger,
-    })],
+    routers: [
+      createWorkflowActionRoutes({
+        workflowAction: port,
+        responses: new WorkflowCallbackSqlStore(storage.db),
+        clientSecret: SECRET,
+        appBaseUrl: BASE,
+        clock: fixedClock(NOW),
+        logger: silentLogger,
+      }),
+    ],
   });
   return { port, app };
 }
 
-function execution(overrides: { callbackId?: string; portalId?: number; objectId?: number | string; objectType?: string; inputFields?: Record<string, unknown> } = {}) {
+function execution(
+  overrides: {
+    callbackId?: string;
+    portalId?: number;
+    objectId?: number | string;
+    objectType?: string;
+    inputFields?: Record<string, unknown>;
+  } = {},
+) {
   return JSON.stringify({
     callbackId: overrides.callbackId ?? 'ap-101-56776413549-7-0',
     origin: { portalId: overrides.portalId ?? 101, actionDefinitionId: 10860211, actionDefinitionVersion: 1 },
@@ -89,7 +124,8 @@ function post(app: App, body: string, options: { signedBody?: string; timestamp?
   const timestamp = options.timestamp ?? NOW;
   const path = options.path ?? WORKFLOW_ACTION_PATH;
   const signature = signV3({ method: 'POST', url: BASE + path, body: options.signedBody ?? body }, SECRET, timestamp);
-  return request(app).post(path)
+  return request(app)
+    .post(path)
     .set('content-type', 'application/json')
     .set('x-hubspot-signature-v3', signature)
     .set('x-hubspot-request-timestamp', String(timestamp))
@@ -105,9 +141,13 @@ function postV2(app: App, body: string, options: { signedBody?: string; secret?:
   return req.send(body);
 }
 
-const optionsRequest = (portalId: number, extra: Record<string, unknown> = {}) => JSON.stringify({
-  origin: { portalId, actionDefinitionId: 10860211, actionDefinitionVersion: 1 }, inputFieldName: 'persona_to_check', inputFields: {}, ...extra,
-});
+const optionsRequest = (portalId: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    origin: { portalId, actionDefinitionId: 10860211, actionDefinitionVersion: 1 },
+    inputFieldName: 'persona_to_check',
+    inputFields: {},
+    ...extra,
+  });
 
 describe('persona workflow action', () => {
   it('answers with the persona and its score as output fields', async () => {
@@ -116,7 +156,15 @@ describe('persona workflow action', () => {
     const res = await post(app, execution());
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ outputFields: { matches_persona: 'no', persona: 'explorer', persona_label: 'Explorer', persona_score: 45, hs_execution_state: 'SUCCESS' } });
+    expect(res.body).toEqual({
+      outputFields: {
+        matches_persona: 'no',
+        persona: 'explorer',
+        persona_label: 'Explorer',
+        persona_score: 45,
+        hs_execution_state: 'SUCCESS',
+      },
+    });
   });
 
   it('reads the portal from the signed body', async () => {
@@ -168,7 +216,9 @@ describe('persona workflow action', () => {
   it('computes concurrent deliveries of one callback once', async () => {
     const { app, port } = await setup();
     let open!: () => void;
-    port.gate = new Promise((resolve) => { open = resolve; });
+    port.gate = new Promise((resolve) => {
+      open = resolve;
+    });
 
     const pending = [post(app, execution()), post(app, execution())].map((r) => r.then((res) => res));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -194,7 +244,15 @@ describe('persona workflow action', () => {
 
     const res = await post(app, execution({ objectId: '999' }));
 
-    expect(res.body).toEqual({ outputFields: { matches_persona: 'no', persona: 'unassigned', persona_label: 'No persona', persona_score: 0, hs_execution_state: 'SUCCESS' } });
+    expect(res.body).toEqual({
+      outputFields: {
+        matches_persona: 'no',
+        persona: 'unassigned',
+        persona_label: 'No persona',
+        persona_score: 0,
+        hs_execution_state: 'SUCCESS',
+      },
+    });
   });
 
   it('answers 5xx on an internal failure so HubSpot retries, and succeeds on the retry', async () => {
@@ -212,7 +270,8 @@ describe('persona workflow action', () => {
 
   it('says yes only when the contact has the persona the workflow author picked', async () => {
     const { app } = await setup();
-    const picked = (callbackId: string, value: unknown, portalId = 101) => post(app, execution({ callbackId, portalId, inputFields: { persona_to_check: value } }));
+    const picked = (callbackId: string, value: unknown, portalId = 101) =>
+      post(app, execution({ callbackId, portalId, inputFields: { persona_to_check: value } }));
     expect((await picked('a', 'explorer')).body.outputFields.matches_persona).toBe('yes');
     expect((await picked('b', 'champion')).body.outputFields.matches_persona).toBe('no');
     expect((await picked('c', 'champion', 202)).body.outputFields.matches_persona).toBe('yes');
@@ -222,7 +281,7 @@ describe('persona workflow action', () => {
     expect(unassigned.body.outputFields).toMatchObject({ matches_persona: 'yes', persona: 'unassigned' });
   });
 
-  it('accepts the v2 signature HubSpot\'s custom-action guide describes, when no v3 headers come', async () => {
+  it("accepts the v2 signature HubSpot's custom-action guide describes, when no v3 headers come", async () => {
     const { app, port } = await setup();
     const res = await postV2(app, execution());
     expect(res.status).toBe(200);
@@ -245,9 +304,13 @@ describe('persona workflow action', () => {
   it('checks v3 when its headers are present and does not fall back to a valid v2 beside a bad v3', async () => {
     const { app, port } = await setup();
     const body = execution();
-    const res = await request(app).post(WORKFLOW_ACTION_PATH).set('content-type', 'application/json')
-      .set('x-hubspot-signature', signV2({ method: 'POST', url: BASE + WORKFLOW_ACTION_PATH, body }, SECRET)).set('x-hubspot-signature-version', 'v2')
-      .set('x-hubspot-signature-v3', signV3({ method: 'POST', url: BASE + WORKFLOW_ACTION_PATH, body }, 'wrong', NOW)).set('x-hubspot-request-timestamp', String(NOW))
+    const res = await request(app)
+      .post(WORKFLOW_ACTION_PATH)
+      .set('content-type', 'application/json')
+      .set('x-hubspot-signature', signV2({ method: 'POST', url: BASE + WORKFLOW_ACTION_PATH, body }, SECRET))
+      .set('x-hubspot-signature-version', 'v2')
+      .set('x-hubspot-signature-v3', signV3({ method: 'POST', url: BASE + WORKFLOW_ACTION_PATH, body }, 'wrong', NOW))
+      .set('x-hubspot-request-timestamp', String(NOW))
       .send(body);
     expect(res.status).toBe(401);
     expect(port.calls).toEqual([]);
@@ -268,12 +331,18 @@ describe('persona workflow action', () => {
 });
 
 describe('persona choices for the workflow editor (optionsUrl)', () => {
-  it('lists the calling portal\'s own personas, whichever portal asks', async () => {
+  it("lists the calling portal's own personas, whichever portal asks", async () => {
     const { app } = await setup();
     const a = await postV2(app, optionsRequest(101), { path: WORKFLOW_ACTION_OPTIONS_PATH });
     const b = await post(app, optionsRequest(202), { path: WORKFLOW_ACTION_OPTIONS_PATH });
     expect(a.status).toBe(200);
-    expect(a.body).toEqual({ options: [{ value: 'explorer', label: 'Explorer', description: 'Reads everything' }, { value: 'unassigned', label: 'No persona', description: '' }], searchable: true });
+    expect(a.body).toEqual({
+      options: [
+        { value: 'explorer', label: 'Explorer', description: 'Reads everything' },
+        { value: 'unassigned', label: 'No persona', description: '' },
+      ],
+      searchable: true,
+    });
     expect(b.body.options.map((o: { value: string }) => o.value)).toEqual(['champion', 'skeptic', 'unassigned']);
   });
 
@@ -285,12 +354,18 @@ describe('persona choices for the workflow editor (optionsUrl)', () => {
 
   it('refuses an unsigned or tampered request, another input field, and a portal without the app', async () => {
     const { app } = await setup();
-    expect((await request(app).post(WORKFLOW_ACTION_OPTIONS_PATH).set('content-type', 'application/json').send(optionsRequest(101))).status).toBe(401);
-    expect((await postV2(app, optionsRequest(202), { path: WORKFLOW_ACTION_OPTIONS_PATH, signedBody: optionsRequest(101) })).status).toBe(401);
+    expect(
+      (await request(app).post(WORKFLOW_ACTION_OPTIONS_PATH).set('content-type', 'application/json').send(optionsRequest(101))).status,
+    ).toBe(401);
+    expect((await postV2(app, optionsRequest(202), { path: WORKFLOW_ACTION_OPTIONS_PATH, signedBody: optionsRequest(101) })).status).toBe(
+      401,
+    );
     const wrongField = await postV2(app, optionsRequest(101, { inputFieldName: 'other' }), { path: WORKFLOW_ACTION_OPTIONS_PATH });
     expect(wrongField.status).toBe(400);
     expect(JSON.stringify(wrongField.body)).toContain('other');
     expect((await postV2(app, optionsRequest(303), { path: WORKFLOW_ACTION_OPTIONS_PATH })).status).toBe(403);
-    expect((await postV2(app, JSON.stringify({ inputFieldName: 'persona_to_check' }), { path: WORKFLOW_ACTION_OPTIONS_PATH })).status).toBe(400);
+    expect((await postV2(app, JSON.stringify({ inputFieldName: 'persona_to_check' }), { path: WORKFLOW_ACTION_OPTIONS_PATH })).status).toBe(
+      400,
+    );
   });
 });

@@ -21,7 +21,11 @@ export interface AdminContextValue {
   readonly nonce: string | null;
 }
 
-export interface EditorDraft { readonly text: string; readonly baseVersion: number | null; readonly origin?: string }
+export interface EditorDraft {
+  readonly text: string;
+  readonly baseVersion: number | null;
+  readonly origin?: string;
+}
 
 export const AdminContext = createContext<AdminContextValue | null>(null);
 
@@ -47,27 +51,45 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [L
       const data = await load();
       if (mine === generation.current) setState({ status: 'ready', data });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) { signedOut(); return; }
+      if (error instanceof ApiError && error.status === 401) {
+        signedOut();
+        return;
+      }
       if (mine === generation.current) setState({ status: 'error', error });
     }
   }, deps);
-  useEffect(() => { void run(); }, [run]);
+  useEffect(() => {
+    void run();
+  }, [run]);
   return [state, run];
 }
 
 /** Runs an admin action; failures become an error toast instead of an unhandled rejection. */
 export function useAction(): (action: () => Promise<void>) => Promise<void> {
   const { toast, signedOut } = useAdmin();
-  return useCallback(async (action) => {
-    try { await action(); } catch (err) {
-      if (err instanceof ApiError && err.status === 401) { signedOut(); return; }
-      toast(errorMessage(err), 'error');
-    }
-  }, [toast, signedOut]);
+  return useCallback(
+    async (action) => {
+      try {
+        await action();
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) {
+          signedOut();
+          return;
+        }
+        toast(errorMessage(err), 'error');
+      }
+    },
+    [toast, signedOut],
+  );
 }
 
 export function ErrorBox({ error }: { error: unknown }) {
-  return <div className="callout error" role="alert"><strong>Something went wrong. </strong>{errorMessage(error)}</div>;
+  return (
+    <div className="callout error" role="alert">
+      <strong>Something went wrong. </strong>
+      {errorMessage(error)}
+    </div>
+  );
 }
 
 export function Loading() {
@@ -84,15 +106,18 @@ export function Show<T>({ loaded, children }: { loaded: Loaded<T>; children: (da
 /** The view's title: focused when the view opens, so screen readers announce where the admin is. */
 export function PageHeading({ title, sub, actions }: { title: string; sub?: ReactNode; actions?: ReactNode }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => { if (hasNavigated()) ref.current?.focus({ preventScroll: true }); }, []);
+  useEffect(() => {
+    if (hasNavigated()) ref.current?.focus({ preventScroll: true });
+  }, []);
   return (
     <header className="page-head">
       <div>
-        <h1 id="page-title" tabIndex={-1} ref={ref}>{title}</h1>
+        <h1 id="page-title" tabIndex={-1} ref={ref}>
+          {title}
+        </h1>
         {sub ? <p className="sub">{sub}</p> : null}
       </div>
       {actions ?? null}
     </header>
   );
 }
-

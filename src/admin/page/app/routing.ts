@@ -14,7 +14,10 @@ export const hasNavigated = () => navigated;
 export function useHashRoute(): string {
   const [route, setRoute] = useState(current);
   useEffect(() => {
-    const onChange = () => { navigated = true; setRoute(current()); };
+    const onChange = () => {
+      navigated = true;
+      setRoute(current());
+    };
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);

@@ -1,6 +1,12 @@
 import { fmtInt, fmtPct, personaColor } from '../lib/format';
 
-export interface BarRow { id: string; label: string; value: number; kind?: string; compare?: number }
+export interface BarRow {
+  id: string;
+  label: string;
+  value: number;
+  kind?: string;
+  compare?: number;
+}
 
 const WIDTH = 640;
 const LABEL_W = 240;
@@ -20,7 +26,12 @@ export function BarChart({ rows, title }: { rows: readonly BarRow[]; title: stri
       {rows.map((r, i) => {
         const y = i * rowH + 4;
         const color = personaColor(r.id, r.kind);
-        const label = <text x={LABEL_W - 10} y={y + (r.compare !== undefined ? 16 : 14)} textAnchor="end" className="chart-label"><title>{r.label}</title>{fit(r.label)}</text>;
+        const label = (
+          <text x={LABEL_W - 10} y={y + (r.compare !== undefined ? 16 : 14)} textAnchor="end" className="chart-label">
+            <title>{r.label}</title>
+            {fit(r.label)}
+          </text>
+        );
         if (r.compare !== undefined) {
           const delta = r.value - r.compare;
           return (
@@ -29,7 +40,11 @@ export function BarChart({ rows, title }: { rows: readonly BarRow[]; title: stri
               <rect x={LABEL_W} y={y} width={len(r.compare)} height={12} rx={3} fill={color} opacity={0.35} />
               <text x={LABEL_W + len(r.compare) + 6} y={y + 10} className="chart-value muted">{`${fmtInt(r.compare)} before`}</text>
               <rect x={LABEL_W} y={y + 15} width={len(r.value)} height={14} rx={3} fill={color} />
-              <text x={LABEL_W + len(r.value) + 6} y={y + 26} className="chart-value">{`${fmtInt(r.value)} after${delta === 0 ? '' : ` (${delta > 0 ? '+' : ''}${fmtInt(delta)})`}`}</text>
+              <text
+                x={LABEL_W + len(r.value) + 6}
+                y={y + 26}
+                className="chart-value"
+              >{`${fmtInt(r.value)} after${delta === 0 ? '' : ` (${delta > 0 ? '+' : ''}${fmtInt(delta)})`}`}</text>
             </g>
           );
         }

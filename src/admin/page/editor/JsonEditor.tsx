@@ -7,7 +7,11 @@ import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorSelection, EditorState } from '@codemirror/state';
 import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 
-export interface EditorProblem { from: number; to: number; message: string }
+export interface EditorProblem {
+  from: number;
+  to: number;
+  message: string;
+}
 
 export interface JsonEditorHandle {
   /** Replaces the whole text, as a paste would (one undoable step). */
@@ -46,17 +50,36 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
         doc: props.initialText,
         extensions: [
           props.nonce ? EditorView.cspNonce.of(props.nonce) : [],
-          lineNumbers(), highlightActiveLineGutter(), foldGutter(), lintGutter(), history(), drawSelection(), indentOnInput(),
-          bracketMatching(), highlightActiveLine(), syntaxHighlighting(defaultHighlightStyle, { fallback: true }), json(),
+          lineNumbers(),
+          highlightActiveLineGutter(),
+          foldGutter(),
+          lintGutter(),
+          history(),
+          drawSelection(),
+          indentOnInput(),
+          bracketMatching(),
+          highlightActiveLine(),
+          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          json(),
           keymap.of([indentWithTab, ...defaultKeymap, ...historyKeymap, ...foldKeymap]),
           EditorState.tabSize.of(2),
-          EditorView.contentAttributes.of({ id: props.id, 'aria-labelledby': props.labelledBy, 'aria-describedby': props.describedBy, spellcheck: 'false' }),
-          EditorView.updateListener.of((u) => { if (u.docChanged) onChange.current(u.state.doc.toString()); }),
+          EditorView.contentAttributes.of({
+            id: props.id,
+            'aria-labelledby': props.labelledBy,
+            'aria-describedby': props.describedBy,
+            spellcheck: 'false',
+          }),
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged) onChange.current(u.state.doc.toString());
+          }),
         ],
       }),
     });
     view.current = editor;
-    return () => { editor.destroy(); view.current = null; };
+    return () => {
+      editor.destroy();
+      view.current = null;
+    };
     // The editor is created once; later text arrives through setText.
   }, []);
 
@@ -65,26 +88,42 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
     if (!editor) return;
     const length = editor.state.doc.length;
     const diagnostics: Diagnostic[] = props.problems.map((p) => ({
-      from: Math.min(p.from, length), to: Math.min(Math.max(p.to, p.from), length), severity: 'error', message: p.message,
+      from: Math.min(p.from, length),
+      to: Math.min(Math.max(p.to, p.from), length),
+      severity: 'error',
+      message: p.message,
     }));
     editor.dispatch(setDiagnostics(editor.state, diagnostics));
   }, [props.problems]);
 
-  useImperativeHandle(ref, () => ({
-    setText(text) {
-      const editor = view.current;
-      if (!editor || editor.state.doc.toString() === text) return;
-      editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text }, selection: EditorSelection.cursor(0), scrollIntoView: true });
-    },
-    select(from, to) {
-      const editor = view.current;
-      if (!editor) return;
-      const length = editor.state.doc.length;
-      editor.dispatch({ selection: EditorSelection.range(Math.min(from, length), Math.min(to, length)), effects: EditorView.scrollIntoView(Math.min(from, length), { y: 'center' }) });
-      editor.focus();
-    },
-    focus() { view.current?.focus(); },
-  }), []);
+  useImperativeHandle(
+    ref,
+    () => ({
+      setText(text) {
+        const editor = view.current;
+        if (!editor || editor.state.doc.toString() === text) return;
+        editor.dispatch({
+          changes: { from: 0, to: editor.state.doc.length, insert: text },
+          selection: EditorSelection.cursor(0),
+          scrollIntoView: true,
+        });
+      },
+      select(from, to) {
+        const editor = view.current;
+        if (!editor) return;
+        const length = editor.state.doc.length;
+        editor.dispatch({
+          selection: EditorSelection.range(Math.min(from, length), Math.min(to, length)),
+          effects: EditorView.scrollIntoView(Math.min(from, length), { y: 'center' }),
+        });
+        editor.focus();
+      },
+      focus() {
+        view.current?.focus();
+      },
+    }),
+    [],
+  );
 
   return <div className="code-wrap" ref={host} />;
 });

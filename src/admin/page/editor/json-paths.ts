@@ -1,11 +1,12 @@
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError, type Segment } from 'jsonc-parser';
 
 /** A span of the editor's text: where a value (with its key, for a property) sits. */
-export interface TextSpan { from: number; to: number }
+export interface TextSpan {
+  from: number;
+  to: number;
+}
 
-export type ParsedJson =
-  | { ok: true; value: unknown; tree: Node }
-  | { ok: false; errors: { message: string; span: TextSpan }[] };
+export type ParsedJson = { ok: true; value: unknown; tree: Node } | { ok: false; errors: { message: string; span: TextSpan }[] };
 
 const STRICT = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
 

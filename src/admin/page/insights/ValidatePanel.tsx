@@ -17,45 +17,77 @@ export function ValidatePanel() {
   const [busy, setBusy] = useState(false);
   const file = useRef<HTMLInputElement>(null);
 
-  const upload = () => act(async () => {
-    const chosen = file.current?.files?.[0];
-    if (!chosen) { toast('Choose a CSV file first', 'error'); return; }
-    setBusy(true);
-    try {
-      const content = await chosen.text();
-      try {
-        await api('POST', `${base}/insights/pilots`, { fileName: chosen.name, content });
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 400) { setRejected({ fileName: chosen.name, message: err.message, lines: err.details }); return; }
-        throw err;
+  const upload = () =>
+    act(async () => {
+      const chosen = file.current?.files?.[0];
+      if (!chosen) {
+        toast('Choose a CSV file first', 'error');
+        return;
       }
-      setRejected(null);
-      await api('POST', `${base}/insights/validate`);
-      await reload();
-      toast(`${chosen.name} imported and validated`);
-    } finally { setBusy(false); }
-  });
+      setBusy(true);
+      try {
+        const content = await chosen.text();
+        try {
+          await api('POST', `${base}/insights/pilots`, { fileName: chosen.name, content });
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 400) {
+            setRejected({ fileName: chosen.name, message: err.message, lines: err.details });
+            return;
+          }
+          throw err;
+        }
+        setRejected(null);
+        await api('POST', `${base}/insights/validate`);
+        await reload();
+        toast(`${chosen.name} imported and validated`);
+      } finally {
+        setBusy(false);
+      }
+    });
 
   return (
     <section className="card" aria-labelledby="validate-h">
       <h2 id="validate-h">Validate</h2>
       <p className="muted">
-        Upload pilot results as CSV with the columns <code>contact_id</code> (or <code>email</code>), <code>variant</code>, <code>outcome</code> and
-        optionally <code>value</code> (1 or 0). The whole file is checked first: one bad line and nothing is imported.
+        Upload pilot results as CSV with the columns <code>contact_id</code> (or <code>email</code>), <code>variant</code>,{' '}
+        <code>outcome</code> and optionally <code>value</code> (1 or 0). The whole file is checked first: one bad line and nothing is
+        imported.
       </p>
       <div className="upload">
         <label htmlFor="pilot-file">Pilot results (CSV)</label>
         <input id="pilot-file" ref={file} type="file" accept=".csv,text/csv" />
-        <button className="btn primary" type="button" id="upload-pilot" disabled={busy} onClick={() => void upload()}>{busy ? 'Checking…' : 'Upload and validate'}</button>
+        <button className="btn primary" type="button" id="upload-pilot" disabled={busy} onClick={() => void upload()}>
+          {busy ? 'Checking…' : 'Upload and validate'}
+        </button>
       </div>
       {rejected ? (
         <div className="callout error" role="alert" id="pilot-errors">
           <strong>{`${rejected.fileName}: nothing was imported.`}</strong> Fix these lines and upload again.
-          <ul>{rejected.lines.map((l, i) => <li key={i}>{l.path ? <><strong>{l.path}</strong>{`: ${l.message}`}</> : l.message}</li>)}</ul>
+          <ul>
+            {rejected.lines.map((l, i) => (
+              <li key={i}>
+                {l.path ? (
+                  <>
+                    <strong>{l.path}</strong>
+                    {`: ${l.message}`}
+                  </>
+                ) : (
+                  l.message
+                )}
+              </li>
+            ))}
+          </ul>
         </div>
       ) : null}
-      {loaded.status === 'loading' ? <Loading /> : loaded.status === 'error' ? <ErrorBox error={loaded.error} /> : loaded.data === null
-        ? <p className="empty">No validation yet.</p> : <ValidationResult stored={loaded.data} />}
+      {loaded.status === 'loading' ? (
+        <Loading />
+      ) : loaded.status === 'error' ? (
+        <ErrorBox error={loaded.error} />
+      ) : loaded.data === null ? (
+        <p className="empty">No validation yet.</p>
+      ) : (
+        <ValidationResult stored={loaded.data} />
+      )}
     </section>
   );
 }
@@ -71,7 +103,13 @@ function ValidationResult({ stored }: { stored: StoredReport<ValidationReport> }
       <h3>Hypotheses</h3>
       <VerdictList verdicts={r.hypotheses} />
       {r.analysis ? <PilotResults a={r.analysis} /> : null}
-      {r.notes.length ? <ul className="muted small">{r.notes.map((n, i) => <li key={i}>{n}</li>)}</ul> : null}
+      {r.notes.length ? (
+        <ul className="muted small">
+          {r.notes.map((n, i) => (
+            <li key={i}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }
@@ -84,30 +122,57 @@ function PilotResults({ a }: { a: PilotAnalysis }) {
       <h3>Sample ratio</h3>
       <p id="srm" className={srm.mismatch ? 'bad-text' : 'ok-text'}>
         {srm.mismatch
-          ? `The split between variants is off plan (${Object.entries(srm.observed).map(([v, n]) => `${v} ${fmtInt(n)}`).join(', ')}; p = ${srm.pValue.toPrecision(2)}): assignment may be broken, so treat the results with care.`
-          : `The split between variants matches the plan (${Object.entries(srm.observed).map(([v, n]) => `${v} ${fmtInt(n)}`).join(', ')}; p = ${srm.pValue.toPrecision(2)}).`}
+          ? `The split between variants is off plan (${Object.entries(srm.observed)
+              .map(([v, n]) => `${v} ${fmtInt(n)}`)
+              .join(', ')}; p = ${srm.pValue.toPrecision(2)}): assignment may be broken, so treat the results with care.`
+          : `The split between variants matches the plan (${Object.entries(srm.observed)
+              .map(([v, n]) => `${v} ${fmtInt(n)}`)
+              .join(', ')}; p = ${srm.pValue.toPrecision(2)}).`}
       </p>
       <h3>{`Rates by persona and variant (${Math.round(a.confidence * 100)}% Wilson intervals)`}</h3>
       <div className="interval-grid">
-        {a.personas.flatMap((p) => a.outcomes.map((o) => {
-          const arms = a.arms.filter((x) => x.personaId === p && x.outcome === o);
-          if (arms.length === 0) return null;
-          return (
-            <figure key={`${p}:${o}`} className="interval-figure">
-              <figcaption>{`${nameOf(p)} · ${o}`}</figcaption>
-              <IntervalPlot title={`${o} rate for ${nameOf(p)} by variant`} rows={arms.map((x) => ({ label: x.variant, estimate: x.rate, low: x.interval[0], high: x.interval[1], n: x.n, highlight: x.variant !== a.control }))} />
-            </figure>
-          );
-        }))}
+        {a.personas.flatMap((p) =>
+          a.outcomes.map((o) => {
+            const arms = a.arms.filter((x) => x.personaId === p && x.outcome === o);
+            if (arms.length === 0) return null;
+            return (
+              <figure key={`${p}:${o}`} className="interval-figure">
+                <figcaption>{`${nameOf(p)} · ${o}`}</figcaption>
+                <IntervalPlot
+                  title={`${o} rate for ${nameOf(p)} by variant`}
+                  rows={arms.map((x) => ({
+                    label: x.variant,
+                    estimate: x.rate,
+                    low: x.interval[0],
+                    high: x.interval[1],
+                    n: x.n,
+                    highlight: x.variant !== a.control,
+                  }))}
+                />
+              </figure>
+            );
+          }),
+        )}
       </div>
       <h3>{`Tests against ${a.control} (Holm-corrected over ${a.correction.family})`}</h3>
       <p className="muted small">{a.correction.why}</p>
       <table className="table" id="pilot-tests">
-        <thead><tr><th scope="col">Persona</th><th scope="col">Outcome</th><th scope="col">Variant</th><th scope="col">Rate vs control</th><th scope="col">p (Holm)</th><th scope="col">Reading</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Persona</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Variant</th>
+            <th scope="col">Rate vs control</th>
+            <th scope="col">p (Holm)</th>
+            <th scope="col">Reading</th>
+          </tr>
+        </thead>
         <tbody>
           {a.comparisons.map((c, i) => (
             <tr key={i}>
-              <td>{nameOf(c.personaId)}</td><td>{c.outcome}</td><td>{c.variant}</td>
+              <td>{nameOf(c.personaId)}</td>
+              <td>{c.outcome}</td>
+              <td>{c.variant}</td>
               <td>{`${fmtPct(c.variantRate)} vs ${fmtPct(c.controlRate)}`}</td>
               <td className="mono">{c.adjustedPValue === null ? '—' : c.adjustedPValue.toPrecision(2)}</td>
               <td>{reading(c, a)}</td>

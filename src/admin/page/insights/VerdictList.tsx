@@ -1,7 +1,11 @@
 import { fmtPct } from '../lib/format';
 import type { HypothesisVerdict } from './types';
 
-export const VERDICT_WORDS: Record<HypothesisVerdict['status'], string> = { supported: 'Supported', refuted: 'Refuted', 'not-yet-known': 'Not yet known' };
+export const VERDICT_WORDS: Record<HypothesisVerdict['status'], string> = {
+  supported: 'Supported',
+  refuted: 'Refuted',
+  'not-yet-known': 'Not yet known',
+};
 
 /** Each hypothesis in plain words: what was expected, what the data says, and the verdict. */
 export function VerdictList({ verdicts }: { verdicts: readonly HypothesisVerdict[] }) {
@@ -13,7 +17,9 @@ export function VerdictList({ verdicts }: { verdicts: readonly HypothesisVerdict
           <span className={`badge verdict-badge ${v.status}`}>{VERDICT_WORDS[v.status]}</span>
           <strong>{v.personaName}</strong>
           <span>{` · ${v.explanation}`}</span>
-          {v.estimate !== null && v.interval ? <span className="muted small">{` (measured ${fmtPct(v.estimate)}, between ${fmtPct(v.interval[0])} and ${fmtPct(v.interval[1])}, ${v.sample} contacts)`}</span> : null}
+          {v.estimate !== null && v.interval ? (
+            <span className="muted small">{` (measured ${fmtPct(v.estimate)}, between ${fmtPct(v.interval[0])} and ${fmtPct(v.interval[1])}, ${v.sample} contacts)`}</span>
+          ) : null}
         </li>
       ))}
     </ul>

@@ -27,7 +27,9 @@ export function useElapsed(running: boolean): number {
 export function Working({ label, seconds }: { label: string; seconds: number }) {
   return (
     <div className="working" role="status" aria-live="polite">
-      <div className="progress indeterminate" role="progressbar" aria-label={label} aria-valuetext={`${seconds} s`}><div /></div>
+      <div className="progress indeterminate" role="progressbar" aria-label={label} aria-valuetext={`${seconds} s`}>
+        <div />
+      </div>
       <p className="muted small">{`${label} · ${seconds} s`}</p>
     </div>
   );

@@ -34,5 +34,10 @@ export function personaColor(id: string, kind?: string): string {
 }
 
 export const STAGES = ['awareness', 'consideration', 'decision', 'advocacy'] as const;
-export const STAGE_LABEL: Record<string, string> = { awareness: 'Awareness', consideration: 'Consideration', decision: 'Decision', advocacy: 'Advocacy' };
+export const STAGE_LABEL: Record<string, string> = {
+  awareness: 'Awareness',
+  consideration: 'Consideration',
+  decision: 'Decision',
+  advocacy: 'Advocacy',
+};
 export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -13,8 +13,12 @@ export function App() {
   const [boot, setBoot] = useState<Boot>({ status: 'loading' });
   useEffect(() => {
     api<Session>('GET', '/session').then(
-      (session) => { setCsrfToken(session.csrfToken); setBoot({ status: 'ready', session }); },
-      (error: unknown) => setBoot(error instanceof ApiError && error.status === 401 ? { status: 'signed-out' } : { status: 'error', error }),
+      (session) => {
+        setCsrfToken(session.csrfToken);
+        setBoot({ status: 'ready', session });
+      },
+      (error: unknown) =>
+        setBoot(error instanceof ApiError && error.status === 401 ? { status: 'signed-out' } : { status: 'error', error }),
     );
   }, []);
   if (boot.status === 'loading') return <Loading />;
@@ -27,22 +31,31 @@ function SignIn() {
   return (
     <main className="signin" id="main">
       <div className="signin-card">
-        <div className="logo" aria-hidden="true">P</div>
+        <div className="logo" aria-hidden="true">
+          P
+        </div>
         <h1>Personas admin</h1>
         <p>Define personas, preview their impact on your contacts, and publish with confidence.</p>
-        <a className="btn primary big" href="/admin/signin" id="signin">Sign in with HubSpot</a>
+        <a className="btn primary big" href="/admin/signin" id="signin">
+          Sign in with HubSpot
+        </a>
         <p className="muted small">You sign in with the HubSpot account that installed the app.</p>
       </div>
     </main>
   );
 }
 
-interface Names { names: Map<string, string>; kinds: Map<string, string>; version: number }
+interface Names {
+  names: Map<string, string>;
+  kinds: Map<string, string>;
+  version: number;
+}
 
 function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {
   const stored = Number(sessionStorage.getItem('portalId'));
   const [portalId, setPortalId] = useState<number | null>(
-    session.portals.find((p) => p.portalId === stored)?.portalId ?? session.portals[0]?.portalId ?? null);
+    session.portals.find((p) => p.portalId === stored)?.portalId ?? session.portals[0]?.portalId ?? null,
+  );
   const [names, setNames] = useState<Names | null>(null);
   const [namesError, setNamesError] = useState<unknown>(null);
   const [toastState, setToastState] = useState<{ message: string; kind: 'ok' | 'error'; serial: number } | null>(null);
@@ -64,53 +77,123 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
       else setNamesError(error);
     }
   }, [portalId, onSignedOut]);
-  useEffect(() => { setNames(null); void reloadNames(); }, [reloadNames]);
+  useEffect(() => {
+    setNames(null);
+    void reloadNames();
+  }, [reloadNames]);
 
-  const toast = useCallback((message: string, kind: 'ok' | 'error' = 'ok') => setToastState((t) => ({ message, kind, serial: (t?.serial ?? 0) + 1 })), []);
+  const toast = useCallback(
+    (message: string, kind: 'ok' | 'error' = 'ok') => setToastState((t) => ({ message, kind, serial: (t?.serial ?? 0) + 1 })),
+    [],
+  );
 
-  const context = useMemo<AdminContextValue | null>(() => (portalId === null || !names ? null : {
-    portalId, base: `/portals/${portalId}`,
-    nameOf: (id) => names.names.get(id) ?? id,
-    kindOf: (id) => names.kinds.get(id),
-    reloadNames, toast, signedOut: onSignedOut, draft, setDraft, nonce: cspNonce(),
-  }), [portalId, names, reloadNames, toast, onSignedOut, draft]);
+  const context = useMemo<AdminContextValue | null>(
+    () =>
+      portalId === null || !names
+        ? null
+        : {
+            portalId,
+            base: `/portals/${portalId}`,
+            nameOf: (id) => names.names.get(id) ?? id,
+            kindOf: (id) => names.kinds.get(id),
+            reloadNames,
+            toast,
+            signedOut: onSignedOut,
+            draft,
+            setDraft,
+            nonce: cspNonce(),
+          },
+    [portalId, names, reloadNames, toast, onSignedOut, draft],
+  );
 
   const view = VIEWS[route as ViewKey] ?? VIEWS.dashboard;
-  useEffect(() => { document.title = `${view.label} · Personas admin`; }, [view]);
+  useEffect(() => {
+    document.title = `${view.label} · Personas admin`;
+  }, [view]);
 
   const current = session.portals.find((p) => p.portalId === portalId);
   let body: ReactNode;
   if (portalId === null) body = <p className="empty">No installed portal yet. Install the app first.</p>;
   else if (namesError) body = <ErrorBox error={namesError} />;
   else if (!context) body = <Loading />;
-  else body = <AdminContext.Provider value={context}><view.Component key={`${route}:${portalId}`} /></AdminContext.Provider>;
+  else
+    body = (
+      <AdminContext.Provider value={context}>
+        <view.Component key={`${route}:${portalId}`} />
+      </AdminContext.Provider>
+    );
 
   return (
     <>
-      <a className="skip" href="#main" onClick={(ev) => { ev.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
+      <a
+        className="skip"
+        href="#main"
+        onClick={(ev) => {
+          ev.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <div className="shell">
         <aside className="side">
-          <div className="brand"><span className="logo" aria-hidden="true">P</span><span>Personas</span></div>
+          <div className="brand">
+            <span className="logo" aria-hidden="true">
+              P
+            </span>
+            <span>Personas</span>
+          </div>
           <nav aria-label="Sections">
             <ul>
               {(Object.entries(VIEWS) as [ViewKey, (typeof VIEWS)[ViewKey]][]).map(([key, v]) => (
-                <li key={key}><a href={`#/${key}`} aria-current={key === route ? 'page' : undefined}>{v.label}</a></li>
+                <li key={key}>
+                  <a href={`#/${key}`} aria-current={key === route ? 'page' : undefined}>
+                    {v.label}
+                  </a>
+                </li>
               ))}
             </ul>
           </nav>
           <div className="side-foot">
             {session.portals.length > 1 ? (
-              <select id="portal" aria-label="Portal" value={portalId ?? ''} onChange={(ev) => { const id = Number(ev.target.value); sessionStorage.setItem('portalId', String(id)); setPortalId(id); }}>
-                {session.portals.map((p) => <option key={p.portalId} value={p.portalId}>{p.hubDomain ?? String(p.portalId)}</option>)}
+              <select
+                id="portal"
+                aria-label="Portal"
+                value={portalId ?? ''}
+                onChange={(ev) => {
+                  const id = Number(ev.target.value);
+                  sessionStorage.setItem('portalId', String(id));
+                  setPortalId(id);
+                }}
+              >
+                {session.portals.map((p) => (
+                  <option key={p.portalId} value={p.portalId}>
+                    {p.hubDomain ?? String(p.portalId)}
+                  </option>
+                ))}
               </select>
-            ) : <div className="portal-name">{current?.hubDomain ?? (portalId ? `Portal ${portalId}` : 'No portal')}</div>}
+            ) : (
+              <div className="portal-name">{current?.hubDomain ?? (portalId ? `Portal ${portalId}` : 'No portal')}</div>
+            )}
             <div className="muted small">{session.actor}</div>
             {session.via === 'session' ? (
-              <button className="btn ghost small" type="button" id="signout" onClick={async () => { await api('DELETE', '/session'); location.reload(); }}>Sign out</button>
+              <button
+                className="btn ghost small"
+                type="button"
+                id="signout"
+                onClick={async () => {
+                  await api('DELETE', '/session');
+                  location.reload();
+                }}
+              >
+                Sign out
+              </button>
             ) : null}
           </div>
         </aside>
-        <main id="main" tabIndex={-1}>{body}</main>
+        <main id="main" tabIndex={-1}>
+          {body}
+        </main>
       </div>
       <Toast state={toastState} />
     </>
@@ -131,5 +214,9 @@ function Toast({ state }: { state: { message: string; kind: 'ok' | 'error'; seri
     window.clearTimeout(timer.current);
     timer.current = window.setTimeout(() => setVisible(false), 4500);
   }, [state]);
-  return <div id="toast" className={`toast${visible && state ? ` show ${state.kind}` : ''}`} role="status" aria-live="polite">{state?.message ?? ''}</div>;
+  return (
+    <div id="toast" className={`toast${visible && state ? ` show ${state.kind}` : ''}`} role="status" aria-live="polite">
+      {state?.message ?? ''}
+    </div>
+  );
 }

@@ -4,7 +4,11 @@ import type { Brief } from '../lib/types';
 
 export function PersonaPill({ id, label, big = false }: { id: string; label?: string; big?: boolean }) {
   const { nameOf, kindOf } = useAdmin();
-  return <span className={big ? 'pill big' : 'pill'} style={{ ['--c' as string]: personaColor(id, kindOf(id)) }}>{label ?? nameOf(id)}</span>;
+  return (
+    <span className={big ? 'pill big' : 'pill'} style={{ ['--c' as string]: personaColor(id, kindOf(id)) }}>
+      {label ?? nameOf(id)}
+    </span>
+  );
 }
 
 /** One side of a before/after explanation: the persona, its score and the rules that fired. */
@@ -13,13 +17,24 @@ export function ExplainBrief({ title, brief, label }: { title: string; brief: Br
   return (
     <div className="explain">
       <div className="explain-head">
-        <span className="muted">{title}</span>{' '}<PersonaPill id={brief.personaId} label={label(brief.personaId)} />
+        <span className="muted">{title}</span> <PersonaPill id={brief.personaId} label={label(brief.personaId)} />
         {e.threshold !== null ? <span className="muted">{` ${brief.score} / ${e.threshold} pts`}</span> : null}
       </div>
       {e.firedRules.length ? (
-        <ul className="rules">{e.firedRules.map((r, i) => <li key={i}><span className={r.points < 0 ? 'neg' : 'pos'}>{`${r.points > 0 ? '+' : ''}${r.points}`}</span>{` ${r.label}`}</li>)}</ul>
-      ) : <p className="muted small">{e.threshold === null ? 'No persona reaches its threshold' : 'No rule fired'}</p>}
-      {e.runnerUp ? <p className="muted small">{`Runner-up: ${label(e.runnerUp.personaId)} with ${e.runnerUp.score} / ${e.runnerUp.threshold}`}</p> : null}
+        <ul className="rules">
+          {e.firedRules.map((r, i) => (
+            <li key={i}>
+              <span className={r.points < 0 ? 'neg' : 'pos'}>{`${r.points > 0 ? '+' : ''}${r.points}`}</span>
+              {` ${r.label}`}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted small">{e.threshold === null ? 'No persona reaches its threshold' : 'No rule fired'}</p>
+      )}
+      {e.runnerUp ? (
+        <p className="muted small">{`Runner-up: ${label(e.runnerUp.personaId)} with ${e.runnerUp.score} / ${e.runnerUp.threshold}`}</p>
+      ) : null}
     </div>
   );
 }

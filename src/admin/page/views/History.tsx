@@ -15,26 +15,58 @@ interface Props {
 export function History({ base, versions, audit, liveVersion, onOpen, onRolledBack }: Props) {
   const act = useAction();
   const open = (v: number) => act(async () => onOpen(v, (await api<{ body: unknown }>('GET', `${base}/rule-sets/versions/${v}`)).body));
-  const rollback = (v: number) => act(async () => {
-    if (!window.confirm(`Roll back to version ${v}? It is republished as a new version and contacts are rescored.`)) return;
-    const r = await api<{ version: VersionMeta }>('POST', `${base}/rule-sets/rollback/${v}`);
-    onRolledBack({ version: r.version, from: v });
-  });
+  const rollback = (v: number) =>
+    act(async () => {
+      if (!window.confirm(`Roll back to version ${v}? It is republished as a new version and contacts are rescored.`)) return;
+      const r = await api<{ version: VersionMeta }>('POST', `${base}/rule-sets/rollback/${v}`);
+      onRolledBack({ version: r.version, from: v });
+    });
   return (
     <div className="history">
       <section className="card" aria-labelledby="versions-h">
         <h2 id="versions-h">Versions</h2>
-        {versions.length === 0 ? <p className="empty">Nothing published yet.</p> : (
+        {versions.length === 0 ? (
+          <p className="empty">Nothing published yet.</p>
+        ) : (
           <table className="table" id="versions">
-            <thead><tr><th scope="col">Version</th><th scope="col">Published</th><th scope="col" /></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Published</th>
+                <th scope="col" />
+              </tr>
+            </thead>
             <tbody>
               {versions.map((v) => (
                 <tr key={v.version} data-version={v.version}>
-                  <td><strong>{`v${v.version}`}</strong>{v.version === liveVersion ? <span className="badge live">live</span> : null}{v.note ? <div className="muted small">{v.note}</div> : null}</td>
-                  <td>{fmtTime(v.createdAt)}<div className="muted small">{v.createdBy}</div></td>
+                  <td>
+                    <strong>{`v${v.version}`}</strong>
+                    {v.version === liveVersion ? <span className="badge live">live</span> : null}
+                    {v.note ? <div className="muted small">{v.note}</div> : null}
+                  </td>
+                  <td>
+                    {fmtTime(v.createdAt)}
+                    <div className="muted small">{v.createdBy}</div>
+                  </td>
                   <td className="row-actions">
-                    <button className="btn small ghost" type="button" aria-label={`Open version ${v.version} in the editor`} onClick={() => void open(v.version)}>Open</button>
-                    {v.version === liveVersion ? null : <button className="btn small" type="button" aria-label={`Roll back to version ${v.version}`} onClick={() => void rollback(v.version)}>Roll back</button>}
+                    <button
+                      className="btn small ghost"
+                      type="button"
+                      aria-label={`Open version ${v.version} in the editor`}
+                      onClick={() => void open(v.version)}
+                    >
+                      Open
+                    </button>
+                    {v.version === liveVersion ? null : (
+                      <button
+                        className="btn small"
+                        type="button"
+                        aria-label={`Roll back to version ${v.version}`}
+                        onClick={() => void rollback(v.version)}
+                      >
+                        Roll back
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -50,7 +82,10 @@ export function History({ base, versions, audit, liveVersion, onOpen, onRolledBa
   );
 }
 
-const short = (v: unknown) => { const s = JSON.stringify(v); return s === undefined ? '—' : s.length > 80 ? `${s.slice(0, 77)}…` : s; };
+const short = (v: unknown) => {
+  const s = JSON.stringify(v);
+  return s === undefined ? '—' : s.length > 80 ? `${s.slice(0, 77)}…` : s;
+};
 
 export function DiffList({ changes }: { changes: Change[] }) {
   return (
@@ -58,7 +93,17 @@ export function DiffList({ changes }: { changes: Change[] }) {
       {changes.slice(0, 200).map((c, i) => (
         <li key={i} className={c.kind}>
           <span className="mono">{c.path}</span>{' '}
-          {c.kind === 'changed' ? <><del>{short(c.before)}</del>{' → '}<ins>{short(c.after)}</ins></> : c.kind === 'added' ? <ins>{`added ${short(c.after)}`}</ins> : <del>{`removed ${short(c.before)}`}</del>}
+          {c.kind === 'changed' ? (
+            <>
+              <del>{short(c.before)}</del>
+              {' → '}
+              <ins>{short(c.after)}</ins>
+            </>
+          ) : c.kind === 'added' ? (
+            <ins>{`added ${short(c.after)}`}</ins>
+          ) : (
+            <del>{`removed ${short(c.before)}`}</del>
+          )}
         </li>
       ))}
     </ul>
@@ -72,16 +117,26 @@ function AuditList({ entries }: { entries: AuditEntry[] }) {
     const version = e.diff?.toVersion;
     const contact = e.target.replace('contact:', 'contact ');
     switch (e.action) {
-      case 'ruleset.publish': return `Published version ${version ?? e.target}`;
-      case 'ruleset.rollback': return `Rolled back: version ${version ?? e.target}`;
-      case 'override.set': return `Override on ${contact}: ${nameOf(e.diff?.personaId ?? '')}`;
-      case 'override.clear': return `Override cleared on ${contact}`;
-      case 'share.create': return 'Share link created';
-      case 'share.revoke': return 'Share links revoked';
-      case 'review.confirm': return `Review: confirmed ${nameOf(e.diff?.personaId ?? '')} on ${contact}`;
-      case 'review.pick': return `Review: picked ${nameOf(e.diff?.personaId ?? '')} on ${contact}`;
-      case 'review.dismiss': return `Review: dismissed ${contact}`;
-      default: return `${e.action} ${e.target}`;
+      case 'ruleset.publish':
+        return `Published version ${version ?? e.target}`;
+      case 'ruleset.rollback':
+        return `Rolled back: version ${version ?? e.target}`;
+      case 'override.set':
+        return `Override on ${contact}: ${nameOf(e.diff?.personaId ?? '')}`;
+      case 'override.clear':
+        return `Override cleared on ${contact}`;
+      case 'share.create':
+        return 'Share link created';
+      case 'share.revoke':
+        return 'Share links revoked';
+      case 'review.confirm':
+        return `Review: confirmed ${nameOf(e.diff?.personaId ?? '')} on ${contact}`;
+      case 'review.pick':
+        return `Review: picked ${nameOf(e.diff?.personaId ?? '')} on ${contact}`;
+      case 'review.dismiss':
+        return `Review: dismissed ${contact}`;
+      default:
+        return `${e.action} ${e.target}`;
     }
   };
   return (
@@ -90,9 +145,17 @@ function AuditList({ entries }: { entries: AuditEntry[] }) {
         const changes = e.diff?.changes ?? [];
         return (
           <li key={e.id}>
-            <div><strong>{title(e)}</strong><span className="muted">{` · ${e.actor} · ${fmtTime(e.at)}`}</span></div>
+            <div>
+              <strong>{title(e)}</strong>
+              <span className="muted">{` · ${e.actor} · ${fmtTime(e.at)}`}</span>
+            </div>
             {e.diff?.note ? <div className="muted">{e.diff.note}</div> : null}
-            {changes.length ? <details><summary>{plural(changes.length, 'change')}</summary><DiffList changes={changes} /></details> : null}
+            {changes.length ? (
+              <details>
+                <summary>{plural(changes.length, 'change')}</summary>
+                <DiffList changes={changes} />
+              </details>
+            ) : null}
           </li>
         );
       })}

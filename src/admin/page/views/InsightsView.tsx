@@ -15,12 +15,18 @@ export function InsightsView() {
       <PageHeading title="Insights" sub="Discover personas in your data, validate them with pilots, review how they drift." />
       <div className="subnav" role="group" aria-label="Insights sections">
         {(Object.keys(TABS) as Tab[]).map((t) => (
-          <button key={t} type="button" className={`btn small${t === tab ? ' primary' : ' ghost'}`} aria-pressed={t === tab} onClick={() => setTab(t)}>{TABS[t]}</button>
+          <button
+            key={t}
+            type="button"
+            className={`btn small${t === tab ? ' primary' : ' ghost'}`}
+            aria-pressed={t === tab}
+            onClick={() => setTab(t)}
+          >
+            {TABS[t]}
+          </button>
         ))}
       </div>
-      <div id="insights">
-        {tab === 'discover' ? <DiscoverPanel /> : tab === 'validate' ? <ValidatePanel /> : <ReviewPanel />}
-      </div>
+      <div id="insights">{tab === 'discover' ? <DiscoverPanel /> : tab === 'validate' ? <ValidatePanel /> : <ReviewPanel />}</div>
     </>
   );
 }

@@ -2,7 +2,13 @@ import { useState, type ReactNode } from 'react';
 import { personaColor, STAGE_LABEL, STAGES } from '../lib/format';
 import type { PersonaDoc, ProfileDoc, RuleSetDoc } from '../lib/types';
 
-const PROFILE_LISTS: [keyof ProfileDoc & string, string][] = [['goals', 'Goals'], ['challenges', 'Challenges'], ['channels', 'Channels'], ['objections', 'Objections'], ['talkingPoints', 'Talking points']];
+const PROFILE_LISTS: [keyof ProfileDoc & string, string][] = [
+  ['goals', 'Goals'],
+  ['challenges', 'Challenges'],
+  ['channels', 'Channels'],
+  ['objections', 'Objections'],
+  ['talkingPoints', 'Talking points'],
+];
 
 interface Props {
   doc: RuleSetDoc;
@@ -27,28 +33,127 @@ export function ProfileForms({ doc, generation, onEdit }: Props) {
         const prof = p.profile ?? ({} as ProfileDoc);
         const key = (name: string) => `${generation}:${i}:${name}`;
         return (
-          <details key={i} className="profile-form" open={open.has(i)}
-            onToggle={(ev) => { const isOpen = (ev.currentTarget as HTMLDetailsElement).open; setOpen((s) => { const n = new Set(s); if (isOpen) n.add(i); else n.delete(i); return n; }); }}>
-            <summary><span className="swatch" style={{ background: personaColor(p.id, p.kind) }} />{p.name || p.id}<span className="muted">{` · ${p.kind}`}</span></summary>
+          <details
+            key={i}
+            className="profile-form"
+            open={open.has(i)}
+            onToggle={(ev) => {
+              const isOpen = (ev.currentTarget as HTMLDetailsElement).open;
+              setOpen((s) => {
+                const n = new Set(s);
+                if (isOpen) n.add(i);
+                else n.delete(i);
+                return n;
+              });
+            }}
+          >
+            <summary>
+              <span className="swatch" style={{ background: personaColor(p.id, p.kind) }} />
+              {p.name || p.id}
+              <span className="muted">{` · ${p.kind}`}</span>
+            </summary>
             <div className="form-grid">
-              <Field label="Name"><input key={key('name')} type="text" defaultValue={p.name ?? ''} onChange={(e) => edit(i, (x) => { x.name = e.target.value; })} /></Field>
+              <Field label="Name">
+                <input
+                  key={key('name')}
+                  type="text"
+                  defaultValue={p.name ?? ''}
+                  onChange={(e) =>
+                    edit(i, (x) => {
+                      x.name = e.target.value;
+                    })
+                  }
+                />
+              </Field>
               <Field label="Kind">
-                <select key={key('kind')} defaultValue={p.kind} onChange={(e) => edit(i, (x) => { x.kind = e.target.value; })}>
-                  {['customer', 'buyer', 'negative'].map((k) => <option key={k} value={k}>{k}</option>)}
+                <select
+                  key={key('kind')}
+                  defaultValue={p.kind}
+                  onChange={(e) =>
+                    edit(i, (x) => {
+                      x.kind = e.target.value;
+                    })
+                  }
+                >
+                  {['customer', 'buyer', 'negative'].map((k) => (
+                    <option key={k} value={k}>
+                      {k}
+                    </option>
+                  ))}
                 </select>
               </Field>
-              <Field label="Threshold (points to qualify)"><NumberInput key={key('threshold')} value={p.threshold} set={(v) => edit(i, (x) => { x.threshold = v; })} /></Field>
-              <Field label="Priority (wins ties)"><NumberInput key={key('priority')} value={p.priority ?? 0} set={(v) => edit(i, (x) => { x.priority = v; })} /></Field>
-              <Field label="Photo URL"><input key={key('photo')} type="text" defaultValue={prof.photoUrl ?? ''} onChange={(e) => edit(i, (x) => { x.profile.photoUrl = e.target.value; })} /></Field>
-              <div className="wide"><Field label="Bio"><textarea key={key('bio')} rows={3} defaultValue={prof.bio ?? ''} onChange={(e) => edit(i, (x) => { x.profile.bio = e.target.value; })} /></Field></div>
+              <Field label="Threshold (points to qualify)">
+                <NumberInput
+                  key={key('threshold')}
+                  value={p.threshold}
+                  set={(v) =>
+                    edit(i, (x) => {
+                      x.threshold = v;
+                    })
+                  }
+                />
+              </Field>
+              <Field label="Priority (wins ties)">
+                <NumberInput
+                  key={key('priority')}
+                  value={p.priority ?? 0}
+                  set={(v) =>
+                    edit(i, (x) => {
+                      x.priority = v;
+                    })
+                  }
+                />
+              </Field>
+              <Field label="Photo URL">
+                <input
+                  key={key('photo')}
+                  type="text"
+                  defaultValue={prof.photoUrl ?? ''}
+                  onChange={(e) =>
+                    edit(i, (x) => {
+                      x.profile.photoUrl = e.target.value;
+                    })
+                  }
+                />
+              </Field>
+              <div className="wide">
+                <Field label="Bio">
+                  <textarea
+                    key={key('bio')}
+                    rows={3}
+                    defaultValue={prof.bio ?? ''}
+                    onChange={(e) =>
+                      edit(i, (x) => {
+                        x.profile.bio = e.target.value;
+                      })
+                    }
+                  />
+                </Field>
+              </div>
               {PROFILE_LISTS.map(([k, label]) => (
                 <Field key={k} label={`${label} (one per line)`}>
-                  <LinesInput key={key(k)} value={prof[k] as string[] | undefined} set={(v) => edit(i, (x) => { (x.profile as Record<string, unknown>)[k] = v; })} />
+                  <LinesInput
+                    key={key(k)}
+                    value={prof[k] as string[] | undefined}
+                    set={(v) =>
+                      edit(i, (x) => {
+                        (x.profile as Record<string, unknown>)[k] = v;
+                      })
+                    }
+                  />
                 </Field>
               ))}
               {STAGES.map((s) => (
                 <Field key={s} label={`${STAGE_LABEL[s]} content (one per line)`}>
-                  <LinesInput key={key(s)} value={prof.content?.[s]} set={(v) => edit(i, (x) => { x.profile.content = { ...x.profile.content, [s]: v }; })} />
+                  <LinesInput
+                    key={key(s)}
+                    value={prof.content?.[s]}
+                    set={(v) =>
+                      edit(i, (x) => {
+                        x.profile.content = { ...x.profile.content, [s]: v };
+                      })
+                    }
+                  />
                 </Field>
               ))}
             </div>
@@ -60,13 +165,41 @@ export function ProfileForms({ doc, generation, onEdit }: Props) {
 }
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
-  return <label className="field"><span>{label}</span>{children}</label>;
+  return (
+    <label className="field">
+      <span>{label}</span>
+      {children}
+    </label>
+  );
 }
 
 function NumberInput({ value, set }: { value: number; set: (v: number) => void }) {
-  return <input type="number" step="any" defaultValue={String(value ?? '')} onChange={(e) => { const v = e.target.value.trim(); if (v !== '' && Number.isFinite(Number(v))) set(Number(v)); }} />;
+  return (
+    <input
+      type="number"
+      step="any"
+      defaultValue={String(value ?? '')}
+      onChange={(e) => {
+        const v = e.target.value.trim();
+        if (v !== '' && Number.isFinite(Number(v))) set(Number(v));
+      }}
+    />
+  );
 }
 
 function LinesInput({ value, set }: { value: string[] | undefined; set: (v: string[]) => void }) {
-  return <textarea rows={3} defaultValue={(value ?? []).join('\n')} onChange={(e) => set(e.target.value.split('\n').map((l) => l.trim()).filter(Boolean))} />;
+  return (
+    <textarea
+      rows={3}
+      defaultValue={(value ?? []).join('\n')}
+      onChange={(e) =>
+        set(
+          e.target.value
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean),
+        )
+      }
+    />
+  );
 }

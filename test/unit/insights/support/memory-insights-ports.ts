@@ -38,7 +38,12 @@ export class MemoryAssignmentHistory implements AssignmentHistoryReader {
   async listSnapshots(portalId: PortalId, options: { since?: string } = {}): Promise<readonly SnapshotSummary[]> {
     return (this.snapshots.get(portalId) ?? [])
       .filter((s) => options.since === undefined || s.takenAt >= options.since)
-      .map((s) => ({ id: s.id, takenAt: s.takenAt, contacts: s.entries.length, unassigned: s.entries.filter((e) => e.personaId === null).length }));
+      .map((s) => ({
+        id: s.id,
+        takenAt: s.takenAt,
+        contacts: s.entries.length,
+        unassigned: s.entries.filter((e) => e.personaId === null).length,
+      }));
   }
 
   async readSnapshot(portalId: PortalId, snapshotId: string): Promise<AssignmentSnapshot | null> {
@@ -49,10 +54,20 @@ export class MemoryAssignmentHistory implements AssignmentHistoryReader {
 export class MemoryReportStore implements InsightsReportStore {
   readonly saved: (StoredReportSummary & { portalId: PortalId; body: unknown })[] = [];
 
-  async save(portalId: PortalId, report: { kind: InsightsReportKind; title: string; createdAt: string; body: unknown }): Promise<{ id: string }> {
+  async save(
+    portalId: PortalId,
+    report: { kind: InsightsReportKind; title: string; createdAt: string; body: unknown },
+  ): Promise<{ id: string }> {
     const id = `report-${this.saved.length + 1}`;
     // A round trip through JSON, as a database column would do, so a report that is not plain JSON fails here.
-    this.saved.push({ id, portalId, kind: report.kind, title: report.title, createdAt: report.createdAt, body: JSON.parse(JSON.stringify(report.body)) });
+    this.saved.push({
+      id,
+      portalId,
+      kind: report.kind,
+      title: report.title,
+      createdAt: report.createdAt,
+      body: JSON.parse(JSON.stringify(report.body)),
+    });
     return { id };
   }
 
