@@ -42,7 +42,7 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    // Pure domain code: the engine, the CRM model, the statistics and the card view.
+    // Pure domain code: the engine, the CRM model, the statistics, the card view and the buying committee.
     files: [
       'src/personas/engine/**/*.ts',
       'src/crm/**/*.ts',
@@ -51,6 +51,7 @@ export default tseslint.config(
       'src/card-api/build-card-view.ts',
       'src/personas/writeback.ts',
       'src/personas/persona-properties.ts',
+      'src/committee/**/*.ts',
     ],
     // The insights capability's HTTP edge maps requests onto the pure code beside it.
     ignores: ['src/insights/insights-routes.ts'],
@@ -78,6 +79,7 @@ export default tseslint.config(
       'src/card-api/build-card-view.ts',
       'src/personas/writeback.ts',
       'src/personas/persona-properties.ts',
+      'src/committee/**/*.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: [INFRASTRUCTURE[4]] }] },
   },

@@ -67,6 +67,40 @@ export interface ContactTicketLink {
   readonly ticketId: string;
 }
 
+/** A contact associated with a company (any label) and its effective persona: the manual value first, null when not scored yet. */
+export interface CompanyContactPersona {
+  readonly contactId: string;
+  readonly personaId: string | null;
+  /** The company is the contact's primary company. */
+  readonly primary: boolean;
+}
+
+/** A company's buying-committee values as last written to HubSpot (`;`-joined persona ids, '' when empty). */
+export interface WrittenCoverage {
+  readonly coverage: string;
+  readonly gaps: string;
+}
+
+/** A row of the Accounts view. */
+export interface CompanySummary {
+  readonly id: string;
+  readonly name: string | null;
+  readonly domain: string | null;
+  /** Associated (unarchived) contacts, any label. */
+  readonly contacts: number;
+  /** What was last written to the company's committee properties; null when nothing was yet. */
+  readonly written: WrittenCoverage | null;
+}
+
+export interface CompanyListOptions {
+  /** `size`: most contacts first; `name`: by name. Ties by id either way. */
+  readonly sort: 'size' | 'name';
+  /** Only companies whose last written gaps include this persona id. */
+  readonly gap?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
 export interface CrmCounts {
   readonly contacts: number;
   readonly tickets: number;
@@ -90,6 +124,17 @@ export interface CrmStore {
   /** Contacts linked to these companies (only those whose primary company it is, when `primaryOnly`). */
   contactIdsOfCompanies(portalId: PortalId, companyIds: readonly string[], options: { primaryOnly: boolean }): Promise<string[]>;
   deleteCompanies(portalId: PortalId, ids: readonly string[]): Promise<void>;
+  /** Each company named (present even with no contacts, as []), with its unarchived associated contacts in id order. */
+  contactPersonasOfCompanies(portalId: PortalId, companyIds: readonly string[]): Promise<Map<string, CompanyContactPersona[]>>;
+  /** The companies these contacts are associated with (any label), sorted. */
+  companyIdsOfContacts(portalId: PortalId, contactIds: readonly string[]): Promise<string[]>;
+  /** Companies that have associated contacts or committee values written, in id order after `afterId`: what a full recompute visits. */
+  companyIdsForCoverage(portalId: PortalId, afterId: string | null, limit: number): Promise<string[]>;
+  /** Stored companies with their contact counts and written coverage, for the Accounts view. */
+  listCompanies(portalId: PortalId, options: CompanyListOptions): Promise<{ companies: CompanySummary[]; total: number }>;
+  writtenCoverage(portalId: PortalId, companyIds: readonly string[]): Promise<Map<string, WrittenCoverage>>;
+  /** Records what HubSpot accepted for these companies. */
+  markCoverageWritten(portalId: PortalId, written: readonly { companyId: string; values: WrittenCoverage }[], at: number): Promise<void>;
   upsertSurveys(portalId: PortalId, surveys: readonly StoredSurvey[], syncedAt: number): Promise<void>;
   /** For each contact named, its survey links become exactly the ones given. */
   replaceContactSurveys(portalId: PortalId, contactIds: readonly string[], links: readonly ContactSurveyLink[]): Promise<void>;

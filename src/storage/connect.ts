@@ -9,6 +9,7 @@ import { initialMigration } from './migrations/001-initial';
 import { snapshotsAndShareLinksMigration } from './migrations/002-snapshots-and-share-links';
 import { companiesAndSurveysMigration } from './migrations/003-companies-and-surveys';
 import { reviewQueueMigration } from './migrations/004-review-queue';
+import { companyCoverageMigration } from './migrations/005-company-coverage';
 
 export type { Dialect };
 
@@ -126,6 +127,7 @@ export async function migrateToLatest(storage: Storage, schema?: string): Promis
     '002-snapshots-and-share-links': snapshotsAndShareLinksMigration(storage.dialect),
     '003-companies-and-surveys': companiesAndSurveysMigration(storage.dialect),
     '004-review-queue': reviewQueueMigration(storage.dialect),
+    '005-company-coverage': companyCoverageMigration(storage.dialect),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely looks for its bookkeeping tables in every schema unless told which one: another schema of

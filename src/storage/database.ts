@@ -80,6 +80,15 @@ export interface SurveyResponsesTable {
   synced_at: number;
 }
 
+/** The buying-committee values last written to a company, exactly as sent (`;`-joined ids). */
+export interface CompanyCoverageTable {
+  portal_id: number;
+  company_id: string;
+  coverage: string;
+  gaps: string;
+  written_at: number;
+}
+
 export interface ContactSurveysTable {
   portal_id: number;
   contact_id: string;
@@ -250,6 +259,7 @@ export interface Database {
   contact_tickets: ContactTicketsTable;
   companies: CompaniesTable;
   contact_companies: ContactCompaniesTable;
+  company_coverage: CompanyCoverageTable;
   survey_responses: SurveyResponsesTable;
   contact_surveys: ContactSurveysTable;
   rule_sets: RuleSetsTable;

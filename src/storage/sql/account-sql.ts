@@ -160,6 +160,8 @@ export async function deleteCompanies(db: Kysely<Database>, portalId: number, id
     for (const part of chunk(ids, IN_CHUNK)) {
       await tx.deleteFrom('companies').where('portal_id', '=', portalId).where('id', 'in', part).execute();
       await tx.deleteFrom('contact_companies').where('portal_id', '=', portalId).where('company_id', 'in', part).execute();
+      // A deleted company has nothing left to write to.
+      await tx.deleteFrom('company_coverage').where('portal_id', '=', portalId).where('company_id', 'in', part).execute();
     }
   });
 }

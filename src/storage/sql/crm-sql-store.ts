@@ -5,6 +5,9 @@ import type {
   ContactCompanyLink,
   ContactSurveyLink,
   ContactTicketLink,
+  CompanyContactPersona,
+  CompanyListOptions,
+  CompanySummary,
   ContactWithStoredTickets,
   CrmCounts,
   CrmStore,
@@ -13,8 +16,10 @@ import type {
   StoredSurvey,
   StoredTicket,
   SurveyQuote,
+  WrittenCoverage,
 } from '../../crm/crm-store';
 import * as accounts from './account-sql';
+import * as committee from './committee-sql';
 import type { ContactsTable, Database, TicketsTable } from '../database';
 import { chunk, fromJson, toJson } from './json';
 
@@ -162,6 +167,30 @@ export class CrmSqlStore implements CrmStore {
 
   deleteCompanies(portalId: number, ids: readonly string[]): Promise<void> {
     return accounts.deleteCompanies(this.db, portalId, ids);
+  }
+
+  contactPersonasOfCompanies(portalId: number, companyIds: readonly string[]): Promise<Map<string, CompanyContactPersona[]>> {
+    return committee.contactPersonasOfCompanies(this.db, portalId, companyIds);
+  }
+
+  companyIdsOfContacts(portalId: number, contactIds: readonly string[]): Promise<string[]> {
+    return committee.companyIdsOfContacts(this.db, portalId, contactIds);
+  }
+
+  companyIdsForCoverage(portalId: number, afterId: string | null, limit: number): Promise<string[]> {
+    return committee.companyIdsForCoverage(this.db, portalId, afterId, limit);
+  }
+
+  listCompanies(portalId: number, options: CompanyListOptions): Promise<{ companies: CompanySummary[]; total: number }> {
+    return committee.listCompanies(this.db, this.dialect, portalId, options);
+  }
+
+  writtenCoverage(portalId: number, companyIds: readonly string[]): Promise<Map<string, WrittenCoverage>> {
+    return committee.writtenCoverage(this.db, portalId, companyIds);
+  }
+
+  markCoverageWritten(portalId: number, written: readonly { companyId: string; values: WrittenCoverage }[], at: number): Promise<void> {
+    return committee.markCoverageWritten(this.db, portalId, written, at);
   }
 
   upsertSurveys(portalId: number, surveys: readonly StoredSurvey[], syncedAt: number): Promise<void> {
