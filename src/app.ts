@@ -327,6 +327,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }
 
   // --- Admin: sign-in with HubSpot, /api/admin, the page at /admin/, share links, avatars ---
+  const publishImpact = new PublishImpactService({
+    automation: (id) => new SdkAutomationReader(id, gateways),
+    grantedScopes: async (id) => (await stores.portals.get(id))?.scopes ?? [],
+  });
+  const personaProperty = async (id: number) => (await ruleSets.live(id)).ruleSet.property.name;
   const admin = createAdmin({
     stores,
     clock,
@@ -356,6 +361,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     rescore: (portalId) => jobs.enqueue(SYNC_JOBS.rescore, portalId),
     applyOverride: (portalId, contactId, override) => assignments.applyAdminOverride(portalId, contactId, override),
     verdicts: (portalId) => insights.personaVerdicts(portalId),
+    personaUsage: async (portalId, values) => publishImpact.usage(portalId, await personaProperty(portalId), values),
   });
   routers.push(...admin.routers);
   jobs.schedule({ name: 'admin-sessions', cron: config.jobs.reconcileCron, run: () => stores.adminSessions.purgeExpired(clock.now()) });
@@ -373,14 +379,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       clock,
     }),
     createInsightsRoutes({ guard: admin.guard, insights }),
-    createPublishImpactRoutes({
-      guard: admin.guard,
-      impact: new PublishImpactService({
-        automation: (id) => new SdkAutomationReader(id, gateways),
-        grantedScopes: async (id) => (await stores.portals.get(id))?.scopes ?? [],
-      }),
-      personaProperty: async (id) => (await ruleSets.live(id)).ruleSet.property.name,
-    }),
+    createPublishImpactRoutes({ guard: admin.guard, impact: publishImpact, personaProperty }),
   );
 
   // --- Where reps and workflows meet the persona: the card API and preview, the workflow action ---

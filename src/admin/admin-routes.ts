@@ -32,6 +32,8 @@ export interface AdminRoutesDeps {
 }
 
 const ruleSetBody = z.object({ ruleSet: z.unknown(), note: z.string().max(500).nullish() });
+/** `confirmAffected`: the number of contacts leaving values HubSpot lists or workflows use, as the admin typed it. */
+const publishBody = ruleSetBody.extend({ confirmAffected: z.number().int().min(0).optional() });
 /** A hypothesis verdict as the gallery shows it. */
 export interface GalleryVerdict {
   readonly status: string;
@@ -100,8 +102,12 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Router {
 
   api.post('/portals/:portalId/rule-sets/publish', async (req, res) => {
     const portalId = portalOf(req);
-    const { ruleSet, note } = parseOrThrow(ruleSetBody, req.body, 'request');
-    const result = await deps.ruleSetAdmin.publish(portalId, ruleSet, { actor: principalOf(req).actor, note: note ?? null });
+    const { ruleSet, note, confirmAffected } = parseOrThrow(publishBody, req.body, 'request');
+    const result = await deps.ruleSetAdmin.publish(portalId, ruleSet, {
+      actor: principalOf(req).actor,
+      note: note ?? null,
+      confirmAffected,
+    });
     // The rescore runs as a job; the dashboard follows its run.
     res.status(201).json({ version: { ...result.version, body: undefined }, changes: result.changes, rescore: 'queued' });
   });

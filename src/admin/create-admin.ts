@@ -7,6 +7,7 @@ import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { AssignmentStore } from '../personas/assignment-store';
 import type { RuleSet } from '../personas/engine';
+import type { PersonaUsageReader } from '../personas/publish-confirmation';
 import { ContactPersonaService } from '../personas/contact-persona-service';
 import type { RuleSetService } from '../personas/rule-set-service';
 import { RuleSetAdminService } from '../personas/rule-set-admin-service';
@@ -63,6 +64,8 @@ export interface AdminDeps {
   readonly applyOverride?: (portalId: PortalId, contactId: string, override: ManualOverride | null) => Promise<void>;
   /** Where the built page lives; defaults to src/admin/page/dist. */
   readonly pageDir?: string;
+  /** Which HubSpot lists and workflows read persona values: publishes that touch them need a typed confirmation. */
+  readonly personaUsage?: PersonaUsageReader;
   /** The latest validation verdict per persona id, for the gallery. */
   readonly verdicts?: (portalId: PortalId) => Promise<ReadonlyMap<string, GalleryVerdict>>;
 }
@@ -100,6 +103,7 @@ export function createAdmin(deps: AdminDeps): Admin {
     rules: deps.rules,
     syncPropertyOptions: deps.syncPropertyOptions,
     rescore: deps.rescore,
+    personaUsage: deps.personaUsage,
   });
   const shareLinks = new ShareLinks({ secret: shareLinkSecret(deps.encryptionKey), revocations: stores.shareRevocations });
   const redirectUri = `${deps.appBaseUrl}${SIGNIN_CALLBACK_PATH}`;

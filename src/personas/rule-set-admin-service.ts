@@ -8,6 +8,7 @@ import { diffRuleSets, type RuleSetChange } from './rule-set-diff';
 import type { LiveRuleSet, RuleSetService } from './rule-set-service';
 import type { RuleSetStore, RuleSetVersion } from './rule-set-store';
 import { createYielder } from '../platform/event-loop';
+import { type PersonaUsageReader, requirePublishConfirmation } from './publish-confirmation';
 
 export interface RuleSetAdminServiceDeps {
   readonly ruleSets: RuleSetStore;
@@ -24,6 +25,11 @@ export interface RuleSetAdminServiceDeps {
   /** Rescores the portal's contacts under the new live rule set and writes back only changes. */
   readonly rescore: (portalId: PortalId, reason: string) => Promise<unknown>;
   readonly batchSize?: number;
+  /**
+   * Which HubSpot lists and workflows read some persona values. When given, a publish that moves
+   * contacts out of such values needs `confirmAffected` equal to their number.
+   */
+  readonly personaUsage?: PersonaUsageReader;
 }
 
 export interface SampleContact {
@@ -242,10 +248,24 @@ export class RuleSetAdminService {
   /**
    * Publishes a new version. Refused when invalid (the live version stays live). HubSpot's options
    * are reconciled first, so a HubSpot failure publishes nothing; then the version is stored,
-   * audited with its diff, and the portal is rescored.
+   * audited with its diff, and the portal is rescored. A publish that moves contacts out of persona
+   * values HubSpot lists or workflows use is refused (409) unless `confirmAffected` names their number.
    */
-  async publish(portalId: PortalId, input: unknown, by: { actor: string; note?: string | null }): Promise<PublishResult> {
+  async publish(
+    portalId: PortalId,
+    input: unknown,
+    by: { actor: string; note?: string | null; confirmAffected?: number },
+  ): Promise<PublishResult> {
     const ruleSet = this.parseOrRefuse(input);
+    if (this.deps.personaUsage) {
+      await requirePublishConfirmation({
+        portalId,
+        preview: await this.preview(portalId, ruleSet, { samplesPerMove: 0 }),
+        draft: ruleSet,
+        usage: this.deps.personaUsage,
+        confirmAffected: by.confirmAffected,
+      });
+    }
     return this.makeLive(portalId, ruleSet, by.actor, by.note ?? null, 'publish');
   }
 

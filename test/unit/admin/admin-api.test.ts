@@ -178,6 +178,72 @@ describe('admin API', () => {
     expect(rescored).toEqual([A, B]);
   });
 
+  it('refuses a publish that moves contacts out of a value a workflow uses unless the request confirms their number', async () => {
+    const asked: string[][] = [];
+    let flowsReadable = true;
+    const guarded = createAdmin({
+      stores,
+      clock: fixedClock(T0),
+      logger: silentLogger,
+      adminToken: ADMIN_TOKEN,
+      appBaseUrl: 'http://127.0.0.1:3000',
+      encryptionKey: randomBytes(32),
+      rules: new RuleSetService({ ruleSets: stores.ruleSets, clock: fixedClock(T0), defaultRuleSet: () => defaultRuleSet }),
+      oauth: {
+        authBaseUrl: 'http://hubspot.test',
+        clientId: 'client-1',
+        scopes: ['oauth'],
+        identify: async () => ({ portalId: A, userEmail: null, userId: '9' }),
+      },
+      syncPropertyOptions: async () => undefined,
+      rescore: async () => undefined,
+      personaUsage: async (_portalId, values) => {
+        asked.push([...values]);
+        const item = {
+          kind: 'workflow' as const,
+          id: '9001',
+          name: 'Nurture analysts',
+          where: 'branch' as const,
+          values: ['analyst'],
+          enabled: true,
+        };
+        return {
+          lists: { status: 'checked', items: [] },
+          workflows: flowsReadable
+            ? { status: 'checked', items: values.includes('analyst') ? [item] : [] }
+            : { status: 'could-not-check', reason: 'no scope' },
+        };
+      },
+    });
+    const guardedApp = createHttpApp({ logger: silentLogger, routers: guarded.routers, health: async () => ({ ok: true, checks: {} }) });
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const publish = (body: object) => request(guardedApp).post(`/api/admin/portals/${A}/rule-sets/publish`).set(auth).send(body);
+
+    // Nothing moves: no confirmation needed, and HubSpot is not asked.
+    await publish({ ruleSet: defaultRuleSet }).expect(201);
+    expect(asked).toEqual([]);
+
+    // Ann (the one analyst) would leave "analyst", which the workflow branches on.
+    const stricter = aRuleSet([{ ...defaultRuleSet.personas[0], threshold: 99 }]);
+    const missing = await publish({ ruleSet: stricter }).expect(409);
+    expect(missing.body.error.message).toBe(
+      'Publishing needs a typed confirmation: 1 contact would leave persona values that workflow "Nurture analysts" uses. Send "confirmAffected": 1 to publish anyway.',
+    );
+    expect(missing.body.error.details).toEqual([{ path: 'confirmAffected', message: 'must be 1' }]);
+    const wrong = await publish({ ruleSet: stricter, confirmAffected: 2 }).expect(409);
+    expect(wrong.body.error.message).toContain('does not match');
+    await publish({ ruleSet: stricter, confirmAffected: -1 }).expect(400);
+    expect((await stores.ruleSets.list(A)).map((v) => v.version)).toEqual([1]);
+
+    await publish({ ruleSet: stricter, confirmAffected: 1 }).expect(201);
+    expect((await stores.ruleSets.list(A)).length).toBe(2);
+    expect(asked.at(-1)).toEqual(['analyst']);
+
+    // When HubSpot cannot say, the page shows "could not check" and nothing is counted: no confirmation.
+    flowsReadable = false;
+    await publish({ ruleSet: defaultRuleSet }).expect(201);
+  });
+
   it('refuses to publish an invalid rule set, naming each path, and keeps the live version', async () => {
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
     await request(app).post(`/api/admin/portals/${A}/rule-sets/publish`).set(auth).send({ ruleSet: defaultRuleSet }).expect(201);

@@ -32,6 +32,8 @@ export function PublishBar({ base, text, fresh, affected, previewing, onPreview,
       try {
         const result = await api<{ version: VersionMeta; changes: Change[]; rescore?: string }>('POST', `${base}/rule-sets/publish`, {
           ruleSet: JSON.parse(text),
+          // The API checks this number too: a publish moving contacts out of values lists or workflows use needs it.
+          ...(affected > 0 ? { confirmAffected: Number(typed.trim()) } : {}),
           note:
             [
               note.current?.value,
