@@ -16,6 +16,10 @@ interface ConditionCase {
   expected: boolean;
 }
 
+interface ExplanationCase extends Omit<ConditionCase, 'expected'> {
+  expected: { fired: boolean; facts?: string[] };
+}
+
 interface InvalidCase {
   name: string;
   when: unknown;
@@ -56,7 +60,7 @@ describe('golden conditions', () => {
 });
 
 /** The primary company as the data layer resolves it: by id among the companies it knows. */
-function related(c: ConditionCase): Pick<ContactWithTickets, 'company' | 'surveys'> {
+function related(c: Pick<ConditionCase, 'contact' | 'companies' | 'surveys'>): Pick<ContactWithTickets, 'company' | 'surveys'> {
   const companyId = c.contact.associatedcompanyid;
   const properties = companyId ? c.companies?.[companyId] : undefined;
   return {
@@ -64,6 +68,23 @@ function related(c: ConditionCase): Pick<ContactWithTickets, 'company' | 'survey
     surveys: (c.surveys ?? []).map((survey) => ({ properties: survey })),
   };
 }
+
+describe('golden explanations', () => {
+  it.each((cases.explanations as ExplanationCase[]).map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const ruleSet = validated(aSingleConditionRuleSet(c.when as Condition));
+    const contact = { ...aContact(c.contact, c.tickets ?? []), ...related(c) };
+    const compiled = compileRuleSet(ruleSet);
+    const now = c.now ? Date.parse(c.now) : defaultNow;
+
+    const explained = compiled.explainAll(contact, now);
+    const [rule] = explained.personas[0].rules;
+
+    expect({ fired: rule.fired, ...(rule.facts ? { facts: rule.facts } : {}) }).toEqual(c.expected);
+    // The assignment's own list of fired rules carries the same facts; assign() (the scoring path) none.
+    if (c.expected.fired) expect(explained.assignment.explanation.firedRules[0].facts).toEqual(c.expected.facts);
+    expect(compiled.assign(contact, now).explanation.firedRules.every((r) => r.facts === undefined)).toBe(true);
+  });
+});
 
 describe('golden invalid conditions', () => {
   it.each((cases.invalid as InvalidCase[]).map((c) => [c.name, c] as const))('%s', (_name, c) => {

@@ -4,6 +4,11 @@ import type { JourneyStage, PersonaKind } from './rule-set-schema';
 export interface FiredRule {
   label: string;
   points: number;
+  /**
+   * Only from explainAll, and only for rules with `company` or `surveys` conditions: what the
+   * contact's primary company and survey responses showed, one sentence per such condition.
+   */
+  facts?: string[];
 }
 
 /** The best-scoring persona other than the primary one (qualifying or not), so a reader sees the margin. */
@@ -44,6 +49,8 @@ export interface RuleEvaluation {
   label: string;
   points: number;
   fired: boolean;
+  /** See FiredRule.facts. */
+  facts?: string[];
 }
 
 export interface PersonaEvaluation {

@@ -10,6 +10,7 @@ import {
   type EvalContext,
   PropertyColumns,
 } from './conditions';
+import { compileFactProbes, type FactProbe } from './explain-facts';
 import { compileJourney } from './journey';
 import type { JourneyStage, Persona, RuleSet } from './rule-set-schema';
 import { ValueTable } from './value-table';
@@ -35,6 +36,8 @@ interface CompiledRule {
   readonly label: string;
   readonly points: number;
   readonly when: CompiledCondition;
+  /** The rule's company and survey facts, read only when a contact is explained. */
+  readonly facts: readonly FactProbe[];
 }
 
 interface CompiledPersona {
@@ -83,6 +86,7 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
         label: rule.label,
         points: rule.points,
         when: compileCondition(rule.when, columns, 'contact'),
+        facts: compileFactProbes(rule.when, columns),
       })),
     };
   });
@@ -114,7 +118,10 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
   };
   const fired = new Uint8Array(ruleCount);
 
-  function evaluate(contact: ContactWithTickets, now: number): JourneyStage {
+  /** Facts per flat rule index of the last evaluation that asked for them (see explain-facts.ts). */
+  let facts: (string[] | undefined)[] | null = null;
+
+  function evaluate(contact: ContactWithTickets, now: number, withFacts = false): JourneyStage {
     contactRow[0] = contact;
     contactTable.load(contactRow);
     ticketTable.load(contact.tickets ?? []);
@@ -150,6 +157,7 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
     }
     const stage = contactTable.raw(0, lifecycleColumn) === null ? null : contactTable.lower(0, lifecycleColumn);
     const journeyStage = journeyOf(stage);
+    facts = withFacts ? collectFacts(contact) : null;
     // Drop the references so the caller's objects are not retained between evaluations.
     contactRow[0] = EMPTY_RECORD;
     contactTable.load(contactRow);
@@ -160,11 +168,27 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
     return journeyStage;
   }
 
+  function collectFacts(contact: ContactWithTickets): (string[] | undefined)[] {
+    const out: (string[] | undefined)[] = new Array(ruleCount);
+    for (const { rules, firstRule } of personas) {
+      rules.forEach((rule, r) => {
+        if (rule.facts.length) out[firstRule + r] = rule.facts.map((probe) => probe(ctx, contact));
+      });
+    }
+    return out;
+  }
+
+  /** A rule's label and points, with its facts when the evaluation collected some. */
+  function ruleBrief(rule: CompiledRule, index: number): FiredRule {
+    const ruleFacts = facts?.[index];
+    return ruleFacts ? { label: rule.label, points: rule.points, facts: ruleFacts } : { label: rule.label, points: rule.points };
+  }
+
   function firedRulesOf(p: number): FiredRule[] {
     const { rules, firstRule } = personas[p];
     const out: FiredRule[] = [];
     for (let r = 0; r < rules.length; r += 1) {
-      if (fired[firstRule + r] === 1) out.push({ label: rules[r].label, points: rules[r].points });
+      if (fired[firstRule + r] === 1) out.push(ruleBrief(rules[r], firstRule + r));
     }
     return out;
   }
@@ -210,7 +234,7 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
   function evaluatePersona(p: number): PersonaEvaluation {
     const { persona, rules, firstRule } = personas[p];
     const score = board.scores[p];
-    const ruleResults = rules.map((rule, r) => ({ label: rule.label, points: rule.points, fired: fired[firstRule + r] === 1 }));
+    const ruleResults = rules.map((rule, r) => ({ ...ruleBrief(rule, firstRule + r), fired: fired[firstRule + r] === 1 }));
     return {
       personaId: persona.id,
       name: persona.name,
@@ -221,7 +245,7 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
       qualifies: score >= persona.threshold,
       pointsMissing: Math.max(0, persona.threshold - score),
       rules: ruleResults,
-      notFired: ruleResults.filter((rule) => !rule.fired).map(({ label, points }) => ({ label, points })),
+      notFired: ruleResults.filter((rule) => !rule.fired).map(({ fired: _fired, ...rule }) => rule),
     };
   }
 
@@ -256,7 +280,7 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
       return buildAssignment(evaluate(contact, now));
     },
     explainAll(contact, now) {
-      const assignment = buildAssignment(evaluate(contact, now));
+      const assignment = buildAssignment(evaluate(contact, now, true));
       const evaluations = personas.map((_, p) => evaluatePersona(p));
       return { assignment, personas: evaluations, nearest: assignment.assigned ? null : nearestOf(evaluations) };
     },
