@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { App } from '../app';
 import { runInsightsCommand } from '../insights/insights-cli';
-import type { SyncProgressEvent, SyncSummary } from '../sync/sync-service';
+import type { SyncProgressEvent, SyncSummary } from '../sync/sync-runs';
 
 export interface CliContext {
   readonly app: App;

@@ -7,7 +7,7 @@ import type { AppConfig } from '../platform/config';
 import { SANDBOX_APP } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { startSandbox, type Sandbox } from '../sandbox';
-import type { SyncProgressEvent } from '../sync/sync-service';
+import type { SyncProgressEvent } from '../sync/sync-runs';
 import { installThroughBrowser } from './browser-install';
 import { seedDemoInsights } from './seed-insights';
 

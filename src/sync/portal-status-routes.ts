@@ -8,7 +8,7 @@ import type { RuleSetService } from '../personas/rule-set-service';
 import { AppError } from '../platform/errors';
 import type { Clock } from '../platform/clock';
 import type { CrmStore } from '../crm/crm-store';
-import type { CurrentRun, StreamProgress } from './sync-service';
+import type { CurrentRun, StreamProgress } from './sync-runs';
 import type { SyncRun, SyncStore } from './sync-store';
 import { assertPortalAccess, principalOf } from '../http/portal-access';
 

@@ -1,7 +1,8 @@
 import type { PortalId } from '../crm/model';
 import type { JobRunner } from '../jobs/job-runner';
 import type { Logger } from '../platform/logger';
-import { SyncPausedError, type SyncService } from './sync-service';
+import type { SyncService } from './sync-service';
+import { SyncPausedError } from './sync-runs';
 import type { SyncStore } from './sync-store';
 
 export const SYNC_JOBS = { full: 'sync-full', incremental: 'sync-incremental', reconcile: 'reconcile', rescore: 'rescore' } as const;

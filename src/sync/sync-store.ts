@@ -1,4 +1,5 @@
 import type { PortalId } from '../crm/model';
+import type { ObjectKind } from '../crm/hubspot-port';
 
 export type SyncRunKind = 'full' | 'incremental' | 'reconcile' | 'rescore' | 'writeback';
 export type SyncRunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
@@ -47,3 +48,14 @@ export interface SyncStore {
   recordApiUsage(portalId: PortalId, minute: number, delta: ApiUsage): Promise<void>;
   apiUsageSince(portalId: PortalId, sinceMinute: number): Promise<ApiUsage>;
 }
+
+/** The cursors a portal's syncs keep in the store. */
+export const syncCursor = {
+  /** When the full sync in progress started (its records count as read from then on). */
+  fullState: 'full:state',
+  /** Contacts finished and written by the runs before this one of the same full sync (a crash's resume). */
+  fullDone: 'full:done',
+  full: (kind: ObjectKind) => `full:${kind}`,
+  /** Incremental syncs search from here; set once a full sync completes. */
+  watermark: (kind: ObjectKind) => `incremental:${kind}`,
+};

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { installThroughBrowser } from '../../src/demo/browser-install';
 import { fixedClock } from '../../src/platform/clock';
 import { openStorage, type Storage } from '../../src/storage/connect';
-import type { SyncSummary } from '../../src/sync/sync-service';
+import type { SyncSummary } from '../../src/sync/sync-runs';
 import { startAppHarness, type Harness } from '../support/app-harness';
 
 /**

@@ -5,7 +5,8 @@ import { silentLogger } from '../../../src/platform/logger';
 import { openStorage, type Storage } from '../../../src/storage/connect';
 import { createStores, type Stores } from '../../../src/storage/stores';
 import type { ContactRecord, CrmRecord, HubSpotGateways, Page, PortalHubSpot } from '../../../src/crm/hubspot-port';
-import { SyncService, type SyncHooks } from '../../../src/sync/sync-service';
+import { SyncService } from '../../../src/sync/sync-service';
+import type { SyncHooks } from '../../../src/sync/full-sync';
 import { readFileSync } from 'node:fs';
 
 const PORTAL = 5;
