@@ -12,9 +12,9 @@ export const DEFAULT_PROJECT_DIR = '.hubspot-project';
 /** Deployment values that app.json and webhooks/webhooks-hsmeta.json may name as `{{NAME}}`. */
 const PLACEHOLDER = /\{\{\s*([A-Z][A-Z0-9_]*)\s*\}\}/g;
 
-// The card imports the contract from the server's source tree; in the project it sits beside the card.
-const CARD_VIEW_SOURCE = 'src/card-api/card-view.ts';
-const CARD_VIEW_IMPORT = /(['"])\.\.\/src\/card-api\/card-view(\.ts)?\1/g;
+// The cards import their contracts from the server's source tree; in the project they sit beside the cards.
+const CARD_CONTRACTS = ['card-view', 'company-card-view'] as const;
+const CARD_VIEW_IMPORT = /(['"])\.\.\/src\/card-api\/(card-view|company-card-view)(\.ts)?\1/g;
 const CARD_FILE = /\.(tsx?|jsx?)$/;
 const CARD_EXCLUDED = new Set(['node_modules', 'tests', 'tsconfig.json']);
 
@@ -112,7 +112,7 @@ function copyCard(
       const card = readComponent(source, values, cardHsMetaSchema, problems);
       if (card) write(target, `${JSON.stringify(card, null, 2)}\n`);
     } else if (CARD_FILE.test(name)) {
-      const code = readFileSync(source, 'utf8').replace(CARD_VIEW_IMPORT, '$1./card-view$1');
+      const code = readFileSync(source, 'utf8').replace(CARD_VIEW_IMPORT, '$1./$2$1');
       const escaping = [...code.matchAll(/from\s+(['"])(\.\.\/[^'"]*)\1/g)].map((m) => m[2]);
       if (escaping.length > 0) problems.push(`cards/${name} imports from outside the card folder: ${escaping.join(', ')}`);
       write(target, code);
@@ -120,9 +120,12 @@ function copyCard(
       write(target, readFileSync(source, 'utf8'));
     }
   }
-  const contract = path.join(rootDir, CARD_VIEW_SOURCE);
-  if (!existsSync(contract)) problems.push(`${CARD_VIEW_SOURCE} is missing`);
-  else write(path.join('src', 'app', 'cards', 'card-view.ts'), readFileSync(contract, 'utf8'));
+  for (const name of CARD_CONTRACTS) {
+    const source = `src/card-api/${name}.ts`;
+    const contract = path.join(rootDir, source);
+    if (!existsSync(contract)) problems.push(`${source} is missing`);
+    else write(path.join('src', 'app', 'cards', `${name}.ts`), readFileSync(contract, 'utf8'));
+  }
 }
 
 function readComponent<T extends z.ZodType>(

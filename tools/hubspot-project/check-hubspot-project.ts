@@ -91,8 +91,9 @@ export async function checkHubSpotProject(projectDir: string): Promise<ProjectCh
 
   const app = nodes.find((n) => n.componentType === 'APPLICATION')?.config as
     { permittedUrls?: { fetch?: string[]; img?: string[] } } | undefined;
-  const card = nodes.find((n) => n.componentType === 'CARD');
-  if (card) checkCard(srcDir, card.config as { entrypoint?: string }, app?.permittedUrls?.fetch ?? [], problems);
+  for (const card of nodes.filter((n) => n.componentType === 'CARD')) {
+    checkCard(srcDir, card.config as { entrypoint?: string }, app?.permittedUrls?.fetch ?? [], problems);
+  }
   checkReachable(
     nodes.map((n) => n.config),
     warnings,

@@ -54,6 +54,7 @@ describe('npm run hubspot:project', () => {
     expect(outcome.code).toBe(0);
     expect(outcome.result.check?.components.map((c) => [c.componentType, c.metaFile])).toEqual([
       ['APPLICATION', 'src/app/app-hsmeta.json'],
+      ['CARD', 'src/app/cards/company-card-hsmeta.json'],
       ['CARD', 'src/app/cards/persona-card-hsmeta.json'],
       ['WEBHOOKS', 'src/app/webhooks/webhooks-hsmeta.json'],
       ['WORKFLOW_ACTION', 'src/app/workflow-actions/persona-action-hsmeta.json'],
@@ -91,15 +92,23 @@ describe('npm run hubspot:project', () => {
     expect(ids.filter((id) => JSON.stringify(action).includes(`"${id}"`))).toEqual([]);
   });
 
-  it("puts the card contract beside the card and points the card's import at it", () => {
-    expect(readFileSync(path.join(out, 'src/app/cards/card-view.ts'), 'utf8')).toBe(
-      readFileSync(path.join(ROOT, 'src/card-api/card-view.ts'), 'utf8'),
-    );
+  it("puts the card contracts beside the cards and points the cards' imports at them", () => {
+    for (const contract of ['card-view.ts', 'company-card-view.ts']) {
+      expect(readFileSync(path.join(out, 'src/app/cards', contract), 'utf8')).toBe(
+        readFileSync(path.join(ROOT, 'src/card-api', contract), 'utf8'),
+      );
+    }
     for (const file of ['PersonaCard.tsx', 'PersonaCardBody.tsx', 'card-api-client.ts']) {
       const code = readFileSync(path.join(out, 'src/app/cards', file), 'utf8');
       expect(code).toContain("from './card-view'");
       expect(code).not.toContain('../');
     }
+    for (const file of ['CompanyCard.tsx', 'CompanyCardBody.tsx', 'card-api-client.ts']) {
+      const code = readFileSync(path.join(out, 'src/app/cards', file), 'utf8');
+      expect(code).toContain("from './company-card-view'");
+      expect(code).not.toContain('../');
+    }
+    expect(readJson(path.join(out, 'src/app/cards/company-card-hsmeta.json')).config.objectTypes).toEqual(['companies']);
     expect(outcome.result.assembled).not.toContain('src/app/cards/tsconfig.json');
     expect(outcome.result.assembled?.some((f) => f.includes('test'))).toBe(false);
   });
@@ -143,6 +152,7 @@ describe('assembleHubSpotProject', () => {
     const root = mkdtempSync(path.join(scratch, 'root-'));
     cpSync(path.join(ROOT, 'app.json'), path.join(root, 'app.json'));
     cpSync(path.join(ROOT, 'src/card-api/card-view.ts'), path.join(root, 'src/card-api/card-view.ts'));
+    cpSync(path.join(ROOT, 'src/card-api/company-card-view.ts'), path.join(root, 'src/card-api/company-card-view.ts'));
     mkdirSync(path.join(root, 'cards'));
     for (const f of [
       'PersonaCard.tsx',
