@@ -4,6 +4,8 @@ import type { Express, Router } from 'express';
 import { createAdmin } from './admin/create-admin';
 import { CardQueryService } from './card-api/card-query-service';
 import { createCardRoutes } from './card-api/card-routes';
+import { createCompanyCardRoutes } from './card-api/company-card-routes';
+import { CompanyCardService } from './card-api/company-card-service';
 import { createInsightsRoutes } from './insights/insights-routes';
 import { InsightsService } from './insights/insights-service';
 import { identifyWithOAuth, SIGNIN_CALLBACK_PATH } from './admin/signin-routes';
@@ -395,6 +397,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const signed = { clientSecret: config.hubspot.clientSecret, appBaseUrl: config.appBaseUrl, clock, logger };
   routers.push(
     createCardRoutes({ ...signed, cardQueries, adminGuard: admin.pageGuard }),
+    createCompanyCardRoutes({
+      ...signed,
+      companyCards: new CompanyCardService({ crm: stores.crm, ruleSets, clock }),
+      adminGuard: admin.pageGuard,
+    }),
     createWorkflowActionRoutes({
       ...signed,
       workflowAction: new WorkflowPersonaService({ cardQueries, ruleSets, portals: stores.portals }),

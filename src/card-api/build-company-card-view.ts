@@ -72,7 +72,7 @@ export function buildCompanyCardView(input: BuildCompanyCardViewInput): CompanyC
   const gaps: CompanyCardGap[] = input.gaps.map((personaId) => ({
     personaId,
     personaName: nameOf(personaId),
-    candidates: nearestCandidates(personaId, contacts, nameOf),
+    candidates: nearestCandidates(personaId, contacts, (id) => personasById.get(id)?.name),
   }));
 
   const committee = input.ruleSet.personas.filter((p) => p.committee === true && p.kind !== 'negative');
@@ -100,7 +100,7 @@ export function buildCompanyCardView(input: BuildCompanyCardViewInput): CompanyC
 function nearestCandidates(
   personaId: string,
   contacts: readonly (CompanyCardContactInput & { card: CompanyCardContact })[],
-  nameOf: (id: string) => string,
+  personaName: (id: string) => string | undefined,
 ): CompanyCardCandidate[] {
   const candidates: CompanyCardCandidate[] = [];
   for (const contact of contacts) {
@@ -114,7 +114,8 @@ function nearestCandidates(
       pointsMissing: evaluation.pointsMissing,
       missingRules: rules,
       reachable,
-      holdsPersonaName: contact.effectivePersonaId === null ? null : nameOf(contact.effectivePersonaId),
+      // The unassigned id, or a hand-set value of a removed persona, is no persona to name.
+      holdsPersonaName: contact.effectivePersonaId === null ? null : (personaName(contact.effectivePersonaId) ?? null),
     });
   }
   candidates.sort((a, b) => a.pointsMissing - b.pointsMissing || b.score - a.score || a.name.localeCompare(b.name) || compareIds(a, b));

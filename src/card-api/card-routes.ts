@@ -34,6 +34,10 @@ export const CARD_API_PATH = '/api/cards/persona';
 export const CARD_RECOMPUTE_PATH = '/api/cards/persona/recompute';
 export const CARD_PREVIEW_PATH = '/preview/cards/persona';
 
+/** The preview pages carry no scripts and load nothing from other hosts except persona photos. */
+export const PREVIEW_CSP =
+  "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
 /**
  * The endpoints the persona card calls through `hubspot.fetch`, plus the browser preview of the
  * same card. The portal always comes from the signed URL, and a view is only returned for it.
@@ -75,11 +79,7 @@ export function createCardRoutes(deps: CardRoutesDeps): Router {
     assertPortalAccess(principalOf(req), portalId);
     const view = checked(portalId, contactId, await deps.cardQueries.getCardView(portalId, contactId));
     res.setHeader('cache-control', 'no-store');
-    // The page carries no scripts and loads nothing from other hosts except the persona photo.
-    res.setHeader(
-      'content-security-policy',
-      "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
-    );
+    res.setHeader('content-security-policy', PREVIEW_CSP);
     res.type('html').send(renderCardPreview(view));
   });
 

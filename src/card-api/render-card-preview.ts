@@ -1,9 +1,24 @@
 import { AppError } from '../platform/errors';
 import type { CardView } from './card-view';
-import { CARD_RENDERER_FILE } from './preview/card-renderer-file';
+import type { CompanyCardView } from './company-card-view';
+import { CARD_RENDERER_FILE, COMPANY_CARD_RENDERER_FILE } from './preview/card-renderer-file';
 
 type RenderCardBody = (view: CardView) => string;
-let loaded: RenderCardBody | null = null;
+type RenderCompanyCardBody = (view: CompanyCardView) => string;
+const loaded = new Map<string, unknown>();
+
+function loadRenderer<T>(file: string, cache: boolean): T {
+  if (cache && loaded.has(file)) return loaded.get(file) as T;
+  let renderer: T;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    renderer = (require(file) as { renderCardBody: T }).renderCardBody;
+  } catch {
+    throw new AppError('unavailable', 'The card preview is not built: run `npm run build:admin` (npm ci runs it as postinstall).');
+  }
+  if (cache) loaded.set(file, renderer);
+  return renderer;
+}
 
 /**
  * The card's body as HTML, rendered by the HubSpot card's own React components (bundled by
@@ -11,16 +26,12 @@ let loaded: RenderCardBody | null = null;
  * drift from the card.
  */
 export function loadCardRenderer(file = CARD_RENDERER_FILE): RenderCardBody {
-  if (file === CARD_RENDERER_FILE && loaded) return loaded;
-  let renderer: RenderCardBody;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    renderer = (require(file) as { renderCardBody: RenderCardBody }).renderCardBody;
-  } catch {
-    throw new AppError('unavailable', 'The card preview is not built: run `npm run build:admin` (npm ci runs it as postinstall).');
-  }
-  if (file === CARD_RENDERER_FILE) loaded = renderer;
-  return renderer;
+  return loadRenderer<RenderCardBody>(file, file === CARD_RENDERER_FILE);
+}
+
+/** The company card's body as HTML, rendered by cards/CompanyCardBody.tsx the same way. */
+export function loadCompanyCardRenderer(file = COMPANY_CARD_RENDERER_FILE): RenderCompanyCardBody {
+  return loadRenderer<RenderCompanyCardBody>(file, file === COMPANY_CARD_RENDERER_FILE);
 }
 
 /**
@@ -48,6 +59,31 @@ export function renderCardPreview(view: CardView, renderBody: RenderCardBody = l
     <footer class="card-foot"><span>Updated ${esc(`${view.generatedAt.slice(0, 10)} ${view.generatedAt.slice(11, 16)} UTC`)}</span></footer>
   </article>
   <p class="note">Preview of the HubSpot app card, rendered by the card's own components from the same data the card receives.</p>
+</main>
+</body>
+</html>`;
+}
+
+/** The company card in the same frame: the company record it belongs to, the card, when it was computed. */
+export function renderCompanyCardPreview(view: CompanyCardView, renderBody: RenderCompanyCardBody = loadCompanyCardRenderer()): string {
+  const { covered, committee } = view.coverage;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(view.company.name)} · ${covered} of ${committee} · Buying committee card preview</title>
+<style>${STYLES}</style>
+</head>
+<body>
+<main class="page">
+  <p class="crumb">Company record · <strong>${esc(view.company.name)}</strong>${view.company.domain ? ` · ${esc(view.company.domain)}` : ''} · portal ${view.portalId}, company ${esc(view.companyId)}</p>
+  <article class="card" data-testid="company-card">
+    <header class="card-title">Buying committee</header>
+    <div class="card-body">${renderBody(view)}</div>
+    <footer class="card-foot"><span>${view.contactCount} contacts</span><span>Updated ${esc(`${view.generatedAt.slice(0, 10)} ${view.generatedAt.slice(11, 16)} UTC`)}</span></footer>
+  </article>
+  <p class="note">Preview of the HubSpot app card on company records, rendered by the card's own components from the same data the card receives.</p>
 </main>
 </body>
 </html>`;

@@ -26,3 +26,11 @@ export function cardTarget(req: Request): { portalId: number; contactId: string 
     contactId: signedQueryId(req, 'contactId', OBJECT_ID_PATTERN),
   };
 }
+
+/** The portal and company a company card request is about, read only from the signed URL. */
+export function companyCardTarget(req: Request): { portalId: number; companyId: string } {
+  return {
+    portalId: Number(signedQueryId(req, 'portalId', PORTAL_ID_PATTERN)),
+    companyId: signedQueryId(req, 'companyId', OBJECT_ID_PATTERN),
+  };
+}

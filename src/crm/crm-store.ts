@@ -120,6 +120,8 @@ export interface CrmStore {
   upsertCompanies(portalId: PortalId, companies: readonly StoredCompany[], syncedAt: number): Promise<void>;
   /** For each contact named, its company links become exactly the ones given. */
   replaceContactCompanies(portalId: PortalId, contactIds: readonly string[], links: readonly ContactCompanyLink[]): Promise<void>;
+  /** One stored company; null when the app has not synced it (the company card's "unknown company"). */
+  getCompany(portalId: PortalId, id: string): Promise<StoredCompany | null>;
   companyIdsSyncedSince(portalId: PortalId, ids: readonly string[], since: number): Promise<Set<string>>;
   /** Contacts linked to these companies (only those whose primary company it is, when `primaryOnly`). */
   contactIdsOfCompanies(portalId: PortalId, companyIds: readonly string[], options: { primaryOnly: boolean }): Promise<string[]>;

@@ -118,6 +118,17 @@ export async function replaceContactSurveys(
   });
 }
 
+/** One stored company, or null when the app has not synced it. */
+export async function getCompany(db: Kysely<Database>, portalId: number, id: string): Promise<StoredCompany | null> {
+  const row = await db
+    .selectFrom('companies')
+    .select(['id', 'properties', 'hs_updated_at'])
+    .where('portal_id', '=', portalId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? { id: row.id, properties: fromJson<PropertyBag>(row.properties, {}), hsUpdatedAt: Number(row.hs_updated_at) } : null;
+}
+
 export async function idsSyncedSince(
   db: Kysely<Database>,
   table: 'companies' | 'survey_responses',

@@ -157,6 +157,10 @@ export class CrmSqlStore implements CrmStore {
     return accounts.replaceContactCompanies(this.db, portalId, contactIds, links);
   }
 
+  getCompany(portalId: number, id: string): Promise<StoredCompany | null> {
+    return accounts.getCompany(this.db, portalId, id);
+  }
+
   companyIdsSyncedSince(portalId: number, ids: readonly string[], since: number): Promise<Set<string>> {
     return accounts.idsSyncedSince(this.db, 'companies', portalId, ids, since);
   }
