@@ -14,7 +14,7 @@ import {
   Tag,
   Text,
 } from '@hubspot/ui-extensions';
-import type { CardPersonaKind, CardRule, CardValidation, CardView } from '../src/card-api/card-view';
+import type { CardPersonaKind, CardPersonaQuote, CardRule, CardValidation, CardView } from '../src/card-api/card-view';
 import { API_BASE } from './api-base';
 
 /** Renders a card view; holds no state and makes no calls, so every section is testable from data. */
@@ -90,6 +90,7 @@ function AssignedPersona({ view }: { view: CardView }) {
         <ItemList testId="challenges" title="Challenges" items={persona.challenges} />
         <ItemList testId="objections" title="Objections" items={persona.objections} />
       </Accordion>
+      <WhatTheySay quotes={persona.whatTheySay ?? []} />
       <ItemList testId="channels" title="Channel preferences" items={persona.channels} />
       <Secondary view={view} />
       <Account view={view} />
@@ -236,6 +237,26 @@ function Tickets({ view }: { view: CardView }) {
   );
 }
 
+/** Survey comments of this persona's contacts: what they say, next to what the admin wrote about them. */
+function WhatTheySay({ quotes }: { quotes: readonly CardPersonaQuote[] }) {
+  if (quotes.length === 0) return null;
+  return (
+    <Box>
+      <Text format={{ fontWeight: 'demibold' }}>What they say</Text>
+      <DescriptionList testId="what-they-say" direction="column">
+        {quotes.map((quote, i) => (
+          <DescriptionListItem
+            key={i}
+            label={[quote.date, [quote.type, quote.score].filter((v) => v !== null).join(' ')].filter(Boolean).join(' · ') || 'Survey'}
+          >
+            <Text>{`“${quote.comment}”`}</Text>
+          </DescriptionListItem>
+        ))}
+      </DescriptionList>
+    </Box>
+  );
+}
+
 function ItemList({ title, items, testId }: { title: string; items: readonly string[]; testId: string }) {
   if (items.length === 0) return null;
   return (
@@ -256,6 +277,11 @@ function RuleList({ rules, testId }: { rules: readonly CardRule[]; testId: strin
       {rules.map((rule, i) => (
         <DescriptionListItem key={i} label={rule.label}>
           <Text>{rule.points > 0 ? `+${rule.points}` : String(rule.points)}</Text>
+          {(rule.facts ?? []).map((fact, f) => (
+            <Text key={f} variant="microcopy">
+              {fact}
+            </Text>
+          ))}
         </DescriptionListItem>
       ))}
     </DescriptionList>

@@ -36,6 +36,7 @@ import type { AppConfig } from './platform/config';
 import type { Logger } from './platform/logger';
 import { openStorage, type Storage } from './storage/connect';
 import { createStores, type Stores } from './storage/stores';
+import { WHAT_THEY_SAY_SHOWN } from './crm/crm-store';
 import type { HubSpotGateways } from './crm/hubspot-port';
 import { createPortalStatusRoutes } from './sync/portal-status-routes';
 import { defineSyncJobs, SYNC_JOBS } from './sync/sync-jobs';
@@ -393,6 +394,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     sync,
     clock,
     verdicts: (id) => insights.personaVerdicts(id),
+    whatTheySay: (id, personaId) => stores.crm.recentSurveyComments(id, personaId, WHAT_THEY_SAY_SHOWN),
   });
   const signed = { clientSecret: config.hubspot.clientSecret, appBaseUrl: config.appBaseUrl, clock, logger };
   routers.push(

@@ -173,6 +173,49 @@ describe('PersonaCard', () => {
     expect(plain.maybeFindByTestId(DescriptionList, 'survey-answers')).toBeNull();
   });
 
+  it('shows the facts behind company and survey rules, and what contacts of this persona say', async () => {
+    const view = buildCardView(
+      anInput({
+        portalId: 123,
+        contactId: '123',
+        assignment: anAssignment({
+          explanation: {
+            ...anAssignment().explanation,
+            firedRules: [
+              { label: 'Large company', points: 20, facts: ['primary company: Acme, 5,200 employees'] },
+              { label: 'Analyst title', points: 25 },
+            ],
+          },
+        }),
+      }),
+    );
+    view.persona!.whatTheySay = [
+      { comment: 'The exports save me a day a week.', type: 'NPS', score: 10, date: '2026-11-20' },
+      { comment: 'Setup was confusing.', type: null, score: null, date: null },
+    ];
+    stubHubSpotFetch(json(view));
+    const { find, findByTestId, waitFor } = renderCard();
+    await waitFor(() => find(Heading));
+
+    const [company, title] = findByTestId(DescriptionList, 'fired-rules').findAll(DescriptionListItem);
+    expect(company.props.label).toBe('Large company');
+    expect(texts(company)).toEqual(['+20', 'primary company: Acme, 5,200 employees']);
+    expect(texts(title)).toEqual(['+25']);
+    expect(
+      findByTestId(DescriptionList, 'what-they-say')
+        .findAll(DescriptionListItem)
+        .map((i) => [i.props.label, i.find(Text).text]),
+    ).toEqual([
+      ['2026-11-20 · NPS 10', '“The exports save me a day a week.”'],
+      ['Survey', '“Setup was confusing.”'],
+    ]);
+
+    stubHubSpotFetch(json(assignedView));
+    const plain = renderCard();
+    await plain.waitFor(() => plain.find(Heading));
+    expect(plain.maybeFindByTestId(DescriptionList, 'what-they-say')).toBeNull();
+  });
+
   it('marks a persona set by hand and still shows what the rules would say', async () => {
     stubHubSpotFetch(
       json(

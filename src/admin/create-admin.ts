@@ -12,7 +12,7 @@ import { ContactPersonaService } from '../personas/contact-persona-service';
 import type { RuleSetService } from '../personas/rule-set-service';
 import { RuleSetAdminService } from '../personas/rule-set-admin-service';
 import type { RuleSetStore } from '../personas/rule-set-store';
-import type { CrmStore } from '../crm/crm-store';
+import { type CrmStore, WHAT_THEY_SAY_SHOWN } from '../crm/crm-store';
 import type { SyncStore } from '../sync/sync-store';
 import type { InboxStore } from '../webhook-receiver/inbox-store';
 import { FailedAdminAttempts, requireAdmin } from './admin-guard';
@@ -25,9 +25,6 @@ import { ReviewQueueService } from '../personas/review-queue-service';
 import type { SessionStore } from './session-store';
 import { ShareLinks, shareLinkSecret, type ShareRevocationStore } from './share-links';
 import { createSignInRoutes, SIGNIN_CALLBACK_PATH, type SignedInUser } from './signin-routes';
-
-/** Survey comments shown as "What they say" on a persona's sheet, newest first. */
-const WHAT_THEY_SAY_SHOWN = 5;
 
 export interface AdminDeps {
   readonly stores: {

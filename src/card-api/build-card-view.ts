@@ -1,9 +1,11 @@
+import type { SurveyQuote } from '../crm/crm-store';
 import type { PropertyBag } from '../crm/model';
 import type { Assignment, DetailedEvaluation, Persona, RuleSet } from '../personas/engine';
 import type { ManualOverride } from '../personas/writeback';
 import type {
   CardCompany,
   CardPersona,
+  CardPersonaQuote,
   CardRule,
   CardSurveyAnswer,
   CardSecondaryPersona,
@@ -138,8 +140,18 @@ function toCardPersona(id: string, definition: Persona | undefined): CardPersona
   };
 }
 
-function toCardRule(rule: { readonly label: string; readonly points: number }): CardRule {
-  return { label: rule.label, points: rule.points };
+function toCardRule(rule: { readonly label: string; readonly points: number; readonly facts?: readonly string[] }): CardRule {
+  return rule.facts ? { label: rule.label, points: rule.points, facts: [...rule.facts] } : { label: rule.label, points: rule.points };
+}
+
+/** Survey comments as the persona sheet shows them ("What they say"). */
+export function cardQuotes(quotes: readonly SurveyQuote[]): CardPersonaQuote[] {
+  return quotes.map((q) => ({
+    comment: q.comment,
+    type: q.type,
+    score: q.score,
+    date: q.createdAt === null ? null : new Date(q.createdAt).toISOString().slice(0, 10),
+  }));
 }
 
 function secondaryPersonas(

@@ -2,9 +2,9 @@ import type { PortalId } from '../crm/model';
 import type { AssignmentStore } from '../personas/assignment-store';
 import type { RuleSetService } from '../personas/rule-set-service';
 import type { Clock } from '../platform/clock';
-import { evaluationSubject, type ContactWithStoredTickets, type CrmStore } from '../crm/crm-store';
+import { evaluationSubject, type ContactWithStoredTickets, type CrmStore, type SurveyQuote } from '../crm/crm-store';
 import type { SyncService } from '../sync/sync-service';
-import { buildCardView } from './build-card-view';
+import { buildCardView, cardQuotes } from './build-card-view';
 import type { CardQueries } from './card-routes';
 import type { CardValidation, CardView } from './card-view';
 
@@ -17,6 +17,8 @@ export interface CardQueryServiceDeps {
   readonly clock: Clock;
   /** The latest validation verdict per persona id (the card shows the effective persona's). */
   readonly verdicts?: (portalId: PortalId) => Promise<ReadonlyMap<string, CardValidation>>;
+  /** Newest survey comments of a persona's contacts, for "What they say" on its sheet. */
+  readonly whatTheySay?: (portalId: PortalId, personaId: string) => Promise<readonly SurveyQuote[]>;
 }
 
 /**
@@ -57,7 +59,7 @@ export class CardQueryService implements CardQueries {
     ]);
     const now = this.deps.clock.now();
     const evaluation = live.compiled.explainAll(evaluationSubject(record), now);
-    return buildCardView({
+    const view = buildCardView({
       portalId,
       contactId,
       ruleSet: live.ruleSet,
@@ -71,5 +73,8 @@ export class CardQueryService implements CardQueries {
       surveys: record.surveys,
       now,
     });
+    if (view.persona && this.deps.whatTheySay)
+      view.persona.whatTheySay = cardQuotes(await this.deps.whatTheySay(portalId, view.persona.id));
+    return view;
   }
 }

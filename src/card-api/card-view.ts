@@ -20,11 +20,28 @@ export interface CardPersona {
   objections: string[];
   talkingPoints: string[];
   channels: string[];
+  /**
+   * "What they say": the newest survey comments of contacts holding this persona (newest first, at
+   * most 5), next to the written goals and challenges. Absent from older servers.
+   */
+  whatTheySay?: CardPersonaQuote[];
+}
+
+/** A survey comment of one of a persona's contacts. */
+export interface CardPersonaQuote {
+  comment: string;
+  /** NPS, CSAT, CES or CUSTOM; null when HubSpot gave none. */
+  type: string | null;
+  score: number | null;
+  /** YYYY-MM-DD, null when HubSpot gave no parseable date. */
+  date: string | null;
 }
 
 export interface CardRule {
   label: string;
   points: number;
+  /** For rules on the primary company or survey answers: what they showed ("primary company: Acme, 5,200 employees"). */
+  facts?: string[];
 }
 
 export interface CardRunnerUp {

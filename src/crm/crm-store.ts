@@ -39,6 +39,9 @@ export interface ContactWithStoredTickets {
   readonly surveys: readonly StoredSurvey[];
 }
 
+/** How many survey comments a persona's sheet shows as "What they say" (gallery and card), newest first. */
+export const WHAT_THEY_SAY_SHOWN = 5;
+
 /** A survey comment as evidence on a persona's sheet ("What they say"). */
 export interface SurveyQuote {
   readonly contactId: string;

@@ -43,7 +43,7 @@ export interface SampleContact {
     personaId: string;
     score: number;
     threshold: number;
-    firedRules: { label: string; points: number }[];
+    firedRules: { label: string; points: number; facts?: string[] }[];
   } | null;
 }
 
@@ -205,14 +205,15 @@ export class RuleSetAdminService {
             contactId: item.contact.id,
             email: item.contact.email,
             name: contactName(item),
-            before: brief(old),
+            // Explained again for the few samples only: the facts behind company and survey rules.
+            before: brief(before.explainAll(subject, now).assignment),
             after: brief(next),
             formerUnderDraft: former
               ? {
                   personaId: former.personaId,
                   score: former.score,
                   threshold: former.threshold,
-                  firedRules: former.rules.filter((r) => r.fired).map(({ label, points }) => ({ label, points })),
+                  firedRules: former.rules.filter((r) => r.fired).map(({ fired: _fired, ...rule }) => rule),
                 }
               : null,
           });

@@ -118,6 +118,22 @@ describe('RuleSetAdminService', () => {
       expect(calls).toEqual([]);
     });
 
+    it('names the company facts behind a rule in both explanations of a sample', async () => {
+      await stores.crm.upsertCompanies(P, [{ id: '70', properties: { name: 'Acme', numberofemployees: '5200' }, hsUpdatedAt: T0 }], T0);
+      await stores.crm.replaceContactCompanies(P, ['4'], [{ contactId: '4', companyId: '70', primary: true }]);
+      const large = aRule({ company: { property: 'numberofemployees', gte: 1000 } }, 20, 'Large company');
+      const withCompany = aRuleSet([analyst, { ...manager, rules: [...manager.rules, large] }]);
+      const draft = aRuleSet([{ ...analyst, rules: [...analyst.rules, large] }, manager]);
+
+      const preview = await service(withCompany).preview(P, draft);
+
+      const sample = preview.moves.find((m) => m.from === 'manager' && m.to === 'analyst')!.samples[0];
+      expect(sample.contactId).toBe('4');
+      const facts = ['primary company: Acme, 5,200 employees'];
+      expect(sample.before.explanation.firedRules).toEqual([{ label: 'Large company', points: 20, facts }]);
+      expect(sample.after.explanation.firedRules).toEqual([{ label: 'Large company', points: 20, facts }]);
+    });
+
     it('keeps at most N samples per move however many contacts move', async () => {
       const preview = await service().preview(P, aRuleSet([manager]), { samplesPerMove: 2 });
       const move = preview.moves.find((m) => m.from === 'analyst' && m.to === 'unassigned')!;

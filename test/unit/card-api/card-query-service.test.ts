@@ -134,4 +134,64 @@ describe('CardQueryService', () => {
     expect(view?.persona?.id).toBe('analyst');
     expect(view?.secondary.map((s) => s.id)).toEqual(['leader']);
   });
+
+  it('names the company and survey facts behind a rule, and puts the persona\'s "What they say" on its sheet', async () => {
+    const accounts = aRuleSet([
+      aPersona({
+        id: 'enterprise',
+        name: 'Enterprise Buyer',
+        kind: 'buyer',
+        threshold: 10,
+        rules: [
+          aRule({ company: { property: 'numberofemployees', gte: 1000 } }, 10, 'Large company'),
+          aRule({ surveys: { where: { property: 'hs_value', lte: 6 }, withinDays: 90, count: { gte: 1 } } }, -5, 'Recent detractor'),
+        ],
+      }),
+    ]);
+    const asked: string[] = [];
+    const record: ContactWithStoredTickets = {
+      ...aRecord('601', { firstname: 'Eve' }),
+      company: { id: '7', properties: { name: 'Acme', numberofemployees: '5200' }, hsUpdatedAt: 0 },
+      surveys: [
+        {
+          id: 's1',
+          properties: { hs_value: '9', hs_createdate: new Date(NOW - 86_400_000).toISOString() },
+          createdAt: NOW - 86_400_000,
+          hsUpdatedAt: 0,
+        },
+      ],
+    };
+    const service = new CardQueryService({
+      crm: { getContactsWithTickets: async () => new Map([['601', record]]) },
+      assignments: { get: async () => null },
+      ruleSets: { live: async () => ({ version: 1, ruleSet: accounts, compiled: compileRuleSet(accounts) }) },
+      sync: {
+        refreshContacts: async () => ({
+          refreshed: 0,
+          purged: 0,
+          writeBack: { written: 0, failed: 0, purged: 0, requests: 0, errors: [] },
+        }),
+      },
+      clock: fixedClock(NOW),
+      whatTheySay: async (_portalId, personaId) => {
+        asked.push(personaId);
+        return [
+          {
+            contactId: '9',
+            surveyId: 's9',
+            comment: 'Approvals take weeks.',
+            type: 'NPS',
+            score: 4,
+            createdAt: Date.parse('2026-11-20T08:00:00Z'),
+          },
+        ];
+      },
+    });
+
+    const view = await service.getCardView(PORTAL, '601');
+
+    expect(view?.why?.firedRules).toEqual([{ label: 'Large company', points: 10, facts: ['primary company: Acme, 5,200 employees'] }]);
+    expect(view?.persona?.whatTheySay).toEqual([{ comment: 'Approvals take weeks.', type: 'NPS', score: 4, date: '2026-11-20' }]);
+    expect(asked).toEqual(['enterprise']);
+  });
 });

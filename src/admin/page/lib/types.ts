@@ -43,7 +43,8 @@ export interface Dashboard {
   accountData?: { companies: boolean; surveys: boolean; notes: string[] };
 }
 export interface Explanation {
-  firedRules: { label: string; points: number }[];
+  /** `facts`: what the primary company and survey responses showed, for rules with such conditions. */
+  firedRules: { label: string; points: number; facts?: string[] }[];
   score: number;
   threshold: number | null;
   runnerUp: { personaId: string; score: number; threshold: number; qualifies: boolean } | null;
@@ -133,7 +134,7 @@ export interface PersonaEval {
   score: number;
   qualifies: boolean;
   pointsMissing: number;
-  rules: { label: string; points: number; fired: boolean }[];
+  rules: { label: string; points: number; fired: boolean; facts?: string[] }[];
 }
 export interface ContactDetail {
   contact: { id: string; email: string | null; properties: Record<string, string | null>; tickets: number };

@@ -4,7 +4,7 @@ import { api } from '../lib/api';
 import { ErrorBox, Loading, PageHeading, useAction, useAdmin, useLoad, Show } from '../app/context';
 import { fmtTime, personaColor } from '../lib/format';
 import type { ContactDetail } from '../lib/types';
-import { PersonaPill } from './ExplainBrief';
+import { PersonaPill, RuleFacts } from './ExplainBrief';
 
 interface Found {
   id: string;
@@ -199,6 +199,7 @@ export function ContactExplained({ d, reload }: { d: ContactDetail; reload: () =
                     <span className="sr-only">{r.fired ? 'fired: ' : 'did not fire: '}</span>
                     {r.label}
                     <span className={r.points < 0 ? 'neg pts' : 'pts'}>{`${r.points > 0 ? '+' : ''}${r.points}`}</span>
+                    <RuleFacts facts={r.facts} />
                   </li>
                 ))}
               </ul>

@@ -11,6 +11,18 @@ export function PersonaPill({ id, label, big = false }: { id: string; label?: st
   );
 }
 
+/** The company and survey facts behind a rule ("primary company: Acme, 5,200 employees"). */
+export function RuleFacts({ facts }: { facts?: readonly string[] }) {
+  if (!facts || facts.length === 0) return null;
+  return (
+    <ul className="facts">
+      {facts.map((fact, i) => (
+        <li key={i}>{fact}</li>
+      ))}
+    </ul>
+  );
+}
+
 /** One side of a before/after explanation: the persona, its score and the rules that fired. */
 export function ExplainBrief({ title, brief, label }: { title: string; brief: Brief; label: (id: string) => string }) {
   const e = brief.explanation;
@@ -26,6 +38,7 @@ export function ExplainBrief({ title, brief, label }: { title: string; brief: Br
             <li key={i}>
               <span className={r.points < 0 ? 'neg' : 'pos'}>{`${r.points > 0 ? '+' : ''}${r.points}`}</span>
               {` ${r.label}`}
+              <RuleFacts facts={r.facts} />
             </li>
           ))}
         </ul>

@@ -4,7 +4,7 @@ import { api } from '../lib/api';
 import { ErrorBox, Loading, PageHeading, useAction, useAdmin, useLoad } from '../app/context';
 import { fmtInt, plural } from '../lib/format';
 import type { ContactDetail, Explanation } from '../lib/types';
-import { PersonaPill } from './ExplainBrief';
+import { PersonaPill, RuleFacts } from './ExplainBrief';
 
 interface QueueItem {
   contactId: string;
@@ -229,6 +229,7 @@ function ReviewItem({ item, onDecided }: { item: QueueItem; onDecided: () => Pro
                       <li key={i}>
                         <span className={r.points < 0 ? 'neg' : 'pos'}>{`${r.points > 0 ? '+' : ''}${r.points}`}</span>
                         {` ${r.label}`}
+                        <RuleFacts facts={r.facts} />
                       </li>
                     ))}
                 </ul>
