@@ -4,7 +4,7 @@ import { ObjectNotFoundError, PropertyValidationError, type PortalStore } from '
 import type { SandboxDataControl } from './sandbox-data-control';
 import type { WebhookDispatcher } from './webhook-dispatcher';
 import type { OutboundCaller } from './outbound-calls';
-import { MARKETPLACE_APPROVE_PATH } from './oauth-server';
+import { MARKETPLACE_APPROVE_PATH } from './oauth-install-pages';
 import { escapeHtml } from '../platform/html';
 
 /**
