@@ -1,3 +1,4 @@
+import type { AccountsService } from './accounts-service';
 import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import type { PortalId } from '../crm/model';
@@ -29,6 +30,8 @@ export interface AdminRoutesDeps {
   readonly shareLinks: ShareLinks;
   readonly clock: Clock;
   readonly appBaseUrl: string;
+  /** Adds to each preview how many companies would gain or lose buying-committee coverage. */
+  readonly accounts?: Pick<AccountsService, 'impact'>;
 }
 
 const ruleSetBody = z.object({ ruleSet: z.unknown(), note: z.string().max(500).nullish() });
@@ -97,7 +100,17 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Router {
   api.post('/portals/:portalId/rule-sets/preview', async (req, res) => {
     const portalId = portalOf(req);
     const { ruleSet } = parseOrThrow(ruleSetBody, req.body, 'request');
-    res.json(await deps.ruleSetAdmin.preview(portalId, ruleSet));
+    if (!deps.accounts) {
+      res.json(await deps.ruleSetAdmin.preview(portalId, ruleSet));
+      return;
+    }
+    const moved = new Map<string, string>();
+    const preview = await deps.ruleSetAdmin.preview(portalId, ruleSet, { onMove: (contactId, _from, to) => moved.set(contactId, to) });
+    const draft = deps.ruleSetAdmin.validate(ruleSet);
+    const live = await deps.ruleSetAdmin.live(portalId);
+    // The preview has validated the draft already; a failure here would have thrown above.
+    const companies = draft.ok ? await deps.accounts.impact(portalId, { live: live.ruleSet, draft: draft.ruleSet }, moved) : null;
+    res.json({ ...preview, companies });
   });
 
   api.post('/portals/:portalId/rule-sets/publish', async (req, res) => {

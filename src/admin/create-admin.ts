@@ -20,6 +20,8 @@ import { createAdminRoutes, type GalleryVerdict } from './admin-routes';
 import { DashboardService } from './dashboard-service';
 import { AdminSessions } from './admin-sessions';
 import { createAdminPublicRoutes } from './public-routes';
+import { createAccountsRoutes } from './accounts-routes';
+import { AccountsService } from './accounts-service';
 import { createReviewQueueRoutes } from './review-queue-routes';
 import { ReviewQueueService } from '../personas/review-queue-service';
 import type { SessionStore } from './session-store';
@@ -104,6 +106,11 @@ export function createAdmin(deps: AdminDeps): Admin {
   });
   const shareLinks = new ShareLinks({ secret: shareLinkSecret(deps.encryptionKey), revocations: stores.shareRevocations });
   const redirectUri = `${deps.appBaseUrl}${SIGNIN_CALLBACK_PATH}`;
+  const accounts = new AccountsService({
+    crm: stores.crm,
+    assignments: stores.assignments,
+    ruleSet: async (portalId) => (await ruleSetAdmin.live(portalId)).ruleSet,
+  });
   const routers = [
     createSignInRoutes({
       sessions,
@@ -134,8 +141,10 @@ export function createAdmin(deps: AdminDeps): Admin {
           deps.applyOverride ?? ((portalId, contactId, override) => stores.assignments.setOverride(portalId, contactId, override)),
       }),
     }),
+    createAccountsRoutes({ guard, accounts }),
     createAdminRoutes({
       guard,
+      accounts,
       sessions,
       ruleSetAdmin,
       portals: stores.portals,

@@ -152,7 +152,15 @@ export class RuleSetAdminService {
    * Dry run: scores every stored contact under the live rule set and under the draft, streaming a
    * batch at a time (never the whole portal in memory). Nothing is written.
    */
-  async preview(portalId: PortalId, input: unknown, options: { samplesPerMove?: number } = {}): Promise<RuleSetPreview> {
+  async preview(
+    portalId: PortalId,
+    input: unknown,
+    options: {
+      samplesPerMove?: number;
+      /** Told of every contact whose computed persona the draft changes (the company impact needs them all). */
+      onMove?: (contactId: string, from: string, to: string) => void;
+    } = {},
+  ): Promise<RuleSetPreview> {
     const draft = this.parseOrRefuse(input);
     const live = await this.live(portalId);
     const samplesPerMove = options.samplesPerMove ?? DEFAULT_SAMPLES;
@@ -192,6 +200,7 @@ export class RuleSetAdminService {
           unchanged += 1;
           continue;
         }
+        options.onMove?.(item.contact.id, old.personaId, next.personaId);
         const key = `${old.personaId}\u0000${next.personaId}`;
         let move = moves.get(key);
         if (!move) {
