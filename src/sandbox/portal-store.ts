@@ -1,15 +1,9 @@
 import { COMPANY_ID_BASE, MAX_SURVEYS_PER_CONTACT, SURVEY_ID_BASE } from './account-generator';
 import { AccountLinks, type CompanyLink } from './account-links';
-import {
-  type ChangeEvent,
-  type ChangeOrigin,
-  OBJECT_KINDS,
-  type ObjectKind,
-  ObjectNotFoundError,
-  PropertyValidationError,
-  SINGULAR,
-  type StoredObject,
-} from './portal-objects';
+import { companyAssociationEvents, ticketAssociationEvents } from './association-events';
+import { OverlaidObjects } from './overlaid-objects';
+import { type ChangeEvent, type ChangeOrigin, type ObjectKind, ObjectNotFoundError, SINGULAR, type StoredObject } from './portal-objects';
+import { SYSTEM_PROPERTIES, validateProperties } from './property-validation';
 import { TicketLinks } from './ticket-links';
 import {
   CONTACT_ID_BASE,
@@ -19,27 +13,11 @@ import {
   type GeneratedPortal,
   type PlantedGroup,
 } from './generator';
-import {
-  builtinCompanyGroups,
-  builtinCompanyProperties,
-  builtinContactGroups,
-  builtinContactProperties,
-  builtinFeedbackSubmissionProperties,
-  builtinTicketProperties,
-  type PropertyDefinition,
-  type PropertyGroup,
-} from './property-definitions';
-
-/**
- * One sandbox portal's data: the lazily generated base portal plus overlays holding only what
- * changed (edits, creations, archivals, association changes). Memory grows with the number of
- * changes, never with the size of the portal.
- */
+import { builtinDefinitions, type PropertyDefinition, type PropertyGroup } from './property-definitions';
 
 export {
   type ChangeEvent,
   type ChangeOrigin,
-  OBJECT_KINDS,
   type ObjectKind,
   ObjectNotFoundError,
   PropertyValidationError,
@@ -59,15 +37,6 @@ export interface WriteRecord {
   readonly unchanged: readonly string[];
 }
 
-interface Overlay {
-  edits: Map<string, { properties: Record<string, string | null>; updatedAt: number }>;
-  created: Map<string, StoredObject>;
-  archived: Map<string, { archivedAt: number; permanent: boolean }>;
-}
-
-// Properties HubSpot maintains itself: a write to them through the API is ignored, not an error.
-const SYSTEM_PROPERTIES = new Set(['hs_object_id', 'createdate', 'lastmodifieddate', 'hs_lastmodifieddate']);
-
 export interface PortalStoreOptions {
   portalId: number;
   contacts: number;
@@ -78,18 +47,17 @@ export interface PortalStoreOptions {
   emit: (event: ChangeEvent) => void;
 }
 
+/**
+ * One sandbox portal: its objects (generated, seen through overlays of what changed), their links,
+ * property definitions, and the webhook events each change emits.
+ */
 export class PortalStore {
   readonly portalId: number;
   readonly hubDomain: string;
   readonly base: GeneratedPortal;
   private readonly clock: () => number;
   private readonly emit: (event: ChangeEvent) => void;
-  private readonly overlays: Record<ObjectKind, Overlay> = {
-    contacts: { edits: new Map(), created: new Map(), archived: new Map() },
-    tickets: { edits: new Map(), created: new Map(), archived: new Map() },
-    companies: { edits: new Map(), created: new Map(), archived: new Map() },
-    feedback_submissions: { edits: new Map(), created: new Map(), archived: new Map() },
-  };
+  private readonly objects: OverlaidObjects;
   readonly links: AccountLinks;
   private readonly ticketLinks: TicketLinks;
   /** Every update, in order (tests check that an app never rewrites what HubSpot already holds). */
@@ -98,7 +66,7 @@ export class PortalStore {
   private lastStamp = 0;
   readonly properties: Record<ObjectKind, Map<string, PropertyDefinition>>;
   /** Contact property groups (kept as its own field: most callers only know contacts). */
-  readonly groups = new Map<string, PropertyGroup>();
+  readonly groups: Map<string, PropertyGroup>;
   readonly groupsOf: Record<ObjectKind, Map<string, PropertyGroup>>;
 
   constructor(options: PortalStoreOptions) {
@@ -107,27 +75,17 @@ export class PortalStore {
     this.clock = options.clock;
     this.emit = options.emit;
     this.base = generatePortal({ seed: options.seed, contacts: options.contacts, referenceTime: options.referenceTime });
+    this.objects = new OverlaidObjects(this.base);
     this.nextId = {
       contacts: CONTACT_ID_BASE + options.contacts + 1000,
       tickets: TICKET_ID_BASE + options.contacts * MAX_TICKETS_PER_CONTACT + 1000,
       companies: COMPANY_ID_BASE + this.base.accounts.companies + 1000,
       feedback_submissions: SURVEY_ID_BASE + options.contacts * MAX_SURVEYS_PER_CONTACT + 1000,
     };
-    this.properties = {
-      contacts: new Map(builtinContactProperties().map((p) => [p.name, p])),
-      tickets: new Map(builtinTicketProperties().map((p) => [p.name, p])),
-      companies: new Map(builtinCompanyProperties().map((p) => [p.name, p])),
-      feedback_submissions: new Map(builtinFeedbackSubmissionProperties().map((p) => [p.name, p])),
-    };
-    for (const g of builtinContactGroups()) this.groups.set(g.name, g);
-    this.groupsOf = {
-      contacts: this.groups,
-      tickets: new Map(),
-      companies: new Map(builtinCompanyGroups().map((g) => [g.name, g])),
-      feedback_submissions: new Map(),
-    };
-    this.links = new AccountLinks(this.base, (id) => this.overlays.contacts.created.has(id));
-    this.ticketLinks = new TicketLinks(this.base, (kind, id) => this.overlays[kind].created.has(id));
+    ({ properties: this.properties, groupsOf: this.groupsOf } = builtinDefinitions());
+    this.groups = this.groupsOf.contacts;
+    this.links = new AccountLinks(this.base, (id) => this.objects.isCreated('contacts', id));
+    this.ticketLinks = new TicketLinks(this.base, (kind, id) => this.objects.isCreated(kind, id));
   }
 
   /** Strictly increasing timestamps, so lastmodifieddate advances on every change even under a frozen clock. */
@@ -138,112 +96,21 @@ export class PortalStore {
 
   // ---------- reading ----------
 
-  private baseObject(kind: ObjectKind, id: string): StoredObject | undefined {
-    if (kind === 'contacts') {
-      const index = this.base.indexOfContactId(id);
-      if (index === undefined) return undefined;
-      const c = this.base.contactAt(index);
-      return { id, properties: c.properties, createdAt: c.createdAt, updatedAt: c.updatedAt, archived: false };
-    }
-    if (kind === 'companies') {
-      const index = this.base.accounts.indexOfCompanyId(id);
-      if (index === undefined) return undefined;
-      const c = this.base.accounts.companyAt(index);
-      return { id, properties: c.properties, createdAt: c.createdAt, updatedAt: c.updatedAt, archived: false };
-    }
-    if (kind === 'feedback_submissions') {
-      const survey = this.base.accounts.surveyById(id);
-      return survey && { id, properties: survey.properties, createdAt: survey.createdAt, updatedAt: survey.createdAt, archived: false };
-    }
-    const t = this.base.ticketById(id);
-    if (!t) return undefined;
-    const updated = Date.parse(t.properties.hs_lastmodifieddate ?? '') || t.createdAt;
-    return { id, properties: t.properties, createdAt: t.createdAt, updatedAt: updated, archived: false };
-  }
-
   /** The object including archived ones (for archived listings and restore). */
   getAny(kind: ObjectKind, id: string): StoredObject | undefined {
-    const overlay = this.overlays[kind];
-    const archived = overlay.archived.get(id);
-    if (archived?.permanent) return undefined;
-    const created = overlay.created.get(id);
-    const found = created ? { ...created, properties: { ...created.properties } } : this.baseObject(kind, id);
-    if (!found) return undefined;
-    const edit = overlay.edits.get(id);
-    const result: StoredObject = edit
-      ? { ...found, properties: { ...found.properties, ...edit.properties }, updatedAt: edit.updatedAt }
-      : found;
-    if (archived) return { ...result, archived: true, archivedAt: archived.archivedAt };
-    return result;
+    return this.objects.getAny(kind, id);
   }
 
   get(kind: ObjectKind, id: string): StoredObject | undefined {
-    const o = this.getAny(kind, id);
-    return o && !o.archived ? o : undefined;
+    return this.objects.get(kind, id);
   }
 
   /**
    * Live (or archived) objects in id order starting at id `fromId` (inclusive). Base objects are
    * generated as the iteration reaches them.
    */
-  *iterate(kind: ObjectKind, options: { fromId?: string; archived?: boolean } = {}): Generator<StoredObject> {
-    const wantArchived = options.archived === true;
-    const from = options.fromId !== undefined && /^\d+$/.test(options.fromId) ? Number(options.fromId) : 0;
-    const overlay = this.overlays[kind];
-    if (wantArchived) {
-      const ids = [...overlay.archived.entries()]
-        .filter(([, a]) => !a.permanent)
-        .map(([id]) => id)
-        .filter((id) => Number(id) >= from)
-        .sort((a, b) => Number(a) - Number(b));
-      for (const id of ids) {
-        const o = this.getAny(kind, id);
-        if (o) yield o;
-      }
-      return;
-    }
-    if (kind === 'contacts') {
-      const start = Math.max(0, from - CONTACT_ID_BASE);
-      for (let i = start; i < this.base.contacts; i++) {
-        const id = this.base.contactIdAt(i);
-        if (overlay.archived.has(id)) continue;
-        const o = this.get(kind, id);
-        if (o) yield o;
-      }
-    } else if (kind === 'companies') {
-      for (let j = Math.max(0, from - COMPANY_ID_BASE); j < this.base.accounts.companies; j++) {
-        const id = this.base.accounts.companyIdAt(j);
-        if (overlay.archived.has(id)) continue;
-        const o = this.get(kind, id);
-        if (o) yield o;
-      }
-    } else if (kind === 'feedback_submissions') {
-      const startIndex = Math.floor(Math.max(0, from - SURVEY_ID_BASE) / MAX_SURVEYS_PER_CONTACT);
-      for (let i = startIndex; i < this.base.contacts; i++) {
-        for (const survey of this.base.accounts.surveysOfContact(i)) {
-          if (Number(survey.id) < from || overlay.archived.has(survey.id)) continue;
-          const o = this.get(kind, survey.id);
-          if (o) yield o;
-        }
-      }
-    } else {
-      const offset = Math.max(0, from - TICKET_ID_BASE);
-      const startIndex = Math.floor(offset / MAX_TICKETS_PER_CONTACT);
-      for (let i = startIndex; i < this.base.contacts; i++) {
-        const count = this.base.ticketCountOf(i);
-        for (let j = 0; j < count; j++) {
-          const id = String(TICKET_ID_BASE + i * MAX_TICKETS_PER_CONTACT + j);
-          if (Number(id) < from || overlay.archived.has(id)) continue;
-          const o = this.get(kind, id);
-          if (o) yield o;
-        }
-      }
-    }
-    const created = [...overlay.created.keys()].filter((id) => Number(id) >= from).sort((a, b) => Number(a) - Number(b));
-    for (const id of created) {
-      const o = this.get(kind, id);
-      if (o) yield o;
-    }
+  iterate(kind: ObjectKind, options: { fromId?: string; archived?: boolean } = {}): Generator<StoredObject> {
+    return this.objects.iterate(kind, options);
   }
 
   ticketIdsOfContact(contactId: string): string[] {
@@ -266,44 +133,12 @@ export class PortalStore {
 
   plantedGroupOf(contactId: string): PlantedGroup | undefined {
     const index = this.base.indexOfContactId(contactId);
-    return index === undefined || this.overlays.contacts.created.has(contactId) ? undefined : this.base.plantedGroupOf(index);
+    return index === undefined || this.objects.isCreated('contacts', contactId) ? undefined : this.base.plantedGroupOf(index);
   }
 
   // ---------- writing ----------
-
   validate(kind: ObjectKind, props: Record<string, unknown>): Record<string, string | null> {
-    const problems: { name: string; error: string; message: string }[] = [];
-    const clean: Record<string, string | null> = {};
-    for (const [name, raw] of Object.entries(props)) {
-      const def = this.properties[kind].get(name);
-      if (!def) {
-        problems.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
-        continue;
-      }
-      if (SYSTEM_PROPERTIES.has(name)) continue;
-      const value = raw === null || raw === undefined ? null : String(raw);
-      if (value !== null && value !== '' && def.type === 'enumeration' && def.options.length > 0) {
-        const allowed = new Set(def.options.map((o) => o.value));
-        const parts = def.fieldType === 'checkbox' ? value.split(';').filter(Boolean) : [value];
-        const bad = parts.find((p) => !allowed.has(p));
-        if (bad !== undefined) {
-          problems.push({
-            name,
-            error: 'INVALID_OPTION',
-            message: `${bad} was not one of the allowed options: [${[...allowed].join(', ')}]`,
-          });
-          continue;
-        }
-      }
-      if (value !== null && value !== '' && def.type === 'number' && !Number.isFinite(Number(value))) {
-        problems.push({ name, error: 'INVALID_LONG', message: `${value} is not a valid number` });
-        continue;
-      }
-      // HubSpot stores "" as "no value".
-      clean[name] = value === '' ? null : value;
-    }
-    if (problems.length > 0) throw new PropertyValidationError(problems);
-    return clean;
+    return validateProperties(this.properties[kind], props);
   }
 
   update(kind: ObjectKind, id: string, props: Record<string, string | null>, origin: ChangeOrigin): StoredObject {
@@ -315,15 +150,14 @@ export class PortalStore {
     );
     this.writes.push({ kind, id, changeSource: origin.changeSource, changed: Object.fromEntries(changed), unchanged });
     if (changed.length === 0) return current;
-    const overlay = this.overlays[kind];
     const at = this.stamp();
-    const edit = overlay.edits.get(id) ?? { properties: {}, updatedAt: at };
-    for (const [name, value] of changed) edit.properties[name] = value;
     const modified = new Date(at).toISOString();
-    edit.properties.hs_lastmodifieddate = modified;
-    if (kind === 'contacts') edit.properties.lastmodifieddate = modified;
-    edit.updatedAt = at;
-    overlay.edits.set(id, edit);
+    this.objects.edit(
+      kind,
+      id,
+      { ...Object.fromEntries(changed), hs_lastmodifieddate: modified, ...(kind === 'contacts' ? { lastmodifieddate: modified } : {}) },
+      at,
+    );
     if (!WEBHOOK_KINDS.has(kind)) return this.get(kind, id)!;
     const type = SINGULAR[kind];
     for (const [name, value] of changed) {
@@ -350,7 +184,7 @@ export class PortalStore {
       properties.hs_pipeline ??= '0';
       properties.hs_pipeline_stage ??= '1';
     }
-    this.overlays[kind].created.set(id, { id, properties, createdAt: at, updatedAt: at, archived: false });
+    this.objects.add(kind, { id, properties, createdAt: at, updatedAt: at, archived: false });
     if (!WEBHOOK_KINDS.has(kind)) return this.get(kind, id)!;
     const type = SINGULAR[kind];
     this.emit({ subscriptionType: `${type}.creation`, objectId: Number(id), ...origin });
@@ -369,23 +203,20 @@ export class PortalStore {
 
   archive(kind: ObjectKind, id: string, origin: ChangeOrigin): void {
     if (!this.get(kind, id)) throw new ObjectNotFoundError(kind, id);
-    this.overlays[kind].archived.set(id, { archivedAt: this.stamp(), permanent: false });
+    this.objects.archive(kind, id, this.stamp(), false);
     if (WEBHOOK_KINDS.has(kind)) this.emit({ subscriptionType: `${SINGULAR[kind]}.deletion`, objectId: Number(id), ...origin });
   }
 
   /** GDPR deletion: gone for good (cannot be restored), and HubSpot sends both events. */
   privacyDelete(contactId: string, origin: ChangeOrigin): void {
     if (!this.getAny('contacts', contactId)) throw new ObjectNotFoundError('contacts', contactId);
-    this.overlays.contacts.archived.set(contactId, { archivedAt: this.stamp(), permanent: true });
-    this.overlays.contacts.edits.delete(contactId);
+    this.objects.archive('contacts', contactId, this.stamp(), true);
     this.emit({ subscriptionType: 'contact.privacyDeletion', objectId: Number(contactId), ...origin });
     this.emit({ subscriptionType: 'contact.deletion', objectId: Number(contactId), ...origin });
   }
 
   restore(kind: ObjectKind, id: string, origin: ChangeOrigin): StoredObject {
-    const archived = this.overlays[kind].archived.get(id);
-    if (!archived || archived.permanent) throw new ObjectNotFoundError(kind, id);
-    this.overlays[kind].archived.delete(id);
+    if (!this.objects.restore(kind, id)) throw new ObjectNotFoundError(kind, id);
     this.stamp();
     if (WEBHOOK_KINDS.has(kind)) this.emit({ subscriptionType: `${SINGULAR[kind]}.restore`, objectId: Number(id), ...origin });
     return this.get(kind, id)!;
@@ -407,12 +238,8 @@ export class PortalStore {
         moved[name] = value;
     }
     const at = this.stamp();
-    const edit = this.overlays.contacts.edits.get(primaryId) ?? { properties: {}, updatedAt: at };
-    Object.assign(edit.properties, moved);
-    edit.properties.lastmodifieddate = new Date(at).toISOString();
-    edit.properties.hs_lastmodifieddate = edit.properties.lastmodifieddate;
-    edit.updatedAt = at;
-    this.overlays.contacts.edits.set(primaryId, edit);
+    const modified = new Date(at).toISOString();
+    this.objects.edit('contacts', primaryId, { ...moved, lastmodifieddate: modified, hs_lastmodifieddate: modified }, at);
     for (const tid of this.ticketIdsOfContact(mergedId)) {
       this.ticketLinks.remove(mergedId, tid);
       this.ticketLinks.add(primaryId, tid);
@@ -424,7 +251,7 @@ export class PortalStore {
       this.links.addCompany(primaryId, companyId, primary && keepPrimary === null);
     }
     for (const surveyId of this.links.surveyIdsOfContact(mergedId)) this.links.linkSurvey(surveyId, primaryId);
-    this.overlays.contacts.archived.set(mergedId, { archivedAt: at, permanent: true });
+    this.objects.archive('contacts', mergedId, at, true);
     this.emit({
       subscriptionType: 'contact.merge',
       objectId: Number(primaryId),
@@ -442,37 +269,15 @@ export class PortalStore {
     if (!this.get('tickets', ticketId)) throw new ObjectNotFoundError('tickets', ticketId);
     if (this.isAssociated(contactId, ticketId)) return false;
     this.ticketLinks.add(contactId, ticketId);
-    this.emitAssociationChange(contactId, ticketId, false, origin);
+    for (const e of ticketAssociationEvents(contactId, ticketId, false, origin)) this.emit(e);
     return true;
   }
 
   unassociate(contactId: string, ticketId: string, origin: ChangeOrigin): boolean {
     if (!this.isAssociated(contactId, ticketId)) return false;
     this.ticketLinks.remove(contactId, ticketId);
-    this.emitAssociationChange(contactId, ticketId, true, origin);
+    for (const e of ticketAssociationEvents(contactId, ticketId, true, origin)) this.emit(e);
     return true;
-  }
-
-  /**
-   * HubSpot reports a link between two object types once from each side, with exactly the
-   * documented fields: the type, both ids, removed and primary flags, and no `objectId`.
-   */
-  private emitAssociationChange(contactId: string, ticketId: string, removed: boolean, origin: ChangeOrigin): void {
-    const flags = { associationRemoved: removed, isPrimaryAssociation: false, ...origin };
-    this.emit({
-      subscriptionType: 'contact.associationChange',
-      associationType: 'CONTACT_TO_TICKET',
-      fromObjectId: Number(contactId),
-      toObjectId: Number(ticketId),
-      ...flags,
-    });
-    this.emit({
-      subscriptionType: 'ticket.associationChange',
-      associationType: 'TICKET_TO_CONTACT',
-      fromObjectId: Number(ticketId),
-      toObjectId: Number(contactId),
-      ...flags,
-    });
   }
 
   // ---------- companies and survey responses ----------
@@ -506,7 +311,7 @@ export class PortalStore {
     const wasPrimary = this.links.primaryCompanyOf(contactId) === companyId;
     if (wasAssociated && (wasPrimary || !primary)) return false;
     this.links.addCompany(contactId, companyId, primary);
-    this.emitCompanyAssociation(contactId, companyId, false, primary, origin);
+    for (const e of companyAssociationEvents(contactId, companyId, false, primary, origin)) this.emit(e);
     if (primary) this.update('contacts', contactId, { associatedcompanyid: companyId }, origin);
     return true;
   }
@@ -515,7 +320,7 @@ export class PortalStore {
     if (!this.links.isAssociatedWithCompany(contactId, companyId)) return false;
     const wasPrimary = this.links.primaryCompanyOf(contactId) === companyId;
     this.links.removeCompany(contactId, companyId);
-    this.emitCompanyAssociation(contactId, companyId, true, wasPrimary, origin);
+    for (const e of companyAssociationEvents(contactId, companyId, true, wasPrimary, origin)) this.emit(e);
     if (wasPrimary && this.get('contacts', contactId)) this.update('contacts', contactId, { associatedcompanyid: null }, origin);
     return true;
   }
@@ -528,28 +333,8 @@ export class PortalStore {
     return created;
   }
 
-  // Both directions, with the documented fields only (no `objectId`), as for tickets.
-  private emitCompanyAssociation(contactId: string, companyId: string, removed: boolean, primary: boolean, origin: ChangeOrigin): void {
-    const common = { associationRemoved: removed, isPrimaryAssociation: primary, ...origin };
-    this.emit({
-      subscriptionType: 'contact.associationChange',
-      associationType: 'CONTACT_TO_COMPANY',
-      fromObjectId: Number(contactId),
-      toObjectId: Number(companyId),
-      ...common,
-    });
-    this.emit({
-      subscriptionType: 'company.associationChange',
-      associationType: 'COMPANY_TO_CONTACT',
-      fromObjectId: Number(companyId),
-      toObjectId: Number(contactId),
-      ...common,
-    });
-  }
-
   /** Rough count of overlay entries: what the portal holds beyond the generator. */
   overlaySize(): number {
-    const o = (k: ObjectKind) => this.overlays[k].edits.size + this.overlays[k].created.size + this.overlays[k].archived.size;
-    return OBJECT_KINDS.reduce((sum, kind) => sum + o(kind), 0) + this.ticketLinks.size() + this.links.size();
+    return this.objects.size() + this.ticketLinks.size() + this.links.size();
   }
 }

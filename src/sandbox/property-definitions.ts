@@ -1,3 +1,5 @@
+import type { ObjectKind } from './portal-objects';
+
 /** HubSpot-defined properties the sandbox knows, in the shape GET /crm/v3/properties returns. */
 
 export interface PropertyOption {
@@ -275,3 +277,24 @@ export const ALWAYS_CONTACT_PROPERTIES = ['createdate', 'hs_object_id', 'lastmod
 export const ALWAYS_TICKET_PROPERTIES = ['createdate', 'hs_object_id', 'hs_lastmodifieddate'];
 export const ALWAYS_COMPANY_PROPERTIES = ['createdate', 'hs_object_id', 'hs_lastmodifieddate'];
 export const ALWAYS_FEEDBACK_SUBMISSION_PROPERTIES = ['hs_createdate', 'hs_object_id', 'hs_lastmodifieddate'];
+
+/** A new portal's property definitions and groups, per object kind (HubSpot's built-in ones). */
+export function builtinDefinitions(): {
+  properties: Record<ObjectKind, Map<string, PropertyDefinition>>;
+  groupsOf: Record<ObjectKind, Map<string, PropertyGroup>>;
+} {
+  return {
+    properties: {
+      contacts: new Map(builtinContactProperties().map((p) => [p.name, p])),
+      tickets: new Map(builtinTicketProperties().map((p) => [p.name, p])),
+      companies: new Map(builtinCompanyProperties().map((p) => [p.name, p])),
+      feedback_submissions: new Map(builtinFeedbackSubmissionProperties().map((p) => [p.name, p])),
+    },
+    groupsOf: {
+      contacts: new Map(builtinContactGroups().map((g) => [g.name, g])),
+      tickets: new Map(),
+      companies: new Map(builtinCompanyGroups().map((g) => [g.name, g])),
+      feedback_submissions: new Map(),
+    },
+  };
+}
