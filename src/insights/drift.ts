@@ -108,6 +108,22 @@ export interface SnapshotSummary {
   readonly unassigned: number;
 }
 
+/** A snapshot reduced to what the share chart needs. */
+export interface SnapshotPersonaCounts {
+  readonly id: string;
+  readonly takenAt: string;
+  readonly contacts: number;
+  /** Contacts per effective persona (null = unassigned), in order of first appearance by contact id. */
+  readonly personas: readonly (readonly [personaId: string | null, contacts: number])[];
+}
+
+/** Contacts per persona of a snapshot's entries, in order of first appearance (what the store keeps per snapshot). */
+export function countPersonas(entries: readonly { readonly personaId: string | null }[]): [string | null, number][] {
+  const counts = new Map<string | null, number>();
+  for (const entry of entries) counts.set(entry.personaId, (counts.get(entry.personaId) ?? 0) + 1);
+  return [...counts];
+}
+
 export interface RuleRef {
   readonly personaId: string;
   readonly label: string;

@@ -1,6 +1,7 @@
 import type { PortalId } from '../crm/model';
 import type { RuleSet } from '../personas/engine';
-import type { AssignmentSnapshot, SnapshotSummary } from './drift';
+import type { AssignmentSnapshot, SnapshotPersonaCounts, SnapshotSummary } from './drift';
+
 import type { AnalysisContact } from './feature-extraction';
 import type { PilotRow } from './pilot-import';
 
@@ -14,6 +15,8 @@ export interface AssignmentHistoryReader {
   /** Summaries ordered oldest first, taken at or after `since` (ISO 8601) when given. */
   listSnapshots(portalId: PortalId, options?: { readonly since?: string }): Promise<readonly SnapshotSummary[]>;
   readSnapshot(portalId: PortalId, snapshotId: string): Promise<AssignmentSnapshot | null>;
+  /** Only each snapshot's contacts per persona (no entries), for these ids in this order; unknown ids are left out. */
+  personaCounts(portalId: PortalId, snapshotIds: readonly string[]): Promise<readonly SnapshotPersonaCounts[]>;
 }
 
 export type InsightsReportKind = 'discovery' | 'validation' | 'review-nightly' | 'review-quarterly';

@@ -25,7 +25,8 @@ const VERDICT_WORDS: Record<HypothesisVerdict['status'], string> = {
 
 /**
  * Each persona's share of contacts per nightly snapshot, oldest first: at most `points` snapshots,
- * evenly spread over what is kept, so the chart stays cheap however long the history.
+ * evenly spread over what is kept, so the chart stays cheap however long the history. Only the
+ * snapshots' persona counts are read, never their per-contact entries.
  */
 export async function shareHistoryOf(
   snapshots: AssignmentHistoryReader,
@@ -39,16 +40,17 @@ export async function shareHistoryOf(
   const picked = all.length <= points ? all : [...new Set(Array.from({ length: points }, (_, i) => all[Math.round(i * step)]!))];
   const result: ShareHistory['points'][number][] = [];
   const seen = new Set<string>();
-  for (const summary of picked) {
-    const snapshot = await snapshots.readSnapshot(portalId, summary.id);
-    if (!snapshot) continue;
+  for (const snapshot of await snapshots.personaCounts(
+    portalId,
+    picked.map((summary) => summary.id),
+  )) {
     const counts: Record<string, number> = {};
-    for (const entry of snapshot.entries) {
-      const id = entry.personaId ?? unassignedId;
-      counts[id] = (counts[id] ?? 0) + 1;
+    for (const [personaId, n] of snapshot.personas) {
+      const id = personaId ?? unassignedId;
+      counts[id] = (counts[id] ?? 0) + n;
       seen.add(id);
     }
-    const total = snapshot.entries.length;
+    const total = snapshot.contacts;
     result.push({
       takenAt: snapshot.takenAt,
       contacts: total,

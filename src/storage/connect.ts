@@ -10,6 +10,7 @@ import { snapshotsAndShareLinksMigration } from './migrations/002-snapshots-and-
 import { companiesAndSurveysMigration } from './migrations/003-companies-and-surveys';
 import { reviewQueueMigration } from './migrations/004-review-queue';
 import { companyCoverageMigration } from './migrations/005-company-coverage';
+import { snapshotPersonaCountsMigration } from './migrations/006-snapshot-persona-counts';
 
 export type { Dialect };
 
@@ -128,6 +129,7 @@ export async function migrateToLatest(storage: Storage, schema?: string): Promis
     '003-companies-and-surveys': companiesAndSurveysMigration(storage.dialect),
     '004-review-queue': reviewQueueMigration(storage.dialect),
     '005-company-coverage': companyCoverageMigration(storage.dialect),
+    '006-snapshot-persona-counts': snapshotPersonaCountsMigration(storage.dialect),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely looks for its bookkeeping tables in every schema unless told which one: another schema of

@@ -242,6 +242,8 @@ export interface AssignmentSnapshotsTable {
   contacts: number;
   unassigned: number;
   entries: Json;
+  /** `[[personaId | null, contacts], …]`: what the share chart reads instead of the entries. */
+  persona_counts: Json | null;
 }
 
 export interface ShareLinkRevocationsTable {

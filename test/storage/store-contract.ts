@@ -719,6 +719,20 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
           { contactId: '2', personaId: null, score: 0, firedRules: [] },
           { contactId: '3', personaId: 'buyer', score: 45, firedRules: [] },
         ]);
+        // The share chart reads only the counts, in order of first appearance, unassigned as null.
+        expect(await s.snapshots.personaCounts(P, [summary.id, '999999', 'x'])).toEqual([
+          {
+            id: summary.id,
+            takenAt: new Date(T0 + 5).toISOString(),
+            contacts: 3,
+            personas: [
+              ['analyst', 1],
+              [null, 1],
+              ['buyer', 1],
+            ],
+          },
+        ]);
+        expect(await s.snapshots.personaCounts(Q, [summary.id])).toEqual([]);
         await s.snapshots.take(P, 'unassigned', T0 + 10);
         expect((await s.snapshots.listSnapshots(P, { since: new Date(T0 + 6).toISOString() })).map((x) => x.takenAt)).toEqual([
           new Date(T0 + 10).toISOString(),

@@ -1,6 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { PortalId, PropertyBag } from '../../crm/model';
-import type { AssignmentSnapshot, SnapshotEntry, SnapshotSummary } from '../../insights/drift';
+import {
+  type AssignmentSnapshot,
+  countPersonas,
+  type SnapshotEntry,
+  type SnapshotPersonaCounts,
+  type SnapshotSummary,
+} from '../../insights/drift';
 import type { AnalysisContact } from '../../insights/feature-extraction';
 import type {
   AnalysisContactSource,
@@ -12,6 +18,7 @@ import type {
   StoredReportSummary,
 } from '../../insights/insights-ports';
 import type { PilotRow } from '../../insights/pilot-import';
+
 import type { CrmStore } from '../../crm/crm-store';
 import type { Database } from '../database';
 import { chunk, fromJson, toJson } from './json';
@@ -167,7 +174,14 @@ export class AssignmentSnapshotSqlStore implements AssignmentHistoryReader {
     const unassigned = entries.filter((e) => e.personaId === null).length;
     const row = await this.db
       .insertInto('assignment_snapshots')
-      .values({ portal_id: portalId, taken_at: now, contacts: entries.length, unassigned, entries: toJson(entries) })
+      .values({
+        portal_id: portalId,
+        taken_at: now,
+        contacts: entries.length,
+        unassigned,
+        entries: toJson(entries),
+        persona_counts: toJson(countPersonas(entries)),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { id: String(row.id), takenAt: iso(now), contacts: entries.length, unassigned };
@@ -192,6 +206,25 @@ export class AssignmentSnapshotSqlStore implements AssignmentHistoryReader {
       .where('id', '=', Number(snapshotId))
       .executeTakeFirst();
     return r ? { id: String(r.id), takenAt: iso(Number(r.taken_at)), entries: fromJson<SnapshotEntry[]>(r.entries, []) } : null;
+  }
+
+  async personaCounts(portalId: PortalId, snapshotIds: readonly string[]): Promise<SnapshotPersonaCounts[]> {
+    const ids = snapshotIds.filter((id) => /^\d+$/.test(id)).map(Number);
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('assignment_snapshots')
+      .select(['id', 'taken_at', 'contacts', 'persona_counts'])
+      .where('portal_id', '=', portalId)
+      .where('id', 'in', ids)
+      .execute();
+    const byId = new Map(rows.map((r) => [String(r.id), r]));
+    return snapshotIds.flatMap((id) => {
+      const r = byId.get(id);
+      if (!r) return [];
+      return [
+        { id, takenAt: iso(Number(r.taken_at)), contacts: r.contacts, personas: fromJson<[string | null, number][]>(r.persona_counts, []) },
+      ];
+    });
   }
 
   /** Keeps drift reports possible without keeping every night forever. */

@@ -1,6 +1,7 @@
 import type { PortalId } from '../../../../src/crm/model';
 import type { RuleSet } from '../../../../src/personas/engine/rule-set-schema';
-import type { AssignmentSnapshot, SnapshotSummary } from '../../../../src/insights/drift';
+import { type AssignmentSnapshot, countPersonas, type SnapshotPersonaCounts, type SnapshotSummary } from '../../../../src/insights/drift';
+
 import type { AnalysisContact } from '../../../../src/insights/feature-extraction';
 import type {
   AnalysisContactSource,
@@ -47,7 +48,19 @@ export class MemoryAssignmentHistory implements AssignmentHistoryReader {
   }
 
   async readSnapshot(portalId: PortalId, snapshotId: string): Promise<AssignmentSnapshot | null> {
+    this.wholeReads += 1;
     return (this.snapshots.get(portalId) ?? []).find((s) => s.id === snapshotId) ?? null;
+  }
+
+  /** How many times a whole snapshot (every entry) was read. */
+  wholeReads = 0;
+
+  async personaCounts(portalId: PortalId, snapshotIds: readonly string[]): Promise<readonly SnapshotPersonaCounts[]> {
+    const all = this.snapshots.get(portalId) ?? [];
+    return snapshotIds.flatMap((id) => {
+      const s = all.find((x) => x.id === id);
+      return s ? [{ id, takenAt: s.takenAt, contacts: s.entries.length, personas: countPersonas(s.entries) }] : [];
+    });
   }
 }
 
