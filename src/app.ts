@@ -42,6 +42,7 @@ import { createPortalStatusRoutes } from './sync/portal-status-routes';
 import { defineSyncJobs, SYNC_JOBS } from './sync/sync-jobs';
 import { SyncService } from './sync/sync-service';
 import type { SyncHooks } from './sync/full-sync';
+import { CommitteeService } from './committee/committee-service';
 import { defineInsightsJobs } from './insights/insights-jobs';
 import { defineWebhookJobs } from './webhook-receiver/webhook-jobs';
 import { createWebhookReceiver } from './webhook-receiver/webhook-receiver';
@@ -89,6 +90,7 @@ export interface AppServices {
   readonly jobs: JobRunner;
   readonly insights: InsightsService;
   readonly metrics: AppMetrics;
+  readonly committee: CommitteeService;
 }
 
 export interface App {
@@ -211,6 +213,23 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     hooks: tuning.syncHooks,
   });
   const propertySetup = new PersonaPropertySetup({ gateways, logger });
+  // The buying committee on companies: recomputed after a sync run or a publish, and for the companies a webhook concerns.
+  const committee = new CommitteeService({
+    crm: stores.crm,
+    gateways,
+    ruleSet: async (portalId) => (await ruleSets.live(portalId)).ruleSet,
+    grantedScopes: async (portalId) => (await stores.portals.get(portalId))?.scopes ?? [],
+    clock,
+    logger,
+  });
+  // A failed recompute is logged, not retried here: the next run compares against what was last written and catches up.
+  const refreshAllCompanies = async (portalId: number) => {
+    try {
+      await committee.refreshAll(portalId);
+    } catch (err) {
+      logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'buying committee could not be written');
+    }
+  };
   const install = new InstallService({
     portals: stores.portals,
     oauth,
@@ -238,6 +257,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logger,
     sliceMs: config.scale.syncSliceMs,
     crons: { sync: config.jobs.syncCron, reconcile: config.jobs.reconcileCron },
+    afterRun: (portalId) => refreshAllCompanies(portalId),
   });
   jobs.schedule({ name: 'oauth-states', cron: config.jobs.reconcileCron, run: () => stores.oauthStates.purgeExpired(clock.now()) });
 
@@ -309,6 +329,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     crm: stores.crm,
     assignments: stores.assignments,
     refresher: sync,
+    committee,
     rules: { live: async (portalId) => (await ruleSets.live(portalId)).compiled },
     clientSecret: config.hubspot.clientSecret,
     appBaseUrl: config.appBaseUrl,
@@ -363,7 +384,15 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     },
     // Answers at once: a large portal's rescore takes minutes; the dashboard follows its run.
     rescore: (portalId) => jobs.enqueue(SYNC_JOBS.rescore, portalId),
-    applyOverride: (portalId, contactId, override) => assignments.applyAdminOverride(portalId, contactId, override),
+    applyOverride: async (portalId, contactId, override) => {
+      await assignments.applyAdminOverride(portalId, contactId, override);
+      // The override is applied either way; a failed company write is caught up by the next recompute.
+      await committee
+        .refreshCompanies(portalId, await committee.companiesOfContacts(portalId, [contactId]))
+        .catch((err: unknown) =>
+          logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'buying committee could not be written'),
+        );
+    },
     verdicts: (portalId) => insights.personaVerdicts(portalId),
     personaUsage: async (portalId, values) => publishImpact.usage(portalId, await personaProperty(portalId), values),
   });
@@ -430,7 +459,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     http,
     stores,
     storage,
-    services: { tokens, install, sync, assignments, ruleSets, propertySetup, gateways, usage, jobs, insights, metrics },
+    services: { tokens, install, sync, assignments, ruleSets, propertySetup, gateways, usage, jobs, insights, metrics, committee },
     async start() {
       // The one SQLite process owns every run; with many processes a portal job marks its own portal's (sync-jobs).
       if (jobs.kind === 'in-process') await stores.sync.interruptRunning(clock.now());

@@ -108,11 +108,24 @@ export interface PortalHubSpot {
   contactIdsOfTickets(ticketIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Batch update (at most 100 inputs). */
   updateContacts(inputs: readonly { id: string; properties: Record<string, string> }[]): Promise<BatchWriteResult>;
-  createContactPropertyGroup(group: { name: string; label: string; displayOrder: number }): Promise<'created' | 'exists'>;
-  getContactProperty(name: string): Promise<ContactPropertyInfo | null>;
-  createContactProperty(definition: NewContactProperty): Promise<void>;
-  updateContactProperty(name: string, patch: { label?: string; options?: readonly PropertyOptionDefinition[] }): Promise<void>;
+  /** Batch update of companies (at most 100 inputs; needs `crm.objects.companies.write`). */
+  updateCompanies(inputs: readonly { id: string; properties: Record<string, string> }[]): Promise<BatchWriteResult>;
+  /** Properties and groups of the objects the app writes (company ones need `crm.schemas.companies.write`). */
+  createPropertyGroup(
+    objectType: PropertyObjectType,
+    group: { name: string; label: string; displayOrder: number },
+  ): Promise<'created' | 'exists'>;
+  getProperty(objectType: PropertyObjectType, name: string): Promise<ContactPropertyInfo | null>;
+  createProperty(objectType: PropertyObjectType, definition: NewContactProperty): Promise<void>;
+  updateProperty(
+    objectType: PropertyObjectType,
+    name: string,
+    patch: { label?: string; options?: readonly PropertyOptionDefinition[] },
+  ): Promise<void>;
 }
+
+/** The objects whose properties the app creates: persona properties on contacts, the buying committee's on companies. */
+export type PropertyObjectType = 'contacts' | 'companies';
 
 /**
  * What the portal's marketers built on top of our properties: active lists (Lists v3, with their

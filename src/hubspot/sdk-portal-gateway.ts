@@ -13,6 +13,7 @@ import {
   type ObjectKind,
   type Page,
   type PortalHubSpot,
+  type PropertyObjectType,
   type PropertyOptionDefinition,
   type SearchPage,
 } from '../crm/hubspot-port';
@@ -235,10 +236,22 @@ export class SdkPortalGateway implements PortalHubSpot {
     return out;
   }
 
-  async updateContacts(inputs: readonly { id: string; properties: Record<string, string> }[]): Promise<BatchWriteResult> {
+  updateContacts(inputs: readonly { id: string; properties: Record<string, string> }[]): Promise<BatchWriteResult> {
+    return this.batchUpdate('contacts', inputs);
+  }
+
+  updateCompanies(inputs: readonly { id: string; properties: Record<string, string> }[]): Promise<BatchWriteResult> {
+    return this.batchUpdate('companies', inputs);
+  }
+
+  private async batchUpdate(
+    kind: 'contacts' | 'companies',
+    inputs: readonly { id: string; properties: Record<string, string> }[],
+  ): Promise<BatchWriteResult> {
     if (inputs.length === 0) return { written: [], failed: [] };
-    const res = await this.call('contacts batch update', (c) =>
-      c.crm.contacts.batchApi.update({ inputs: inputs.map((i) => ({ id: i.id, properties: i.properties })) }),
+    const body = { inputs: inputs.map((i) => ({ id: i.id, properties: i.properties })) };
+    const res = await this.call(`${kind} batch update`, (c) =>
+      kind === 'contacts' ? c.crm.contacts.batchApi.update(body) : c.crm.companies.batchApi.update(body),
     );
     const written = res.results.map((r) => String(r.id));
     const failed: { id: string; message: string; notFound: boolean }[] = [];
@@ -251,9 +264,12 @@ export class SdkPortalGateway implements PortalHubSpot {
     return { written, failed };
   }
 
-  async createContactPropertyGroup(group: { name: string; label: string; displayOrder: number }): Promise<'created' | 'exists'> {
+  async createPropertyGroup(
+    objectType: PropertyObjectType,
+    group: { name: string; label: string; displayOrder: number },
+  ): Promise<'created' | 'exists'> {
     try {
-      await this.call('property group create', (c) => c.crm.properties.groupsApi.create('contacts', group));
+      await this.call('property group create', (c) => c.crm.properties.groupsApi.create(objectType, group));
       return 'created';
     } catch (err) {
       if (err instanceof HubSpotCallError && err.status === 409) return 'exists';
@@ -261,9 +277,9 @@ export class SdkPortalGateway implements PortalHubSpot {
     }
   }
 
-  async getContactProperty(name: string): Promise<ContactPropertyInfo | null> {
+  async getProperty(objectType: PropertyObjectType, name: string): Promise<ContactPropertyInfo | null> {
     try {
-      const p = await this.call('property read', (c) => c.crm.properties.coreApi.getByName('contacts', name));
+      const p = await this.call('property read', (c) => c.crm.properties.coreApi.getByName(objectType, name));
       return {
         name: p.name,
         label: p.label,
@@ -284,9 +300,9 @@ export class SdkPortalGateway implements PortalHubSpot {
     }
   }
 
-  async createContactProperty(d: NewContactProperty): Promise<void> {
+  async createProperty(objectType: PropertyObjectType, d: NewContactProperty): Promise<void> {
     await this.call('property create', (c) =>
-      c.crm.properties.coreApi.create('contacts', {
+      c.crm.properties.coreApi.create(objectType, {
         name: d.name,
         label: d.label,
         groupName: d.groupName,
@@ -299,9 +315,13 @@ export class SdkPortalGateway implements PortalHubSpot {
     );
   }
 
-  async updateContactProperty(name: string, patch: { label?: string; options?: readonly PropertyOptionDefinition[] }): Promise<void> {
+  async updateProperty(
+    objectType: PropertyObjectType,
+    name: string,
+    patch: { label?: string; options?: readonly PropertyOptionDefinition[] },
+  ): Promise<void> {
     await this.call('property update', (c) =>
-      c.crm.properties.coreApi.update('contacts', name, {
+      c.crm.properties.coreApi.update(objectType, name, {
         ...(patch.label === undefined ? {} : { label: patch.label }),
         ...(patch.options === undefined ? {} : { options: patch.options.map(optionInput) }),
       }),

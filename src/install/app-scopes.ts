@@ -11,6 +11,8 @@ export const FALLBACK_SCOPES = [
   'tickets',
   'automation',
   'crm.objects.companies.read',
+  'crm.objects.companies.write',
+  'crm.schemas.companies.write',
 ] as const;
 export const FALLBACK_OPTIONAL_SCOPES = ['crm.objects.feedback_submissions.read'] as const;
 

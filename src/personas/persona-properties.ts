@@ -1,4 +1,4 @@
-import type { RuleSet } from './engine';
+import type { Persona, RuleSet } from './engine';
 import { personaPropertyNames } from './writeback';
 
 /** An enumeration option as HubSpot's properties API takes it. */
@@ -37,6 +37,8 @@ export interface PersonaPropertyDefinitions {
 export interface MergeOptions {
   /** Whether the rule set's unassigned option belongs in the list (true for the primary persona property). */
   includeUnassigned?: boolean;
+  /** The personas that get an option (all by default); the others' existing options are hidden like a removed persona's. */
+  personas?: (persona: Persona) => boolean;
 }
 
 function groupLabel(groupName: string): string {
@@ -101,7 +103,7 @@ export function mergeEnumerationOptions(
 ): PropertyOption[] {
   const includeUnassigned = options.includeUnassigned ?? true;
   const wanted = new Map<string, string>();
-  for (const persona of ruleSet.personas) wanted.set(persona.id, persona.name);
+  for (const persona of ruleSet.personas) if (options.personas?.(persona) ?? true) wanted.set(persona.id, persona.name);
   if (includeUnassigned) wanted.set(ruleSet.unassigned.id, ruleSet.unassigned.label);
 
   const merged: PropertyOption[] = [];

@@ -162,9 +162,27 @@ export function missingScope(res: Response, scope: string): void {
   );
 }
 
+/**
+ * Writing these objects, and creating or changing their properties, needs these scopes (HubSpot's
+ * granular scopes; contacts and tickets are not checked yet). The buying committee writes companies.
+ */
+export const WRITE_SCOPES: Partial<Record<ObjectKind, string>> = { companies: 'crm.objects.companies.write' };
+export const SCHEMA_WRITE_SCOPES: Partial<Record<ObjectKind, string>> = { companies: 'crm.schemas.companies.write' };
+
 /** False (after answering 403) when the token lacks the scope these objects need. */
 export function hasReadScope(res: Response, kind: ObjectKind): boolean {
-  const scope = READ_SCOPES[kind];
+  return hasScope(res, READ_SCOPES[kind]);
+}
+
+export function hasWriteScope(res: Response, kind: ObjectKind): boolean {
+  return hasScope(res, WRITE_SCOPES[kind]);
+}
+
+export function hasSchemaWriteScope(res: Response, kind: ObjectKind): boolean {
+  return hasScope(res, SCHEMA_WRITE_SCOPES[kind]);
+}
+
+function hasScope(res: Response, scope: string | undefined): boolean {
   const granted = res.locals.scopes as string[] | undefined;
   if (scope === undefined || granted === undefined || granted.includes(scope)) return true;
   missingScope(res, scope);

@@ -20,6 +20,7 @@ import {
   serialize,
   associationsOf,
   hasReadScope,
+  hasWriteScope,
   notFound,
   propertyError,
   readInputs,
@@ -43,6 +44,12 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
       if (!hasReadScope(res, kind)) return;
       handler(req, res, kind, deps.storeOf(res));
     };
+
+  /** Writes need the object's write scope on top of its read scope. */
+  const withWriteKind = (handler: (req: Request, res: Response, kind: ObjectKind, store: PortalStore) => void) =>
+    withKind((req, res, kind, store) => {
+      if (hasWriteScope(res, kind)) handler(req, res, kind, store);
+    });
 
   const list = withKind((req, res, kind, store) => {
     const limit = req.query.limit === undefined ? 10 : Number(req.query.limit);
@@ -102,7 +109,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
     return p && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : undefined;
   };
 
-  const update = withKind((req, res, kind, store) => {
+  const update = withWriteKind((req, res, kind, store) => {
     const id = String(req.params.objectId);
     const props = readProperties(req.body);
     if (!props) return sendValidationError(res, 'Invalid input JSON: properties is required.');
@@ -116,7 +123,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
     }
   });
 
-  const create = withKind((req, res, kind, store) => {
+  const create = withWriteKind((req, res, kind, store) => {
     const props = readProperties(req.body) ?? {};
     try {
       const created = store.create(kind, store.validate(kind, props), origin());
@@ -127,7 +134,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
     }
   });
 
-  const archive = withKind((req, res, kind, store) => {
+  const archive = withWriteKind((req, res, kind, store) => {
     const id = String(req.params.objectId);
     // HubSpot answers 204 even when the record is already gone.
     if (store.get(kind, id)) store.archive(kind, id, origin());
@@ -184,7 +191,7 @@ export function createCrmRoutes(deps: CrmRoutesDeps): Router {
     sendBatchResult(res, { results, started, missing, what: `get some ${UPPER[kind]} objects` });
   });
 
-  const batchUpdate = withKind((req, res, kind, store) => {
+  const batchUpdate = withWriteKind((req, res, kind, store) => {
     const started = Date.now();
     const inputs = readInputs(res, req.body, BATCH_MAX_INPUTS);
     if (!inputs) return;

@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { sendError, sendValidationError } from './hubspot-errors';
 import type { ObjectKind } from './portal-store';
 import type { PropertyDefinition, PropertyOption } from './property-definitions';
-import { type CrmRoutesDeps, kindOf, iso } from './crm-route-helpers';
+import { type CrmRoutesDeps, hasSchemaWriteScope, kindOf, iso } from './crm-route-helpers';
 
 /** HubSpot's properties API: groups, reads, creation and updates (an update's options replace the list). */
 export function createPropertyRoutes(deps: CrmRoutesDeps): Router {
@@ -25,6 +25,7 @@ export function createPropertyRoutes(deps: CrmRoutesDeps): Router {
     if (kind !== 'contacts' && kind !== 'companies') {
       return res.headersSent ? undefined : sendValidationError(res, 'The sandbox supports contact and company property groups only.');
     }
+    if (!hasSchemaWriteScope(res, kind)) return;
     const store = deps.storeOf(res);
     const groups = store.groupsOf[kind];
     const b = (req.body ?? {}) as Record<string, unknown>;
@@ -84,7 +85,7 @@ export function createPropertyRoutes(deps: CrmRoutesDeps): Router {
 
   router.post('/crm/v3/properties/:objectType', (req, res) => {
     const kind = propKind(req, res);
-    if (!kind) return;
+    if (!kind || !hasSchemaWriteScope(res, kind)) return;
     const store = deps.storeOf(res);
     const b = (req.body ?? {}) as Record<string, unknown>;
     for (const key of ['name', 'label', 'type', 'fieldType', 'groupName']) {
@@ -140,7 +141,7 @@ export function createPropertyRoutes(deps: CrmRoutesDeps): Router {
 
   router.patch('/crm/v3/properties/:objectType/:propertyName', (req, res) => {
     const kind = propKind(req, res);
-    if (!kind) return;
+    if (!kind || !hasSchemaWriteScope(res, kind)) return;
     const store = deps.storeOf(res);
     const name = String(req.params.propertyName);
     const def = store.properties[kind].get(name);

@@ -22,7 +22,8 @@ export function validateProperties(
     }
     if (SYSTEM_PROPERTIES.has(name)) continue;
     const value = raw === null || raw === undefined ? null : String(raw);
-    if (value !== null && value !== '' && def.type === 'enumeration' && def.options.length > 0) {
+    // An enumeration accepts only its options; HubSpot's own owner-like enumerations list theirs elsewhere (none here).
+    if (value !== null && value !== '' && def.type === 'enumeration' && (def.options.length > 0 || !def.hubspotDefined)) {
       const allowed = new Set(def.options.map((o) => o.value));
       const parts = def.fieldType === 'checkbox' ? value.split(';').filter(Boolean) : [value];
       const bad = parts.find((p) => !allowed.has(p));

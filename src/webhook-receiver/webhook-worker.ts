@@ -16,6 +16,16 @@ export interface ContactRefresher {
   refreshCompanies?(portalId: PortalId, companyIds: readonly string[]): Promise<unknown>;
 }
 
+/**
+ * The buying committee: after a batch's effects, the companies it concerns are recomputed (and
+ * only those). Read before the effects too, so a company a contact left, or a purged contact's
+ * company, is among them.
+ */
+export interface CompanyCoverageRefresher {
+  companiesOfContacts(portalId: PortalId, contactIds: readonly string[]): Promise<string[]>;
+  refreshCompanies(portalId: PortalId, companyIds: readonly string[]): Promise<unknown>;
+}
+
 /** The part of a compiled rule set the worker reads (a `CompiledRuleSet` fits). */
 export interface LiveRuleSetView {
   readonly contactProperties: readonly string[];
@@ -44,9 +54,11 @@ export interface WebhookWorkerOptions {
 
 export interface WebhookWorkerDeps {
   readonly inbox: InboxStore;
-  readonly crm: Pick<CrmStore, 'purgeContacts' | 'deleteTickets' | 'contactIdsOfTicket' | 'getContact'>;
+  readonly crm: Pick<CrmStore, 'purgeContacts' | 'deleteTickets' | 'contactIdsOfTicket' | 'getContact'> &
+    Partial<Pick<CrmStore, 'contactIdsOfCompanies'>>;
   readonly assignments: Pick<AssignmentStore, 'getMany' | 'setOverride' | 'setHubspotPersona'>;
   readonly refresher: ContactRefresher;
+  readonly committee?: CompanyCoverageRefresher;
   readonly rules: LiveRuleSetSource;
   /** Our HubSpot app id: changes HubSpot attributes to it are our own writes. */
   readonly appId: number;
@@ -235,6 +247,9 @@ export class WebhookWorker {
       this.deps.appId,
     );
     const refreshContacts = new Set(plan.refreshContacts);
+    const touched = await this.touchedContacts(portalId, plan);
+    const companiesBefore =
+      touched.length > 0 && this.deps.committee ? await this.deps.committee.companiesOfContacts(portalId, touched) : [];
 
     // Overrides first, so the refresh below already sees them and does not write over a rep's choice.
     if (plan.personaChanges.length > 0) {
@@ -293,6 +308,14 @@ export class WebhookWorker {
     for (let i = 0; i < ids.length; i += this.options.refreshChunk) {
       await this.deps.refresher.refreshContacts(portalId, ids.slice(i, i + this.options.refreshChunk));
     }
+    if (touched.length > 0 && this.deps.committee) {
+      const gone = new Set(purge);
+      const companiesAfter = await this.deps.committee.companiesOfContacts(
+        portalId,
+        touched.filter((id) => !gone.has(id)),
+      );
+      await this.deps.committee.refreshCompanies(portalId, [...companiesBefore, ...companiesAfter]);
+    }
     this.deps.logger.debug(
       {
         portalId,
@@ -306,5 +329,23 @@ export class WebhookWorker {
       'webhook events applied',
     );
     return plan;
+  }
+
+  /** Every contact whose persona or company links this plan may change. */
+  private async touchedContacts(portalId: PortalId, plan: WebhookWorkPlan): Promise<string[]> {
+    if (!this.deps.committee) return [];
+    const out = new Set<string>([
+      ...plan.refreshContacts,
+      ...plan.personaChanges.map((c) => c.contactId),
+      ...plan.purgeContacts.map((p) => p.contactId),
+    ]);
+    for (const ticketId of [...plan.refreshTickets, ...plan.deleteTickets]) {
+      for (const contactId of await this.deps.crm.contactIdsOfTicket(portalId, ticketId)) out.add(contactId);
+    }
+    if (plan.refreshCompanies.length > 0 && this.deps.crm.contactIdsOfCompanies) {
+      const primary = await this.deps.crm.contactIdsOfCompanies(portalId, plan.refreshCompanies, { primaryOnly: true });
+      for (const contactId of primary) out.add(contactId);
+    }
+    return [...out].sort();
   }
 }

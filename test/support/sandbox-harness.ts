@@ -16,6 +16,8 @@ export const TEST_APP = {
     'tickets',
     'automation',
     'crm.objects.companies.read',
+    'crm.objects.companies.write',
+    'crm.schemas.companies.write',
     'crm.objects.feedback_submissions.read',
   ],
 } as const;

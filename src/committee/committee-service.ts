@@ -1,0 +1,145 @@
+import type { CrmStore, WrittenCoverage } from '../crm/crm-store';
+import type { HubSpotGateways } from '../crm/hubspot-port';
+import type { PortalId } from '../crm/model';
+import type { RuleSet } from '../personas/engine';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import { committeePropertyNames, coveragePatch, diffCoverage } from './coverage';
+
+/** HubSpot's batch update takes at most 100 inputs. */
+const WRITE_BATCH = 100;
+/** Companies read from the store at a time: several write batches, few queries. */
+const READ_CHUNK = 500;
+/** Writing company properties needs this scope; portals installed before the committee lack it until reinstalled. */
+export const COMPANY_WRITE_SCOPE = 'crm.objects.companies.write';
+
+export interface CommitteeWriteResult {
+  /** Companies whose values were computed. */
+  companies: number;
+  /** Companies HubSpot accepted new values for. */
+  written: number;
+  /** Batch update requests sent. */
+  requests: number;
+  /** Companies HubSpot refused (left unrecorded, so the next recompute tries again). */
+  failed: number;
+  /** True when the portal has not granted the company write scope: nothing was computed or sent. */
+  skipped: boolean;
+}
+
+interface Run {
+  ruleSet: RuleSet;
+  result: CommitteeWriteResult;
+}
+
+export interface CommitteeServiceDeps {
+  crm: CrmStore;
+  gateways: HubSpotGateways;
+  ruleSet: (portalId: PortalId) => Promise<RuleSet>;
+  grantedScopes: (portalId: PortalId) => Promise<readonly string[]>;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Keeps `<name>_coverage` and `<name>_gaps` current on companies: recomputes the companies named
+ * (or every company, after a full sync or a publish) from the store and writes only those whose
+ * values differ from what was last written, in batches of 100 through the portal's rate-limited
+ * gateway. One portal's refreshes run one at a time, so an older computation never overwrites a newer one.
+ */
+export class CommitteeService {
+  private readonly queues = new Map<PortalId, Promise<unknown>>();
+
+  constructor(private readonly deps: CommitteeServiceDeps) {}
+
+  /** The companies a change to these contacts concerns (read it before links are replaced or contacts purged). */
+  companiesOfContacts(portalId: PortalId, contactIds: readonly string[]): Promise<string[]> {
+    if (contactIds.length === 0) return Promise.resolve([]);
+    return this.deps.crm.companyIdsOfContacts(portalId, contactIds);
+  }
+
+  refreshCompanies(portalId: PortalId, companyIds: readonly string[]): Promise<CommitteeWriteResult> {
+    const ids = [...new Set(companyIds)].sort();
+    return this.serial(portalId, async () => {
+      const run = await this.start(portalId);
+      if ('skipped' in run) return run.skipped;
+      if (ids.length === 0) return run.result;
+      for (let i = 0; i < ids.length; i += READ_CHUNK) await this.refreshChunk(portalId, run, ids.slice(i, i + READ_CHUNK));
+      return run.result;
+    });
+  }
+
+  /** Every company with associated contacts, and every company written before (it may need emptying). */
+  refreshAll(portalId: PortalId): Promise<CommitteeWriteResult> {
+    return this.serial(portalId, async () => {
+      const run = await this.start(portalId);
+      if ('skipped' in run) return run.skipped;
+      let after: string | null = null;
+      for (;;) {
+        const ids = await this.deps.crm.companyIdsForCoverage(portalId, after, READ_CHUNK);
+        if (ids.length === 0) break;
+        await this.refreshChunk(portalId, run, ids);
+        after = ids[ids.length - 1];
+      }
+      this.deps.logger.info({ portalId, ...run.result }, 'buying committee recomputed');
+      return run.result;
+    });
+  }
+
+  private async start(portalId: PortalId): Promise<Run | { skipped: CommitteeWriteResult }> {
+    const result: CommitteeWriteResult = { companies: 0, written: 0, requests: 0, failed: 0, skipped: false };
+    const scopes = await this.deps.grantedScopes(portalId);
+    if (!scopes.includes(COMPANY_WRITE_SCOPE)) {
+      this.deps.logger.warn({ portalId }, 'buying committee not written: the portal has not granted crm.objects.companies.write');
+      return { skipped: { ...result, skipped: true } };
+    }
+    return { ruleSet: await this.deps.ruleSet(portalId), result };
+  }
+
+  private async refreshChunk(portalId: PortalId, run: Run, ids: readonly string[]): Promise<void> {
+    const { crm } = this.deps;
+    const [contacts, written] = await Promise.all([crm.contactPersonasOfCompanies(portalId, ids), crm.writtenCoverage(portalId, ids)]);
+    const pending: { companyId: string; values: WrittenCoverage }[] = [];
+    for (const companyId of ids) {
+      const values = diffCoverage({
+        ruleSet: run.ruleSet,
+        contactPersonaIds: (contacts.get(companyId) ?? []).map((c) => c.personaId),
+        lastWritten: written.get(companyId) ?? null,
+      });
+      if (values !== null) pending.push({ companyId, values });
+    }
+    run.result.companies += ids.length;
+    const names = committeePropertyNames(run.ruleSet.property);
+    const hubspot = this.deps.gateways.forPortal(portalId);
+    for (let i = 0; i < pending.length; i += WRITE_BATCH) {
+      const batch = pending.slice(i, i + WRITE_BATCH);
+      run.result.requests += 1;
+      const outcome = await hubspot.updateCompanies(batch.map((p) => ({ id: p.companyId, properties: coveragePatch(names, p.values) })));
+      const accepted = new Set(outcome.written);
+      await crm.markCoverageWritten(
+        portalId,
+        batch.filter((p) => accepted.has(p.companyId)),
+        this.deps.clock.now(),
+      );
+      run.result.written += accepted.size;
+      // A company deleted in HubSpot has nothing left to write to: forget it rather than retry forever.
+      const gone = outcome.failed.filter((f) => f.notFound).map((f) => f.id);
+      if (gone.length > 0) await crm.deleteCompanies(portalId, gone);
+      const refused = outcome.failed.filter((f) => !f.notFound);
+      if (refused.length > 0) {
+        run.result.failed += refused.length;
+        this.deps.logger.warn({ portalId, failed: refused.slice(0, 5) }, 'HubSpot refused some buying-committee writes');
+      }
+    }
+  }
+
+  private serial<T>(portalId: PortalId, task: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(portalId) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const settled = next.catch(() => undefined);
+    this.queues.set(portalId, settled);
+    void settled.then(() => {
+      if (this.queues.get(portalId) === settled) this.queues.delete(portalId);
+    });
+    return next;
+  }
+}
