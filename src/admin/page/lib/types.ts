@@ -77,6 +77,8 @@ export interface Preview {
   unmatchedPersonas: string[];
   silentRules: { personaId: string; ruleIndex: number; label: string }[];
   changes: Change[];
+  /** Companies whose buying-committee coverage the draft would change; null without the Accounts service. */
+  companies?: { companies: number; gain: number; lose: number; changed: number } | null;
 }
 export interface VersionMeta {
   version: number;
@@ -112,6 +114,8 @@ export interface PersonaDoc {
   kind: string;
   priority?: number;
   threshold: number;
+  /** Part of an account's buying committee (never on a negative persona). */
+  committee?: boolean;
   profile: ProfileDoc;
   rules: { label: string; points: number; when: unknown }[];
 }

@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { AccountsView } from '../views/AccountsView';
 import { ContactsView } from '../views/ContactsView';
 import { DashboardView } from '../views/DashboardView';
 import { GalleryView } from '../views/GalleryView';
@@ -13,6 +14,7 @@ export const VIEWS = {
   rules: { label: 'Rule set', Component: RuleSetView },
   contacts: { label: 'Contacts', Component: ContactsView },
   queue: { label: 'Review queue', Component: ReviewQueueView },
+  accounts: { label: 'Accounts', Component: AccountsView },
   gallery: { label: 'Gallery', Component: GalleryView },
   matrix: { label: 'Content matrix', Component: MatrixView },
   insights: { label: 'Insights', Component: InsightsView },

@@ -36,6 +36,11 @@ export function PreviewPanel({ preview: p, draft, children }: { preview: Preview
         <strong>{`${fmtInt(moved)} would change persona`}</strong>
         {` (${fmtPct(p.contacts ? moved / p.contacts : 0)}).`}
       </p>
+      {p.companies && p.companies.companies > 0 ? (
+        <p className="lead" id="company-impact">
+          {`Companies: ${fmtInt(p.companies.gain)} would gain coverage (a committee gap closes), ${fmtInt(p.companies.lose)} would lose coverage (a gap opens), of ${fmtInt(p.companies.companies)} with contacts; ${fmtInt(p.companies.changed)} would have their coverage properties rewritten.`}
+        </p>
+      ) : null}
       {p.changes.length === 0 ? (
         <p className="callout">The draft is identical to the live rule set.</p>
       ) : (

@@ -104,6 +104,16 @@ export function ProfileForms({ doc, generation, onEdit }: Props) {
                   }
                 />
               </Field>
+              <Committee
+                key={key('committee')}
+                persona={p}
+                set={(v) =>
+                  edit(i, (x) => {
+                    if (v) x.committee = true;
+                    else delete x.committee;
+                  })
+                }
+              />
               <Field label="Photo URL">
                 <input
                   key={key('photo')}
@@ -160,6 +170,39 @@ export function ProfileForms({ doc, generation, onEdit }: Props) {
           </details>
         );
       })}
+    </div>
+  );
+}
+
+/**
+ * A negative persona cannot be part of the buying committee: the box is off and disabled for one,
+ * and a negative persona that has it (typed in the JSON) says so until it is unticked.
+ */
+function Committee({ persona, set }: { persona: PersonaDoc; set: (v: boolean) => void }) {
+  const negative = persona.kind === 'negative';
+  const checked = persona.committee === true;
+  return (
+    <div className="field committee-field">
+      <label>
+        <input
+          type="checkbox"
+          name="committee"
+          checked={checked}
+          disabled={negative && !checked}
+          aria-describedby={negative ? `committee-note-${persona.id}` : undefined}
+          onChange={(e) => set(e.target.checked)}
+        />{' '}
+        Part of the buying committee
+      </label>
+      {negative ? (
+        <span id={`committee-note-${persona.id}`} className={checked ? 'field-error' : 'muted small'} role={checked ? 'alert' : undefined}>
+          {checked
+            ? 'A negative persona cannot be part of the buying committee: untick it.'
+            : 'Negative personas are never part of the buying committee.'}
+        </span>
+      ) : (
+        <span className="muted small">Companies missing it show it as a gap.</span>
+      )}
     </div>
   );
 }
