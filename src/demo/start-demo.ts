@@ -9,6 +9,7 @@ import type { Logger } from '../platform/logger';
 import { startSandbox, type Sandbox } from '../sandbox';
 import type { SyncProgressEvent } from '../sync/sync-runs';
 import { installThroughBrowser } from './browser-install';
+import { committeeExamples, type CommitteeExample } from './committee-examples';
 import { seedDemoInsights } from './seed-insights';
 
 /** The sandbox portal's id in the demo (stable, so restarts find their data). */
@@ -92,10 +93,19 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
   );
+  const examples = await committeeExamples(app, DEMO_PORTAL_ID);
   print('');
   print('Open:');
   print(`  Admin page        ${appBaseUrl}/admin`);
   print(`  Persona card      ${appBaseUrl}/preview/cards/persona?portalId=${DEMO_PORTAL_ID}&contactId=${firstContact}`);
+  const companyCard = (e: CommitteeExample) => `${appBaseUrl}/preview/cards/company?portalId=${DEMO_PORTAL_ID}&companyId=${e.companyId}`;
+  if (examples.complete)
+    print(`  Company card      ${companyCard(examples.complete)}   (${examples.complete.name}: complete buying committee)`);
+  if (examples.withGaps)
+    print(
+      `  Company card      ${companyCard(examples.withGaps)}   (${examples.withGaps.name}: missing ${examples.withGaps.gaps.join(', ')})`,
+    );
+  print(`  Accounts          ${appBaseUrl}/admin/#/accounts`);
   print(`  Sandbox control   ${sandbox.baseUrl}/_sandbox`);
   print('Install again, either way HubSpot customers do:');
   print(`  From our link     ${appBaseUrl}/oauth/install   (authorize page, then back with our state)`);

@@ -54,6 +54,15 @@ describe('the sandbox demo (npm start without HubSpot credentials)', () => {
     const written = [...demo.sandbox.data.store(DEMO_PORTAL_ID).iterate('contacts')].filter((c) => c.properties.persona);
     expect(written).toHaveLength(250);
 
+    // Two companies to open the company card on: one with a complete buying committee, one with gaps.
+    const complete = /Company card\s+(\S+)\s+\(.*: complete buying committee\)/.exec(out)?.[1];
+    const gapped = /Company card\s+(\S+)\s+\(.*: missing (\S.*)\)/.exec(out);
+    expect(complete).toBeDefined();
+    expect(gapped).not.toBeNull();
+    const card = async (url: string) => (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(await card(complete!)).toContain('3 of 3 committee personas');
+    expect(await card(gapped![1]!)).toContain('data-testid="gaps-heading"');
+
     // The demo offers both install paths: our link (done above) and the Marketplace button.
     expect(out).toContain(`http://localhost:${port}/oauth/install`);
     expect(out).toContain('Install from Marketplace');

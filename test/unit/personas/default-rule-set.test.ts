@@ -113,6 +113,10 @@ describe('the default rule set (config/personas.json)', () => {
     expect(ruleSet.unassigned.id).toBe('unassigned');
   });
 
+  it('names a buying committee a new install can show on companies: the economic buyer, the daily user and the integrator', () => {
+    expect(ruleSet.personas.filter((p) => p.committee === true).map((p) => p.id)).toEqual(['ops_leader', 'data_analyst', 'developer']);
+  });
+
   it('has 5 to 7 personas with at least one buyer, one negative and several customer personas', () => {
     const kinds = ruleSet.personas.map((persona) => persona.kind);
 
