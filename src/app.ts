@@ -201,18 +201,6 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logger,
     writeConcurrency: tuning.writeConcurrency,
   });
-  const sync = new SyncService({
-    crm: stores.crm,
-    sync: stores.sync,
-    portals: stores.portals,
-    ruleSets,
-    assignments,
-    gateways,
-    clock,
-    logger,
-    hooks: tuning.syncHooks,
-  });
-  const propertySetup = new PersonaPropertySetup({ gateways, logger });
   // The buying committee on companies: recomputed after a sync run or a publish, and for the companies a webhook concerns.
   const committee = new CommitteeService({
     crm: stores.crm,
@@ -230,6 +218,19 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'buying committee could not be written');
     }
   };
+  const sync = new SyncService({
+    crm: stores.crm,
+    sync: stores.sync,
+    portals: stores.portals,
+    ruleSets,
+    assignments,
+    gateways,
+    clock,
+    logger,
+    hooks: tuning.syncHooks,
+    afterRun: (portalId) => refreshAllCompanies(portalId),
+  });
+  const propertySetup = new PersonaPropertySetup({ gateways, logger });
   const install = new InstallService({
     portals: stores.portals,
     oauth,
@@ -257,7 +258,6 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logger,
     sliceMs: config.scale.syncSliceMs,
     crons: { sync: config.jobs.syncCron, reconcile: config.jobs.reconcileCron },
-    afterRun: (portalId) => refreshAllCompanies(portalId),
   });
   jobs.schedule({ name: 'oauth-states', cron: config.jobs.reconcileCron, run: () => stores.oauthStates.purgeExpired(clock.now()) });
 

@@ -2,7 +2,7 @@ import type { PortalId } from '../crm/model';
 import type { JobRunner } from '../jobs/job-runner';
 import type { Logger } from '../platform/logger';
 import type { SyncService } from './sync-service';
-import { SyncPausedError, type SyncSummary } from './sync-runs';
+import { SyncPausedError } from './sync-runs';
 import type { SyncStore } from './sync-store';
 
 export const SYNC_JOBS = { full: 'sync-full', incremental: 'sync-incremental', reconcile: 'reconcile', rescore: 'rescore' } as const;
@@ -16,12 +16,6 @@ export interface SyncJobsDeps {
   /** A full sync runs this long, then yields its place to other portals and continues in a new job. */
   readonly sliceMs: number;
   readonly crons: { readonly sync: string; readonly reconcile: string };
-  /**
-   * Runs after a sync or rescore that completed and may have changed personas or links (a full
-   * sync, a rescore after publish or rollback, a reconcile, an incremental sync that read
-   * something): the buying committee recomputes every company's values and writes the changes.
-   */
-  readonly afterRun?: (portalId: PortalId, summary: SyncSummary) => Promise<void>;
 }
 
 /**
@@ -31,29 +25,24 @@ export interface SyncJobsDeps {
  */
 export function defineSyncJobs(deps: SyncJobsDeps): void {
   const { runner } = deps;
-  const after = async (portalId: PortalId, summary: SyncSummary): Promise<SyncSummary> => {
-    await deps.afterRun?.(portalId, summary);
-    return summary;
-  };
   // A job runs only while it holds its portal, so a run of the portal still marked running belongs to a dead process.
   const sync = {
     needsFullSync: (id: PortalId) => deps.sync.needsFullSync(id),
     fullSync: async (id: PortalId, o: { signal: AbortSignal }) => {
       await deps.syncStore.interruptRunning(Date.now(), id);
-      return after(id, await deps.sync.fullSync(id, o));
+      return deps.sync.fullSync(id, o);
     },
     incrementalSync: async (id: PortalId) => {
       await deps.syncStore.interruptRunning(Date.now(), id);
-      const summary = await deps.sync.incrementalSync(id);
-      return summary.contacts + summary.tickets + summary.purgedContacts + summary.rescore.changed > 0 ? after(id, summary) : summary;
+      return deps.sync.incrementalSync(id);
     },
     reconcile: async (id: PortalId) => {
       await deps.syncStore.interruptRunning(Date.now(), id);
-      return after(id, await deps.sync.reconcile(id));
+      return deps.sync.reconcile(id);
     },
     rescore: async (id: PortalId, o: { signal: AbortSignal }) => {
       await deps.syncStore.interruptRunning(Date.now(), id);
-      return after(id, await deps.sync.rescore(id, o));
+      return deps.sync.rescore(id, o);
     },
   };
   runner.definePortalJob({

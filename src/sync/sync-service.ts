@@ -9,7 +9,15 @@ import type { HubSpotGateways } from '../crm/hubspot-port';
 import { FullSync, type SyncHooks } from './full-sync';
 import { IncrementalSync } from './incremental-sync';
 import { RecordRefresh } from './record-refresh';
-import { reportingTo, SyncRuns, type CurrentRun, type StreamProgress, type SyncOptions, type SyncSummary } from './sync-runs';
+import {
+  reportingTo,
+  SyncRuns,
+  type CurrentRun,
+  type RunOutcome,
+  type StreamProgress,
+  type SyncOptions,
+  type SyncSummary,
+} from './sync-runs';
 import { syncCursor, type SyncStore } from './sync-store';
 
 export interface SyncServiceDeps {
@@ -24,6 +32,12 @@ export interface SyncServiceDeps {
   readonly hooks?: SyncHooks;
   /** Incremental searches start this far before the watermark: search is eventually consistent. */
   readonly searchOverlapMs?: number;
+  /**
+   * Runs at the end of a run that completed and may have changed personas or company links (a full
+   * sync, a reconcile, a rescore after publish or rollback, an incremental sync that read
+   * something), inside the run: the buying committee recomputes its companies and writes changes.
+   */
+  readonly afterRun?: (portalId: PortalId, outcome: RunOutcome) => Promise<void>;
 }
 
 /**
@@ -68,23 +82,34 @@ export class SyncService {
 
   /** Full sync; a second caller while one runs joins it. */
   fullSync(portalId: PortalId, options: SyncOptions = {}): Promise<SyncSummary> {
-    return this.runs.exclusive(portalId, 'full', options, (ctx) => this.listing.full(portalId, ctx));
+    return this.runs.exclusive(portalId, 'full', options, async (ctx) => this.after(portalId, await this.listing.full(portalId, ctx)));
   }
 
   incrementalSync(portalId: PortalId, options: SyncOptions = {}): Promise<SyncSummary> {
-    return this.runs.exclusive(portalId, 'incremental', options, (ctx) => this.incremental.run(portalId, ctx));
+    return this.runs.exclusive(portalId, 'incremental', options, async (ctx) => {
+      const summary = await this.incremental.run(portalId, ctx);
+      const readSomething = summary.contacts + summary.tickets + summary.purgedContacts + summary.rescore.changed > 0;
+      return readSomething ? this.after(portalId, summary) : summary;
+    });
   }
 
   reconcile(portalId: PortalId, options: SyncOptions = {}): Promise<SyncSummary> {
-    return this.runs.exclusive(portalId, 'reconcile', options, (ctx) => this.listing.reconcile(portalId, ctx));
+    return this.runs.exclusive(portalId, 'reconcile', options, async (ctx) =>
+      this.after(portalId, await this.listing.reconcile(portalId, ctx)),
+    );
   }
 
   /** Rescores every stored contact with the live rule set and writes back what changed (no HubSpot reads). */
   rescore(portalId: PortalId, options: SyncOptions = {}): Promise<SyncSummary> {
     return this.runs.exclusive(portalId, 'rescore', options, async (ctx) => {
       const { rescore, writeBack } = await this.deps.assignments.rescoreAndWriteBack(portalId, { reason: 'rescore', ...reportingTo(ctx) });
-      return { contacts: 0, tickets: 0, purgedContacts: 0, purgedTickets: 0, rescore, writeBack };
+      return this.after(portalId, { contacts: 0, tickets: 0, purgedContacts: 0, purgedTickets: 0, rescore, writeBack });
     });
+  }
+
+  private async after(portalId: PortalId, summary: RunOutcome): Promise<RunOutcome> {
+    await this.deps.afterRun?.(portalId, summary);
+    return summary;
   }
 
   /** True until a full sync has completed: the portal's next sync must be (the rest of) a full one. */
