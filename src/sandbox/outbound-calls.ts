@@ -8,7 +8,9 @@ import { signV2, signV3 } from '../platform/hubspot-signature';
 
 export interface CardFetchOptions {
   portalId: number;
-  contactId: string;
+  /** The record the card is on: a contact (the persona card) or a company (`companyId`, the company card). */
+  contactId?: string;
+  companyId?: string;
   userId?: number;
   userEmail?: string;
   path?: string;
@@ -52,6 +54,7 @@ export interface OutboundCallerDeps {
 }
 
 export const CARD_FETCH_PATH = '/api/cards/persona';
+export const COMPANY_CARD_FETCH_PATH = '/api/cards/company';
 export const WORKFLOW_ACTION_PATH = '/workflow-actions/persona';
 export const WORKFLOW_OPTIONS_PATH = '/workflow-actions/persona/options';
 const ACTION_DEFINITION = { actionDefinitionId: 10_860_211, actionDefinitionVersion: 1 };
@@ -79,9 +82,12 @@ export class OutboundCaller {
   }
 
   async cardFetch(o: CardFetchOptions): Promise<OutboundResult> {
-    const url = new URL(`${this.base()}${o.path ?? CARD_FETCH_PATH}`);
+    const onCompany = o.companyId !== undefined;
+    const url = new URL(`${this.base()}${o.path ?? (onCompany ? COMPANY_CARD_FETCH_PATH : CARD_FETCH_PATH)}`);
     url.searchParams.set('portalId', String(o.portalId));
-    url.searchParams.set('contactId', o.contactId);
+    // The card builds its URL from the record it is on (context.crm.objectId).
+    if (onCompany) url.searchParams.set('companyId', o.companyId!);
+    else url.searchParams.set('contactId', o.contactId ?? '');
     // docs/hubspot-contracts.md, Cards: HubSpot appends the caller identity; query parameters are the conservative reading.
     url.searchParams.set('userId', String(o.userId ?? 7_000_001));
     url.searchParams.set('userEmail', o.userEmail ?? `user@sandbox-${o.portalId}.example.com`);

@@ -57,6 +57,22 @@ describe('app-card fetches', () => {
     expect(validV3(req, 'another-secret')).toBe(false);
   });
 
+  it('GETs the company card endpoint from a company record, with the company id and the caller identity, signed v3', async () => {
+    const res = await sandbox.outbound.cardFetch({ portalId: PORTAL_A, companyId: '9000000001', userId: 56, userEmail: 'rep@example.com' });
+    expect(res.status).toBe(200);
+    const [req] = receiver.requests;
+    const url = new URL(req.url);
+    expect(url.pathname).toBe('/api/cards/company');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      portalId: String(PORTAL_A),
+      companyId: '9000000001',
+      userId: '56',
+      userEmail: 'rep@example.com',
+      appId: String(TEST_APP.appId),
+    });
+    expect(validV3(req)).toBe(true);
+  });
+
   it("passes the app's answer through, whatever its status", async () => {
     receiver.respondWith([503]);
     const res = await sandbox.outbound.cardFetch({ portalId: PORTAL_A, contactId: '1006', path: '/api/cards/other' });
