@@ -194,7 +194,8 @@ export function createControlRoutes(deps: ControlRoutesDeps): Router {
     guard((req) =>
       deps.outbound.cardFetch({
         portalId: pid(req),
-        contactId: String(body(req).contactId),
+        // A company card is fetched from a company record: `companyId` instead of `contactId`.
+        ...(body(req).companyId !== undefined ? { companyId: String(body(req).companyId) } : { contactId: String(body(req).contactId) }),
         userId: body(req).userId as number | undefined,
         userEmail: body(req).userEmail as string | undefined,
       }),

@@ -73,6 +73,21 @@ describe('app-card fetches', () => {
     expect(validV3(req)).toBe(true);
   });
 
+  it('plays the company card fetch from the control API too', async () => {
+    const res = await fetch(`${sandbox.baseUrl}/_sandbox/api/portals/${PORTAL_A}/card-fetch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ companyId: '9000000002' }),
+    });
+    expect(res.status).toBe(200);
+    const url = new URL(receiver.requests[0].url);
+    expect([url.pathname, url.searchParams.get('companyId'), url.searchParams.has('contactId')]).toEqual([
+      '/api/cards/company',
+      '9000000002',
+      false,
+    ]);
+  });
+
   it("passes the app's answer through, whatever its status", async () => {
     receiver.respondWith([503]);
     const res = await sandbox.outbound.cardFetch({ portalId: PORTAL_A, contactId: '1006', path: '/api/cards/other' });
