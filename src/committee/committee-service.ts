@@ -29,6 +29,8 @@ export interface CommitteeWriteResult {
 interface Run {
   ruleSet: RuleSet;
   result: CommitteeWriteResult;
+  /** Companies to write, carried across store chunks so every batch but the last is full. */
+  pending: { companyId: string; values: WrittenCoverage }[];
 }
 
 export interface CommitteeServiceDeps {
@@ -64,6 +66,7 @@ export class CommitteeService {
       if ('skipped' in run) return run.skipped;
       if (ids.length === 0) return run.result;
       for (let i = 0; i < ids.length; i += READ_CHUNK) await this.refreshChunk(portalId, run, ids.slice(i, i + READ_CHUNK));
+      await this.flush(portalId, run, true);
       return run.result;
     });
   }
@@ -80,6 +83,7 @@ export class CommitteeService {
         await this.refreshChunk(portalId, run, ids);
         after = ids[ids.length - 1];
       }
+      await this.flush(portalId, run, true);
       this.deps.logger.info({ portalId, ...run.result }, 'buying committee recomputed');
       return run.result;
     });
@@ -92,26 +96,31 @@ export class CommitteeService {
       this.deps.logger.warn({ portalId }, 'buying committee not written: the portal has not granted crm.objects.companies.write');
       return { skipped: { ...result, skipped: true } };
     }
-    return { ruleSet: await this.deps.ruleSet(portalId), result };
+    return { ruleSet: await this.deps.ruleSet(portalId), result, pending: [] };
   }
 
   private async refreshChunk(portalId: PortalId, run: Run, ids: readonly string[]): Promise<void> {
     const { crm } = this.deps;
     const [contacts, written] = await Promise.all([crm.contactPersonasOfCompanies(portalId, ids), crm.writtenCoverage(portalId, ids)]);
-    const pending: { companyId: string; values: WrittenCoverage }[] = [];
     for (const companyId of ids) {
       const values = diffCoverage({
         ruleSet: run.ruleSet,
         contactPersonaIds: (contacts.get(companyId) ?? []).map((c) => c.personaId),
         lastWritten: written.get(companyId) ?? null,
       });
-      if (values !== null) pending.push({ companyId, values });
+      if (values !== null) run.pending.push({ companyId, values });
     }
     run.result.companies += ids.length;
+    await this.flush(portalId, run, false);
+  }
+
+  /** Sends the full batches of pending writes (and the last partial one when `all`), recording what HubSpot accepted. */
+  private async flush(portalId: PortalId, run: Run, all: boolean): Promise<void> {
+    const { crm } = this.deps;
     const names = committeePropertyNames(run.ruleSet.property);
     const hubspot = this.deps.gateways.forPortal(portalId);
-    for (let i = 0; i < pending.length; i += WRITE_BATCH) {
-      const batch = pending.slice(i, i + WRITE_BATCH);
+    while (run.pending.length >= WRITE_BATCH || (all && run.pending.length > 0)) {
+      const batch = run.pending.splice(0, WRITE_BATCH);
       run.result.requests += 1;
       const outcome = await hubspot.updateCompanies(batch.map((p) => ({ id: p.companyId, properties: coveragePatch(names, p.values) })));
       const accepted = new Set(outcome.written);

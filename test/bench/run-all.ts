@@ -4,10 +4,14 @@ import path from 'node:path';
 
 /**
  * `npm run bench` runs every test/bench/*.bench.ts in its own process (so one bench's heap and
- * timers never skew the next); `npm run bench -- engine sync` runs the named ones.
+ * timers never skew the next); `npm run bench -- engine sync` runs the named ones. Everything from
+ * the first `--flag` on is passed to each bench (`npm run bench -- committee --contacts 5000`).
  */
 const dir = __dirname;
-const wanted = process.argv.slice(2).filter((a) => a !== '--');
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const firstFlag = args.findIndex((a) => a.startsWith('--'));
+const wanted = firstFlag < 0 ? args : args.slice(0, firstFlag);
+const passed = firstFlag < 0 ? [] : args.slice(firstFlag);
 const all = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort();
@@ -19,7 +23,7 @@ if (chosen.length === 0) {
 let failed = 0;
 for (const file of chosen) {
   console.log(`\n━━━ ${file.replace('.bench.ts', '')} ━━━`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, file)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, file), ...passed], { stdio: 'inherit' });
   if (result.status !== 0) failed++;
 }
 process.exit(failed === 0 ? 0 : 1);
