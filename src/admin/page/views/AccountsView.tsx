@@ -128,7 +128,7 @@ export function AccountsView() {
                     <td className="num">{fmtInt(c.contacts)}</td>
                     <td className="coverage">
                       {committee.length > 0 ? (
-                        <div className="muted small">{`${committee.length - c.gaps.length} of ${committee.length} committee personas`}</div>
+                        <div className="muted small">{`${committee.filter((p) => c.coverage.some((x) => x.id === p.id)).length} of ${committee.length} committee personas`}</div>
                       ) : null}
                       {c.coverage.map((p) => (
                         <PersonaPill key={p.id} id={p.id} label={p.name} />
