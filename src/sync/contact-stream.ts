@@ -2,7 +2,7 @@ import type { PortalId } from '../crm/model';
 import type { AssignmentService } from '../personas/assignment-service';
 import type { Clock } from '../platform/clock';
 import type { CrmStore, StoredCompany, StoredContact, StoredSurvey, StoredTicket } from '../crm/crm-store';
-import type { ContactRecord, CrmRecord, PortalHubSpot } from '../crm/hubspot-port';
+import type { ContactRecord, CrmRecord, Page, PortalHubSpot } from '../crm/hubspot-port';
 import { PageBatcher } from './page-batcher';
 import type { SyncStore } from './sync-store';
 
@@ -203,7 +203,7 @@ export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOp
     writeRequests: 0,
     writeErrors: [],
   };
-  let after = o.cursorKey ? await sync.getCursor(o.portalId, o.cursorKey) : null;
+  const after = o.cursorKey ? await sync.getCursor(o.portalId, o.cursorKey) : null;
   if (after === CURSOR_DONE) return counts;
 
   // Ids buffered or being read, per reader: a later page naming one waits for it through the page order.
@@ -216,7 +216,9 @@ export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOp
         maxInFlight: MAX_BATCHES_IN_FLIGHT,
         run: async (ids) => {
           try {
-            counts.related[reader.kind] += await reader.readAndStore(o.portalId, ids);
+            // Not `+= await`: that reads the count before the read, and batches running at once would lose each other's.
+            const read = await reader.readAndStore(o.portalId, ids);
+            counts.related[reader.kind] += read;
           } finally {
             for (const id of ids) reading[i]!.delete(id);
           }
@@ -246,20 +248,32 @@ export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOp
   let saving: Promise<void> = Promise.resolve();
   const ahead: Promise<void>[] = [];
 
-  for (let page = 1; !o.stopped() && failure === null; page += 1) {
+  const list = (from: string | null) => {
+    const listing = o.hubspot.listContacts({
+      after: from,
+      properties: o.contactProperties,
+      withTickets: true,
+      withCompanies: o.readers.some((r) => r.kind === 'companies'),
+      withSurveys: o.readers.some((r) => r.kind === 'feedback_submissions'),
+    });
+    // Observed at the top of the next page; a page asked for just before a stop or a failure is dropped.
+    listing.catch(() => undefined);
+    return listing;
+  };
+  let listing: Promise<Page<ContactRecord>> | null = o.stopped() ? null : list(after);
+
+  for (let page = 1; listing !== null && !o.stopped() && failure === null; page += 1) {
     let listed: readonly ContactRecord[];
     let nextAfter: string | null;
     const relatedDone: Promise<void>[] = [];
     try {
-      const result = await o.hubspot.listContacts({
-        after,
-        properties: o.contactProperties,
-        withTickets: true,
-        withCompanies: o.readers.some((r) => r.kind === 'companies'),
-        withSurveys: o.readers.some((r) => r.kind === 'feedback_submissions'),
-      });
+      const result = await listing;
       listed = result.results;
       nextAfter = result.nextAfter;
+      // The listing is a chain (each page names the next): ask for the next page before this one is
+      // stored and scored, so the chain never waits for our SQL or CPU. Within the same bound on
+      // pages listed ahead of the scoring as when the next page waited for this one.
+      listing = nextAfter !== null && !o.stopped() && ahead.length < MAX_PAGES_AHEAD ? list(nextAfter) : null;
       await crm.upsertContacts(o.portalId, listed.map(toStoredContact), clock.now());
       for (const [i, reader] of o.readers.entries()) {
         const named = [...new Set(await reader.linkPage(o.portalId, listed))].filter((id) => !reading[i]!.has(id));
@@ -307,8 +321,9 @@ export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOp
       });
     saving.catch(fail);
     if (last) break;
-    after = nextAfter;
     while (ahead.length > MAX_PAGES_AHEAD) await ahead.shift()!.catch(fail);
+    // Held back while too many pages waited for scoring: asked for now that they are fewer.
+    if (listing === null && !o.stopped() && failure === null) listing = list(nextAfter);
   }
 
   if (failure === null) {

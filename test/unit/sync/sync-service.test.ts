@@ -276,6 +276,67 @@ describe('the full sync pipeline', () => {
     expect((await stores.crm.counts(PORTAL)).contacts).toBe(300);
   });
 
+  it('has the next page asked for while each page is stored, so the listing chain never waits for our SQL or CPU', async () => {
+    const fake = fakeHubSpot(1_000, (i) => (i % 5 === 0 ? 1 : 0));
+    const portal = fake.gateways.forPortal(PORTAL);
+    const listOne = portal.listContacts.bind(portal);
+    let listsInFlight = 0;
+    portal.listContacts = async (o) => {
+      listsInFlight += 1;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return await listOne(o);
+      } finally {
+        listsInFlight -= 1;
+      }
+    };
+    const listsWhileStoring: number[] = [];
+    // Storing a listed page links its contacts to their tickets (nothing else does in a full sync).
+    const link = stores.crm.replaceContactTickets.bind(stores.crm);
+    jest.spyOn(stores.crm, 'replaceContactTickets').mockImplementation(async (...args) => {
+      listsWhileStoring.push(listsInFlight);
+      return link(...args);
+    });
+    const { ruleSets, sync } = service(fake.gateways);
+    await ruleSets.ensureSeeded(PORTAL);
+    const summary = await sync.fullSync(PORTAL);
+    expect(summary.contacts).toBe(1_000);
+    // Every page but the last is stored while the page after it is being listed; one list at a time (a chain).
+    expect(listsWhileStoring).toEqual([...Array<number>(9).fill(1), 0]);
+    expect(new Set(writtenIds(fake.calls)).size).toBe(1_000);
+  });
+
+  it('keeps listing while a page is being scored: the budget goes on reads while the CPU scores', async () => {
+    const fake = fakeHubSpot(2_000, () => 0);
+    const { ruleSets, sync } = service(fake.gateways);
+    await ruleSets.ensureSeeded(PORTAL);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const score = AssignmentService.prototype.scoreContacts;
+    let first = true;
+    const spy = jest.spyOn(AssignmentService.prototype, 'scoreContacts').mockImplementation(async function (
+      this: AssignmentService,
+      ...args
+    ) {
+      if (first) {
+        first = false;
+        await gate;
+      }
+      return score.apply(this, args);
+    });
+    const running = sync.fullSync(PORTAL);
+    for (let turn = 0; turn < 2_000 && fake.calls.filter((c) => c.startsWith('list')).length < 10; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Page 1 is still being scored, and the listing has gone on regardless.
+    expect(fake.calls.filter((c) => c.startsWith('list')).length).toBeGreaterThanOrEqual(10);
+    expect(fake.calls.filter((c) => c.startsWith('write'))).toHaveLength(0);
+    release();
+    spy.mockRestore();
+    const summary = await running;
+    expect(summary.writeBack.written).toBe(2_000);
+  });
+
   it('joins a full sync already running instead of starting a second one', async () => {
     const { gateways, calls } = fakeHubSpot(200, () => 2);
     const { ruleSets, sync } = service(gateways);
