@@ -5,12 +5,13 @@ import { SIGNIN_CALLBACK_PATH } from '../../../src/admin/signin-routes';
 
 /**
  * A sandbox portal in its own process, so a benchmark measures the app's memory and CPU apart
- * from HubSpot's:  tsx sandbox-process.ts <portal id> <contacts> <app base URL>
- * HubSpot's limits are on (110 requests per rolling 10 s, search 5 per second). Prints
+ * from HubSpot's:  tsx sandbox-process.ts <portal id> <contacts> <app base URL> [unlimited]
+ * HubSpot's limits are on (110 requests per rolling 10 s, search 5 per second) unless `unlimited`
+ * is given (CPU measurements, where the rate would only stretch the run). Prints
  * {"baseUrl": …} once listening and runs until its stdin closes.
  */
 async function main(): Promise<void> {
-  const [portal, contacts, appBaseUrl] = process.argv.slice(2);
+  const [portal, contacts, appBaseUrl, limits] = process.argv.slice(2);
   const sandbox = await startSandbox({
     app: {
       ...SANDBOX_APP,
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
       targetBaseUrl: appBaseUrl,
     },
     portals: [{ portalId: Number(portal), contacts: Number(contacts) }],
-    rateLimit: { enabled: true, perTenSeconds: 110, searchPerSecond: 5 },
+    rateLimit: { enabled: limits !== 'unlimited', perTenSeconds: 110, searchPerSecond: 5 },
     webhooks: { enabled: false },
   });
   process.stdout.write(`${JSON.stringify({ baseUrl: sandbox.baseUrl })}\n`);
