@@ -170,7 +170,19 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
       ...live.ruleSet,
       personas: live.ruleSet.personas.map((p) => (p.id === 'data_analyst' ? { ...p, threshold: 500 } : p)),
     };
-    await adminApi('POST', '/rule-sets/publish', { ruleSet: harder, note: 'analysts need far more evidence' });
+    // The analysts leave a value a sandbox list and workflow read: the API wants their number confirmed.
+    const note = 'analysts need far more evidence';
+    const refused = await adminApi<{ error: { code: string; details: { path: string; message: string }[] } }>(
+      'POST',
+      '/rule-sets/publish',
+      {
+        ruleSet: harder,
+        note,
+      },
+    );
+    expect(refused.error).toMatchObject({ code: 'conflict', details: [{ path: 'confirmAffected' }] });
+    const confirmAffected = Number(/^must be (\d+)$/.exec(refused.error.details[0].message)![1]);
+    await adminApi('POST', '/rule-sets/publish', { ruleSet: harder, note, confirmAffected });
     // Publishing answers at once and rescores as a job: the snapshot below must see its result.
     await stack.app.services.jobs.idle();
     await stack.app.stores.snapshots.take(stack.portalId, unassignedId, now - DAY_MS);

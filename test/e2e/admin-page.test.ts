@@ -182,7 +182,9 @@ describeWithChromium('the admin page in headless Chromium', () => {
     await page.getByRole('heading', { name: 'Every persona, every rule' }).waitFor();
     expect(await page.locator('.persona-eval').count()).toBe(6);
     // The default rules read the primary company: each such rule names what the company showed.
-    expect(await page.locator('.persona-eval .facts li').first().innerText()).toMatch(/^(primary company: .+|no primary company known)/);
+    expect(await page.locator('.persona-eval .rule-facts li').first().innerText()).toMatch(
+      /^(primary company: .+|no primary company known)/,
+    );
     await page.locator('#override-persona').selectOption('developer');
     await page.getByRole('button', { name: 'Set override' }).click();
     await page.getByRole('button', { name: 'Clear override' }).waitFor();

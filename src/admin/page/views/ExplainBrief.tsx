@@ -15,7 +15,7 @@ export function PersonaPill({ id, label, big = false }: { id: string; label?: st
 export function RuleFacts({ facts }: { facts?: readonly string[] }) {
   if (!facts || facts.length === 0) return null;
   return (
-    <ul className="facts">
+    <ul className="rule-facts">
       {facts.map((fact, i) => (
         <li key={i}>{fact}</li>
       ))}
