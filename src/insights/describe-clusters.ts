@@ -1,4 +1,5 @@
-import type { ExtractedFeatures, FeatureDescriptor } from './feature-extraction';
+import type { FeatureDescriptor } from './feature-catalogue';
+import type { ExtractedFeatures } from './feature-extraction';
 
 export interface FeatureContrast {
   readonly feature: string;
@@ -36,8 +37,15 @@ export interface ClusterDescription {
   readonly contrasts: readonly FeatureContrast[];
   readonly jobTitles: readonly ShareItem[];
   readonly industries: readonly ShareItem[];
+  /** The primary companies' industries and size bands (shares of the cluster's contacts). */
+  readonly companyIndustries: readonly ShareItem[];
+  readonly companySizes: readonly ShareItem[];
+  /** The band of each contact's latest NPS answer; shares of those who answered. */
+  readonly npsBands: readonly ShareItem[];
   readonly ticketCategories: readonly ShareItem[];
   readonly subjectWords: readonly WordCount[];
+  /** Frequent words of the cluster's survey comments (free-text answers). */
+  readonly commentWords: readonly WordCount[];
   readonly currentPersonas: readonly ShareItem[];
   readonly lifecycleStages: readonly ShareItem[];
   readonly summary: string;
@@ -50,6 +58,9 @@ export interface DescribeOptions {
   /** Features below this |d| are not called distinguishing. */
   readonly minEffectSize?: number;
 }
+
+/** The effect size reported for a feature that separates the cluster perfectly (Cohen's d is unbounded there). */
+const SEPARATED_EFFECT = 10;
 
 const formatInteger = (value: number): string => Math.round(value).toLocaleString('en-US');
 const formatPercent = (value: number): string => `${(value * 100).toFixed(value < 0.1 && value > 0 ? 1 : 0)}%`;
@@ -96,14 +107,65 @@ function topShares(ids: ArrayLike<number>, vocabulary: readonly string[], member
     }));
 }
 
+/** Shares among the members that have a value at all (e.g. of those who answered an NPS survey). */
+function sharesOfAnswered(ids: Int32Array, vocabulary: readonly string[], members: readonly number[], limit: number): ShareItem[] {
+  const answered = members.filter((i) => ids[i] >= 0);
+  const everyone = ids.filter((id) => id >= 0).length;
+  return topShares(ids, vocabulary, answered, limit).map((item) => ({
+    ...item,
+    overallShare: (item.overallShare * ids.length) / Math.max(1, everyone),
+  }));
+}
+
+function topWords(words: ExtractedFeatures['subjectWords'], members: readonly number[], limit: number): WordCount[] {
+  const counts = new Map<number, number>();
+  for (const i of members)
+    for (let w = words.offsets[i]; w < words.offsets[i + 1]; w++) counts.set(words.ids[w], (counts.get(words.ids[w]) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (words.vocabulary[a[0]] < words.vocabulary[b[0]] ? -1 : 1))
+    .slice(0, limit)
+    .map(([id, count]) => ({ word: words.vocabulary[id], count }));
+}
+
+const industryWords = (value: string): string => {
+  const words = value.replace(/_/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+const NPS_WORDS = ['≤ 6', '7–8', '≥ 9'];
+
+/** "Mostly 200–999 employee companies in Computer software", or the leading sizes when none dominates. */
+function companySentence(sizes: readonly ShareItem[], industries: readonly ShareItem[]): string | null {
+  const [size] = sizes;
+  const [industry] = industries;
+  if (!size && !industry) return null;
+  const where = industry && industry.share >= 0.5 ? ` in ${industryWords(industry.value)}` : '';
+  if (size && size.share >= 0.5) return `Mostly ${size.value} employee companies${where} (${formatPercent(size.share)}).`;
+  if (where) return `Mostly companies${where} (${formatPercent(industry.share)}).`;
+  const parts = [
+    sizes.length ? `company sizes ${listPhrase(sizes)}` : '',
+    industries.length ? `industries ${industries.map((i) => `${industryWords(i.value)} (${formatPercent(i.share)})`).join(', ')}` : '',
+  ].filter(Boolean);
+  return `Their companies: ${parts.join('; ')}.`;
+}
+
+function npsSentence(bands: readonly ShareItem[], vocabulary: readonly string[]): string | null {
+  const [top] = bands;
+  if (!top) return null;
+  const answered = Math.round(top.count / Math.max(1e-9, top.share));
+  const words = NPS_WORDS[vocabulary.indexOf(top.value)] ?? top.value;
+  return top.share >= 0.5
+    ? `NPS mostly ${words} (${formatPercent(top.share)} of the ${formatInteger(answered)} who answered).`
+    : `NPS answers are mixed: ${listPhrase(bands)}.`;
+}
+
 function listPhrase(items: readonly ShareItem[]): string {
   return items.map((item) => `${item.value} (${formatPercent(item.share)})`).join(', ');
 }
 
 /**
  * Describes each cluster in words a marketer reads: how big it is, what sets it apart (largest
- * Cohen's d against the rest of the portal), and its dominant titles, industries, ticket
- * categories and ticket-subject words.
+ * Cohen's d against the rest of the portal), and its dominant titles, industries, company sizes,
+ * NPS bands, ticket categories, and words of ticket subjects and survey comments.
  */
 export function describeClusters(
   extracted: ExtractedFeatures,
@@ -170,7 +232,8 @@ export function describeClusters(
       const ss1 = squares[c * d + j] - size * m1 * m1;
       const ss2 = totalSquares[j] - squares[c * d + j] - rest * m2 * m2;
       const pooled = size + rest > 2 ? Math.sqrt(Math.max(0, ss1 + ss2) / (size + rest - 2)) : 0;
-      const effectSize = pooled > 1e-12 ? (m1 - m2) / pooled : 0;
+      // No spread at all inside either group but different means: a perfect separation, not "no effect".
+      const effectSize = pooled > 1e-12 ? (m1 - m2) / pooled : Math.abs(m1 - m2) > 1e-12 ? Math.sign(m1 - m2) * SEPARATED_EFFECT : 0;
       const clusterMean = size > 0 ? rawSums[c * d + j] / size : 0;
       const restMean = rest > 0 ? (totalRaw[j] - rawSums[c * d + j]) / rest : 0;
       return {
@@ -191,14 +254,11 @@ export function describeClusters(
 
     const categoryCounts = new Map<number, number>();
     let clusterTickets = 0;
-    const wordCounts = new Map<number, number>();
     for (const i of members[c]) {
       for (const [id, count] of extracted.ticketCategories.counts[i]) {
         categoryCounts.set(id, (categoryCounts.get(id) ?? 0) + count);
         clusterTickets += count;
       }
-      const { offsets, ids } = extracted.subjectWords;
-      for (let w = offsets[i]; w < offsets[i + 1]; w++) wordCounts.set(ids[w], (wordCounts.get(ids[w]) ?? 0) + 1);
     }
     const ticketCategories = [...categoryCounts.entries()]
       .sort((a, b) => b[1] - a[1])
@@ -209,13 +269,14 @@ export function describeClusters(
         share: count / Math.max(1, clusterTickets),
         overallShare: (ticketTotals.get(id) ?? 0) / Math.max(1, allTickets),
       }));
-    const subjectWords = [...wordCounts.entries()]
-      .sort((a, b) => b[1] - a[1] || (extracted.subjectWords.vocabulary[a[0]] < extracted.subjectWords.vocabulary[b[0]] ? -1 : 1))
-      .slice(0, options.topWords ?? 8)
-      .map(([id, count]) => ({ word: extracted.subjectWords.vocabulary[id], count }));
+    const subjectWords = topWords(extracted.subjectWords, members[c], options.topWords ?? 8);
     const jobTitles = topShares(extracted.titles.ids, extracted.titles.vocabulary, members[c], topValues);
     const industries = topShares(extracted.industries.ids, extracted.industries.vocabulary, members[c], topValues);
     const currentPersonas = topShares(personaIds, personaVocabulary, members[c], topValues);
+    const companyIndustries = topShares(extracted.companyIndustries.ids, extracted.companyIndustries.vocabulary, members[c], topValues);
+    const companySizes = topShares(extracted.companySizes.ids, extracted.companySizes.vocabulary, members[c], topValues);
+    const npsBands = sharesOfAnswered(extracted.npsBands.ids, extracted.npsBands.vocabulary, members[c], topValues);
+    const commentWords = topWords(extracted.commentWords, members[c], options.topWords ?? 8);
     const lifecycleStages = topShares(extracted.lifecycleStages.ids, extracted.lifecycleStages.vocabulary, members[c], topValues);
 
     const parts = [`${formatInteger(size)} contacts (${formatPercent(size / Math.max(1, n))} of the portal).`];
@@ -231,6 +292,8 @@ export function describeClusters(
     }
     if (jobTitles.length > 0) parts.push(`Typical job titles: ${listPhrase(jobTitles)}.`);
     if (industries.length > 0) parts.push(`Industries: ${listPhrase(industries)}.`);
+    const companies = companySentence(companySizes, companyIndustries);
+    if (companies) parts.push(companies);
     if (ticketCategories.length > 0) {
       parts.push(
         `Their ${formatInteger(clusterTickets)} tickets are mostly ${listPhrase(ticketCategories)}` +
@@ -244,6 +307,16 @@ export function describeClusters(
     } else {
       parts.push('They have raised no support tickets.');
     }
+    const nps = npsSentence(npsBands, extracted.npsBands.vocabulary);
+    if (nps) parts.push(nps);
+    if (commentWords.length > 0) {
+      parts.push(
+        `Their survey comments mention ${commentWords
+          .slice(0, 5)
+          .map((w) => w.word)
+          .join(', ')}.`,
+      );
+    }
     return {
       index: c,
       size,
@@ -252,8 +325,12 @@ export function describeClusters(
       contrasts,
       jobTitles,
       industries,
+      companyIndustries,
+      companySizes,
+      npsBands,
       ticketCategories,
       subjectWords,
+      commentWords,
       currentPersonas,
       lifecycleStages,
       summary: parts.join(' '),

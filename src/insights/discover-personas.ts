@@ -3,7 +3,8 @@ import { adjustedRandIndex } from './adjusted-rand-index';
 import { clusterContacts, type ClusterCountCandidate, type ClusteringOptions, type SamplingNote } from './cluster-contacts';
 import { describeClusters, type ClusterDescription, type DescribeOptions } from './describe-clusters';
 import { proposeDraftPersonas, type DraftPersonaSuggestion } from './draft-persona';
-import { standardize, type ExtractedFeatures } from './feature-extraction';
+import type { ExtractedFeatures } from './feature-extraction';
+import { standardize } from './standardize';
 
 export interface DiscoveryOptions extends ClusteringOptions, DescribeOptions {}
 

@@ -2,7 +2,7 @@ import type { PortalId } from '../crm/model';
 import type { RuleSet } from '../personas/engine';
 import type { AssignmentSnapshot, SnapshotPersonaCounts, SnapshotSummary } from './drift';
 
-import type { AnalysisContact } from './feature-extraction';
+import type { AnalysisContact } from './feature-catalogue';
 import type { PilotRow } from './pilot-import';
 
 /** Every contact of a portal with its tickets and its effective persona (manual override, else computed). */

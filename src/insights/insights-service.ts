@@ -4,7 +4,8 @@ import { AppError } from '../platform/errors';
 import { discoverPersonas, recoveryAgainst, type DiscoveryOptions, type DiscoveryReport } from './discover-personas';
 import { suggestionsToDraftRuleSet } from './draft-persona';
 import { compareSnapshots, type DriftOptions, type DriftReport } from './drift';
-import { FeatureAccumulator, type FeatureOptions } from './feature-extraction';
+import type { FeatureOptions } from './feature-catalogue';
+import { FeatureAccumulator } from './feature-extraction';
 import { evaluateHypotheses, PersonaMetricAccumulator, type HypothesisVerdict } from './hypothesis-evaluation';
 import type {
   AnalysisContactSource,

@@ -56,6 +56,10 @@ export function renderDiscoveryReport(report: DiscoveryReport): string {
     if (cluster.subjectWords.length > 0) {
       out.push(`  Frequent ticket-subject words: ${cluster.subjectWords.map((w) => `${w.word} (${w.count})`).join(', ')}`);
     }
+    // Reports stored before companies and surveys took part have no such fields.
+    if ((cluster.commentWords ?? []).length > 0) {
+      out.push(`  Frequent survey-comment words: ${cluster.commentWords.map((w) => `${w.word} (${w.count})`).join(', ')}`);
+    }
     if (cluster.currentPersonas.length > 0) {
       out.push(`  Current personas here: ${cluster.currentPersonas.map((p) => `${p.value} (${pct(p.share)})`).join(', ')}`);
     }

@@ -8,7 +8,8 @@
 import { kMeansCluster } from 'simple-statistics';
 import { adjustedRandIndex } from '../../src/insights/adjusted-rand-index';
 import { discoverPersonas } from '../../src/insights/discover-personas';
-import { FeatureAccumulator, standardize } from '../../src/insights/feature-extraction';
+import { FeatureAccumulator } from '../../src/insights/feature-extraction';
+import { standardize } from '../../src/insights/standardize';
 import { kMeans, selectRows } from '../../src/insights/k-means';
 import { sampleIndices, seededRandom } from '../../src/insights/seeded-random';
 import { generatePortal } from '../../src/sandbox/generator';

@@ -7,7 +7,7 @@ import {
   type SnapshotPersonaCounts,
   type SnapshotSummary,
 } from '../../insights/drift';
-import type { AnalysisContact } from '../../insights/feature-extraction';
+import type { AnalysisContact } from '../../insights/feature-catalogue';
 import type {
   AnalysisContactSource,
   AssignmentHistoryReader,
@@ -261,12 +261,14 @@ export class AnalysisContactSqlSource implements AnalysisContactSource {
             .execute()
         ).map((r) => [r.contact_id, r.persona]),
       );
-      for (const { contact, tickets } of batch) {
+      for (const { contact, tickets, company, surveys } of batch) {
         yield {
           id: contact.id,
           ...(contact.email ? { email: contact.email } : {}),
           properties: contact.properties,
           tickets: tickets.map((t) => ({ properties: t.properties as PropertyBag })),
+          company: company ? { properties: company.properties } : null,
+          surveys: (surveys ?? []).map((r) => ({ properties: r.properties })),
           personaId: personas.get(contact.id) ?? null,
         };
       }

@@ -1,6 +1,6 @@
 import defaultRuleSet from '../../../config/personas.json';
 import type { AssignmentSnapshot } from '../../../src/insights/drift';
-import type { AnalysisContact } from '../../../src/insights/feature-extraction';
+import type { AnalysisContact } from '../../../src/insights/feature-catalogue';
 import { InsightsService } from '../../../src/insights/insights-service';
 import { compileRuleSet } from '../../../src/personas/engine/compile-rule-set';
 import { validateRuleSet } from '../../../src/personas/engine/validate-rule-set';

@@ -1,5 +1,5 @@
 import defaultRuleSet from '../../../config/personas.json';
-import type { AnalysisContact } from '../../../src/insights/feature-extraction';
+import type { AnalysisContact } from '../../../src/insights/feature-catalogue';
 import { InsightsService } from '../../../src/insights/insights-service';
 import { renderReport } from '../../../src/insights/render-report';
 import { seededRandom } from '../../../src/insights/seeded-random';

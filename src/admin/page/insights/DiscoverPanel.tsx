@@ -158,13 +158,36 @@ function ClusterCard({ c, checked, onToggle }: { c: Cluster; checked: boolean; o
         <dd>{top(c.jobTitles)}</dd>
         <dt>Industries</dt>
         <dd>{top(c.industries)}</dd>
-        <dt>Words</dt>
+        {c.companySizes?.length ? (
+          <>
+            <dt>Companies</dt>
+            <dd>{[top(c.companySizes), c.companyIndustries?.length ? top(c.companyIndustries) : ''].filter(Boolean).join('; ')}</dd>
+          </>
+        ) : null}
+        {c.npsBands?.length ? (
+          <>
+            <dt>NPS</dt>
+            <dd>{top(c.npsBands)}</dd>
+          </>
+        ) : null}
+        <dt>Ticket words</dt>
         <dd>
           {c.subjectWords
             .slice(0, 6)
             .map((w) => w.word)
             .join(', ') || '—'}
         </dd>
+        {c.commentWords?.length ? (
+          <>
+            <dt>They say</dt>
+            <dd className="comment-words">
+              {c.commentWords
+                .slice(0, 6)
+                .map((w) => w.word)
+                .join(', ')}
+            </dd>
+          </>
+        ) : null}
       </dl>
       <label className="choose">
         <input type="checkbox" checked={checked} onChange={onToggle} />

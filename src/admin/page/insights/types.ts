@@ -25,6 +25,11 @@ export interface Cluster {
   industries: ShareItem[];
   ticketCategories: ShareItem[];
   subjectWords: { word: string; count: number }[];
+  /** Absent from reports stored before companies and surveys took part in discovery. */
+  companyIndustries?: ShareItem[];
+  companySizes?: ShareItem[];
+  npsBands?: ShareItem[];
+  commentWords?: { word: string; count: number }[];
   currentPersonas: ShareItem[];
   suggestion: { persona: { id: string; name: string; kind: string }; estimate: { precision: number; recall: number; selected: number } };
 }

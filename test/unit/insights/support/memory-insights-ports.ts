@@ -2,7 +2,7 @@ import type { PortalId } from '../../../../src/crm/model';
 import type { RuleSet } from '../../../../src/personas/engine/rule-set-schema';
 import { type AssignmentSnapshot, countPersonas, type SnapshotPersonaCounts, type SnapshotSummary } from '../../../../src/insights/drift';
 
-import type { AnalysisContact } from '../../../../src/insights/feature-extraction';
+import type { AnalysisContact } from '../../../../src/insights/feature-catalogue';
 import type {
   AnalysisContactSource,
   AssignmentHistoryReader,

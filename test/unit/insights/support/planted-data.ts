@@ -1,5 +1,5 @@
 import { generatePortal, type GeneratedPortal } from '../../../../src/sandbox/generator';
-import type { AnalysisContact } from '../../../../src/insights/feature-extraction';
+import type { AnalysisContact } from '../../../../src/insights/feature-catalogue';
 import type { PilotExposure } from '../../../../src/insights/pilot-statistics';
 import type { RandomSource } from '../../../../src/insights/seeded-random';
 
