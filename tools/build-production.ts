@@ -14,7 +14,7 @@ const DIST = path.join(ROOT, 'dist');
 const RUNTIME_ASSETS: readonly { from: string; mustContain: readonly string[] }[] = [
   { from: 'app.json', mustContain: [] },
   { from: 'src/admin/page/dist', mustContain: ['index.html', 'admin.js', 'admin.css'] },
-  { from: 'src/card-api/preview/dist', mustContain: ['card-renderer.js'] },
+  { from: 'src/card-api/preview/dist', mustContain: ['card-renderer.js', 'company-card-renderer.js'] },
 ];
 
 function filesUnder(dir: string): string[] {

@@ -141,6 +141,24 @@ async function main(): Promise<number> {
       `${card.status}: contact ${card.body.contactId}, ${card.body.state}, persona ${card.body.persona?.name ?? 'none'}`,
     );
 
+    // The company card's route, signed the same way: a synced company answers its committee, one
+    // not synced yet a 404; either way the signature was accepted (never 401) by the compiled build.
+    const companyRes = await fetch(`${sandboxBaseUrl}/_sandbox/api/portals/${PORTAL_ID}/card-fetch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ companyId: '9000000001' }),
+    });
+    const company = (await companyRes.json()) as {
+      status: number;
+      body: { companyId?: string; coverage?: unknown; error?: { code?: string } };
+    };
+    check(
+      'signed company card request (hubspot.fetch, v3)',
+      (company.status === 200 && company.body.companyId === '9000000001') ||
+        (company.status === 404 && company.body.error?.code === 'not_found'),
+      `${company.status}: ${company.status === 200 ? `coverage ${JSON.stringify(company.body.coverage)}` : (company.body.error?.code ?? '')}`,
+    );
+
     const logLines = app.stdout.filter((l) => l.trim() !== '');
     const json = logLines.filter((l) => {
       try {
