@@ -49,6 +49,19 @@ describeWithChromium('buying committees in the admin page (headless Chromium)', 
       })),
     );
 
+  /** Runs an action that reloads the table, and waits until the table shows the API's answer to it. */
+  const reloading = async (matches: (url: URL) => boolean, action: () => Promise<unknown>) => {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/accounts?') && matches(new URL(r.url()))),
+      action(),
+    ]);
+    const ids = ((await response.json()) as { companies: { id: string }[] }).companies.map((c) => c.id);
+    await page.waitForFunction(
+      (expected) => [...document.querySelectorAll('#accounts tbody tr')].map((tr) => tr.getAttribute('data-company')).join() === expected,
+      ids.join(),
+    );
+  };
+
   it('lists companies biggest first with their gaps, filters by a gap, sorts by name and pages', async () => {
     await page.getByRole('link', { name: 'Accounts' }).click();
     await page.locator('#accounts tbody tr').first().waitFor();
@@ -65,10 +78,9 @@ describeWithChromium('buying committees in the admin page (headless Chromium)', 
     expect(bySize.some((r) => r.gaps.length > 0)).toBe(true);
 
     // Filter: only companies missing the economic buyer, each showing that gap.
-    await page.locator('#accounts-gap').selectOption('ops_leader');
-    await page.waitForFunction(() => document.querySelector('#accounts-total')?.textContent?.match(/^[\d,]+/));
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('#accounts tbody tr')].every((tr) => tr.textContent!.includes('Olivia, Operations Leader')),
+    await reloading(
+      (u) => u.searchParams.get('gap') === 'ops_leader',
+      () => page.locator('#accounts-gap').selectOption('ops_leader'),
     );
     const missing = await rows();
     expect(missing.length).toBeGreaterThan(0);
@@ -76,14 +88,21 @@ describeWithChromium('buying committees in the admin page (headless Chromium)', 
     await page.screenshot({ path: `${SHOTS}/02-missing-ops-leader.png`, fullPage: true });
 
     // Sort by name across all companies, then page on.
-    await page.locator('#accounts-gap').selectOption('');
-    await page.locator('#accounts-sort').selectOption('name');
-    await page.waitForFunction(() => document.querySelector('#accounts-page')?.textContent?.startsWith('Page 1 of'));
+    await reloading(
+      (u) => !u.searchParams.has('gap'),
+      () => page.locator('#accounts-gap').selectOption(''),
+    );
+    await reloading(
+      (u) => u.searchParams.get('sort') === 'name',
+      () => page.locator('#accounts-sort').selectOption('name'),
+    );
     const first = await rows();
     const names = first.map((r) => r.name.toLowerCase());
     expect(names).toEqual([...names].sort());
-    await page.locator('#accounts-next').click();
-    await page.waitForFunction(() => document.querySelector('#accounts-page')?.textContent?.startsWith('Page 2 of'));
+    await reloading(
+      (u) => u.searchParams.get('page') === '2',
+      () => page.locator('#accounts-next').click(),
+    );
     const second = await rows();
     expect(second[0]!.name.toLowerCase() >= names[names.length - 1]!).toBe(true);
     expect(second.map((r) => r.id).filter((id) => first.some((f) => f.id === id))).toEqual([]);
@@ -124,5 +143,25 @@ describeWithChromium('buying committees in the admin page (headless Chromium)', 
     expect(Number(gain)).toBeGreaterThan(0);
     expect(Number(lose)).toBe(0);
     await page.screenshot({ path: `${SHOTS}/04-preview-companies.png`, fullPage: true });
+  });
+
+  it('refuses committee on a persona turned negative in the form, at its path, until it is unticked', async () => {
+    await page.reload();
+    await page.getByRole('link', { name: 'Rule set' }).click();
+    await page.getByText('✓ Valid rule set').waitFor();
+    const form = page.locator('#profiles details.profile-form').filter({ hasText: 'Alex, Hands-on Analyst' });
+    if ((await form.getAttribute('open')) === null) await form.locator('summary').click();
+    expect(await form.locator('input[name="committee"]').isChecked()).toBe(true);
+
+    await form.locator('select').first().selectOption('negative');
+    expect(await form.locator('[role="alert"]').innerText()).toContain('A negative persona cannot be part of the buying committee');
+    await page.getByRole('button', { name: /personas\[\d+\]\.committee/ }).waitFor();
+    expect(await page.locator('#publish').isDisabled()).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/05-negative-committee.png`, fullPage: true });
+
+    // Unticking it makes the rule set valid again, and the box cannot be ticked back.
+    await form.locator('input[name="committee"]').uncheck();
+    await page.getByText('✓ Valid rule set').waitFor();
+    expect(await form.locator('input[name="committee"]').isDisabled()).toBe(true);
   });
 });
