@@ -9,7 +9,7 @@ import { silentLogger } from '../../../src/platform/logger';
 import type { Storage } from '../../../src/storage/connect';
 import { createStores, type Stores } from '../../../src/storage/stores';
 import { committeeRuleSet } from '../card-api/company-card-fixtures';
-import { openSqliteForTest } from '../../support/databases';
+import { engines } from '../../support/databases';
 
 const P = 101;
 const T0 = 1_700_000_000_000;
@@ -77,116 +77,119 @@ const adminOf =
     next();
   };
 
-describe('the Accounts view API', () => {
-  let storage: Storage;
-  let stores: Stores;
-  let service: AccountsService;
-  const appWith = (guard: RequestHandler = requireAdmin({ adminToken: TOKEN })) =>
-    createHttpApp({
-      logger: silentLogger,
-      health: async () => ({ ok: true, checks: {} }),
-      routers: [createAccountsRoutes({ guard, accounts: service })],
+/** On every engine: the listing's sort and gap filter are SQL. */
+for (const [engine, open] of engines) {
+  describe(`the Accounts view API on ${engine}`, () => {
+    let storage: Storage;
+    let stores: Stores;
+    let service: AccountsService;
+    const appWith = (guard: RequestHandler = requireAdmin({ adminToken: TOKEN })) =>
+      createHttpApp({
+        logger: silentLogger,
+        health: async () => ({ ok: true, checks: {} }),
+        routers: [createAccountsRoutes({ guard, accounts: service })],
+      });
+
+    beforeEach(async () => {
+      storage = await open();
+      stores = createStores(storage);
+      await seed(stores);
+      service = new AccountsService({ crm: stores.crm, assignments: stores.assignments, ruleSet: async () => committeeRuleSet });
+    });
+    afterEach(async () => {
+      await storage.close();
     });
 
-  beforeEach(async () => {
-    storage = await openSqliteForTest();
-    stores = createStores(storage);
-    await seed(stores);
-    service = new AccountsService({ crm: stores.crm, assignments: stores.assignments, ruleSet: async () => committeeRuleSet });
-  });
-  afterEach(async () => {
-    await storage.close();
-  });
+    it('lists companies biggest first with their coverage and gaps by name, and the committee for the filter', async () => {
+      const res = await request(appWith()).get(`/api/admin/portals/${P}/accounts`).set(auth);
 
-  it('lists companies biggest first with their coverage and gaps by name, and the committee for the filter', async () => {
-    const res = await request(appWith()).get(`/api/admin/portals/${P}/accounts`).set(auth);
-
-    expect(res.status).toBe(200);
-    expect(res.body.total).toBe(4);
-    expect(res.body.committee.map((p: { id: string }) => p.id)).toEqual(['economic_buyer', 'analyst', 'engineer']);
-    expect(res.body.companies.map((c: { name: string; contacts: number }) => [c.name, c.contacts])).toEqual([
-      ['Acme', 3],
-      ['Beta', 2],
-      ['Cyan', 1],
-      ['Delta', 0],
-    ]);
-    expect(res.body.companies[1]).toEqual({
-      id: '20',
-      name: 'Beta',
-      domain: null,
-      contacts: 2,
-      coverage: [
-        { id: 'economic_buyer', name: 'Economic Buyer' },
-        { id: 'marketer', name: 'Marketing Ops' },
-      ],
-      gaps: [
-        { id: 'analyst', name: 'Hands-on Analyst' },
-        { id: 'engineer', name: 'Integration Engineer' },
-      ],
-      written: true,
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(4);
+      expect(res.body.committee.map((p: { id: string }) => p.id)).toEqual(['economic_buyer', 'analyst', 'engineer']);
+      expect(res.body.companies.map((c: { name: string; contacts: number }) => [c.name, c.contacts])).toEqual([
+        ['Acme', 3],
+        ['Beta', 2],
+        ['Cyan', 1],
+        ['Delta', 0],
+      ]);
+      expect(res.body.companies[1]).toEqual({
+        id: '20',
+        name: 'Beta',
+        domain: null,
+        contacts: 2,
+        coverage: [
+          { id: 'economic_buyer', name: 'Economic Buyer' },
+          { id: 'marketer', name: 'Marketing Ops' },
+        ],
+        gaps: [
+          { id: 'analyst', name: 'Hands-on Analyst' },
+          { id: 'engineer', name: 'Integration Engineer' },
+        ],
+        written: true,
+      });
+      // Cyan has not been written yet: it shows what the committee module computes, marked as such.
+      expect(res.body.companies[2]).toMatchObject({
+        coverage: [{ id: 'analyst' }],
+        gaps: [{ id: 'economic_buyer' }, { id: 'engineer' }],
+        written: false,
+      });
+      expect(res.body.companies[3]).toMatchObject({ coverage: [], gaps: [], written: false });
     });
-    // Cyan has not been written yet: it shows what the committee module computes, marked as such.
-    expect(res.body.companies[2]).toMatchObject({
-      coverage: [{ id: 'analyst' }],
-      gaps: [{ id: 'economic_buyer' }, { id: 'engineer' }],
-      written: false,
+
+    it('filters by gap, sorts by name, and pages', async () => {
+      const gap = await request(appWith()).get(`/api/admin/portals/${P}/accounts?gap=analyst`).set(auth);
+      expect(gap.body.companies.map((c: { name: string }) => c.name)).toEqual(['Beta']);
+      expect(gap.body.total).toBe(1);
+
+      const byName = await request(appWith()).get(`/api/admin/portals/${P}/accounts?sort=name&pageSize=2&page=2`).set(auth);
+      expect(byName.body).toMatchObject({ total: 4, page: 2, pageSize: 2 });
+      expect(byName.body.companies.map((c: { name: string }) => c.name)).toEqual(['Cyan', 'Delta']);
+
+      const past = await request(appWith()).get(`/api/admin/portals/${P}/accounts?pageSize=2&page=3`).set(auth);
+      expect(past.body).toMatchObject({ total: 4, companies: [] });
     });
-    expect(res.body.companies[3]).toMatchObject({ coverage: [], gaps: [], written: false });
+
+    it.each([
+      ['sort=biggest', 'sort'],
+      ['gap=Not%20an%20id', 'gap'],
+      ['page=0', 'page'],
+      ['pageSize=1000', 'pageSize'],
+    ])('refuses %s naming the bad parameter', async (query, name) => {
+      const res = await request(appWith()).get(`/api/admin/portals/${P}/accounts?${query}`).set(auth);
+
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body.error)).toContain(name);
+    });
+
+    it('shows nothing to an admin of another portal, and nothing without sign-in', async () => {
+      const other = await request(appWith(adminOf([202]))).get(`/api/admin/portals/${P}/accounts`);
+      expect(other.status).toBe(403);
+      expect(JSON.stringify(other.body)).not.toContain('Acme');
+      expect((await request(appWith()).get(`/api/admin/portals/${P}/accounts`)).status).toBe(401);
+      // Another portal's admin sees their own (empty) accounts.
+      const own = await request(appWith(adminOf([202]))).get(`/api/admin/portals/202/accounts`);
+      expect(own.body).toMatchObject({ total: 0, companies: [] });
+    });
+
+    it('counts the companies a draft would make gain or lose coverage; a manual value holds under either rule set', async () => {
+      // The draft would move contact 1 (Acme's only economic buyer) and 4 (Beta's) to no persona, and 6 (Cyan) to engineer.
+      await stores.assignments.setOverride(P, '4', { persona: 'economic_buyer', by: 'rep', at: T0 });
+      const moved = new Map([
+        ['1', 'unassigned'],
+        ['4', 'unassigned'],
+        ['6', 'engineer'],
+      ]);
+      const impact = await service.impact(P, { live: committeeRuleSet, draft: committeeRuleSet }, moved);
+
+      // Acme loses its economic buyer; Beta keeps it (set by hand); Cyan gains its engineer and loses its analyst.
+      expect(impact).toEqual({ companies: 3, gain: 1, lose: 2, changed: 2 });
+
+      // Marking a persona as committee opens a gap without any contact moving.
+      const draft = {
+        ...committeeRuleSet,
+        personas: committeeRuleSet.personas.map((p) => (p.id === 'marketer' ? { ...p, committee: true } : p)),
+      };
+      expect(await service.impact(P, { live: committeeRuleSet, draft }, new Map())).toEqual({ companies: 3, gain: 0, lose: 2, changed: 2 });
+    });
   });
-
-  it('filters by gap, sorts by name, and pages', async () => {
-    const gap = await request(appWith()).get(`/api/admin/portals/${P}/accounts?gap=analyst`).set(auth);
-    expect(gap.body.companies.map((c: { name: string }) => c.name)).toEqual(['Beta']);
-    expect(gap.body.total).toBe(1);
-
-    const byName = await request(appWith()).get(`/api/admin/portals/${P}/accounts?sort=name&pageSize=2&page=2`).set(auth);
-    expect(byName.body).toMatchObject({ total: 4, page: 2, pageSize: 2 });
-    expect(byName.body.companies.map((c: { name: string }) => c.name)).toEqual(['Cyan', 'Delta']);
-
-    const past = await request(appWith()).get(`/api/admin/portals/${P}/accounts?pageSize=2&page=3`).set(auth);
-    expect(past.body).toMatchObject({ total: 4, companies: [] });
-  });
-
-  it.each([
-    ['sort=biggest', 'sort'],
-    ['gap=Not%20an%20id', 'gap'],
-    ['page=0', 'page'],
-    ['pageSize=1000', 'pageSize'],
-  ])('refuses %s naming the bad parameter', async (query, name) => {
-    const res = await request(appWith()).get(`/api/admin/portals/${P}/accounts?${query}`).set(auth);
-
-    expect(res.status).toBe(400);
-    expect(JSON.stringify(res.body.error)).toContain(name);
-  });
-
-  it('shows nothing to an admin of another portal, and nothing without sign-in', async () => {
-    const other = await request(appWith(adminOf([202]))).get(`/api/admin/portals/${P}/accounts`);
-    expect(other.status).toBe(403);
-    expect(JSON.stringify(other.body)).not.toContain('Acme');
-    expect((await request(appWith()).get(`/api/admin/portals/${P}/accounts`)).status).toBe(401);
-    // Another portal's admin sees their own (empty) accounts.
-    const own = await request(appWith(adminOf([202]))).get(`/api/admin/portals/202/accounts`);
-    expect(own.body).toMatchObject({ total: 0, companies: [] });
-  });
-
-  it('counts the companies a draft would make gain or lose coverage; a manual value holds under either rule set', async () => {
-    // The draft would move contact 1 (Acme's only economic buyer) and 4 (Beta's) to no persona, and 6 (Cyan) to engineer.
-    await stores.assignments.setOverride(P, '4', { persona: 'economic_buyer', by: 'rep', at: T0 });
-    const moved = new Map([
-      ['1', 'unassigned'],
-      ['4', 'unassigned'],
-      ['6', 'engineer'],
-    ]);
-    const impact = await service.impact(P, { live: committeeRuleSet, draft: committeeRuleSet }, moved);
-
-    // Acme loses its economic buyer; Beta keeps it (set by hand); Cyan gains its engineer and loses its analyst.
-    expect(impact).toEqual({ companies: 3, gain: 1, lose: 2, changed: 2 });
-
-    // Marking a persona as committee opens a gap without any contact moving.
-    const draft = {
-      ...committeeRuleSet,
-      personas: committeeRuleSet.personas.map((p) => (p.id === 'marketer' ? { ...p, committee: true } : p)),
-    };
-    expect(await service.impact(P, { live: committeeRuleSet, draft }, new Map())).toEqual({ companies: 3, gain: 0, lose: 2, changed: 2 });
-  });
-});
+}
