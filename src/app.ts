@@ -43,7 +43,8 @@ import { defineSyncJobs, SYNC_JOBS } from './sync/sync-jobs';
 import { SyncService } from './sync/sync-service';
 import type { SyncHooks } from './sync/full-sync';
 import { CommitteeService } from './committee/committee-service';
-import { defineInsightsJobs } from './insights/insights-jobs';
+import { DiscoveryRuns } from './insights/discovery-runs';
+import { defineInsightsJobs, INSIGHTS_JOBS } from './insights/insights-jobs';
 import { defineWebhookJobs } from './webhook-receiver/webhook-jobs';
 import { createWebhookReceiver } from './webhook-receiver/webhook-receiver';
 import { createWorkflowActionRoutes } from './workflow-action/workflow-action-routes';
@@ -270,9 +271,16 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     ruleSets: { live: async (portalId) => (await ruleSets.live(portalId)).ruleSet },
     clock,
   });
+  const discoveryRuns = new DiscoveryRuns({
+    runs: stores.discoveryRuns,
+    enqueue: (portalId, runId) => jobs.enqueue(INSIGHTS_JOBS.discovery, portalId, { runId }),
+    discover: (portalId, progress) => insights.discover(portalId, progress),
+    now: () => clock.now(),
+  });
   defineInsightsJobs({
     runner: jobs,
     insights,
+    discoveryRuns,
     installedPortals,
     now: () => clock.now(),
     rescore: (id) => sync.rescore(id),
@@ -411,7 +419,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       flushUsage: () => usage.flush(),
       clock,
     }),
-    createInsightsRoutes({ guard: admin.guard, insights }),
+    createInsightsRoutes({ guard: admin.guard, insights, discoveryRuns }),
     createPublishImpactRoutes({ guard: admin.guard, impact: publishImpact, personaProperty }),
   );
 

@@ -43,6 +43,25 @@ export interface Clustering {
  * then refits the chosen k on every point starting from the sample's centroids.
  */
 export function clusterContacts(points: PointMatrix, options: ClusteringOptions = {}): Clustering {
+  return runToEnd(clusterContactsInSteps(points, options));
+}
+
+/** How far clustering has got: candidate clusterings fitted so far, of all to fit (the refit counts as one). */
+export interface ClusteringStep {
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Runs a stepwise computation without pausing between steps. */
+export function runToEnd<T>(steps: Generator<ClusteringStep, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** clusterContacts, pausing after each candidate k so a caller can report progress (and let other work run). */
+export function* clusterContactsInSteps(points: PointMatrix, options: ClusteringOptions = {}): Generator<ClusteringStep, Clustering> {
   const random = seededRandom(options.seed ?? 1);
   const minK = Math.max(2, options.minK ?? 2);
   const maxK = Math.max(minK, Math.min(options.maxK ?? 10, points.n - 1));
@@ -60,6 +79,7 @@ export function clusterContacts(points: PointMatrix, options: ClusteringOptions 
     const silhouette = meanSilhouette(distances, labels, k);
     candidates.push({ k, silhouette });
     if (!best || silhouette > best.silhouette) best = { k, silhouette, centroids: fit.centroids };
+    yield { done: k - minK + 1, total: maxK - minK + 2 };
   }
   const chosen = best!;
   const refined = kMeans(points, { k: chosen.k, random, initialCentroids: chosen.centroids, maxIterations: 50, tolerance: 0.0001 });

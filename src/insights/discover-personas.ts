@@ -1,6 +1,13 @@
 import type { RuleSet } from '../personas/engine';
 import { adjustedRandIndex } from './adjusted-rand-index';
-import { clusterContacts, type ClusterCountCandidate, type ClusteringOptions, type SamplingNote } from './cluster-contacts';
+import {
+  clusterContactsInSteps,
+  type ClusterCountCandidate,
+  type ClusteringOptions,
+  type ClusteringStep,
+  runToEnd,
+  type SamplingNote,
+} from './cluster-contacts';
 import { describeClusters, type ClusterDescription, type DescribeOptions } from './describe-clusters';
 import { proposeDraftPersonas, type DraftPersonaSuggestion } from './draft-persona';
 import type { ExtractedFeatures } from './feature-extraction';
@@ -67,9 +74,18 @@ export function discoverPersonas(
   context: { readonly portalId: number; readonly now: number; readonly liveRuleSet?: RuleSet | null },
   options: DiscoveryOptions = {},
 ): DiscoveryOutcome {
+  return runToEnd(discoverPersonasInSteps(extracted, context, options));
+}
+
+/** discoverPersonas, pausing after each clustering step (see clusterContactsInSteps). */
+export function* discoverPersonasInSteps(
+  extracted: ExtractedFeatures,
+  context: { readonly portalId: number; readonly now: number; readonly liveRuleSet?: RuleSet | null },
+  options: DiscoveryOptions = {},
+): Generator<ClusteringStep, DiscoveryOutcome> {
   const started = Date.now();
   const { values, standardization } = standardize(extracted);
-  const clustering = clusterContacts({ n: extracted.n, d: extracted.d, values }, options);
+  const clustering = yield* clusterContactsInSteps({ n: extracted.n, d: extracted.d, values }, options);
   const sizes = new Int32Array(clustering.k);
   for (const label of clustering.labels) sizes[label]++;
   const order = Array.from({ length: clustering.k }, (_, c) => c).sort((a, b) => sizes[b] - sizes[a] || a - b);

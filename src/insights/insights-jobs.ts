@@ -1,13 +1,19 @@
 import type { PortalId } from '../crm/model';
 import type { JobRunner } from '../jobs/job-runner';
+import type { DiscoveryRuns } from './discovery-runs';
 import type { InsightsService } from './insights-service';
 
 const DAY_MS = 86_400_000;
 /** Two quarters of nightly snapshots: enough for a quarterly review against the quarter before. */
 export const SNAPSHOT_RETENTION_MS = 200 * DAY_MS;
 
+/** The insights capability's portal jobs. */
+export const INSIGHTS_JOBS = { discovery: 'discovery' } as const;
+
 export interface InsightsJobsDeps {
   readonly runner: JobRunner;
+  /** Runs discovery started from the admin page (`{ runId }`), recording its progress on the run. */
+  readonly discoveryRuns?: Pick<DiscoveryRuns, 'execute'>;
   readonly insights: Pick<InsightsService, 'review'>;
   readonly installedPortals: () => Promise<PortalId[]>;
   /** Rescores the portal under the live rule set and writes back what changed. */
@@ -30,6 +36,14 @@ export function defineInsightsJobs(deps: InsightsJobsDeps): void {
       await deps.insights.review(portalId, 'nightly');
     },
   });
+  const { discoveryRuns } = deps;
+  if (discoveryRuns) {
+    runner.definePortalJob({
+      name: INSIGHTS_JOBS.discovery,
+      lane: 'long',
+      run: (portalId, data) => discoveryRuns.execute(portalId, String(data.runId)),
+    });
+  }
   runner.definePortalJob({
     name: 'quarterly-review',
     lane: 'long',

@@ -8,6 +8,8 @@ import type { PilotRow } from './pilot-import';
 /** Every contact of a portal with its tickets and its effective persona (manual override, else computed). */
 export interface AnalysisContactSource {
   streamForAnalysis(portalId: PortalId): AsyncIterable<AnalysisContact>;
+  /** How many contacts streamForAnalysis will give (for progress); absent when unknown. */
+  countForAnalysis?(portalId: PortalId): Promise<number>;
 }
 
 /** Stored nightly assignment snapshots (one per rescore). */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseOrThrow } from '../http/validate';
 import { portalOf } from '../http/portal-access';
 import { AppError } from '../platform/errors';
+import type { DiscoveryRuns } from './discovery-runs';
 import type { InsightsReport, InsightsService } from './insights-service';
 import { renderReport } from './render-report';
 
@@ -21,6 +22,8 @@ export interface InsightsRoutesDeps {
     | 'draftFromDiscovery'
     | 'shareHistory'
   >;
+  /** Discovery as a background job: started here, polled by the page. */
+  readonly discoveryRuns: Pick<DiscoveryRuns, 'start' | 'get' | 'latest'>;
 }
 
 const reportKinds = z.enum(['discovery', 'validation', 'review-nightly', 'review-quarterly']);
@@ -70,9 +73,23 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): Router {
     res.json(await deps.insights.shareHistory(portalId));
   });
 
+  // Answers at once: discovery runs as a job whose progress the page polls at `url`.
   api.post('/discover', async (req, res) => {
     const portalId = portalOf(req);
-    res.status(201).json(await deps.insights.discover(portalId));
+    const run = await deps.discoveryRuns.start(portalId);
+    const url = `/api/admin/portals/${portalId}/insights/discover/runs/${run.id}`;
+    res
+      .status(202)
+      .location(url)
+      .json({ ...run, url });
+  });
+
+  api.get('/discover/runs/latest', async (req, res) => {
+    res.json({ run: await deps.discoveryRuns.latest(portalOf(req)) });
+  });
+
+  api.get('/discover/runs/:runId', async (req, res) => {
+    res.json(await deps.discoveryRuns.get(portalOf(req), String(req.params.runId)));
   });
 
   api.post('/pilots', async (req, res) => {

@@ -1,7 +1,8 @@
 import type { PortalId } from '../crm/model';
 import { compileRuleSet, type RuleSet, validateRuleSet } from '../personas/engine';
 import { AppError } from '../platform/errors';
-import { discoverPersonas, recoveryAgainst, type DiscoveryOptions, type DiscoveryReport } from './discover-personas';
+import { discoverPersonasInSteps, recoveryAgainst, type DiscoveryOptions, type DiscoveryReport } from './discover-personas';
+import type { DiscoveryProgress } from './discovery-runs';
 import { suggestionsToDraftRuleSet } from './draft-persona';
 import { compareSnapshots, type DriftOptions, type DriftReport } from './drift';
 import type { FeatureOptions } from './feature-catalogue';
@@ -116,16 +117,33 @@ export class InsightsService {
     this.config = deps.config ?? {};
   }
 
-  async discover(portalId: PortalId): Promise<{ id: string; report: DiscoveryReport }> {
+  /**
+   * Clusters the portal's contacts and stores the report. `progress` hears each phase (reading
+   * contacts: done of the portal's count; clustering: candidate clusterings fitted), and is awaited,
+   * so a long run yields to other work between steps.
+   */
+  async discover(
+    portalId: PortalId,
+    progress: (p: DiscoveryProgress) => Promise<void> = async () => undefined,
+  ): Promise<{ id: string; report: DiscoveryReport }> {
     const now = this.deps.clock.now();
     const accumulator = new FeatureAccumulator({ ...this.config.discovery, now });
-    for await (const contact of this.deps.contacts.streamForAnalysis(portalId)) accumulator.add(contact);
+    const total = (await this.deps.contacts.countForAnalysis?.(portalId)) ?? null;
+    await progress({ phase: 'reading contacts', done: 0, total });
+    for await (const contact of this.deps.contacts.streamForAnalysis(portalId)) {
+      accumulator.add(contact);
+      if (accumulator.size % 500 === 0) await progress({ phase: 'reading contacts', done: accumulator.size, total });
+    }
     const minimum = this.config.minContactsForDiscovery ?? 20;
     if (accumulator.size < minimum) {
       throw new AppError('bad_request', `discovery needs at least ${minimum} contacts; portal ${portalId} has ${accumulator.size}`);
     }
     const liveRuleSet = await this.deps.ruleSets.live(portalId);
-    const outcome = discoverPersonas(accumulator.build(), { portalId, now, liveRuleSet }, this.config.discovery);
+    const steps = discoverPersonasInSteps(accumulator.build(), { portalId, now, liveRuleSet }, this.config.discovery);
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) await progress({ phase: 'clustering', ...step.value });
+    const outcome = step.value;
+    await progress({ phase: 'saving', done: 0, total: 1 });
     const planted = this.deps.plantedGroups;
     const recovery = planted ? recoveryAgainst(outcome, (contactId) => planted.groupOf(portalId, contactId)) : undefined;
     const report: DiscoveryReport = recovery ? { ...outcome.report, recovery } : outcome.report;

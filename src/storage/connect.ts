@@ -11,6 +11,7 @@ import { companiesAndSurveysMigration } from './migrations/003-companies-and-sur
 import { reviewQueueMigration } from './migrations/004-review-queue';
 import { companyCoverageMigration } from './migrations/005-company-coverage';
 import { snapshotPersonaCountsMigration } from './migrations/006-snapshot-persona-counts';
+import { discoveryRunsMigration } from './migrations/007-discovery-runs';
 
 export type { Dialect };
 
@@ -130,6 +131,7 @@ export async function migrateToLatest(storage: Storage, schema?: string): Promis
     '004-review-queue': reviewQueueMigration(storage.dialect),
     '005-company-coverage': companyCoverageMigration(storage.dialect),
     '006-snapshot-persona-counts': snapshotPersonaCountsMigration(storage.dialect),
+    '007-discovery-runs': discoveryRunsMigration(storage.dialect),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely looks for its bookkeeping tables in every schema unless told which one: another schema of

@@ -246,6 +246,19 @@ export interface AssignmentSnapshotsTable {
   persona_counts: Json | null;
 }
 
+export interface DiscoveryRunsTable {
+  id: AutoId;
+  portal_id: number;
+  status: string;
+  phase: string;
+  done: number;
+  total: number | null;
+  report_id: string | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface ShareLinkRevocationsTable {
   portal_id: number;
   revoked_before: number;
@@ -253,6 +266,7 @@ export interface ShareLinkRevocationsTable {
 
 export interface Database {
   assignment_snapshots: AssignmentSnapshotsTable;
+  discovery_runs: DiscoveryRunsTable;
   share_link_revocations: ShareLinkRevocationsTable;
   portals: PortalsTable;
   oauth_states: OauthStatesTable;

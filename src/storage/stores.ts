@@ -2,6 +2,7 @@ import type { Storage } from './connect';
 import { AssignmentSqlStore } from './sql/assignment-sql-store';
 import { AuditSqlStore } from './sql/audit-sql-store';
 import { CrmSqlStore } from './sql/crm-sql-store';
+import { DiscoveryRunSqlStore } from './sql/discovery-run-sql-store';
 import { InboxSqlStore } from './sql/inbox-sql-store';
 import {
   AnalysisContactSqlSource,
@@ -35,6 +36,7 @@ export function createStores(storage: Storage) {
     pilots: new PilotResultSqlStore(db),
     snapshots: new AssignmentSnapshotSqlStore(db),
     analysisContacts: new AnalysisContactSqlSource(db, crm),
+    discoveryRuns: new DiscoveryRunSqlStore(db),
   };
 }
 

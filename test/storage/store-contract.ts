@@ -740,6 +740,22 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         expect(await s.snapshots.purgeBefore(P, T0 + 6)).toBe(1);
       });
 
+      it('keeps discovery runs per portal: created queued, progress updated, newest first', async () => {
+        const first = await s.discoveryRuns.create(P, T0);
+        expect(first).toMatchObject({ portalId: P, status: 'queued', phase: 'queued', done: 0, total: null, reportId: null, error: null });
+        await s.discoveryRuns.update(P, first.id, { status: 'running', phase: 'reading contacts', done: 500, total: 2000 }, T0 + 1);
+        expect(await s.discoveryRuns.get(P, first.id)).toMatchObject({ status: 'running', done: 500, total: 2000, updatedAt: T0 + 1 });
+        await s.discoveryRuns.update(P, first.id, { status: 'succeeded', phase: 'done', reportId: '17' }, T0 + 2);
+        const second = await s.discoveryRuns.create(P, T0 + 3);
+        expect((await s.discoveryRuns.latest(P))?.id).toBe(second.id);
+        expect(await s.discoveryRuns.get(P, first.id)).toMatchObject({ status: 'succeeded', phase: 'done', done: 500, reportId: '17' });
+        // Another portal sees none of them, and cannot change them.
+        await s.discoveryRuns.update(Q, first.id, { status: 'failed' }, T0 + 4);
+        expect(await s.discoveryRuns.get(Q, first.id)).toBeNull();
+        expect(await s.discoveryRuns.latest(Q)).toBeNull();
+        expect((await s.discoveryRuns.get(P, first.id))?.status).toBe('succeeded');
+      });
+
       it('streams contacts for analysis with tickets and effective persona', async () => {
         await s.crm.upsertContacts(P, [contact('1'), contact('2')], T0);
         await s.crm.upsertTickets(P, [ticket('a', { hs_ticket_category: 'ONBOARDING' })], T0);

@@ -245,6 +245,16 @@ export class AnalysisContactSqlSource implements AnalysisContactSource {
     private readonly crm: CrmStore,
   ) {}
 
+  async countForAnalysis(portalId: PortalId): Promise<number> {
+    const row = await this.db
+      .selectFrom('contacts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('portal_id', '=', portalId)
+      .where('archived', '=', 0)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async *streamForAnalysis(portalId: PortalId): AsyncIterable<AnalysisContact> {
     for await (const batch of this.crm.streamContactsWithTickets(portalId, { batchSize: 2000 })) {
       const personas = new Map(

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
 import { ErrorBox, Loading, useAction, useAdmin, useLoad } from '../app/context';
 import { navigate } from '../app/routing';
@@ -7,28 +7,62 @@ import { Heatmap } from '../charts/Heatmap';
 import { fmtInt, fmtPct, fmtTime } from '../lib/format';
 import type { RuleSetDoc } from '../lib/types';
 import type { Cluster, DiscoveryReport, StoredReport } from './types';
-import { latestReport, useElapsed, Working } from './use-reports';
+import { type DiscoveryRunState, JobProgress, latestReport } from './use-reports';
+
+const POLL_MS = 700;
 
 /** Discover: cluster the portal's contacts, read what sets each cluster apart, draft personas from them. */
 export function DiscoverPanel() {
   const { base, nameOf, setDraft, toast } = useAdmin();
   const act = useAction();
   const [loaded, reload] = useLoad(() => latestReport<DiscoveryReport>(base, 'discovery'), [base]);
-  const [running, setRunning] = useState(false);
+  const [run, setRun] = useState<DiscoveryRunState | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
   const [chosen, setChosen] = useState<ReadonlySet<number>>(new Set());
-  const seconds = useElapsed(running);
+  const running = run !== null && (run.status === 'queued' || run.status === 'running');
+
+  // A run started earlier (another tab, before a reload) is followed too.
+  useEffect(() => {
+    let live = true;
+    api<{ run: DiscoveryRunState | null }>('GET', `${base}/insights/discover/runs/latest`).then(
+      (latest) => {
+        if (live && latest.run && (latest.run.status === 'queued' || latest.run.status === 'running')) setRun(latest.run);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [base]);
+
+  // Discovery runs as a background job: poll its progress until it ends.
+  useEffect(() => {
+    if (!running) return;
+    const timer = window.setTimeout(() => {
+      api<DiscoveryRunState>('GET', `${base}/insights/discover/runs/${run.id}`).then(
+        (next) => {
+          if (next.status === 'succeeded') {
+            setChosen(new Set());
+            void reload();
+            toast('Discovery finished');
+          } else if (next.status === 'failed') {
+            setFailure(next.error ?? 'Discovery failed');
+          }
+          setRun(next);
+        },
+        (error: unknown) => {
+          setFailure(error instanceof Error ? error.message : String(error));
+          setRun(null);
+        },
+      );
+    }, POLL_MS);
+    return () => window.clearTimeout(timer);
+  }, [run, running, base, reload, toast]);
 
   const discover = () =>
     act(async () => {
-      setRunning(true);
-      try {
-        await api('POST', `${base}/insights/discover`);
-        setChosen(new Set());
-        await reload();
-        toast('Discovery finished');
-      } finally {
-        setRunning(false);
-      }
+      setFailure(null);
+      setRun(await api<DiscoveryRunState>('POST', `${base}/insights/discover`));
     });
 
   const draft = (stored: StoredReport<DiscoveryReport>) =>
@@ -55,7 +89,12 @@ export function DiscoverPanel() {
         </button>
       </div>
       <p className="muted">Clusters the stored contacts by behaviour, tickets and firmographics, and says what sets each group apart.</p>
-      {running ? <Working label="Reading contacts and clustering" seconds={seconds} /> : null}
+      {running ? <JobProgress label="Discovery" run={run} /> : null}
+      {failure ? (
+        <p className="error" role="alert" id="discover-failed">
+          {failure}
+        </p>
+      ) : null}
       {loaded.status === 'loading' ? (
         <Loading />
       ) : loaded.status === 'error' ? (

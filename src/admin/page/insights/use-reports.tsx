@@ -24,6 +24,40 @@ export function useElapsed(running: boolean): number {
   return seconds;
 }
 
+/** A discovery run as the API reports it (see src/insights/discovery-runs.ts). */
+export interface DiscoveryRunState {
+  id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  phase: string;
+  done: number;
+  total: number | null;
+  reportId: string | null;
+  error: string | null;
+}
+
+/** Real progress of a background job: the phase, and done of total when the total is known. */
+export function JobProgress({ label, run }: { label: string; run: DiscoveryRunState }) {
+  const known = run.total !== null && run.total > 0;
+  const ratio = known ? Math.min(1, run.done / run.total!) : 0;
+  const words = `${label}: ${run.phase}${known ? ` ${run.done.toLocaleString('en-US')} of ${run.total!.toLocaleString('en-US')}` : ''}`;
+  return (
+    <div className="working" role="status" aria-live="polite" id="discover-progress">
+      <div
+        className={known ? 'progress' : 'progress indeterminate'}
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={known ? run.total! : undefined}
+        aria-valuenow={known ? run.done : undefined}
+        aria-valuetext={words}
+      >
+        <div style={known ? { width: `${(ratio * 100).toFixed(0)}%` } : undefined} />
+      </div>
+      <p className="muted small">{words}</p>
+    </div>
+  );
+}
+
 export function Working({ label, seconds }: { label: string; seconds: number }) {
   return (
     <div className="working" role="status" aria-live="polite">
