@@ -1,4 +1,4 @@
-import type { CrmStore, WrittenCoverage } from '../crm/crm-store';
+import type { CompanyContactPersona, CrmStore, WrittenCoverage } from '../crm/crm-store';
 import type { HubSpotGateways } from '../crm/hubspot-port';
 import type { PortalId } from '../crm/model';
 import type { RuleSet } from '../personas/engine';
@@ -10,6 +10,10 @@ import { committeePropertyNames, coveragePatch, diffCoverage } from './coverage'
 const WRITE_BATCH = 100;
 /** Companies read from the store at a time: several write batches, few queries. */
 const READ_CHUNK = 500;
+/** Companies per range read of a full recompute. */
+const RANGE_CHUNK = 5_000;
+/** Company ids listed per page of a full recompute: ids only, and each page costs a scan of the links after its cursor. */
+const ID_PAGE = 50_000;
 /** Writing company properties needs this scope; portals installed before the committee lack it until reinstalled. */
 export const COMPANY_WRITE_SCOPE = 'crm.objects.companies.write';
 
@@ -78,10 +82,15 @@ export class CommitteeService {
       if ('skipped' in run) return run.skipped;
       let after: string | null = null;
       for (;;) {
-        const ids = await this.deps.crm.companyIdsForCoverage(portalId, after, READ_CHUNK);
+        const ids = await this.deps.crm.companyIdsForCoverage(portalId, after, ID_PAGE);
         if (ids.length === 0) break;
-        await this.refreshChunk(portalId, run, ids);
-        after = ids[ids.length - 1];
+        // Read by id range, a few thousand companies at a time: one join per range, no id lists.
+        for (let i = 0; i < ids.length; i += RANGE_CHUNK) {
+          const part = ids.slice(i, i + RANGE_CHUNK);
+          const contacts = await this.deps.crm.contactPersonasOfCompanyRange(portalId, { after, through: part[part.length - 1] });
+          await this.refreshChunk(portalId, run, part, contacts);
+          after = part[part.length - 1];
+        }
       }
       await this.flush(portalId, run, true);
       this.deps.logger.info({ portalId, ...run.result }, 'buying committee recomputed');
@@ -99,9 +108,18 @@ export class CommitteeService {
     return { ruleSet: await this.deps.ruleSet(portalId), result, pending: [] };
   }
 
-  private async refreshChunk(portalId: PortalId, run: Run, ids: readonly string[]): Promise<void> {
+  /** Diffs these companies against what was last written; `known` when their contacts were already read. */
+  private async refreshChunk(
+    portalId: PortalId,
+    run: Run,
+    ids: readonly string[],
+    known?: Map<string, CompanyContactPersona[]>,
+  ): Promise<void> {
     const { crm } = this.deps;
-    const [contacts, written] = await Promise.all([crm.contactPersonasOfCompanies(portalId, ids), crm.writtenCoverage(portalId, ids)]);
+    const [contacts, written] = await Promise.all([
+      known ?? crm.contactPersonasOfCompanies(portalId, ids),
+      crm.writtenCoverage(portalId, ids),
+    ]);
     for (const companyId of ids) {
       const values = diffCoverage({
         ruleSet: run.ruleSet,

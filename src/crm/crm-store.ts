@@ -131,6 +131,11 @@ export interface CrmStore {
   deleteCompanies(portalId: PortalId, ids: readonly string[]): Promise<void>;
   /** Each company named (present even with no contacts, as []), with its unarchived associated contacts in id order. */
   contactPersonasOfCompanies(portalId: PortalId, companyIds: readonly string[]): Promise<Map<string, CompanyContactPersona[]>>;
+  /** The same for the companies with an id in (after, through] that have contacts (a full recompute's reads, by range). */
+  contactPersonasOfCompanyRange(
+    portalId: PortalId,
+    range: { after: string | null; through: string },
+  ): Promise<Map<string, CompanyContactPersona[]>>;
   /** The companies these contacts are associated with (any label), sorted. */
   companyIdsOfContacts(portalId: PortalId, contactIds: readonly string[]): Promise<string[]>;
   /** Companies that have associated contacts or committee values written, in id order after `afterId`: what a full recompute visits. */

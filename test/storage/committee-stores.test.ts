@@ -69,6 +69,15 @@ for (const [engine, open] of engines) {
       expect((await s.crm.contactPersonasOfCompanies(P, ['acme'])).get('acme')![0].personaId).toBe('user');
     });
 
+    it('reads the same by id range, only companies with contacts, bounds exclusive then inclusive', async () => {
+      const byRange = await s.crm.contactPersonasOfCompanyRange(P, { after: null, through: 'beta' });
+      expect(Object.fromEntries(byRange)).toEqual(
+        Object.fromEntries([...(await s.crm.contactPersonasOfCompanies(P, ['acme', 'beta'])).entries()]),
+      );
+      expect([...(await s.crm.contactPersonasOfCompanyRange(P, { after: 'acme', through: 'zzz' })).keys()]).toEqual(['beta']);
+      expect((await s.crm.contactPersonasOfCompanyRange(Q, { after: null, through: 'zzz' })).size).toBe(0);
+    });
+
     it('keeps portals apart', async () => {
       expect((await s.crm.contactPersonasOfCompanies(Q, ['acme'])).get('acme')).toEqual([]);
       expect(await s.crm.companyIdsOfContacts(Q, ['1'])).toEqual([]);

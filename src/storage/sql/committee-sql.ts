@@ -18,23 +18,65 @@ export async function contactPersonasOfCompanies(
   companyIds: readonly string[],
 ): Promise<Map<string, CompanyContactPersona[]>> {
   const out = new Map<string, CompanyContactPersona[]>(companyIds.map((id) => [id, []]));
+  // Two index-driven reads (the links by company, then those contacts by primary key) rather than
+  // one join: right after a bulk load PostgreSQL's statistics are stale and it would drive the join
+  // from every contact of the portal.
   for (const part of chunk([...new Set(companyIds)], IN_CHUNK)) {
-    const rows = await db
-      .selectFrom('contact_companies as cc')
-      .innerJoin('contacts as c', (j) =>
-        j.onRef('c.portal_id', '=', 'cc.portal_id').onRef('c.id', '=', 'cc.contact_id').on('c.archived', '=', 0),
-      )
-      .leftJoin('assignments as a', (j) => j.onRef('a.portal_id', '=', 'cc.portal_id').onRef('a.contact_id', '=', 'cc.contact_id'))
-      .select(['cc.company_id', 'cc.contact_id', 'cc.is_primary', effectivePersona.as('persona')])
-      .where('cc.portal_id', '=', portalId)
-      .where('cc.company_id', 'in', part)
-      .orderBy('cc.company_id')
-      .orderBy('cc.contact_id')
+    const links = await db
+      .selectFrom('contact_companies')
+      .select(['company_id', 'contact_id', 'is_primary'])
+      .where('portal_id', '=', portalId)
+      .where('company_id', 'in', part)
       .execute();
-    for (const row of rows) {
-      out.get(row.company_id)?.push({ contactId: row.contact_id, personaId: row.persona, primary: Number(row.is_primary) === 1 });
+    const personas = new Map<string, string | null>();
+    for (const ids of chunk([...new Set(links.map((l) => l.contact_id))], IN_CHUNK)) {
+      const rows = await db
+        .selectFrom('contacts as c')
+        .leftJoin('assignments as a', (j) => j.onRef('a.portal_id', '=', 'c.portal_id').onRef('a.contact_id', '=', 'c.id'))
+        .select(['c.id', effectivePersona.as('persona')])
+        .where('c.portal_id', '=', portalId)
+        .where('c.id', 'in', ids)
+        .where('c.archived', '=', 0)
+        .execute();
+      for (const row of rows) personas.set(row.id, row.persona);
+    }
+    for (const link of links) {
+      if (!personas.has(link.contact_id)) continue; // archived or not stored
+      out.get(link.company_id)?.push({
+        contactId: link.contact_id,
+        personaId: personas.get(link.contact_id) ?? null,
+        primary: Number(link.is_primary) === 1,
+      });
     }
   }
+  for (const list of out.values()) list.sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
+  return out;
+}
+
+/** The same for every company with an id in (after, through]: a full recompute reads the portal a range at a time, with no id list. */
+export async function contactPersonasOfCompanyRange(
+  db: Kysely<Database>,
+  portalId: number,
+  range: { after: string | null; through: string },
+): Promise<Map<string, CompanyContactPersona[]>> {
+  const rows = await db
+    .selectFrom('contact_companies as cc')
+    .innerJoin('contacts as c', (j) =>
+      j.onRef('c.portal_id', '=', 'cc.portal_id').onRef('c.id', '=', 'cc.contact_id').on('c.archived', '=', 0),
+    )
+    .leftJoin('assignments as a', (j) => j.onRef('a.portal_id', '=', 'cc.portal_id').onRef('a.contact_id', '=', 'cc.contact_id'))
+    .select(['cc.company_id', 'cc.contact_id', 'cc.is_primary', effectivePersona.as('persona')])
+    .where('cc.portal_id', '=', portalId)
+    .where('cc.company_id', '>', range.after ?? '')
+    .where('cc.company_id', '<=', range.through)
+    .execute();
+  const out = new Map<string, CompanyContactPersona[]>();
+  for (const row of rows) {
+    const list = out.get(row.company_id) ?? [];
+    list.push({ contactId: row.contact_id, personaId: row.persona, primary: Number(row.is_primary) === 1 });
+    out.set(row.company_id, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
   return out;
 }
 
@@ -59,9 +101,28 @@ export async function companyIdsForCoverage(
   limit: number,
 ): Promise<string[]> {
   const after = afterId ?? '';
-  const linked = db.selectFrom('contact_companies').select('company_id').where('portal_id', '=', portalId).where('company_id', '>', after);
-  const written = db.selectFrom('company_coverage').select('company_id').where('portal_id', '=', portalId).where('company_id', '>', after);
-  const rows = await db.selectFrom(linked.union(written).as('u')).select('u.company_id').orderBy('u.company_id').limit(limit).execute();
+  // Each side is cut to `limit` on its own index before the union: a union of everything after the
+  // cursor would sort the rest of the portal on every page (quadratic over a full recompute).
+  const page = (table: 'contact_companies' | 'company_coverage', alias: string) =>
+    db
+      .selectFrom(
+        db
+          .selectFrom(table)
+          .select('company_id')
+          .distinct()
+          .where('portal_id', '=', portalId)
+          .where('company_id', '>', after)
+          .orderBy('company_id')
+          .limit(limit)
+          .as(alias),
+      )
+      .select(`${alias}.company_id` as 'company_id');
+  const rows = await db
+    .selectFrom(page('contact_companies', 'l').union(page('company_coverage', 'w')).as('u'))
+    .select('u.company_id')
+    .orderBy('u.company_id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.company_id);
 }
 

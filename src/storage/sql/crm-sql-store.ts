@@ -177,6 +177,13 @@ export class CrmSqlStore implements CrmStore {
     return committee.contactPersonasOfCompanies(this.db, portalId, companyIds);
   }
 
+  contactPersonasOfCompanyRange(
+    portalId: number,
+    range: { after: string | null; through: string },
+  ): Promise<Map<string, CompanyContactPersona[]>> {
+    return committee.contactPersonasOfCompanyRange(this.db, portalId, range);
+  }
+
   companyIdsOfContacts(portalId: number, contactIds: readonly string[]): Promise<string[]> {
     return committee.companyIdsOfContacts(this.db, portalId, contactIds);
   }
