@@ -13,7 +13,7 @@ import {
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { buildCompanyCardView } from '../../src/card-api/build-company-card-view';
-import { aCompanyInput, committeeWithGaps, fullCommittee } from '../../test/unit/card-api/company-card-fixtures';
+import { aCompanyInput, committeeRuleSet, committeeWithGaps, fullCommittee } from '../../test/unit/card-api/company-card-fixtures';
 import { API_BASE } from '../api-base';
 import { CompanyCard } from '../CompanyCard';
 
@@ -104,6 +104,17 @@ describe('CompanyCard', () => {
     expect(find(EmptyState).props.title).toBe('No contacts at this company yet');
     expect(findByTestId(ProgressBar, 'coverage-summary').props.valueDescription).toBe('0 of 3 committee personas');
     expect(findAll(Alert)).toHaveLength(0);
+  });
+
+  it('says so when the rule set marks no committee persona, and still lists the personas present', async () => {
+    const noCommittee = { ...committeeRuleSet, personas: committeeRuleSet.personas.map((p) => ({ ...p, committee: false })) };
+    stubHubSpotFetch(json(buildCompanyCardView(aCompanyInput(fullCommittee, { ruleSet: noCommittee, gaps: [] }))));
+    const { findByTestId, findAll, waitFor } = renderCard();
+    await waitFor(() => findByTestId(Text, 'coverage-summary'));
+
+    expect(findByTestId(Text, 'coverage-summary').text).toBe('The rule set marks no persona as part of the buying committee.');
+    expect(findAll(ProgressBar)).toHaveLength(0);
+    expect(findByTestId(DescriptionList, 'holders-economic_buyer').findAll(DescriptionListItem)).toHaveLength(1);
   });
 
   it('shows an unknown company (404) as not synced yet, not as an error', async () => {
