@@ -152,6 +152,8 @@ export interface CrmStore {
   /** The newest survey comments of contacts whose effective persona (manual value first) is this one, at most `limit`. */
   recentSurveyComments(portalId: PortalId, personaId: string, limit: number): Promise<SurveyQuote[]>;
   getContact(portalId: PortalId, id: string): Promise<StoredContact | null>;
+  /** The contacts alone, for callers that need no related records (the write-back compares persona values). */
+  getContacts(portalId: PortalId, ids: readonly string[]): Promise<Map<string, StoredContact>>;
   getContactsWithTickets(portalId: PortalId, ids: readonly string[]): Promise<Map<string, ContactWithStoredTickets>>;
   /** Streams every unarchived contact with its tickets, in id order, a batch at a time: never the whole portal in memory. */
   streamContactsWithTickets(

@@ -317,8 +317,8 @@ export class AssignmentService {
     const values = new Map<string, WrittenValues>(page.map((a) => [a.contactId, writtenValuesOf(a)]));
     // Only the properties HubSpot does not hold already (as last read or written): HubSpot records
     // every write in the property's history and fires workflows on it, even for an unchanged value.
-    const held = await this.deps.crm.getContactsWithTickets(portalId, [...values.keys()]);
-    const patches = new Map([...values].map(([id, v]) => [id, changedProperties(held.get(id)?.contact ?? null, names, v)]));
+    const held = await this.deps.crm.getContacts(portalId, [...values.keys()]);
+    const patches = new Map([...values].map(([id, v]) => [id, changedProperties(held.get(id) ?? null, names, v)]));
     const written: string[] = [...patches].filter(([, patch]) => Object.keys(patch).length === 0).map(([id]) => id);
     let pending = [...values.keys()].filter((id) => !written.includes(id));
     let notFound: string[] = [];
@@ -362,7 +362,7 @@ export class AssignmentService {
     values: Map<string, WrittenValues>,
     now: number,
     /** The contacts as read just before the write, when the caller has them (saves a second read). */
-    read?: Map<string, ContactWithStoredTickets>,
+    read?: Map<string, StoredContact>,
   ): Promise<void> {
     if (ids.length === 0) return;
     const found = read
@@ -372,8 +372,8 @@ export class AssignmentService {
             return c ? [[id, c] as const] : [];
           }),
         )
-      : await this.deps.crm.getContactsWithTickets(portalId, ids);
-    const updated: StoredContact[] = [...found.values()].map(({ contact }) => ({
+      : await this.deps.crm.getContacts(portalId, ids);
+    const updated: StoredContact[] = [...found.values()].map((contact) => ({
       ...contact,
       properties: { ...contact.properties, ...personaPatch(names, values.get(contact.id)!) },
     }));

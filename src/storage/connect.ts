@@ -1,7 +1,15 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type Migration,
+  type MigrationProvider,
+  type SqliteDatabase as KyselySqliteDatabase,
+} from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
 import type { Database } from './database';
 import type { Dialect } from './dialect';
@@ -59,6 +67,34 @@ function keepPrivate(file: string): void {
   for (const part of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(part)) chmodSync(part, 0o600);
 }
 
+/** Compiled statements kept, most recently used first; beyond this the oldest is dropped. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely asks better-sqlite3 to compile every query it runs, and compiling costs more than running
+ * the small statements a sync repeats thousands of times with new values (a page's upserts, one
+ * written-values update per contact). The same SQL text gets the statement compiled the first time.
+ * Safe because every query runs to completion before the next (all/run; nothing here streams with
+ * iterate, which would hold a statement busy).
+ */
+function reusingStatements(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
+}
+
 function openSqlite(file: string): Storage {
   const memory = file === ':memory:' || file === '';
   if (!memory) keepPrivate(file);
@@ -68,7 +104,7 @@ function openSqlite(file: string): Storage {
   // FULL: an acknowledged webhook must survive a power cut, not only a process crash.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',

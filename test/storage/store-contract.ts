@@ -127,6 +127,10 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         expect((await s.crm.getContact(P, '1'))?.properties.jobtitle).toBe('Senior Analyst');
         expect((await s.crm.getContact(Q, '1'))?.properties.jobtitle).toBe('CFO');
         expect(await s.crm.counts(P)).toEqual({ contacts: 2, tickets: 0, associations: 0, companies: 0, surveys: 0 });
+        const many = await s.crm.getContacts(P, ['1', '2', '3']);
+        expect([...many.keys()].sort()).toEqual(['1', '2']);
+        expect(many.get('1')?.properties.jobtitle).toBe('Senior Analyst');
+        expect((await s.crm.getContacts(Q, ['2'])).size).toBe(0);
       });
 
       it('streams contacts with their tickets in id order, in batches, skipping archived ones', async () => {
@@ -430,6 +434,32 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
     });
 
     describe('assignments', () => {
+      it('records each written contact with its own values in one call, and only in that portal', async () => {
+        const ids = Array.from({ length: 150 }, (_, i) => String(i + 1));
+        await s.assignments.saveComputed(
+          P,
+          ids.map((id, i) => computed(id, i % 2 === 0 ? 'analyst' : 'buyer', i)),
+          'sync',
+          T0,
+        );
+        await s.assignments.saveComputed(Q, [computed('1', 'analyst', 5)], 'sync', T0);
+        const values = (i: number) => ({
+          persona: i % 2 === 0 ? 'analyst' : 'buyer',
+          secondary: i % 3 === 0 ? 'champion' : '',
+          score: String(i),
+        });
+        await s.assignments.markWritten(
+          P,
+          ids.slice(0, 140).map((contactId, i) => ({ contactId, values: values(i) })),
+          T0 + 1,
+        );
+        for (const i of [0, 1, 2, 99, 100, 139]) {
+          expect(await s.assignments.get(P, ids[i]!)).toMatchObject({ needsWrite: false, written: values(i), writtenAt: T0 + 1 });
+        }
+        expect((await s.assignments.get(P, '141'))?.written).toBeNull();
+        expect((await s.assignments.get(Q, '1'))?.written).toBeNull();
+      });
+
       it('keeps written values and overrides across recomputation and records persona changes', async () => {
         await s.assignments.saveComputed(P, [computed('1', 'analyst', 40)], 'sync', T0);
         await s.assignments.markWritten(P, [{ contactId: '1', values: { persona: 'analyst', secondary: '', score: '40' } }], T0 + 1);

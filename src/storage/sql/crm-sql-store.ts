@@ -225,6 +225,15 @@ export class CrmSqlStore implements CrmStore {
     return row ? toContact(row) : null;
   }
 
+  async getContacts(portalId: number, ids: readonly string[]): Promise<Map<string, StoredContact>> {
+    const out = new Map<string, StoredContact>();
+    for (const part of chunk(ids, IN_CHUNK)) {
+      const rows = await this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).where('id', 'in', part).execute();
+      for (const row of rows) out.set(row.id, toContact(row));
+    }
+    return out;
+  }
+
   async getContactsWithTickets(portalId: number, ids: readonly string[]): Promise<Map<string, ContactWithStoredTickets>> {
     const out = new Map<string, ContactWithStoredTickets>();
     for (const part of chunk(ids, IN_CHUNK)) {
