@@ -253,6 +253,7 @@ function report(r: Result): void {
       `  app CPU per contact              ${((1e6 * r.appCpuS) / r.contacts).toFixed(0)} µs (${r.appCpuS.toFixed(2)} s over ${r.lastPersonaS.toFixed(1)} s; sandbox ${r.sandboxCpuS.toFixed(1)} s; load average ${r.loadAverage.toFixed(1)})`,
     );
     console.log(`  requests per 1,000 contacts      ${r.requestsPer1000.toFixed(2)}, ${r.written.toLocaleString('en-US')} written`);
+    for (const [p, n] of Object.entries(r.byPath).sort((a, b) => b[1] - a[1])) console.log(`    ${String(n).padStart(7)}  ${p}`);
     return;
   }
   console.log(
