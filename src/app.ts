@@ -212,12 +212,16 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logger,
   });
   // A failed recompute is logged, not retried here: the next run compares against what was last written and catches up.
-  const refreshAllCompanies = async (portalId: number) => {
-    try {
-      await committee.refreshAll(portalId);
-    } catch (err) {
-      logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'buying committee could not be written');
-    }
+  const committeeFailed = (portalId: number) => (err: unknown) =>
+    logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'buying committee could not be written');
+  const refreshAllCompanies = (portalId: number) => committee.refreshAll(portalId).then(() => undefined, committeeFailed(portalId));
+  /** Runs a change to these contacts (an admin's override, the card's recompute), then rewrites the companies they were and are on. */
+  const withCompaniesOf = async <T>(portalId: number, contactIds: readonly string[], change: () => Promise<T>): Promise<T> => {
+    const before = await committee.companiesOfContacts(portalId, contactIds);
+    const result = await change();
+    const after = await committee.companiesOfContacts(portalId, contactIds);
+    await committee.refreshCompanies(portalId, [...before, ...after]).catch(committeeFailed(portalId));
+    return result;
   };
   const sync = new SyncService({
     crm: stores.crm,
@@ -392,15 +396,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     },
     // Answers at once: a large portal's rescore takes minutes; the dashboard follows its run.
     rescore: (portalId) => jobs.enqueue(SYNC_JOBS.rescore, portalId),
-    applyOverride: async (portalId, contactId, override) => {
-      await assignments.applyAdminOverride(portalId, contactId, override);
-      // The override is applied either way; a failed company write is caught up by the next recompute.
-      await committee
-        .refreshCompanies(portalId, await committee.companiesOfContacts(portalId, [contactId]))
-        .catch((err: unknown) =>
-          logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'buying committee could not be written'),
-        );
-    },
+    applyOverride: (portalId, contactId, override) =>
+      withCompaniesOf(portalId, [contactId], () => assignments.applyAdminOverride(portalId, contactId, override)),
     verdicts: (portalId) => insights.personaVerdicts(portalId),
     personaUsage: async (portalId, values) => publishImpact.usage(portalId, await personaProperty(portalId), values),
   });
@@ -428,7 +425,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     crm: stores.crm,
     assignments: stores.assignments,
     ruleSets,
-    sync,
+    sync: { refreshContacts: (portalId, ids) => withCompaniesOf(portalId, ids, () => sync.refreshContacts(portalId, ids)) },
     clock,
     verdicts: (id) => insights.personaVerdicts(id),
     whatTheySay: (id, personaId) => stores.crm.recentSurveyComments(id, personaId, WHAT_THEY_SAY_SHOWN),

@@ -183,6 +183,20 @@ describe('the buying committee on companies', () => {
     await expectSpecValues(h, committeeRules);
   });
 
+  it("follows an admin's override at once, without waiting for a sync or a webhook", async () => {
+    const target = companyWithout('champion');
+    const [member] = h.sandbox.data.contactIdsOfCompany(h.portalId, target.id);
+    const res = await fetch(`${h.appBaseUrl}/api/admin/portals/${h.portalId}/contacts/${member}/override`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ personaId: 'champion' }),
+    });
+    expect(res.status).toBe(200);
+    expect((await hubspotValues(h)).get(target.id)!.coverage).toContain('champion');
+    await settle();
+    await expectSpecValues(h, committeeRules);
+  });
+
   it('empties a company once when its contacts all leave', async () => {
     const company = [...store().iterate('companies')].find((c) => h.sandbox.data.contactIdsOfCompany(h.portalId, c.id).length === 1)!;
     const [only] = h.sandbox.data.contactIdsOfCompany(h.portalId, company.id);
