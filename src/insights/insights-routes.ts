@@ -4,7 +4,8 @@ import { parseOrThrow } from '../http/validate';
 import { portalOf } from '../http/portal-access';
 import { AppError } from '../platform/errors';
 import type { DiscoveryRuns } from './discovery-runs';
-import type { InsightsReport, InsightsService } from './insights-service';
+import type { InsightsReport } from './insights-reports';
+import type { InsightsService } from './insights-service';
 import { renderReport } from './render-report';
 
 export interface InsightsRoutesDeps {

@@ -7,7 +7,7 @@ import { suggestionsToDraftRuleSet } from './draft-persona';
 import { compareSnapshots, type DriftOptions, type DriftReport } from './drift';
 import type { FeatureOptions } from './feature-catalogue';
 import { FeatureAccumulator } from './feature-extraction';
-import { evaluateHypotheses, PersonaMetricAccumulator, type HypothesisVerdict } from './hypothesis-evaluation';
+import { evaluateHypotheses, PersonaMetricAccumulator } from './hypothesis-evaluation';
 import type {
   AnalysisContactSource,
   AssignmentHistoryReader,
@@ -19,8 +19,10 @@ import type {
   PlantedGroupReader,
   StoredReportSummary,
 } from './insights-ports';
-import { pilotOutcomesFromProperties, type PilotPropertyMapping } from './pilot-from-properties';
-import { parsePilotFile, type PilotImportError, type PilotRow } from './pilot-import';
+import type { PilotPropertyMapping } from './pilot-from-properties';
+import { exposuresFromProperties, resolveExposures } from './pilot-exposures';
+import type { DraftPreview, PilotImportResult, PilotSummary, ReviewKind, ReviewReport, ValidationReport } from './insights-reports';
+import { parsePilotFile, type PilotRow } from './pilot-import';
 import { latestVerdicts, shareHistoryOf, type PersonaVerdict, type ShareHistory } from './persona-history';
 import { analysePilot, type PilotAnalysis, type PilotAnalysisOptions, type PilotExposure } from './pilot-statistics';
 
@@ -50,57 +52,7 @@ export interface InsightsServiceDeps {
   readonly plantedGroups?: PlantedGroupReader;
 }
 
-export interface PilotSummary {
-  readonly id: string;
-  readonly fileName: string;
-  readonly importedAt: string;
-  readonly rows: number;
-  readonly contacts: number;
-  readonly unmatched: { readonly contacts: number; readonly lines: readonly number[] };
-}
-
-export interface ValidationReport {
-  readonly kind: 'validation';
-  readonly portalId: PortalId;
-  readonly generatedAt: string;
-  readonly pilot: PilotSummary | null;
-  readonly analysis: PilotAnalysis | null;
-  readonly hypotheses: readonly HypothesisVerdict[];
-  readonly notes: readonly string[];
-}
-
-export type ReviewKind = 'nightly' | 'quarterly';
-
-export interface ReviewReport {
-  readonly kind: 'review-nightly' | 'review-quarterly';
-  readonly portalId: PortalId;
-  readonly generatedAt: string;
-  readonly drift: DriftReport | null;
-  readonly hypotheses: readonly HypothesisVerdict[];
-  readonly notes: readonly string[];
-}
-
 export type { PersonaVerdict, ShareHistory };
-
-export type InsightsReport = DiscoveryReport | ValidationReport | ReviewReport;
-
-export type PilotImportResult =
-  | {
-      readonly ok: true;
-      readonly id: string;
-      readonly format: 'csv' | 'json';
-      readonly rows: number;
-      readonly contacts: number;
-      readonly unmatched: number;
-    }
-  | { readonly ok: false; readonly errors: readonly PilotImportError[]; readonly truncated: number };
-
-export interface DraftPreview {
-  readonly contacts: number;
-  readonly personas: readonly { readonly personaId: string; readonly contacts: number; readonly share: number; readonly draft: boolean }[];
-  /** Contacts whose persona would differ from their current effective persona. */
-  readonly wouldChange: number;
-}
 
 const DAY_MS = 86_400_000;
 const VERDICT_CACHE_MS = 30_000;
@@ -160,7 +112,7 @@ export class InsightsService {
   async importPilot(portalId: PortalId, fileName: string, content: string): Promise<PilotImportResult> {
     const parsed = parsePilotFile(fileName, content);
     if (!parsed.ok) return { ok: false, errors: parsed.errors, truncated: parsed.truncated };
-    const { exposures, unmatched } = await this.resolveExposures(portalId, parsed.rows, null);
+    const { exposures, unmatched } = await resolveExposures(this.deps.contacts, portalId, parsed.rows, null);
     if (exposures.length === 0) {
       return {
         ok: false,
@@ -194,7 +146,7 @@ export class InsightsService {
     let analysis: PilotAnalysis | null = null;
     const notes: string[] = [];
     if (mapping) {
-      const exposures = await this.exposuresFromProperties(portalId, mapping, metrics, unassignedId);
+      const exposures = await exposuresFromProperties(this.deps.contacts, portalId, mapping, metrics, unassignedId);
       analysis =
         exposures.length > 0
           ? analysePilot(exposures, { ...this.config.pilot, outcomes: Object.keys(mapping.outcomes).map((o) => o.toLowerCase()) })
@@ -206,7 +158,7 @@ export class InsightsService {
       );
       if (exposures.length === 0) notes.push(`No contact has a value in "${mapping.variantProperty}".`);
     } else {
-      const { exposures, unmatched } = await this.resolveExposures(portalId, imported?.rows ?? [], metrics, unassignedId);
+      const { exposures, unmatched } = await resolveExposures(this.deps.contacts, portalId, imported?.rows ?? [], metrics, unassignedId);
       analysis = this.analyse(imported?.rows ?? [], exposures);
       if (imported) {
         pilot = {
@@ -256,7 +208,7 @@ export class InsightsService {
     let drift: DriftReport | null = null;
     const pilot = await this.deps.pilots.latest(portalId);
     const metrics = new PersonaMetricAccumulator();
-    const { exposures } = await this.resolveExposures(portalId, pilot?.rows ?? [], metrics, unassignedId);
+    const { exposures } = await resolveExposures(this.deps.contacts, portalId, pilot?.rows ?? [], metrics, unassignedId);
     const analysis = this.analyse(pilot?.rows ?? [], exposures);
     const hypotheses = evaluateHypotheses(ruleSet?.personas ?? [], metrics.result(), analysis, {
       minSample: this.config.hypothesisMinSample,
@@ -381,72 +333,5 @@ export class InsightsService {
   private analyse(rows: readonly PilotRow[], exposures: readonly PilotExposure[]): PilotAnalysis | null {
     if (exposures.length === 0) return null;
     return analysePilot(exposures, { ...this.config.pilot, outcomes: [...new Set(rows.map((row) => row.outcome))] });
-  }
-
-  private async exposuresFromProperties(
-    portalId: PortalId,
-    mapping: PilotPropertyMapping,
-    metrics: PersonaMetricAccumulator,
-    unassignedId: string,
-  ): Promise<PilotExposure[]> {
-    const exposures: PilotExposure[] = [];
-    for await (const contact of this.deps.contacts.streamForAnalysis(portalId)) {
-      const personaId = contact.personaId ?? unassignedId;
-      metrics.add(personaId, contact.properties);
-      const observed = pilotOutcomesFromProperties(contact.properties, mapping);
-      if (observed) exposures.push({ contactId: contact.id, personaId, variant: observed.variant, outcomes: observed.outcomes });
-    }
-    return exposures;
-  }
-
-  /** One pass over the portal: pilot rows become exposures, and (optionally) metrics accumulate. */
-  private async resolveExposures(
-    portalId: PortalId,
-    rows: readonly PilotRow[],
-    metrics: PersonaMetricAccumulator | null,
-    unassignedId = 'unassigned',
-  ): Promise<{ exposures: PilotExposure[]; unmatched: { contacts: number; lines: number[] } }> {
-    const idByEmail = new Map<string, string>();
-    const personaById = new Map<string, string>();
-    const wantEmails = rows.some((row) => row.contactId === null);
-    if (rows.length > 0 || metrics) {
-      for await (const contact of this.deps.contacts.streamForAnalysis(portalId)) {
-        const personaId = contact.personaId ?? unassignedId;
-        metrics?.add(personaId, contact.properties);
-        if (rows.length === 0) continue;
-        personaById.set(contact.id, personaId);
-        const email = contact.email ?? contact.properties.email ?? null;
-        if (wantEmails && email) idByEmail.set(email.trim().toLowerCase(), contact.id);
-      }
-    }
-    const byContact = new Map<string, { variant: string; outcomes: Set<string> }>();
-    const unmatchedKeys = new Set<string>();
-    const unmatchedLines: number[] = [];
-    for (const row of rows) {
-      const contactId =
-        row.contactId !== null && personaById.has(row.contactId)
-          ? row.contactId
-          : row.email !== null
-            ? idByEmail.get(row.email)
-            : undefined;
-      if (contactId === undefined) {
-        unmatchedKeys.add(row.contactId ?? row.email ?? '');
-        if (unmatchedLines.length < 20) unmatchedLines.push(row.line);
-        continue;
-      }
-      let exposure = byContact.get(contactId);
-      if (!exposure) {
-        exposure = { variant: row.variant, outcomes: new Set() };
-        byContact.set(contactId, exposure);
-      }
-      if (row.value === 1) exposure.outcomes.add(row.outcome);
-    }
-    const exposures = [...byContact.entries()].map(([contactId, exposure]) => ({
-      contactId,
-      personaId: personaById.get(contactId)!,
-      variant: exposure.variant,
-      outcomes: exposure.outcomes,
-    }));
-    return { exposures, unmatched: { contacts: unmatchedKeys.size, lines: unmatchedLines } };
   }
 }

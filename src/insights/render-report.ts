@@ -1,7 +1,7 @@
 import type { DiscoveryReport } from './discover-personas';
 import type { DriftReport } from './drift';
 import type { HypothesisVerdict } from './hypothesis-evaluation';
-import type { InsightsReport, PilotImportResult, ReviewReport, ValidationReport } from './insights-service';
+import type { InsightsReport, PilotImportResult, ReviewReport, ValidationReport } from './insights-reports';
 import type { PilotAnalysis } from './pilot-statistics';
 
 const pct = (value: number, digits = 1) => `${(value * 100).toFixed(digits)}%`;
