@@ -84,6 +84,11 @@ describeWithChromium('the insights loop in the admin page, in headless Chromium'
     expect(first).toMatch(/[+-]\d\.\d\d/);
     expect(first).toContain('Titles');
     expect(first).toContain('Industries');
+    // The sandbox's contacts have companies and survey answers: clusters are described by them too.
+    const all = await page.locator('#discovery').innerText();
+    expect(all).toMatch(/Companies/);
+    expect(all).toMatch(/NPS/);
+    expect(all).toMatch(/They say/);
     // The cluster × persona chart names today's personas.
     expect(await page.locator('#cluster-personas thead').textContent()).toMatch(/Alex, Hands-on Analyst|Olivia, Operations Leader/);
     await page.screenshot({ path: `${SHOTS}/01-discovery.png`, fullPage: true });
