@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createControlRoutes } from './control-routes';
+import { createControlApiRoutes } from './control-api-routes';
+import { createControlPage } from './control-page';
 import { createAutomationRoutes, defaultAutomation, type AutomationData } from './automation-routes';
 import { createCrmRoutes } from './crm-routes';
 import { FaultInjector, type FaultControl } from './fault-control';
@@ -214,7 +215,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.set('etag', false);
 
   app.use(
-    createControlRoutes({
+    createControlApiRoutes({
       stores,
       data,
       faults,
@@ -230,6 +231,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
     }),
   );
+
+  app.use(createControlPage({ stores, data, webhooks: dispatcher }));
 
   for (const prefix of ['/oauth/v1', '/oauth/v3', '/oauth/2026-03']) app.use(prefix, faults.middleware);
   app.use(oauth.routes());
