@@ -234,6 +234,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logger,
     hooks: tuning.syncHooks,
     afterRun: (portalId) => refreshAllCompanies(portalId),
+    afterCompanies: (portalId, companyIds) =>
+      committee.refreshCompanies(portalId, companyIds).then(() => undefined, committeeFailed(portalId)),
   });
   const propertySetup = new PersonaPropertySetup({ gateways, logger });
   const install = new InstallService({

@@ -42,7 +42,12 @@ export class IncrementalSync {
     this.linked = new LinkedRecords(deps);
   }
 
-  async run(portalId: PortalId, ctx: RunContext): Promise<RunOutcome> {
+  /**
+   * `touchedCompanies`, when given, receives every company whose buying committee the run may have
+   * changed: the companies of the contacts it rescored, and those a contact was on before its links
+   * were read again.
+   */
+  async run(portalId: PortalId, ctx: RunContext, touchedCompanies?: Set<string>): Promise<RunOutcome> {
     const hubspot = this.deps.gateways.forPortal(portalId);
     const props = await syncProperties(this.deps, portalId);
     const changedContacts = new Set<string>();
@@ -62,6 +67,10 @@ export class IncrementalSync {
       while (!ctx.aborted) {
         const page = await hubspot.searchModifiedSince(kind, { since, after, properties: propertiesOf(props, kind) });
         if (page.results.length > 0) {
+          if (touchedCompanies && kind === 'contacts') {
+            const ids = page.results.map((r) => r.id);
+            for (const id of await this.deps.crm.companyIdsOfContacts(portalId, ids)) touchedCompanies.add(id);
+          }
           for (const c of await this.storeChanged(portalId, hubspot, kind, page.results, props)) changedContacts.add(c);
           counts[kind] += page.results.length;
           const last = modifiedAt(kind, page.results[page.results.length - 1]);
@@ -92,6 +101,9 @@ export class IncrementalSync {
       contactIds: [...changedContacts],
       ...reportingTo(ctx),
     });
+    if (touchedCompanies) {
+      for (const id of await this.deps.crm.companyIdsOfContacts(portalId, [...changedContacts])) touchedCompanies.add(id);
+    }
     return { contacts: counts.contacts, tickets: counts.tickets, purgedContacts: 0, purgedTickets: 0, rescore, writeBack };
   }
 

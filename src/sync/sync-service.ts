@@ -33,11 +33,12 @@ export interface SyncServiceDeps {
   /** Incremental searches start this far before the watermark: search is eventually consistent. */
   readonly searchOverlapMs?: number;
   /**
-   * Runs at the end of a run that completed and may have changed personas or company links (a full
-   * sync, a reconcile, a rescore after publish or rollback, an incremental sync that read
-   * something), inside the run: the buying committee recomputes its companies and writes changes.
+   * Runs at the end of a full sync, reconcile or rescore (after a publish or rollback) that
+   * completed, inside the run: the buying committee recomputes every company and writes changes.
    */
   readonly afterRun?: (portalId: PortalId, outcome: RunOutcome) => Promise<void>;
+  /** After an incremental sync: the companies whose buying committee it may have changed (only those are recomputed). */
+  readonly afterCompanies?: (portalId: PortalId, companyIds: readonly string[]) => Promise<void>;
 }
 
 /**
@@ -87,9 +88,10 @@ export class SyncService {
 
   incrementalSync(portalId: PortalId, options: SyncOptions = {}): Promise<SyncSummary> {
     return this.runs.exclusive(portalId, 'incremental', options, async (ctx) => {
-      const summary = await this.incremental.run(portalId, ctx);
-      const readSomething = summary.contacts + summary.tickets + summary.purgedContacts + summary.rescore.changed > 0;
-      return readSomething ? this.after(portalId, summary) : summary;
+      const touched = this.deps.afterCompanies ? new Set<string>() : undefined;
+      const summary = await this.incremental.run(portalId, ctx, touched);
+      if (touched && touched.size > 0) await this.deps.afterCompanies?.(portalId, [...touched]);
+      return summary;
     });
   }
 

@@ -1,5 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import type { RuleSet } from '../../src/personas/engine';
+import { fixedClock } from '../../src/platform/clock';
 import { SYNC_JOBS } from '../../src/sync/sync-jobs';
 import { startAppHarness, TEST_ADMIN_TOKEN, type Harness } from '../support/app-harness';
 import { aPersona, aRule, aRuleSet } from '../support/rule-set-builders';
@@ -236,6 +237,50 @@ describe('the buying committee on companies', () => {
       ['champion', false],
       ['engineer', false],
     ]);
+  });
+});
+
+describe('the buying committee in an incremental sync', () => {
+  let h: Harness;
+  afterAll(() => h?.close());
+
+  it('recomputes only the companies of the contacts the sync read, and writes the spec values', async () => {
+    const clock = fixedClock(Date.UTC(2026, 10, 1, 12));
+    h = await startAppHarness({ contacts: 120, clock, tuning: { syncOnInstall: false } });
+    await h.install();
+    await h.app.stores.ruleSets.add(
+      h.portalId,
+      { body: committeeRules, status: 'published', createdBy: 'test', note: 'committee' },
+      clock.now(),
+    );
+    await h.app.services.propertySetup.ensure(h.portalId, committeeRules);
+    await h.app.services.sync.fullSync(h.portalId);
+    await expectSpecValues(h, committeeRules);
+    const store = h.sandbox.data.store(h.portalId);
+    const analyst = [...store.iterate('contacts')].find(
+      (c) => c.properties.persona === 'analyst' && h.sandbox.data.companiesOfContact(h.portalId, c.id).length > 0,
+    )!;
+    // Search re-reads a minute before the newest change it saw: with a fixed clock everything the
+    // full sync wrote shares one instant, so an unrelated newer contact and company move the
+    // watermarks past it first, as time does in a real portal.
+    clock.advance(120_000);
+    const other = [...store.iterate('contacts')].find((c) => c.id !== analyst.id)!;
+    h.sandbox.data.updateContact(h.portalId, other.id, { firstname: 'Touched' });
+    h.sandbox.data.updateCompany(h.portalId, [...store.iterate('companies')][0].id, { city: 'Touchedville' });
+    clock.advance(1_000);
+    await h.app.services.sync.incrementalSync(h.portalId);
+    clock.advance(120_000);
+    h.sandbox.data.updateContact(h.portalId, analyst.id, { jobtitle: 'Backend Developer' });
+    clock.advance(60_000);
+    const all = jest.spyOn(h.app.services.committee, 'refreshAll');
+    const some = jest.spyOn(h.app.services.committee, 'refreshCompanies');
+    await h.app.services.sync.incrementalSync(h.portalId);
+    expect(h.sandbox.data.getContact(h.portalId, analyst.id)?.properties.persona).toBe('engineer');
+    expect(all).not.toHaveBeenCalled();
+    const companies = h.sandbox.data.companiesOfContact(h.portalId, analyst.id).map((l) => l.companyId);
+    expect(some).toHaveBeenCalledWith(h.portalId, expect.arrayContaining(companies));
+    expect(some.mock.calls[0][1].length).toBeLessThan(10);
+    await expectSpecValues(h, committeeRules);
   });
 });
 
