@@ -21,6 +21,19 @@ export function plantedPortal(seed: number, contacts: number): { portal: Generat
   return { portal, contacts: list, groups };
 }
 
+/** The same contacts with their sandbox primary company and survey answers, as a synced portal has them. */
+export function withAccounts(portal: GeneratedPortal, contacts: readonly AnalysisContact[]): AnalysisContact[] {
+  const accounts = portal.accounts;
+  return contacts.map((contact, i) => {
+    const company = accounts.companyIndexOfContact(i);
+    return {
+      ...contact,
+      company: company >= 0 ? { properties: accounts.companyAt(company).properties } : null,
+      surveys: accounts.surveysOfContact(i).map((survey) => ({ properties: survey.properties })),
+    };
+  });
+}
+
 /**
  * A simulated pilot: `perArm` contacts per persona and variant, each reaching `outcome` with the
  * given probability per (persona, variant).
