@@ -113,6 +113,11 @@ export interface CrmCounts {
 }
 
 export interface CrmStore {
+  /**
+   * Runs `work` against a store whose writes commit together, or not at all: a listed page's
+   * contacts and links are one commit (on SQLite one disk sync instead of one per write).
+   */
+  transaction<T>(work: (crm: CrmStore) => Promise<T>): Promise<T>;
   /** Replaces each contact's stored properties with the ones given (we always fetch the full set we need). */
   upsertContacts(portalId: PortalId, contacts: readonly StoredContact[], syncedAt: number): Promise<void>;
   upsertTickets(portalId: PortalId, tickets: readonly StoredTicket[], syncedAt: number): Promise<void>;

@@ -13,8 +13,8 @@ import type { SyncStore } from './sync-store';
  */
 export interface RelatedRecordReader {
   readonly kind: string;
-  /** Stores the links from the page's contacts to records of this kind; returns the ids they name. */
-  linkPage(portalId: PortalId, contacts: readonly ContactRecord[]): Promise<readonly string[]>;
+  /** Stores, through `crm` (the page's transaction), the links from the page's contacts to records of this kind; returns the ids they name. */
+  linkPage(portalId: PortalId, contacts: readonly ContactRecord[], crm: CrmStore): Promise<readonly string[]>;
   /** Of these ids, those stored at or after `since`: already read by this sync (an earlier page, or the run a crash cut short). */
   storedSince(portalId: PortalId, ids: readonly string[], since: number): Promise<Set<string>>;
   /** Reads at most 100 records by id from HubSpot and stores them; returns how many HubSpot had. */
@@ -39,9 +39,9 @@ export function ticketReader(deps: {
 }): RelatedRecordReader {
   return {
     kind: 'tickets',
-    async linkPage(portalId, contacts) {
+    async linkPage(portalId, contacts, crm) {
       const links = contacts.flatMap((c) => (c.ticketIds ?? []).map((ticketId) => ({ contactId: c.id, ticketId })));
-      await deps.crm.replaceContactTickets(
+      await crm.replaceContactTickets(
         portalId,
         contacts.map((c) => c.id),
         links,
@@ -78,11 +78,11 @@ export function companyReader(deps: {
 }): RelatedRecordReader {
   return {
     kind: 'companies',
-    async linkPage(portalId, contacts) {
+    async linkPage(portalId, contacts, crm) {
       const links = contacts.flatMap((c) =>
         (c.companyLinks ?? []).map((l) => ({ contactId: c.id, companyId: l.companyId, primary: l.primary })),
       );
-      await deps.crm.replaceContactCompanies(
+      await crm.replaceContactCompanies(
         portalId,
         contacts.map((c) => c.id),
         links,
@@ -107,9 +107,9 @@ export function surveyReader(deps: {
 }): RelatedRecordReader {
   return {
     kind: 'feedback_submissions',
-    async linkPage(portalId, contacts) {
+    async linkPage(portalId, contacts, crm) {
       const links = contacts.flatMap((c) => (c.surveyIds ?? []).map((surveyId) => ({ contactId: c.id, surveyId })));
-      await deps.crm.replaceContactSurveys(
+      await crm.replaceContactSurveys(
         portalId,
         contacts.map((c) => c.id),
         links,
@@ -274,9 +274,16 @@ export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOp
       // stored and scored, so the chain never waits for our SQL or CPU. Within the same bound on
       // pages listed ahead of the scoring as when the next page waited for this one.
       listing = nextAfter !== null && !o.stopped() && ahead.length < MAX_PAGES_AHEAD ? list(nextAfter) : null;
-      await crm.upsertContacts(o.portalId, listed.map(toStoredContact), clock.now());
+      // The page's contacts and their links are one commit, not one per table.
+      const page = listed;
+      const namedByReader = await crm.transaction(async (store) => {
+        await store.upsertContacts(o.portalId, page.map(toStoredContact), clock.now());
+        const named: (readonly string[])[] = [];
+        for (const reader of o.readers) named.push(await reader.linkPage(o.portalId, page, store));
+        return named;
+      });
       for (const [i, reader] of o.readers.entries()) {
-        const named = [...new Set(await reader.linkPage(o.portalId, listed))].filter((id) => !reading[i]!.has(id));
+        const named = [...new Set(namedByReader[i])].filter((id) => !reading[i]!.has(id));
         const stored = named.length === 0 ? new Set<string>() : await reader.storedSince(o.portalId, named, o.since);
         const fresh = named.filter((id) => !stored.has(id));
         for (const id of fresh) reading[i]!.add(id);

@@ -120,6 +120,22 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
     });
 
     describe('crm records', () => {
+      it('commits a unit of work together, or nothing of it when it fails', async () => {
+        await s.crm.transaction(async (crm) => {
+          await crm.upsertContacts(P, [contact('1'), contact('2')], T0);
+          await crm.replaceContactTickets(P, ['1'], [{ contactId: '1', ticketId: 't1' }]);
+        });
+        await expect(
+          s.crm.transaction(async (crm) => {
+            await crm.upsertContacts(P, [contact('3')], T0);
+            await crm.replaceContactTickets(P, ['1'], []);
+            throw new Error('the page failed half-way');
+          }),
+        ).rejects.toThrow('half-way');
+        expect([...(await s.crm.getContacts(P, ['1', '2', '3'])).keys()].sort()).toEqual(['1', '2']);
+        expect(await s.crm.contactIdsOfTicket(P, 't1')).toEqual(['1']);
+      });
+
       it('upserts contacts, replacing their properties, and keeps portals apart', async () => {
         await s.crm.upsertContacts(P, [contact('1', { jobtitle: 'Analyst' }), contact('2')], T0);
         await s.crm.upsertContacts(Q, [contact('1', { jobtitle: 'CFO' })], T0);

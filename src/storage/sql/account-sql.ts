@@ -1,8 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { PropertyBag } from '../../crm/model';
 import type { ContactCompanyLink, ContactSurveyLink, StoredCompany, StoredSurvey, SurveyQuote } from '../../crm/crm-store';
 import type { Database } from '../database';
-import { chunk, fromJson, toJson } from './json';
+import { chunk, fromJson, toJson, inTransaction } from './json';
 
 /** Companies and survey responses with their contact links: the SQL behind CrmSqlStore's account methods. */
 
@@ -15,7 +15,7 @@ export async function upsertCompanies(
   syncedAt: number,
 ): Promise<void> {
   if (companies.length === 0) return;
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     for (const part of chunk(companies, 200)) {
       await tx
         .insertInto('companies')
@@ -47,7 +47,7 @@ export async function upsertSurveys(
   syncedAt: number,
 ): Promise<void> {
   if (surveys.length === 0) return;
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     for (const part of chunk(surveys, 200)) {
       await tx
         .insertInto('survey_responses')
@@ -81,7 +81,7 @@ export async function replaceContactCompanies(
   links: readonly ContactCompanyLink[],
 ): Promise<void> {
   if (contactIds.length === 0) return;
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     for (const ids of chunk(contactIds, IN_CHUNK)) {
       await tx.deleteFrom('contact_companies').where('portal_id', '=', portalId).where('contact_id', 'in', ids).execute();
     }
@@ -104,7 +104,7 @@ export async function replaceContactSurveys(
   links: readonly ContactSurveyLink[],
 ): Promise<void> {
   if (contactIds.length === 0) return;
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     for (const ids of chunk(contactIds, IN_CHUNK)) {
       await tx.deleteFrom('contact_surveys').where('portal_id', '=', portalId).where('contact_id', 'in', ids).execute();
     }
@@ -167,7 +167,7 @@ export async function contactIdsOfCompanies(
 
 export async function deleteCompanies(db: Kysely<Database>, portalId: number, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     for (const part of chunk(ids, IN_CHUNK)) {
       await tx.deleteFrom('companies').where('portal_id', '=', portalId).where('id', 'in', part).execute();
       await tx.deleteFrom('contact_companies').where('portal_id', '=', portalId).where('company_id', 'in', part).execute();
@@ -178,7 +178,7 @@ export async function deleteCompanies(db: Kysely<Database>, portalId: number, id
 }
 
 /** Removes the account links of purged contacts (their companies and responses stay: others may share them). */
-export async function unlinkContacts(tx: Transaction<Database>, portalId: number, contactIds: readonly string[]): Promise<void> {
+export async function unlinkContacts(tx: Kysely<Database>, portalId: number, contactIds: readonly string[]): Promise<void> {
   await tx.deleteFrom('contact_companies').where('portal_id', '=', portalId).where('contact_id', 'in', contactIds).execute();
   await tx.deleteFrom('contact_surveys').where('portal_id', '=', portalId).where('contact_id', 'in', contactIds).execute();
 }

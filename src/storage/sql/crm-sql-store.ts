@@ -21,7 +21,7 @@ import type {
 import * as accounts from './account-sql';
 import * as committee from './committee-sql';
 import type { ContactsTable, Database, TicketsTable } from '../database';
-import { chunk, fromJson, toJson } from './json';
+import { chunk, fromJson, toJson, inTransaction } from './json';
 
 const IN_CHUNK = 500;
 
@@ -50,9 +50,13 @@ export class CrmSqlStore implements CrmStore {
     private readonly dialect: Dialect,
   ) {}
 
+  transaction<T>(work: (crm: CrmStore) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, (tx) => work(tx === this.db ? this : new CrmSqlStore(tx, this.dialect)));
+  }
+
   async upsertContacts(portalId: number, contacts: readonly StoredContact[], syncedAt: number): Promise<void> {
     if (contacts.length === 0) return;
-    await this.db.transaction().execute(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       for (const part of chunk(contacts, 200)) {
         await tx
           .insertInto('contacts')
@@ -83,7 +87,7 @@ export class CrmSqlStore implements CrmStore {
 
   async upsertTickets(portalId: number, tickets: readonly StoredTicket[], syncedAt: number): Promise<void> {
     if (tickets.length === 0) return;
-    await this.db.transaction().execute(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       for (const part of chunk(tickets, 200)) {
         await tx
           .insertInto('tickets')
@@ -112,7 +116,7 @@ export class CrmSqlStore implements CrmStore {
 
   async replaceContactTickets(portalId: number, contactIds: readonly string[], links: readonly ContactTicketLink[]): Promise<void> {
     if (contactIds.length === 0) return;
-    await this.db.transaction().execute(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       for (const ids of chunk(contactIds, IN_CHUNK)) {
         await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('contact_id', 'in', ids).execute();
       }
@@ -137,7 +141,7 @@ export class CrmSqlStore implements CrmStore {
   }
 
   async unlink(portalId: number, links: readonly ContactTicketLink[]): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       for (const l of links) {
         await tx
           .deleteFrom('contact_tickets')
@@ -407,7 +411,7 @@ export class CrmSqlStore implements CrmStore {
 
   async purgeContacts(portalId: number, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.transaction().execute(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       for (const part of chunk(ids, IN_CHUNK)) {
         await tx.deleteFrom('contacts').where('portal_id', '=', portalId).where('id', 'in', part).execute();
         await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('contact_id', 'in', part).execute();
@@ -430,7 +434,7 @@ export class CrmSqlStore implements CrmStore {
 
   async deleteTickets(portalId: number, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.transaction().execute(async (tx) => {
+    await inTransaction(this.db, async (tx) => {
       for (const part of chunk(ids, IN_CHUNK)) {
         await tx.deleteFrom('tickets').where('portal_id', '=', portalId).where('id', 'in', part).execute();
         await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('ticket_id', 'in', part).execute();

@@ -1,3 +1,6 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../database';
+
 export function toJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
@@ -12,4 +15,9 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** Runs `work` in a transaction of its own, or in the caller's when `db` already is one (a unit of work). */
+export function inTransaction<T>(db: Kysely<Database>, work: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }

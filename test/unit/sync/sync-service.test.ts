@@ -291,11 +291,11 @@ describe('the full sync pipeline', () => {
       }
     };
     const listsWhileStoring: number[] = [];
-    // Storing a listed page links its contacts to their tickets (nothing else does in a full sync).
-    const link = stores.crm.replaceContactTickets.bind(stores.crm);
-    jest.spyOn(stores.crm, 'replaceContactTickets').mockImplementation(async (...args) => {
+    // A listed page is stored in one transaction (nothing else opens one on the CRM store in a full sync).
+    const transaction = stores.crm.transaction.bind(stores.crm);
+    jest.spyOn(stores.crm, 'transaction').mockImplementation((work) => {
       listsWhileStoring.push(listsInFlight);
-      return link(...args);
+      return transaction(work);
     });
     const { ruleSets, sync } = service(fake.gateways);
     await ruleSets.ensureSeeded(PORTAL);
