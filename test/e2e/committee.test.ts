@@ -1,5 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import type { RuleSet } from '../../src/personas/engine';
+import { optionalScopes, requiredScopes } from '../../src/install/app-scopes';
 import { fixedClock } from '../../src/platform/clock';
 import { SYNC_JOBS } from '../../src/sync/sync-jobs';
 import { startAppHarness, TEST_ADMIN_TOKEN, type Harness } from '../support/app-harness';
@@ -291,3 +292,35 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): P
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('a portal installed before the buying committee (no company write scopes)', () => {
+  let h: Harness;
+  afterAll(() => h?.close());
+
+  it('keeps its contact properties, syncs and publishes working, and writes no company', async () => {
+    const old = [...requiredScopes(), ...optionalScopes()].filter(
+      (s) => s !== 'crm.objects.companies.write' && s !== 'crm.schemas.companies.write',
+    );
+    h = await startAppHarness({ contacts: 60, tuning: { syncOnInstall: false, scopes: old } });
+    await h.install();
+    await h.app.services.sync.fullSync(h.portalId);
+    const client = new Client({ accessToken: h.sandbox.tokens.issue(h.portalId).accessToken, basePath: h.sandbox.baseUrl });
+    expect((await client.crm.properties.coreApi.getByName('contacts', 'persona')).name).toBe('persona');
+    expect(h.sandbox.stats(h.portalId).byPath['POST /crm/v3/objects/companies/batch/update'] ?? 0).toBe(0);
+    expect(Object.keys(await h.app.stores.assignments.distribution(h.portalId)).length).toBeGreaterThan(0);
+    expect(await h.app.services.committee.refreshAll(h.portalId)).toMatchObject({ skipped: true, requests: 0 });
+    const live = (await h.app.services.ruleSets.live(h.portalId)).ruleSet;
+    const res = await fetch(`${h.appBaseUrl}/api/admin/portals/${h.portalId}/rule-sets/publish`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      // The live rule set renamed: no contact moves, so no list or workflow needs confirming.
+      body: JSON.stringify({
+        ruleSet: { ...live, personas: live.personas.map((p, i) => (i === 0 ? { ...p, name: 'Renamed' } : p)) },
+        note: 'still publishes',
+      }),
+    });
+    expect(res.status).toBe(201);
+    await h.app.services.jobs.idle();
+    expect(h.sandbox.stats(h.portalId).byPath['POST /crm/v3/objects/companies/batch/update'] ?? 0).toBe(0);
+  });
+});
