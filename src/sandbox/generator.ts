@@ -14,20 +14,10 @@
  */
 
 import { type AccountLayer, generateAccounts } from './account-generator';
-import {
-  COMPANY_PARTS_A,
-  COMPANY_PARTS_B,
-  FIRST_NAMES,
-  GROUP_WEIGHTS,
-  type GroupProfile,
-  LAST_NAMES,
-  noiseProfile,
-  PIPELINE_STAGES,
-  PROFILES,
-  TICKET_SUBJECTS,
-} from './group-profiles';
+import { GROUP_WEIGHTS, type GroupProfile, noiseProfile, PROFILES } from './group-profiles';
 import type { PlantedGroup } from './planted-groups';
 import { mix, Rng } from './seeded-rng';
+import { COMPANY_PARTS_A, COMPANY_PARTS_B, FIRST_NAMES, LAST_NAMES, PIPELINE_STAGES, TICKET_SUBJECTS } from './word-lists';
 
 export const CONTACT_ID_BASE = 1001;
 export const TICKET_ID_BASE = 5_000_000_001;
