@@ -12,6 +12,24 @@
  * price and ROI, analysts are promoters who praise reporting, support leads answer CSAT about
  * support, developers answer CES about the API.
  */
+import {
+  COMPANY_STAGES,
+  LARGE,
+  MID,
+  NAME_A,
+  NAME_B,
+  NAME_SUFFIX,
+  PLACES,
+  SCALE_MAX,
+  SMALL,
+  SURVEY_IDS,
+  SURVEY_NAMES,
+  SURVEY_PLANS,
+  type Tier,
+  TIER_EMPLOYEES,
+  TIER_INDUSTRIES,
+  WORKPLACE,
+} from './account-profiles';
 import type { PlantedGroup } from './planted-groups';
 import { mix, Rng } from './seeded-rng';
 
@@ -58,148 +76,6 @@ export interface AccountOptions {
   referenceTime: number;
   groupOf(contactIndex: number): PlantedGroup;
 }
-
-type Tier = 0 | 1 | 2;
-const SMALL: Tier = 0;
-const MID: Tier = 1;
-const LARGE: Tier = 2;
-
-/** For each group: chance of having a company at all, then the tier weights [small, mid, large]. */
-const WORKPLACE: Record<PlantedGroup, { company: number; tiers: [number, number, number] }> = {
-  economic_buyer: { company: 0.97, tiers: [0, 0.2, 0.8] },
-  hands_on_analyst: { company: 0.95, tiers: [0.15, 0.6, 0.25] },
-  marketing_ops: { company: 0.93, tiers: [0.45, 0.45, 0.1] },
-  support_lead: { company: 0.95, tiers: [0.1, 0.5, 0.4] },
-  developer: { company: 0.9, tiers: [0.5, 0.4, 0.1] },
-  unqualified: { company: 0.15, tiers: [1, 0, 0] },
-  noise: { company: 0.75, tiers: [0.4, 0.35, 0.25] },
-};
-
-const TIER_INDUSTRIES: Record<Tier, readonly string[]> = {
-  [SMALL]: ['COMPUTER_SOFTWARE', 'MARKETING_AND_ADVERTISING', 'RETAIL', 'EDUCATION', 'INFORMATION_TECHNOLOGY_AND_SERVICES'],
-  [MID]: ['COMPUTER_SOFTWARE', 'FINANCIAL_SERVICES', 'RETAIL', 'HOSPITAL_HEALTH_CARE', 'MARKETING_AND_ADVERTISING', 'INSURANCE'],
-  [LARGE]: ['FINANCIAL_SERVICES', 'HOSPITAL_HEALTH_CARE', 'MANUFACTURING', 'INSURANCE', 'COMPUTER_SOFTWARE'],
-};
-const TIER_EMPLOYEES: Record<Tier, [number, number]> = { [SMALL]: [3, 49], [MID]: [50, 499], [LARGE]: [500, 60_000] };
-const NAME_A = [
-  'Blue',
-  'North',
-  'Bright',
-  'Iron',
-  'Silver',
-  'Cedar',
-  'Quantum',
-  'Harbor',
-  'Summit',
-  'Nimbus',
-  'Atlas',
-  'Pine',
-  'Vertex',
-  'Copper',
-  'Lumen',
-  'Acme',
-  'Granite',
-  'Orbit',
-  'Meridian',
-  'Willow',
-];
-const NAME_B = [
-  'Analytics',
-  'Labs',
-  'Systems',
-  'Health',
-  'Capital',
-  'Retail',
-  'Media',
-  'Works',
-  'Logic',
-  'Partners',
-  'Cloud',
-  'Foods',
-  'Bank',
-  'Learning',
-  'Digital',
-  'Insurance',
-  'Manufacturing',
-  'Logistics',
-];
-const NAME_SUFFIX = ['Inc.', 'GmbH', 'Ltd', 'Group', 'Co.', 'AG', 'LLC'];
-const PLACES: readonly (readonly [string, string])[] = [
-  ['United States', 'Boston'],
-  ['United States', 'Austin'],
-  ['United Kingdom', 'London'],
-  ['Germany', 'Berlin'],
-  ['France', 'Paris'],
-  ['Canada', 'Toronto'],
-  ['Netherlands', 'Amsterdam'],
-  ['India', 'Bengaluru'],
-  ['Japan', 'Tokyo'],
-];
-const COMPANY_STAGES = ['lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'customer', 'evangelist'];
-
-type SurveyType = 'NPS' | 'CSAT' | 'CES';
-interface SurveyPlan {
-  share: number;
-  type: readonly SurveyType[];
-  /** Score range on the survey's own scale: NPS 0–10, CSAT 1–5, CES 1–7. */
-  value: [number, number];
-  comments: readonly string[];
-}
-
-const SURVEY_PLANS: Record<PlantedGroup, SurveyPlan> = {
-  economic_buyer: {
-    share: 0.5,
-    type: ['NPS'],
-    value: [2, 8],
-    comments: [
-      'Too expensive for what we use.',
-      'The ROI is still unclear to our board.',
-      'Renewal pricing went up again.',
-      'Solid product, but we need better executive reporting.',
-      'Procurement took far too long.',
-    ],
-  },
-  hands_on_analyst: {
-    share: 0.6,
-    type: ['NPS', 'NPS', 'CSAT'],
-    value: [8, 10],
-    comments: [
-      'The reports save me hours every week.',
-      'Love the exports and the dashboards.',
-      'Onboarding was smooth.',
-      'I would like more chart types.',
-      'Best analytics tool we have used.',
-    ],
-  },
-  marketing_ops: {
-    share: 0.4,
-    type: ['NPS'],
-    value: [6, 10],
-    comments: ['Campaign scheduling works well.', 'Please add a Slack integration.', 'List segmentation is great.'],
-  },
-  support_lead: {
-    share: 0.7,
-    type: ['CSAT', 'CSAT', 'NPS'],
-    value: [1, 5],
-    comments: [
-      'Support took three days to answer.',
-      'The agent solved it quickly, thank you.',
-      'Escalations are too slow during incidents.',
-      'Great help from the support team.',
-    ],
-  },
-  developer: {
-    share: 0.3,
-    type: ['CES'],
-    value: [1, 7],
-    comments: ['The API docs are great.', 'Webhooks were flaky last week.', 'Setting up OAuth was harder than it should be.'],
-  },
-  unqualified: { share: 0.05, type: ['NPS'], value: [0, 10], comments: ['Is there a student discount?'] },
-  noise: { share: 0.2, type: ['NPS', 'CSAT', 'CES'], value: [0, 10], comments: ['OK.', 'Fine overall.', 'Not sure yet.'] },
-};
-const SURVEY_NAMES: Record<SurveyType, string> = { NPS: 'Quarterly NPS', CSAT: 'Support satisfaction (CSAT)', CES: 'Setup effort (CES)' };
-const SURVEY_IDS: Record<SurveyType, string> = { NPS: '101', CSAT: '102', CES: '103' };
-const SCALE_MAX: Record<SurveyType, number> = { NPS: 10, CSAT: 5, CES: 7 };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
