@@ -3,10 +3,11 @@ import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createControlApiRoutes } from './control-api-routes';
 import { createControlPage } from './control-page';
+import { createApiRequestGate, type SandboxStats } from './api-request-gate';
 import { createAutomationRoutes, defaultAutomation, type AutomationData } from './automation-routes';
 import { createCrmRoutes } from './crm-routes';
 import { FaultInjector, type FaultControl } from './fault-control';
-import { AUTH_MISSING_MESSAGE, errorBody, sendError } from './hubspot-errors';
+import { sendError } from './hubspot-errors';
 import { OAuthServer } from './oauth-server';
 import {
   OutboundCaller,
@@ -16,7 +17,7 @@ import {
   type WorkflowOptionsRequest,
 } from './outbound-calls';
 import { PortalStore, type WriteRecord } from './portal-store';
-import { RateLimiter, BURST_WINDOW_MS } from './rate-limiter';
+import { RateLimiter } from './rate-limiter';
 import { createSandboxDataControl, type SandboxDataControl } from './sandbox-data-control';
 import { DEFAULT_RETRY_DELAYS_MS, WebhookDispatcher, type DeliveryLog, type WebhookMode } from './webhook-dispatcher';
 
@@ -66,14 +67,6 @@ export interface SandboxOptions {
   logger?: SandboxLogger;
 }
 
-export interface SandboxStats {
-  requests: number;
-  throttled: number;
-  byPath: Record<string, number>;
-  /** The most requests (refused ones included) that arrived in any rolling 10 s, search excluded as HubSpot does. */
-  peakPer10s: number;
-}
-
 export interface SandboxWebhooks {
   /** Sends queued events now and waits for the attempts in flight. */
   flush(): Promise<void>;
@@ -106,13 +99,9 @@ export interface Sandbox {
   writes(portalId: number): WriteRecord[];
 }
 
+export type { SandboxStats } from './api-request-gate';
+
 export const WEBHOOK_PATH = '/webhooks/hubspot';
-
-const rawLengths = new WeakMap<Request, number>();
-
-function normalizePath(method: string, path: string): string {
-  return `${method} ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
-}
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const clock = options.clock ?? Date.now;
@@ -181,19 +170,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     clock,
   });
 
-  const stats = new Map<number, Omit<SandboxStats, 'peakPer10s'> & { burstTimes: number[] }>();
-  const statsOf = (portalId: number) => {
-    if (!stats.has(portalId)) stats.set(portalId, { requests: 0, throttled: 0, byPath: {}, burstTimes: [] });
-    return stats.get(portalId)!;
-  };
-  const peakOf = (times: readonly number[]): number => {
-    let peak = 0;
-    for (let start = 0, end = 0; end < times.length; end++) {
-      while (times[end]! - times[start]! >= BURST_WINDOW_MS) start++;
-      peak = Math.max(peak, end - start + 1);
-    }
-    return peak;
-  };
+  const gate = createApiRequestGate({ oauth, limiter, clock });
 
   const faults = new FaultInjector({
     clock,
@@ -221,10 +198,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       faults,
       webhooks: dispatcher,
       outbound,
-      stats: (portalId) => {
-        const { burstTimes, ...s } = statsOf(portalId);
-        return { ...s, byPath: { ...s.byPath }, peakPer10s: peakOf(burstTimes) };
-      },
+      stats: (portalId) => gate.stats(portalId),
       issueTokens: (portalId) => {
         if (!stores.has(portalId)) throw new RangeError(`portal ${portalId} does not exist in this sandbox`);
         return oauth.issueTokens(portalId);
@@ -237,70 +211,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   for (const prefix of ['/oauth/v1', '/oauth/v3', '/oauth/2026-03']) app.use(prefix, faults.middleware);
   app.use(oauth.routes());
 
-  const authenticate = (req: Request, res: Response, next: NextFunction): void => {
-    const check = oauth.check(req.header('authorization'));
-    if (!check.ok) {
-      // HubSpot tells an expired token apart (EXPIRED_AUTHENTICATION) from a missing, unknown or
-      // revoked one (INVALID_AUTHENTICATION). Clients must still treat any 401 as "refresh, then
-      // retry once", since the reference warns a 401 is no reliable sign of expiry (docs/hubspot-contracts.md, OAuth tokens).
-      if (check.reason === 'expired')
-        return sendError(res, 401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.');
-      return sendError(res, 401, 'INVALID_AUTHENTICATION', AUTH_MISSING_MESSAGE);
-    }
-    res.locals.portalId = check.portalId;
-    res.locals.scopes = check.scopes;
-    next();
-  };
-
-  const rateLimit = (req: Request, res: Response, next: NextFunction): void => {
-    const portalId = res.locals.portalId as number;
-    const s = statsOf(portalId);
-    s.requests += 1;
-    const fullPath = req.originalUrl.split('?')[0];
-    const key = normalizePath(req.method, fullPath);
-    s.byPath[key] = (s.byPath[key] ?? 0) + 1;
-    const isSearch = req.method === 'POST' && /\/search$/.test(fullPath);
-    if (!isSearch) s.burstTimes.push(clock());
-    const decision = limiter.take(portalId, isSearch ? 'search' : 'burst');
-    if (!isSearch) {
-      // Search responses carry no rate-limit headers (docs/hubspot-contracts.md, Search).
-      res.setHeader('X-HubSpot-RateLimit-Max', String(limiter.max));
-      res.setHeader('X-HubSpot-RateLimit-Remaining', String(decision.remaining));
-      res.setHeader('X-HubSpot-RateLimit-Interval-Milliseconds', String(BURST_WINDOW_MS));
-    }
-    if (decision.allowed) return next();
-    s.throttled += 1;
-    if (isSearch) {
-      res.status(429).json(
-        errorBody('RATE_LIMITS', 'You have reached your secondly limit.', {
-          errorType: 'RATE_LIMIT',
-          requestId: errorBody('', '').correlationId,
-        }),
-      );
-    } else {
-      res.status(429).json(
-        errorBody('RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
-          errorType: 'RATE_LIMIT',
-          policyName: 'TEN_SECONDLY_ROLLING',
-          requestId: errorBody('', '').correlationId,
-        }),
-      );
-    }
-  };
-
-  const jsonBody = express.json({
-    limit: '1mb',
-    verify: (req, _res, buf) => {
-      rawLengths.set(req as Request, buf.length);
-    },
-  });
-  const recordLength = (req: Request, res: Response, next: NextFunction): void => {
-    res.locals.rawBodyLength = rawLengths.get(req) ?? 0;
-    next();
-  };
-
-  for (const prefix of ['/crm', '/account-info', '/automation/v4/flows'])
-    app.use(prefix, faults.middleware, authenticate, rateLimit, jsonBody, recordLength);
+  for (const prefix of ['/crm', '/account-info', '/automation/v4/flows']) app.use(prefix, faults.middleware, ...gate.middleware);
   app.get('/account-info/v3/details', (_req, res) => {
     const store = stores.get(res.locals.portalId as number)!;
     res.json({
@@ -375,10 +286,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         return oauth.issueTokens(portalId, scopes);
       },
     },
-    stats: (portalId) => {
-      const s = statsOf(portalId);
-      return { requests: s.requests, throttled: s.throttled, byPath: { ...s.byPath }, peakPer10s: peakOf(s.burstTimes) };
-    },
+    stats: (portalId) => gate.stats(portalId),
     writes: (portalId) => {
       const store = stores.get(portalId);
       if (!store) throw new RangeError(`portal ${portalId} does not exist in this sandbox`);
