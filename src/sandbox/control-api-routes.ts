@@ -243,7 +243,11 @@ export function createControlApiRoutes(deps: ControlApiDeps): Router {
           deps.faults.failNext(Number(b.count ?? 1), { status: b.status === undefined ? undefined : Number(b.status), pathPattern });
           break;
         case 'slow':
-          deps.faults.slow(Number(b.delayMs ?? 1000), { pathPattern, count: b.count === undefined ? undefined : Number(b.count) });
+          deps.faults.slow(Number(b.delayMs ?? 1000), {
+            pathPattern,
+            count: b.count === undefined ? undefined : Number(b.count),
+            portalId: b.portalId === undefined ? undefined : Number(b.portalId),
+          });
           break;
         case 'rateLimitStorm':
           deps.faults.rateLimitStorm(Number(b.durationMs ?? 10_000), {

@@ -5,21 +5,22 @@ import { errorBody } from './hubspot-errors';
 export interface FaultControl {
   /** The next `count` matching responses are `status` (default 500) with HubSpot's error body. */
   failNext(count: number, options?: { status?: number; pathPattern?: string | RegExp }): void;
-  /** Delay matching responses by `delayMs` (for `count` responses, or until cleared). */
-  slow(delayMs: number, options?: { pathPattern?: string | RegExp; count?: number }): void;
+  /** Delay matching responses (of one portal's calls, given `portalId`) by `delayMs` (for `count` responses, or until cleared). */
+  slow(delayMs: number, options?: { pathPattern?: string | RegExp; count?: number; portalId?: number }): void;
   /** Every API call gets HubSpot's TEN_SECONDLY_ROLLING 429 for `durationMs`. */
   rateLimitStorm(durationMs: number, options?: { portalId?: number }): void;
   /** Destroy the socket of the next `count` matching requests without answering. */
   dropConnections(count: number, options?: { pathPattern?: string | RegExp }): void;
   /** Revoke every access and refresh token of a portal (as an uninstall would). */
   revokeTokens(portalId: number): void;
+  /** Removes every fault; responses being delayed are answered at once. */
   clear(): void;
   describe(): FaultState;
 }
 
 export interface FaultState {
   failures: { remaining: number; status: number; pathPattern?: string }[];
-  slow: { delayMs: number; remaining: number | null; pathPattern?: string }[];
+  slow: { delayMs: number; remaining: number | null; pathPattern?: string; portalId?: number }[];
   stormUntil: number | null;
   stormPortalId: number | null;
   drops: { remaining: number; pathPattern?: string }[];
@@ -27,6 +28,8 @@ export interface FaultState {
 
 interface Rule {
   pattern?: RegExp;
+  /** Only this portal's calls (by their access token). */
+  portalId?: number;
   remaining: number | null;
 }
 
@@ -47,6 +50,8 @@ export class FaultInjector implements FaultControl {
   private drops: Rule[] = [];
   private stormUntil: number | null = null;
   private stormPortalId: number | null = null;
+  /** Responses being delayed now: clearing the faults lets them through at once. */
+  private readonly delayed = new Set<() => void>();
 
   constructor(private readonly deps: FaultInjectorDeps) {}
 
@@ -54,8 +59,13 @@ export class FaultInjector implements FaultControl {
     this.failures.push({ remaining: count, status: options.status ?? 500, pattern: toPattern(options.pathPattern) });
   }
 
-  slow(delayMs: number, options: { pathPattern?: string | RegExp; count?: number } = {}): void {
-    this.slows.push({ delayMs, remaining: options.count ?? null, pattern: toPattern(options.pathPattern) });
+  slow(delayMs: number, options: { pathPattern?: string | RegExp; count?: number; portalId?: number } = {}): void {
+    this.slows.push({
+      delayMs,
+      remaining: options.count ?? null,
+      pattern: toPattern(options.pathPattern),
+      ...(options.portalId === undefined ? {} : { portalId: options.portalId }),
+    });
   }
 
   rateLimitStorm(durationMs: number, options: { portalId?: number } = {}): void {
@@ -77,21 +87,29 @@ export class FaultInjector implements FaultControl {
     this.drops = [];
     this.stormUntil = null;
     this.stormPortalId = null;
+    for (const release of [...this.delayed]) release();
   }
 
   describe(): FaultState {
     return {
       failures: this.failures.map((f) => ({ remaining: f.remaining ?? 0, status: f.status, pathPattern: f.pattern?.source })),
-      slow: this.slows.map((s) => ({ delayMs: s.delayMs, remaining: s.remaining, pathPattern: s.pattern?.source })),
+      slow: this.slows.map((s) => ({
+        delayMs: s.delayMs,
+        remaining: s.remaining,
+        pathPattern: s.pattern?.source,
+        ...(s.portalId === undefined ? {} : { portalId: s.portalId }),
+      })),
       stormUntil: this.stormUntil,
       stormPortalId: this.stormPortalId,
       drops: this.drops.map((d) => ({ remaining: d.remaining ?? 0, pathPattern: d.pattern?.source })),
     };
   }
 
-  /** Consumes one use of the first rule matching `path`, dropping rules that are used up. */
-  private consume<T extends Rule>(rules: T[], path: string): { rule: T | undefined; rest: T[] } {
-    const rule = rules.find((r) => !r.pattern || r.pattern.test(path));
+  /** Consumes one use of the first rule matching the request, dropping rules that are used up. */
+  private consume<T extends Rule>(rules: T[], path: string, req?: Request): { rule: T | undefined; rest: T[] } {
+    const rule = rules.find(
+      (r) => (!r.pattern || r.pattern.test(path)) && (r.portalId === undefined || (req && this.deps.portalOfRequest(req) === r.portalId)),
+    );
     if (!rule) return { rule: undefined, rest: rules };
     if (rule.remaining !== null) rule.remaining -= 1;
     return { rule, rest: rules.filter((r) => r.remaining === null || r.remaining > 0) };
@@ -126,11 +144,20 @@ export class FaultInjector implements FaultControl {
         return;
       }
     }
-    const slow = this.consume(this.slows, path);
+    const slow = this.consume(this.slows, path, req);
     this.slows = slow.rest;
     if (slow.rule) {
-      const timer = setTimeout(next, slow.rule.delayMs);
-      res.on('close', () => clearTimeout(timer));
+      const release = () => {
+        clearTimeout(timer);
+        this.delayed.delete(release);
+        if (!res.headersSent && !res.writableEnded) next();
+      };
+      const timer = setTimeout(release, slow.rule.delayMs);
+      this.delayed.add(release);
+      res.on('close', () => {
+        clearTimeout(timer);
+        this.delayed.delete(release);
+      });
       return;
     }
     next();

@@ -157,6 +157,18 @@ describe('injected faults', () => {
     expect(sandbox.faults.describe().slow).toHaveLength(0);
   });
 
+  it("holds one portal's calls while others are answered, until the faults are cleared", async () => {
+    const a = sandbox.tokens.issue(PORTAL_A).accessToken;
+    const b = sandbox.tokens.issue(PORTAL_B).accessToken;
+    sandbox.faults.slow(600_000, { portalId: PORTAL_A });
+    const heldCall = get(a).then((r) => `held portal ${r.status}`);
+    expect(await Promise.race([heldCall, get(b).then((r) => `other portal ${r.status}`)])).toBe('other portal 200');
+    expect(sandbox.faults.describe().slow).toEqual([{ delayMs: 600_000, remaining: null, portalId: PORTAL_A }]);
+    sandbox.faults.clear();
+    expect(await heldCall).toBe('held portal 200');
+    expect((await get(a)).status).toBe(200);
+  });
+
   it('can be driven through the control HTTP API', async () => {
     const { accessToken } = sandbox.tokens.issue(PORTAL_B);
     const post = await fetch(`${sandbox.baseUrl}/_sandbox/api/faults`, {
