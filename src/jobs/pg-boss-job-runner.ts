@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import PgBoss from 'pg-boss';
 import type { PortalId } from '../crm/model';
 import type { Logger } from '../platform/logger';
@@ -57,6 +58,8 @@ export class PgBossJobRunner implements JobRunner {
   private loops: Promise<void>[] = [];
   private working = false;
   private started = false;
+  /** Settles once start() has finished: a process answers HTTP before its runner is up, so early enqueues wait for it. */
+  private ready: Promise<void> | null = null;
 
   constructor(private readonly options: PgBossJobRunnerOptions) {
     this.locks = new PortalLocks({
@@ -87,13 +90,18 @@ export class PgBossJobRunner implements JobRunner {
   ): Promise<void> {
     const definition = this.definitions.get(name);
     if (!definition) throw new RangeError(`No portal job named ${name}`);
-    if (!this.started) throw new Error('the job runner is not started');
+    if (!this.ready) throw new Error('the job runner is not started');
+    await this.ready;
     await this.send(definition, portalId, data, Math.ceil((options.afterMs ?? 0) / 1000));
     this.wakers[definition.lane]?.();
   }
 
-  async start(options: { work: boolean; schedules: boolean }): Promise<void> {
-    if (this.started) return;
+  start(options: { work: boolean; schedules: boolean }): Promise<void> {
+    this.ready ??= this.startOnce(options);
+    return this.ready;
+  }
+
+  private async startOnce(options: { work: boolean; schedules: boolean }): Promise<void> {
     this.started = true;
     const o = this.options;
     this.boss = new PgBoss({
@@ -112,8 +120,10 @@ export class PgBossJobRunner implements JobRunner {
     });
     this.boss.on('error', (err) => o.logger.warn({ err: errorText(err) }, 'job engine error'));
     await this.boss.start();
-    for (const queue of Object.values(QUEUE)) await this.ensureQueue(queue, 'short');
-    for (const name of this.schedules.keys()) await this.ensureQueue(cronQueue(name), 'standard');
+    await this.ensureQueues([
+      ...Object.values(QUEUE).map((name) => ({ name, policy: 'short' as const })),
+      ...[...this.schedules.keys()].map((name) => ({ name: cronQueue(name), policy: 'standard' as const })),
+    ]);
     if (!options.work) return;
     this.working = true;
     for (const [name, job] of this.schedules) {
@@ -152,17 +162,24 @@ export class PgBossJobRunner implements JobRunner {
     return this.boss.getQueueSize(QUEUE[lane]);
   }
 
-  private async ensureQueue(name: string, policy: 'short' | 'standard'): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      if (await this.boss.getQueue(name)) return;
-      try {
-        await this.boss.createQueue(name, { name, policy });
-        return;
-      } catch (err) {
-        // Another process starting at the same moment is creating it: wait until its creation is visible.
-        if (attempt >= 50) throw err;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+  /**
+   * Creates the missing queues, one process at a time: a deployment starts its processes together,
+   * and pg-boss's queue creation (partition DDL) run by several at once waits on locks and fails
+   * for all but one, which kept every process's start (and a web process's first enqueue) waiting.
+   */
+  private async ensureQueues(queues: readonly { name: string; policy: 'short' | 'standard' }[]): Promise<void> {
+    const missing = [];
+    for (const q of queues) if (!(await this.boss.getQueue(q.name))) missing.push(q);
+    if (missing.length === 0) return;
+    const client = new Client({ connectionString: this.options.connectionString, application_name: 'personas-jobs-setup' });
+    await client.connect();
+    try {
+      // A session lock: ending the connection releases it, even if this process dies here.
+      await client.query('select pg_advisory_lock(hashtext($1))', [`personas-queues:${this.options.schema}`]);
+      for (const q of missing)
+        if (!(await this.boss.getQueue(q.name))) await this.boss.createQueue(q.name, { name: q.name, policy: q.policy });
+    } finally {
+      await client.end().catch(() => undefined);
     }
   }
 

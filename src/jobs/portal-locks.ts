@@ -74,7 +74,12 @@ export class PortalLocks {
     if (this.client) return Promise.resolve(this.client);
     if (this.closed) return Promise.reject(new Error('portal locks are closed'));
     this.connecting ??= (async () => {
-      const client = new Client({ connectionString: this.options.connectionString, application_name: 'personas-portal-locks' });
+      // The pid in the name lets an operator (and the crash test) see which process holds which portal:
+      // pg_locks joined with pg_stat_activity.
+      const client = new Client({
+        connectionString: this.options.connectionString,
+        application_name: `personas-portal-locks:${process.pid}`,
+      });
       const lost = (err?: unknown) => {
         if (this.client !== client) return;
         this.client = null;

@@ -157,4 +157,25 @@ describe('the in-process job runner (embedded layout)', () => {
       expect(r.log).toContain(`end webhooks ${p}`);
     }
   }, 60_000);
+
+  it('holds a job queued while the process is still starting its runner (a web process answers HTTP first), and refuses one before start', async () => {
+    const ran: number[] = [];
+    const runner = new PgBossJobRunner({
+      connectionString: databaseUrl!,
+      schema,
+      logger: silentLogger,
+      concurrency: { long: 1, short: 1 },
+      expireSeconds: 60,
+      maintenanceSeconds: 5,
+      pollMs: 100,
+    });
+    runner.definePortalJob({ name: 'sync-full', lane: 'long', run: async (portalId) => void ran.push(portalId) });
+    runners.push(runner);
+    await expect(runner.enqueue('sync-full', 7)).rejects.toThrow('the job runner is not started');
+    const starting = runner.start({ work: true, schedules: false });
+    await runner.enqueue('sync-full', 7);
+    await starting;
+    await runner.idle();
+    expect(ran).toEqual([7]);
+  }, 60_000);
 });
