@@ -187,6 +187,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     searchPerSecond: config.hubspot.searchPerSecond,
     maxConcurrent: tuning.maxConcurrentRequests,
     redisUrl: config.redisUrl,
+    requestTimeoutMs: config.hubspot.requestTimeoutMs,
   });
 
   // --- Personas, sync, install ---

@@ -26,6 +26,12 @@ export interface SdkGatewayOptions {
    * replicas) share one budget only through Redis; without it each process has its own.
    */
   readonly redisUrl?: string;
+  /**
+   * A request unanswered after this long (the wait for a shared 429 pause included) is given up and
+   * retried. With Redis this is also what frees its slot in the shared limiter: a process killed
+   * mid-request would otherwise hold the portal's concurrency slots for every process, for good.
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 interface PortalLimits {
@@ -141,7 +147,8 @@ export class SdkGateways implements HubSpotGateways {
     for (let attempt = 1; ; attempt += 1) {
       const client = new Client({ accessToken: token, basePath: this.options.apiBaseUrl });
       try {
-        const result = await limits[lane].schedule({ priority: first ? PRIORITY_FIRST : PRIORITY_DEFAULT }, async () => {
+        const options = { priority: first ? PRIORITY_FIRST : PRIORITY_DEFAULT, expiration: this.options.requestTimeoutMs ?? 60_000 };
+        const result = await limits[lane].schedule(options, async () => {
           // Checked inside the limiter's slot, right before the request, so no queued call slips past a pause.
           const pause = await this.pauseLeft(portalId, lane, limits);
           if (pause > 0) await sleep(pause);

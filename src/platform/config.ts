@@ -78,6 +78,7 @@ const envSchema = z.object({
   SANDBOX_CONTACTS: z.coerce.number().int().min(0).max(1_000_000).default(3000),
   HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).max(1000).default(105),
   HUBSPOT_SEARCH_PER_SECOND: z.coerce.number().int().min(1).max(50).default(4),
+  HUBSPOT_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
   REDIS_URL: blankAsUndefined(
     z
       .string()
@@ -107,6 +108,8 @@ export interface AppConfig {
     readonly authBaseUrl: string;
     readonly ratePer10s: number;
     readonly searchPerSecond: number;
+    /** A HubSpot request unanswered this long is given up and retried (and its shared limiter slot freed). */
+    readonly requestTimeoutMs: number;
   };
   /** Shares each portal's HubSpot rate budget between processes; unset, each process keeps its own. */
   readonly redisUrl: string | undefined;
@@ -213,6 +216,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
             authBaseUrl: e.HUBSPOT_AUTH_BASE_URL,
             ratePer10s: e.HUBSPOT_RATE_LIMIT_PER_10S,
             searchPerSecond: e.HUBSPOT_SEARCH_PER_SECOND,
+            requestTimeoutMs: e.HUBSPOT_REQUEST_TIMEOUT_SECONDS * 1000,
           }
         : // In sandbox mode the URLs are filled in by the composition root once the sandbox listens.
           {
@@ -221,6 +225,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
             authBaseUrl: '',
             ratePer10s: e.HUBSPOT_RATE_LIMIT_PER_10S,
             searchPerSecond: e.HUBSPOT_SEARCH_PER_SECOND,
+            requestTimeoutMs: e.HUBSPOT_REQUEST_TIMEOUT_SECONDS * 1000,
           },
     ),
     redisUrl: e.REDIS_URL,
