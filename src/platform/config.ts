@@ -272,13 +272,11 @@ export function testEnvironment(): {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   schemaRun: string | undefined;
-  scaleE2e: boolean;
 } {
   return {
     databaseUrl: process.env.TEST_DATABASE_URL || undefined,
     redisUrl: process.env.TEST_REDIS_URL || undefined,
     schemaRun: process.env.TEST_SCHEMA_RUN || undefined,
-    scaleE2e: process.env.TEST_SCALE_E2E === '1',
   };
 }
 

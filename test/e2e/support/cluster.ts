@@ -4,9 +4,11 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Pool } from 'pg';
+import PgBoss from 'pg-boss';
 import { SIGNIN_CALLBACK_PATH } from '../../../src/admin/signin-routes';
 import { optionalScopes, requiredScopes } from '../../../src/install/app-scopes';
 import { processEnvironment, SANDBOX_APP, testEnvironment } from '../../../src/platform/config';
+import { signV3 } from '../../../src/platform/hubspot-signature';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox';
 
 const MAIN = path.resolve(__dirname, '../../../src/main.ts');
@@ -30,6 +32,7 @@ export interface Cluster {
   readonly schema: string;
   readonly jobsSchema: string;
   readonly db: Pool;
+  readonly databaseUrl: string;
   readonly processes: AppProcess[];
   start(role: 'web' | 'worker', name: string, env?: Record<string, string>): Promise<AppProcess>;
   close(): Promise<void>;
@@ -67,7 +70,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         answer.pipe(res);
       },
     );
-    upstream.on('error', () => {
+    upstream.on('error', (err) => {
+      // Says which process failed and why, for the test that then fails.
+      process.stderr.write(`cluster front: ${req.method} ${req.url} to ${target.name} failed: ${err.message}\n`);
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
@@ -166,6 +171,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     schema,
     jobsSchema,
     db,
+    databaseUrl: options.databaseUrl,
     processes,
     start,
     close: async () => {
@@ -201,4 +207,51 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Queues one tick of each named schedule, exactly as pg-boss's clock does (a job on `cron-<name>`),
+ * so a test decides when a tick happens instead of waiting for the minute to come round.
+ */
+export async function tick(cluster: Cluster, names: readonly string[]): Promise<void> {
+  const boss = new PgBoss({
+    connectionString: cluster.databaseUrl,
+    schema: cluster.jobsSchema,
+    supervise: false,
+    schedule: false,
+    migrate: false,
+    max: 1,
+  });
+  boss.on('error', () => undefined);
+  await boss.start();
+  try {
+    for (const name of names) {
+      if (!(await boss.send(`cron-${name}`, {}, { retryLimit: 0 }))) throw new Error(`could not queue a tick of ${name}`);
+    }
+  } finally {
+    await boss.stop({ graceful: false, close: true });
+  }
+}
+
+/** Posts one batch of events to the app's webhook URL, signed as HubSpot signs them. */
+export async function postSigned(
+  cluster: Cluster,
+  events: unknown[],
+): Promise<{ status: number; accepted: number; duplicates: number; body?: string }> {
+  const url = `${cluster.appBaseUrl}/webhooks/hubspot`;
+  const body = JSON.stringify(events);
+  const timestamp = Date.now();
+  const res = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-hubspot-request-timestamp': String(timestamp),
+      'x-hubspot-signature-v3': signV3({ method: 'POST', url, body }, SANDBOX_APP.clientSecret, timestamp),
+    },
+  });
+  const text = await res.text();
+  if (res.status !== 200) return { status: res.status, accepted: 0, duplicates: 0, body: text };
+  const answer = JSON.parse(text) as { accepted?: number; duplicates?: number };
+  return { status: res.status, accepted: answer.accepted ?? 0, duplicates: answer.duplicates ?? 0 };
 }
