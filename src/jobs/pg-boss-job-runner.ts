@@ -176,8 +176,18 @@ export class PgBossJobRunner implements JobRunner {
     try {
       // A session lock: ending the connection releases it, even if this process dies here.
       await client.query('select pg_advisory_lock(hashtext($1))', [`personas-queues:${this.options.schema}`]);
-      for (const q of missing)
-        if (!(await this.boss.getQueue(q.name))) await this.boss.createQueue(q.name, { name: q.name, policy: q.policy });
+      for (const q of missing) {
+        for (let attempt = 1; !(await this.boss.getQueue(q.name)); attempt++) {
+          try {
+            await this.boss.createQueue(q.name, { name: q.name, policy: q.policy });
+          } catch (err) {
+            // pg-boss's own clock creates its queue at start in every worker, outside this lock: a
+            // deadlock between the two DDLs fails one of them, and trying again succeeds.
+            if (attempt >= 20) throw err;
+            await new Promise((r) => setTimeout(r, 100 * attempt));
+          }
+        }
+      }
     } finally {
       await client.end().catch(() => undefined);
     }
