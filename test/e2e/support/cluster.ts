@@ -95,6 +95,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const encryptionKey = randomBytes(32).toString('hex');
   const processes: AppProcess[] = [];
   const spawned: { child: ChildProcess; exited: Promise<number | null> }[] = [];
+  let closing = false;
 
   const start = async (role: 'web' | 'worker', name: string, env: Record<string, string> = {}): Promise<AppProcess> => {
     try {
@@ -135,6 +136,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     // Tracked from the start, so close() stops it even if it never gets to listen.
     spawned.push({ child, exited });
+    // A process dying on its own (not stopped by the test) says why, for the test that then fails.
+    void exited.then((code) => {
+      if (closing || child.signalCode === 'SIGKILL') return;
+      const errors = logs.filter((l) => Number(l.level) >= 50).map((l) => (typeof l.msg === 'string' ? l.msg : JSON.stringify(l)));
+      process.stderr.write(`cluster: ${name} exited with ${code}: ${errors.join('\n').slice(-3000)}\n`);
+    });
     const port = await new Promise<number>((resolve, reject) => {
       let buffer = '';
       let stderr = '';
@@ -175,6 +182,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     processes,
     start,
     close: async () => {
+      closing = true;
       for (const p of spawned) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
       await Promise.race([Promise.all(spawned.map((p) => p.exited)), new Promise((r) => setTimeout(r, 15_000))]);
       for (const p of spawned) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
