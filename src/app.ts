@@ -41,7 +41,7 @@ import type { HubSpotGateways } from './crm/hubspot-port';
 import { createPortalStatusRoutes } from './sync/portal-status-routes';
 import { defineSyncJobs, SYNC_JOBS } from './sync/sync-jobs';
 import { SyncService } from './sync/sync-service';
-import type { SyncHooks } from './sync/full-sync';
+import type { SyncHooks } from './sync/sync-deps';
 import { CommitteeService } from './committee/committee-service';
 import { DiscoveryRuns } from './insights/discovery-runs';
 import { defineInsightsJobs, INSIGHTS_JOBS } from './insights/insights-jobs';

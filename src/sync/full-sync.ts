@@ -1,32 +1,15 @@
+import type { SyncDeps } from './sync-deps';
 import type { PortalId } from '../crm/model';
-import type { PortalStore } from '../install/portal-store';
-import type { AssignmentService, WriteBackResult } from '../personas/assignment-service';
-import type { RuleSetService } from '../personas/rule-set-service';
-import type { Clock } from '../platform/clock';
-import type { CrmStore } from '../crm/crm-store';
-import type { HubSpotGateways, ObjectKind, PortalHubSpot } from '../crm/hubspot-port';
+import type { WriteBackResult } from '../personas/assignment-service';
+import type { ObjectKind, PortalHubSpot } from '../crm/hubspot-port';
 import { companyReader, streamContacts, surveyReader, ticketReader, type RelatedRecordReader, type StreamCounts } from './contact-stream';
 import { INCREMENTAL_KINDS } from './incremental-sync';
 import { ProgressMeter, type StreamFigures } from './progress-meter';
 import { syncProperties, type SyncProperties } from './sync-properties';
 import { stopIfAborted, type RunContext, type RunOutcome } from './sync-runs';
-import { syncCursor, type SyncStore } from './sync-store';
+import { syncCursor } from './sync-store';
 
-/** Test seams: a hook that throws after a page simulates a crash at that point. */
-export interface SyncHooks {
-  afterPage?(info: { portalId: PortalId; stream: string; page: number }): void | Promise<void>;
-}
-
-export interface FullSyncDeps {
-  readonly crm: CrmStore;
-  readonly sync: SyncStore;
-  readonly portals: PortalStore;
-  readonly ruleSets: RuleSetService;
-  readonly assignments: AssignmentService;
-  readonly gateways: HubSpotGateways;
-  readonly clock: Clock;
-  readonly hooks?: SyncHooks;
-}
+export type FullSyncDeps = Pick<SyncDeps, 'crm' | 'sync' | 'portals' | 'ruleSets' | 'assignments' | 'gateways' | 'clock' | 'hooks'>;
 
 interface ListingOptions {
   readonly cursor: string | null;

@@ -1,35 +1,19 @@
+import type { SyncDeps } from './sync-deps';
 import type { PortalId } from '../crm/model';
-import type { PortalStore } from '../install/portal-store';
-import type { AssignmentService } from '../personas/assignment-service';
-import type { RuleSetService } from '../personas/rule-set-service';
 import { AppError } from '../platform/errors';
-import type { Clock } from '../platform/clock';
-import type { Logger } from '../platform/logger';
-import type { CrmStore } from '../crm/crm-store';
-import type { CrmRecord, HubSpotGateways, ObjectKind, PortalHubSpot } from '../crm/hubspot-port';
+import type { CrmRecord, ObjectKind, PortalHubSpot } from '../crm/hubspot-port';
 import { toStoredCompany, toStoredSurvey, toStoredTicket } from './contact-stream';
 import { LinkedRecords } from './linked-records';
 import { modifiedAt, propertiesOf, syncProperties, type SyncProperties } from './sync-properties';
 import { reportingTo, stopIfAborted, type RunContext, type RunOutcome } from './sync-runs';
-import { syncCursor, type SyncStore } from './sync-store';
+import { syncCursor } from './sync-store';
 
 const SEARCH_RESULT_CAP = 10_000;
 const SEARCH_PAGE = 200;
 /** Kinds the incremental sync searches by modification time; companies and responses only where the grant allows. */
 export const INCREMENTAL_KINDS: readonly ObjectKind[] = ['contacts', 'tickets', 'companies', 'feedback_submissions'];
 
-export interface IncrementalSyncDeps {
-  readonly crm: CrmStore;
-  readonly sync: SyncStore;
-  readonly portals: PortalStore;
-  readonly ruleSets: RuleSetService;
-  readonly assignments: AssignmentService;
-  readonly gateways: HubSpotGateways;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  /** Searches start this far before the watermark: search is eventually consistent. */
-  readonly searchOverlapMs?: number;
-}
+export type IncrementalSyncDeps = Omit<SyncDeps, 'hooks'>;
 
 /**
  * Catches up with what changed since the last run: searches each kind by last-modified date from its

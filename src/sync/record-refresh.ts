@@ -1,22 +1,11 @@
+import type { SyncDeps } from './sync-deps';
 import type { PortalId } from '../crm/model';
-import type { PortalStore } from '../install/portal-store';
-import type { AssignmentService, WriteBackResult } from '../personas/assignment-service';
-import type { RuleSetService } from '../personas/rule-set-service';
-import type { Clock } from '../platform/clock';
-import type { CrmStore } from '../crm/crm-store';
-import type { HubSpotGateways } from '../crm/hubspot-port';
+import type { WriteBackResult } from '../personas/assignment-service';
 import { toStoredCompany, toStoredTicket } from './contact-stream';
 import { LinkedRecords } from './linked-records';
 import { syncProperties } from './sync-properties';
 
-export interface RecordRefreshDeps {
-  readonly crm: CrmStore;
-  readonly portals: PortalStore;
-  readonly ruleSets: RuleSetService;
-  readonly assignments: AssignmentService;
-  readonly gateways: HubSpotGateways;
-  readonly clock: Clock;
-}
+export type RecordRefreshDeps = Pick<SyncDeps, 'crm' | 'portals' | 'ruleSets' | 'assignments' | 'gateways' | 'clock'>;
 
 /**
  * Refetches named records with batch reads (a webhook said they changed, or the card asked), stores

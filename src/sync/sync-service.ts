@@ -1,12 +1,7 @@
+import type { SyncDeps } from './sync-deps';
 import type { PortalId } from '../crm/model';
-import type { PortalStore } from '../install/portal-store';
-import type { AssignmentService, WriteBackResult } from '../personas/assignment-service';
-import type { RuleSetService } from '../personas/rule-set-service';
-import type { Clock } from '../platform/clock';
-import type { Logger } from '../platform/logger';
-import type { CrmStore } from '../crm/crm-store';
-import type { HubSpotGateways } from '../crm/hubspot-port';
-import { FullSync, type SyncHooks } from './full-sync';
+import type { WriteBackResult } from '../personas/assignment-service';
+import { FullSync } from './full-sync';
 import { IncrementalSync } from './incremental-sync';
 import { RecordRefresh } from './record-refresh';
 import {
@@ -18,20 +13,9 @@ import {
   type SyncOptions,
   type SyncSummary,
 } from './sync-runs';
-import { syncCursor, type SyncStore } from './sync-store';
+import { syncCursor } from './sync-store';
 
-export interface SyncServiceDeps {
-  readonly crm: CrmStore;
-  readonly sync: SyncStore;
-  readonly portals: PortalStore;
-  readonly ruleSets: RuleSetService;
-  readonly assignments: AssignmentService;
-  readonly gateways: HubSpotGateways;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly hooks?: SyncHooks;
-  /** Incremental searches start this far before the watermark: search is eventually consistent. */
-  readonly searchOverlapMs?: number;
+export interface SyncServiceDeps extends SyncDeps {
   /**
    * Runs at the end of a full sync, reconcile or rescore (after a publish or rollback) that
    * completed, inside the run: the buying committee recomputes every company and writes changes.

@@ -6,7 +6,7 @@ import { openStorage, type Storage } from '../../../src/storage/connect';
 import { createStores, type Stores } from '../../../src/storage/stores';
 import type { ContactRecord, CrmRecord, HubSpotGateways, Page, PortalHubSpot } from '../../../src/crm/hubspot-port';
 import { SyncService } from '../../../src/sync/sync-service';
-import type { SyncHooks } from '../../../src/sync/full-sync';
+import type { SyncHooks } from '../../../src/sync/sync-deps';
 import { readFileSync } from 'node:fs';
 
 const PORTAL = 5;
