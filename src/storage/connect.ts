@@ -174,9 +174,27 @@ export async function migrateToLatest(storage: Storage, schema?: string): Promis
   // the same database (a second app, a test run) would make it skip creating its own.
   const migrationTableSchema = storage.dialect === 'postgres' ? (schema ?? 'public') : undefined;
   const migrator = new Migrator({ db: storage.db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await retryWhileOtherSchemasDrop(() => migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+}
+
+/** PostgreSQL's "schema does not exist". */
+const INVALID_SCHEMA_NAME = '3F000';
+const SCHEMA_DROP_RETRIES = 5;
+
+/**
+ * Kysely's migrator reads the tables of every schema it may see (`has_schema_privilege` per schema),
+ * so another tenant of the database dropping one of its own schemas between the catalog read and that
+ * call fails our migration with "schema … does not exist" about a schema that is not ours. Nothing was
+ * applied (the migration runs in a transaction), so trying again is safe and reads the catalog anew.
+ */
+export async function retryWhileOtherSchemasDrop<T extends { error?: unknown }>(migrate: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await migrate();
+    const code = (outcome.error as { code?: string } | undefined)?.code;
+    if (code !== INVALID_SCHEMA_NAME || attempt >= SCHEMA_DROP_RETRIES) return outcome;
   }
 }
