@@ -98,13 +98,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   let closing = false;
 
   const start = async (role: 'web' | 'worker', name: string, env: Record<string, string> = {}): Promise<AppProcess> => {
-    try {
-      return await startOnce(role, name, env);
-    } catch (err) {
-      // Kysely's migrator reads every schema's tables; another suite dropping its schema at that
-      // moment fails the start with "schema … does not exist". That is the shared server, not us.
-      if (!String(err).includes('does not exist')) throw err;
-      return startOnce(role, name, env);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startOnce(role, name, env);
+      } catch (err) {
+        // Kysely's migrator reads every schema's tables; another run dropping its schemas at that
+        // moment fails the start with "schema … does not exist". That is the shared server, not us.
+        if (!String(err).includes('does not exist') || attempt >= 5) throw err;
+      }
     }
   };
 
