@@ -108,11 +108,12 @@ scale('scale mode: a worker killed mid full sync', () => {
         const pending = await db.query(`select count(*)::int as n from ${schema}.assignments where portal_id = $1 and needs_write = 1`, [
           PORTAL,
         ]);
-        return rows[0].n === 1 && pending.rows[0].n === 0 ? true : undefined;
+        // The run logs its end after its last cursor is stored, so wait for both.
+        const finished = survivor.logs.some((l) => l.msg === 'sync finished' && l.portalId === PORTAL);
+        return rows[0].n === 1 && pending.rows[0].n === 0 && finished ? true : undefined;
       },
       150_000,
     );
-    expect(survivor.logs.some((l) => l.msg === 'sync finished' && l.portalId === PORTAL)).toBe(true);
     phase('completed');
     const { rows: stored } = await db.query(`select count(*)::int as n from ${schema}.contacts where portal_id = $1`, [PORTAL]);
     expect(stored[0].n).toBe(CONTACTS);
