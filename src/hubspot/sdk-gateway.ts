@@ -182,7 +182,7 @@ export class SdkGateways implements HubSpotGateways {
         if (failure.kind === 'rate-limited') {
           const wait = failure.waitMs ?? this.policy.burstRateLimitDelayMs;
           await this.pause(portalId, lane, limits, wait).catch((err: unknown) =>
-            logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not share a rate-limit pause'),
+            logger.warn({ portalId, err }, 'could not share a rate-limit pause'),
           );
           logger.warn({ portalId, operation, attempt, waitMs: wait }, 'HubSpot rate limit hit; waiting');
         } else {
