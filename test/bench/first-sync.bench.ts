@@ -270,7 +270,7 @@ function report(r: Result): void {
     `  share of the rate ceiling used   ${pct(r.ceilingShare)} (${r.burstRequests.toLocaleString('en-US')} requests, 429s: ${r.throttled})`,
   );
   console.log(
-    `  requests per 1,000 contacts      ${r.requestsPer1000.toFixed(2)} (incl. ${r.searchRequests} search; before streaming: 27.4)`,
+    `  requests per 1,000 contacts      ${r.requestsPer1000.toFixed(2)} (incl. ${r.searchRequests} search; 27.4 before streaming, when only contacts and tickets were read)`,
   );
   console.log(
     `  app peak RSS                     ${r.peakRssMb.toFixed(0)} MB over an idle ${r.baselineRssMb.toFixed(0)} MB: ${r.bytesPerContact.toFixed(0)} bytes per contact`,
