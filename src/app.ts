@@ -28,6 +28,7 @@ import { TokenService } from './install/token-service';
 import { InProcessJobRunner } from './jobs/in-process-job-runner';
 import type { JobRunner } from './jobs/job-runner';
 import { PgBossJobRunner } from './jobs/pg-boss-job-runner';
+import { InProcessPortalMutex, PgPortalMutex, type PortalMutex } from './jobs/portal-mutex';
 import { AppMetrics } from './metrics/app-metrics';
 import { AssignmentService } from './personas/assignment-service';
 import { RuleSetService } from './personas/rule-set-service';
@@ -204,6 +205,14 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     writeConcurrency: tuning.writeConcurrency,
   });
   // The buying committee on companies: recomputed after a sync run or a publish, and for the companies a webhook concerns.
+  // One portal's recomputes run one at a time in the whole cluster: an advisory lock on PostgreSQL (other key space than the job locks).
+  const committeeMutex: PortalMutex = storage.postgres
+    ? new PgPortalMutex({
+        connectionString: storage.postgres.url,
+        namespace: `personas:${storage.postgres.schema ?? 'personas'}:committee`,
+        logger,
+      })
+    : new InProcessPortalMutex();
   const committee = new CommitteeService({
     crm: stores.crm,
     gateways,
@@ -211,6 +220,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     grantedScopes: async (portalId) => (await stores.portals.get(portalId))?.scopes ?? [],
     clock,
     logger,
+    exclusive: (portalId, task) => committeeMutex.exclusive(portalId, task),
   });
   // A failed recompute is logged, not retried here: the next run compares against what was last written and catches up.
   const committeeFailed = (portalId: number) => (err: unknown) =>
@@ -483,6 +493,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       await sync.stop();
       await usage.close();
       await gateways.stop();
+      await committeeMutex.close();
       if (!options.storage) await storage.close();
     },
   };

@@ -34,7 +34,7 @@ interface Run {
   ruleSet: RuleSet;
   result: CommitteeWriteResult;
   /** Companies to write, carried across store chunks so every batch but the last is full. */
-  pending: { companyId: string; values: WrittenCoverage }[];
+  pending: { companyId: string; values: WrittenCoverage; lastWritten: WrittenCoverage | null }[];
 }
 
 export interface CommitteeServiceDeps {
@@ -44,17 +44,21 @@ export interface CommitteeServiceDeps {
   grantedScopes: (portalId: PortalId) => Promise<readonly string[]>;
   clock: Clock;
   logger: Logger;
+  /**
+   * Runs one portal's refreshes one at a time — across every process in scale mode — so two never
+   * read the same "last written" values and send the same write twice, and an older computation never
+   * overwrites a newer one.
+   */
+  exclusive: <T>(portalId: PortalId, task: () => Promise<T>) => Promise<T>;
 }
 
 /**
  * Keeps `<name>_coverage` and `<name>_gaps` current on companies: recomputes the companies named
  * (or every company, after a full sync or a publish) from the store and writes only those whose
  * values differ from what was last written, in batches of 100 through the portal's rate-limited
- * gateway. One portal's refreshes run one at a time, so an older computation never overwrites a newer one.
+ * gateway. One portal's refreshes run one at a time (`exclusive`), each reading "last written" inside it.
  */
 export class CommitteeService {
-  private readonly queues = new Map<PortalId, Promise<unknown>>();
-
   constructor(private readonly deps: CommitteeServiceDeps) {}
 
   /** The companies a change to these contacts concerns (read it before links are replaced or contacts purged). */
@@ -65,7 +69,7 @@ export class CommitteeService {
 
   refreshCompanies(portalId: PortalId, companyIds: readonly string[]): Promise<CommitteeWriteResult> {
     const ids = [...new Set(companyIds)].sort();
-    return this.serial(portalId, async () => {
+    return this.deps.exclusive(portalId, async () => {
       const run = await this.start(portalId);
       if ('skipped' in run) return run.skipped;
       if (ids.length === 0) return run.result;
@@ -77,7 +81,7 @@ export class CommitteeService {
 
   /** Every company with associated contacts, and every company written before (it may need emptying). */
   refreshAll(portalId: PortalId): Promise<CommitteeWriteResult> {
-    return this.serial(portalId, async () => {
+    return this.deps.exclusive(portalId, async () => {
       const run = await this.start(portalId);
       if ('skipped' in run) return run.skipped;
       let after: string | null = null;
@@ -121,12 +125,13 @@ export class CommitteeService {
       crm.writtenCoverage(portalId, ids),
     ]);
     for (const companyId of ids) {
+      const lastWritten = written.get(companyId) ?? null;
       const values = diffCoverage({
         ruleSet: run.ruleSet,
         contactPersonaIds: (contacts.get(companyId) ?? []).map((c) => c.personaId),
-        lastWritten: written.get(companyId) ?? null,
+        lastWritten,
       });
-      if (values !== null) run.pending.push({ companyId, values });
+      if (values !== null) run.pending.push({ companyId, values, lastWritten });
     }
     run.result.companies += ids.length;
     await this.flush(portalId, run, false);
@@ -140,7 +145,9 @@ export class CommitteeService {
     while (run.pending.length >= WRITE_BATCH || (all && run.pending.length > 0)) {
       const batch = run.pending.splice(0, WRITE_BATCH);
       run.result.requests += 1;
-      const outcome = await hubspot.updateCompanies(batch.map((p) => ({ id: p.companyId, properties: coveragePatch(names, p.values) })));
+      const outcome = await hubspot.updateCompanies(
+        batch.map((p) => ({ id: p.companyId, properties: coveragePatch(names, p.values, p.lastWritten) })),
+      );
       const accepted = new Set(outcome.written);
       await crm.markCoverageWritten(
         portalId,
@@ -157,16 +164,5 @@ export class CommitteeService {
         this.deps.logger.warn({ portalId, failed: refused.slice(0, 5) }, 'HubSpot refused some buying-committee writes');
       }
     }
-  }
-
-  private serial<T>(portalId: PortalId, task: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(portalId) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const settled = next.catch(() => undefined);
-    this.queues.set(portalId, settled);
-    void settled.then(() => {
-      if (this.queues.get(portalId) === settled) this.queues.delete(portalId);
-    });
-    return next;
   }
 }

@@ -88,7 +88,17 @@ export function diffCoverage(input: {
   return desired;
 }
 
-/** The HubSpot properties that carry the values. */
-export function coveragePatch(names: CommitteePropertyNames, values: CoverageValues): Record<string, string> {
-  return { [names.coverage]: values.coverage, [names.gaps]: values.gaps };
+/**
+ * The HubSpot properties that carry the values: both for a company never written, otherwise only
+ * the ones that differ from what was last written (an unchanged property is not sent again).
+ */
+export function coveragePatch(
+  names: CommitteePropertyNames,
+  values: CoverageValues,
+  lastWritten: CoverageValues | null,
+): Record<string, string> {
+  const patch: Record<string, string> = {};
+  if (lastWritten === null || lastWritten.coverage !== values.coverage) patch[names.coverage] = values.coverage;
+  if (lastWritten === null || lastWritten.gaps !== values.gaps) patch[names.gaps] = values.gaps;
+  return patch;
 }

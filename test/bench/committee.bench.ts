@@ -28,10 +28,13 @@ import { PersonaPropertySetup } from '../../src/install/persona-property-setup';
 import { compileRuleSet, validateRuleSet, type RuleSet } from '../../src/personas/engine';
 import { testEnvironment } from '../../src/platform/config';
 import { silentLogger } from '../../src/platform/logger';
+import { InProcessPortalMutex } from '../../src/jobs/portal-mutex';
 import { generatePortal } from '../../src/sandbox/generator';
 import { startSandbox } from '../../src/sandbox';
 import { openStorage, type Storage } from '../../src/storage/connect';
 import { createStores } from '../../src/storage/stores';
+
+const mutex = new InProcessPortalMutex();
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -135,6 +138,7 @@ async function measure(engine: string, storage: Storage, live: RuleSet): Promise
     grantedScopes: async () => requiredScopes(),
     clock,
     logger: silentLogger,
+    exclusive: (portalId, task) => mutex.exclusive(portalId, task),
   });
   console.log(
     `\n${engine}: ${CONTACTS.toLocaleString('en-US')} contacts, ${companiesWithContacts.toLocaleString('en-US')} companies with contacts (seeded in ${seconds(seedMs)})`,
@@ -192,6 +196,7 @@ async function firstWriteOverHttp(live: RuleSet): Promise<void> {
       grantedScopes: async () => scopes,
       clock,
       logger: silentLogger,
+      exclusive: (portalId, task) => mutex.exclusive(portalId, task),
     });
     const t = performance.now();
     const result = await committee.refreshAll(PORTAL);

@@ -1,12 +1,13 @@
 import { CommitteeService } from '../../../src/committee/committee-service';
 import type { BatchWriteResult, HubSpotGateways, PortalHubSpot } from '../../../src/crm/hubspot-port';
+import { InProcessPortalMutex } from '../../../src/jobs/portal-mutex';
 import { silentLogger } from '../../../src/platform/logger';
 import { openStorage, type Storage } from '../../../src/storage/connect';
 import { createStores, type Stores } from '../../../src/storage/stores';
 import { aPersona, aRuleSet } from '../../support/rule-set-builders';
 
 const P = 5;
-const ruleSet = aRuleSet([aPersona({ id: 'buyer', kind: 'buyer', committee: true }), aPersona({ id: 'user' })]);
+const ruleSet = aRuleSet([aPersona({ id: 'buyer', kind: 'buyer', committee: true }), aPersona({ id: 'user' }), aPersona({ id: 'other' })]);
 const SCOPES = ['crm.objects.companies.write'];
 
 /** HubSpot's batch update as the service sees it: every call recorded; some ids answered as missing or refused. */
@@ -43,7 +44,9 @@ describe('CommitteeService', () => {
       grantedScopes: async () => scopes,
       clock: { now: () => 1 },
       logger: silentLogger,
+      exclusive: (portalId, task) => mutex.exclusive(portalId, task),
     });
+  const mutex = new InProcessPortalMutex();
 
   /** `companies` companies (ids c0000…), one contact each, all users. */
   async function seed(companies: number): Promise<string[]> {
@@ -87,6 +90,18 @@ describe('CommitteeService', () => {
     const result = await service(hubspot.gateways).refreshCompanies(P, [ids[0], ids[1], ids[1]]);
     expect(result).toMatchObject({ companies: 2, written: 1, requests: 1 });
     expect(hubspot.calls.at(-1)).toEqual([{ id: ids[1], properties: { persona_coverage: 'buyer', persona_gaps: '' } }]);
+  });
+
+  it('sends only the property that changed for a company written before', async () => {
+    const ids = await seed(2);
+    const hubspot = fakeHubSpot();
+    await service(hubspot.gateways).refreshAll(P);
+    // k0 moves from user to other: coverage changes, the gaps (buyer) stay as HubSpot holds them.
+    await s.assignments.setOverride(P, 'k0', { persona: 'other', by: 'rep', at: 2 });
+    const result = await service(hubspot.gateways).refreshCompanies(P, ids);
+    expect(result).toMatchObject({ companies: 2, written: 1, requests: 1 });
+    expect(hubspot.calls.at(-1)).toEqual([{ id: ids[0], properties: { persona_coverage: 'other' } }]);
+    expect((await s.crm.writtenCoverage(P, [ids[0]])).get(ids[0])).toEqual({ coverage: 'other', gaps: 'buyer' });
   });
 
   it('forgets a company HubSpot no longer has, and leaves a refused one unrecorded so the next run retries it', async () => {

@@ -48,10 +48,22 @@ describe('coverage values', () => {
     expect(parseCoverageValue(null)).toEqual([]);
   });
 
-  it('names the properties after the rule set property and patches both', () => {
+  it('names the properties after the rule set property and patches both for a company never written', () => {
     const names = committeePropertyNames({ name: 'buyer_type' });
     expect(names).toEqual({ coverage: 'buyer_type_coverage', gaps: 'buyer_type_gaps' });
-    expect(coveragePatch(names, { coverage: 'a', gaps: '' })).toEqual({ buyer_type_coverage: 'a', buyer_type_gaps: '' });
+    expect(coveragePatch(names, { coverage: 'a', gaps: '' }, null)).toEqual({ buyer_type_coverage: 'a', buyer_type_gaps: '' });
+  });
+
+  it('patches only the property that differs from what was last written', () => {
+    const names = committeePropertyNames({ name: 'buyer_type' });
+    expect(coveragePatch(names, { coverage: 'a;b', gaps: 'c' }, { coverage: 'a', gaps: 'c' })).toEqual({ buyer_type_coverage: 'a;b' });
+    expect(coveragePatch(names, { coverage: 'a', gaps: '' }, { coverage: 'a', gaps: 'c' })).toEqual({ buyer_type_gaps: '' });
+    expect(coveragePatch(names, { coverage: '', gaps: '' }, { coverage: 'a', gaps: 'c' })).toEqual({
+      buyer_type_coverage: '',
+      buyer_type_gaps: '',
+    });
+    // Written empty once: a company whose contacts all left and whose gaps were already empty gets only coverage emptied.
+    expect(coveragePatch(names, { coverage: '', gaps: '' }, { coverage: 'a', gaps: '' })).toEqual({ buyer_type_coverage: '' });
   });
 });
 
