@@ -35,6 +35,8 @@ const PORTAL_COUNT = flag('portals', 50, 4);
 const CONTACTS = flag('contacts', 1_000, 100);
 /** Synced first, alone: the limiter's own share, with CPU to spare. */
 const RATE_PORTALS = Array.from({ length: 3 }, (_, i) => 9_800_001 + i);
+/** Large enough that each sync takes many 10-second windows (a short sync's burst would flatter the share). */
+const RATE_CONTACTS = Math.max(CONTACTS, 5_000);
 /** Synced all at once afterwards. */
 const PORTALS = Array.from({ length: PORTAL_COUNT - RATE_PORTALS.length }, (_, i) => 9_800_101 + i);
 const ALL = [...RATE_PORTALS, ...PORTALS];
@@ -90,7 +92,12 @@ async function syncPhase(cluster: Cluster, web: AppProcess, worker: AppProcess, 
       const pending = await db.query(`select count(*)::int as n from ${schema}.assignments where needs_write = 1 and portal_id = any($1)`, [
         portals,
       ]);
-      return rows[0].n === portals.length && pending.rows[0].n === 0 ? true : undefined;
+      // A run records its end just after its last cursor: wait for that too, the share needs it.
+      const running = await db.query(
+        `select count(*)::int as n from ${schema}.sync_runs where status = 'running' and portal_id = any($1)`,
+        [portals],
+      );
+      return rows[0].n === portals.length && pending.rows[0].n === 0 && running.rows[0].n === 0 ? true : undefined;
     },
     3_600_000,
     1_000,
@@ -109,10 +116,11 @@ async function syncPhase(cluster: Cluster, web: AppProcess, worker: AppProcess, 
   let peak = 0;
   for (const r of runs) {
     const stats = sandbox.stats(Number(r.portal_id));
-    const searches = Object.entries(stats.byPath)
-      .filter(([k]) => k.endsWith('/search'))
+    // Search has its own limit; property definitions are the install's setup, not the sync.
+    const excluded = Object.entries(stats.byPath)
+      .filter(([k]) => k.endsWith('/search') || k.includes('/crm/v3/properties'))
       .reduce((n, [, v]) => n + v, 0);
-    requests += stats.requests - searches;
+    requests += stats.requests - excluded;
     throttled += stats.throttled;
     peak = Math.max(peak, stats.peakPer10s);
     portalSeconds += (Number(r.finished) - Number(r.started)) / 1000;
@@ -136,17 +144,19 @@ async function main(): Promise<void> {
   const cluster: Cluster = await startCluster({
     databaseUrl: env.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/test',
     redisUrl: env.redisUrl ?? 'redis://127.0.0.1:6379',
-    portals: ALL.map((portalId) => ({ portalId, contacts: CONTACTS })),
-    env: { JOBS_ENABLED: 'false', LOG_LEVEL: 'warn' },
+    portals: ALL.map((portalId) => ({ portalId, contacts: RATE_PORTALS.includes(portalId) ? RATE_CONTACTS : CONTACTS })),
+    // LOG_LEVEL stays at info: the harness learns each process's port from its "listening" line
+    // (at warn the bench waited for it for ever, which is how it used to time out with no figures).
+    env: { JOBS_ENABLED: 'false' },
   });
   try {
     const [web, worker] = (await Promise.all([cluster.start('web', 'web'), cluster.start('worker', 'worker')])) as [AppProcess, AppProcess];
     const { db, schema, sandbox } = cluster;
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const describe = (name: string, p: SyncPhase) => {
-      console.log(`${name}: ${p.portals} portals × ${CONTACTS} contacts (${p.contacts} stored) in ${p.wallS.toFixed(0)} s`);
+      console.log(`${name}: ${p.portals} portals × ${p.contacts / p.portals} contacts (${p.contacts} stored) in ${p.wallS.toFixed(0)} s`);
       console.log(
-        `  HubSpot requests (search excluded): ${p.requests} (${((p.requests * 1000) / p.contacts).toFixed(1)} per 1,000 contacts), ` +
+        `  HubSpot requests (search and property setup excluded): ${p.requests} (${((p.requests * 1000) / p.contacts).toFixed(1)} per 1,000 contacts), ` +
           `429s: ${p.throttled}, highest rolling-10 s count of any portal: ${p.peak} (ceiling 110)`,
       );
       console.log(`  share of the summed ceilings used: ${pct(p.share)} (target >= 90%; our budget is 105/110 = 95.5%)`);
