@@ -154,6 +154,11 @@ export interface ContactStreamOptions {
   readonly stopped: () => boolean;
   /** Each listed page, as HubSpot returned it. */
   readonly onListed?: (contacts: readonly ContactRecord[]) => void;
+  /**
+   * Other cursors saved in the same write as the listing cursor (a full sync's progress across
+   * resumes), so that a crash never leaves one ahead of the other.
+   */
+  readonly savedWithCursor?: (done: { contactsDone: number; written: number }) => Readonly<Record<string, string>>;
   /** After a page's cursor is saved: every page up to it (`contactsDone` contacts in this run) is stored, scored and written. */
   readonly onPageDone?: (done: { page: number; contactsDone: number }) => void | Promise<void>;
   /** After every page and every write batch. */
@@ -322,7 +327,10 @@ export async function streamContacts(deps: ContactStreamDeps, o: ContactStreamOp
       .then(() => writesQueued)
       .then((writes) => writes.done)
       .then(async () => {
-        if (o.cursorKey) await sync.setCursor(o.portalId, o.cursorKey, cursor, clock.now());
+        if (o.cursorKey) {
+          const together = o.savedWithCursor?.({ contactsDone, written: counts.written }) ?? {};
+          await sync.setCursors(o.portalId, { ...together, [o.cursorKey]: cursor }, clock.now());
+        }
         o.onProgress?.(counts);
         await o.onPageDone?.({ page: pageNo, contactsDone });
       });

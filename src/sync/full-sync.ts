@@ -17,7 +17,8 @@ interface ListingOptions {
   readonly reason: string;
   readonly earlier: { contacts: number; written: number };
   readonly onListed?: (contacts: readonly { id: string; ticketIds: readonly string[] | null }[]) => void;
-  readonly onPageDone?: (done: { contactsDone: number; written: number }) => Promise<void>;
+  /** Saved with each page's listing cursor, in the same write. */
+  readonly savedWithCursor?: (done: { contactsDone: number; written: number }) => Readonly<Record<string, string>>;
 }
 
 /**
@@ -42,14 +43,9 @@ export class FullSync {
       since: startedAt,
       reason: 'sync',
       earlier,
-      onPageDone: async (done) => {
-        await sync.setCursor(
-          portalId,
-          syncCursor.fullDone,
-          JSON.stringify({ contacts: earlier.contacts + done.contactsDone, written: earlier.written + done.written }),
-          this.deps.clock.now(),
-        );
-      },
+      savedWithCursor: (done) => ({
+        [syncCursor.fullDone]: JSON.stringify({ contacts: earlier.contacts + done.contactsDone, written: earlier.written + done.written }),
+      }),
     });
     stopIfAborted(ctx);
     const sweep = await this.writeLeftovers(portalId, ctx);
@@ -150,9 +146,9 @@ export class FullSync {
             counts = c as StreamCounts;
             report(c);
           },
-          onPageDone: async ({ page, contactsDone }) => {
+          savedWithCursor: options.savedWithCursor,
+          onPageDone: async ({ page }) => {
             countContacts();
-            await options.onPageDone?.({ contactsDone, written: counts?.written ?? 0 });
             await this.deps.hooks?.afterPage?.({ portalId, stream: 'contacts', page });
           },
         },

@@ -31,6 +31,8 @@ export interface ApiUsage {
 export interface SyncStore {
   getCursor(portalId: PortalId, stream: string): Promise<string | null>;
   setCursor(portalId: PortalId, stream: string, cursor: string, now: number): Promise<void>;
+  /** Several cursors in one write: saved together or not at all. */
+  setCursors(portalId: PortalId, cursors: Readonly<Record<string, string>>, now: number): Promise<void>;
   clearCursor(portalId: PortalId, stream: string): Promise<void>;
   startRun(portalId: PortalId, kind: SyncRunKind, now: number): Promise<SyncRun>;
   updateRun(id: number, progress: SyncProgress): Promise<void>;

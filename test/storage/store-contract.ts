@@ -652,6 +652,15 @@ export function runStoreContract(engine: string, open: () => Promise<Storage>): 
         expect(await s.sync.getCursor(Q, 'contacts')).toBe('q');
       });
 
+      it('saves several cursors in one write, creating and replacing', async () => {
+        await s.sync.setCursor(P, 'full:contacts', '100', T0);
+        await s.sync.setCursors(P, { 'full:contacts': '200', 'full:done': '{"contacts":200}' }, T0 + 1);
+        await s.sync.setCursors(Q, { 'full:contacts': 'q' }, T0);
+        expect(await s.sync.getCursor(P, 'full:contacts')).toBe('200');
+        expect(await s.sync.getCursor(P, 'full:done')).toBe('{"contacts":200}');
+        expect(await s.sync.getCursor(Q, 'full:done')).toBeNull();
+      });
+
       it('records runs, their progress and an interruption after a crash', async () => {
         const run = await s.sync.startRun(P, 'full', T0);
         await s.sync.updateRun(run.id, { phase: 'contacts', done: 300, total: 1000 });

@@ -37,6 +37,20 @@ export class SyncSqlStore implements SyncStore {
       .execute();
   }
 
+  async setCursors(portalId: number, cursors: Readonly<Record<string, string>>, now: number): Promise<void> {
+    const rows = Object.entries(cursors).map(([stream, cursor]) => ({ portal_id: portalId, stream, cursor, updated_at: now }));
+    if (rows.length === 0) return;
+    await this.db
+      .insertInto('sync_cursors')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .columns(['portal_id', 'stream'])
+          .doUpdateSet((eb) => ({ cursor: eb.ref('excluded.cursor'), updated_at: eb.ref('excluded.updated_at') })),
+      )
+      .execute();
+  }
+
   async clearCursor(portalId: number, stream: string): Promise<void> {
     await this.db.deleteFrom('sync_cursors').where('portal_id', '=', portalId).where('stream', '=', stream).execute();
   }
