@@ -219,11 +219,14 @@ scale('scale mode: web and worker processes on PostgreSQL and Redis', () => {
     const unchangedWrites: string[] = [];
     for (const portalId of PORTALS) {
       const writes = sandbox.writes(portalId).filter((w) => w.changeSource === 'INTEGRATION');
-      // Contacts only: company writes (the buying committee's persona_coverage / persona_gaps) do
-      // repeat values HubSpot holds when the cluster applies a contact's changes (reported, open).
-      for (const w of writes)
-        if (w.kind === 'contacts' && w.unchanged.length > 0)
-          unchangedWrites.push(`${portalId}/${w.kind}/${w.id}: ${w.unchanged.join(',')}`);
+      // Companies too (committee refreshes are exclusive cluster-wide and patch only what changed), except a
+      // company's first write: it sends both properties, and an empty one may repeat HubSpot's empty value.
+      const written = new Set<string>();
+      for (const w of writes) {
+        const first = w.kind === 'companies' && !written.has(w.id);
+        if (w.kind === 'companies') written.add(w.id);
+        if (w.unchanged.length > 0 && !first) unchangedWrites.push(`${portalId}/${w.kind}/${w.id}: ${w.unchanged.join(',')}`);
+      }
       const since = sandbox
         .writes(portalId)
         .slice(writesBefore.get(portalId))
