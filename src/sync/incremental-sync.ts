@@ -2,7 +2,7 @@ import type { SyncDeps } from './sync-deps';
 import type { PortalId } from '../crm/model';
 import { AppError } from '../platform/errors';
 import type { CrmRecord, ObjectKind, PortalHubSpot } from '../crm/hubspot-port';
-import { toStoredCompany, toStoredSurvey, toStoredTicket } from './contact-stream';
+import { toStoredCompany, toStoredSurvey, toStoredTicket } from './related-readers';
 import { LinkedRecords } from './linked-records';
 import { modifiedAt, propertiesOf, syncProperties, type SyncProperties } from './sync-properties';
 import { reportingTo, stopIfAborted, type RunContext, type RunOutcome } from './sync-runs';

@@ -2,7 +2,7 @@ import type { PortalId } from '../crm/model';
 import type { Clock } from '../platform/clock';
 import type { ContactTicketLink, CrmStore } from '../crm/crm-store';
 import type { CrmRecord, PortalHubSpot } from '../crm/hubspot-port';
-import { toStoredCompany, toStoredContact, toStoredSurvey, toStoredTicket } from './contact-stream';
+import { toStoredCompany, toStoredContact, toStoredSurvey, toStoredTicket } from './related-readers';
 import type { SyncProperties } from './sync-properties';
 
 /**

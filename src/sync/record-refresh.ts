@@ -1,7 +1,7 @@
 import type { SyncDeps } from './sync-deps';
 import type { PortalId } from '../crm/model';
 import type { WriteBackResult } from '../personas/assignment-service';
-import { toStoredCompany, toStoredTicket } from './contact-stream';
+import { toStoredCompany, toStoredTicket } from './related-readers';
 import { LinkedRecords } from './linked-records';
 import { syncProperties } from './sync-properties';
 
