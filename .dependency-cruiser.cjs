@@ -25,8 +25,15 @@ module.exports = {
       name: 'adapters-only-in-the-composition-root',
       comment: 'Only src/app.ts builds the storage and HubSpot adapters; capabilities receive them as ports.',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/app\\.ts$', '^src/storage/', '^src/hubspot/'] },
+      from: { path: '^src/', pathNot: ['^src/app\\.ts$', '^src/composition/', '^src/storage/', '^src/hubspot/'] },
       to: { path: ['^src/storage/', '^src/hubspot/'] },
+    },
+    {
+      name: 'composition-wires-adapters-it-is-handed',
+      comment: 'The wire functions beside src/app.ts receive the adapters app.ts built: they may name their types, never build them.',
+      severity: 'error',
+      from: { path: '^src/composition/' },
+      to: { path: ['^src/storage/', '^src/hubspot/'], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'engine-through-its-index',

@@ -1,14 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Express, Router } from 'express';
-import { createAdmin } from './admin/create-admin';
-import { CardQueryService } from './card-api/card-query-service';
-import { createCardRoutes } from './card-api/card-routes';
-import { createCompanyCardRoutes } from './card-api/company-card-routes';
-import { CompanyCardService } from './card-api/company-card-service';
-import { createInsightsRoutes } from './insights/insights-routes';
 import { InsightsService } from './insights/insights-service';
-import { identifyWithOAuth, SIGNIN_CALLBACK_PATH } from './admin/signin-routes';
 import { ApiUsageRecorder } from './hubspot/api-usage-recorder';
 import type { RetryPolicy } from './hubspot/retry-policy';
 import { SdkAutomationReader } from './hubspot/automation-reader';
@@ -17,11 +10,6 @@ import { createHttpApp } from './http/create-http-app';
 import { optionalScopes, requiredScopes } from './install/app-scopes';
 import { InstallService } from './install/install-service';
 import { OAuthClient } from './install/oauth-client';
-import { InstallProgressLinks, installProgressSecret } from './install/install-progress';
-import { createInstallProgressRoutes, type InstallProgressSource } from './install/install-progress-page';
-import { createOAuthRoutes } from './install/oauth-routes';
-import { createPublishImpactRoutes } from './admin/publish-impact-routes';
-import { PublishImpactService } from './personas/publish-impact';
 import { PersonaPropertySetup } from './install/persona-property-setup';
 import { TokenCrypto } from './install/token-crypto';
 import { TokenService } from './install/token-service';
@@ -37,23 +25,23 @@ import type { AppConfig } from './platform/config';
 import type { Logger } from './platform/logger';
 import { openStorage, type Storage } from './storage/connect';
 import { createStores, type Stores } from './storage/stores';
-import { WHAT_THEY_SAY_SHOWN } from './crm/crm-store';
 import type { HubSpotGateways } from './crm/hubspot-port';
-import { createPortalStatusRoutes } from './sync/portal-status-routes';
 import { defineSyncJobs, SYNC_JOBS } from './sync/sync-jobs';
 import { SyncService } from './sync/sync-service';
 import type { SyncHooks } from './sync/sync-deps';
 import { CommitteeService } from './committee/committee-service';
-import { DiscoveryRuns } from './insights/discovery-runs';
-import { defineInsightsJobs, INSIGHTS_JOBS } from './insights/insights-jobs';
-import { defineWebhookJobs } from './webhook-receiver/webhook-jobs';
-import { createWebhookReceiver } from './webhook-receiver/webhook-receiver';
-import { createWorkflowActionRoutes } from './workflow-action/workflow-action-routes';
-import { WorkflowPersonaService } from './workflow-action/workflow-persona-service';
+import { wireAdmin } from './composition/wire-admin';
+import { wireCardsAndWorkflowAction } from './composition/wire-cards-and-workflow-action';
+import { wireInsights } from './composition/wire-insights';
+import { wireInstallRoutes } from './composition/wire-install-routes';
+import { wireWebhooks } from './composition/wire-webhooks';
+import type { Wiring } from './composition/wiring';
 
 /**
  * The composition root: the only place that builds concrete stores, the HubSpot gateway,
- * services, routes and jobs. Everything else receives what it needs.
+ * services, routes and jobs. Everything else receives what it needs. The capabilities at the edge
+ * (insights, webhooks, admin, cards, workflow action) are wired by the `wire…` functions in
+ * src/composition, from the stores, adapters and services built here.
  */
 export interface BuildAppOptions {
   readonly config: AppConfig;
@@ -105,10 +93,6 @@ export interface App {
   /** Stops background work and closes storage; in-flight requests are the server's to drain. */
   close(): Promise<void>;
 }
-
-const DAY_MS = 86_400_000;
-/** HubSpot retries a workflow action for up to three days. */
-const WORKFLOW_ANSWER_RETENTION_MS = 7 * DAY_MS;
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config, logger } = options;
@@ -279,185 +263,30 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   });
   jobs.schedule({ name: 'oauth-states', cron: config.jobs.reconcileCron, run: () => stores.oauthStates.purgeExpired(clock.now()) });
 
-  // --- Insights: discovery, pilot validation, drift reviews over stored snapshots ---
-  const insights = new InsightsService({
-    contacts: stores.analysisContacts,
-    assignments: stores.snapshots,
-    reports: stores.reports,
-    pilots: stores.pilots,
-    ruleSets: { live: async (portalId) => (await ruleSets.live(portalId)).ruleSet },
-    clock,
-  });
-  const discoveryRuns = new DiscoveryRuns({
-    runs: stores.discoveryRuns,
-    enqueue: (portalId, runId) => jobs.enqueue(INSIGHTS_JOBS.discovery, portalId, { runId }),
-    discover: (portalId, progress) => insights.discover(portalId, progress),
-    now: () => clock.now(),
-  });
-  defineInsightsJobs({
-    runner: jobs,
+  // --- Insights, webhooks, admin, cards and the workflow action: wired in src/composition from what is built above ---
+  const wiring: Wiring = { config, logger, clock, stores, jobs };
+  const { insights, discoveryRuns } = wireInsights(wiring, { ruleSets, sync, installedPortals });
+  const webhooks = wireWebhooks(wiring, { ruleSets, sync, committee, dialect: storage.dialect });
+  const admin = wireAdmin(wiring, {
+    ruleSets,
+    assignments,
+    propertySetup,
+    sync,
     insights,
     discoveryRuns,
-    installedPortals,
-    now: () => clock.now(),
-    rescore: (id) => sync.rescore(id),
-    snapshot: async (id, purgeBefore) => {
-      await stores.snapshots.take(id, (await ruleSets.live(id)).ruleSet.unassigned.id, clock.now());
-      await stores.snapshots.purgeBefore(id, purgeBefore);
-    },
-    crons: { nightly: config.jobs.rescoreCron, quarterly: config.jobs.reviewCron },
+    flushUsage: () => usage.flush(),
+    automation: (id) => new SdkAutomationReader(id, gateways),
+    withCompaniesOf,
+    scopes,
+    oauthFetch: tuning.oauthFetch,
   });
-  jobs.schedule({
-    name: 'workflow-callbacks',
-    cron: config.jobs.reconcileCron,
-    run: () => stores.workflowCallbacks.purgeBefore(clock.now() - WORKFLOW_ANSWER_RETENTION_MS),
-  });
-
-  // --- HTTP ---
-  // The install page follows the first sync through a signed link, with no admin session.
-  const installProgress: InstallProgressSource = {
-    links: new InstallProgressLinks(installProgressSecret(config.encryptionKey)),
-    read: async (portalId) => {
-      const p = await sync.streamProgress(portalId);
-      const f = p.figures;
-      return {
-        state: p.state === 'none' ? 'starting' : p.state === 'running' ? 'syncing' : p.state,
-        total: f?.total ?? null,
-        scored: f?.scored ?? 0,
-        written: f?.written ?? 0,
-        remaining: f?.remaining ?? null,
-        contactsPerSecond: f?.contactsPerSecond ?? null,
-        etaSeconds: f?.etaSeconds ?? null,
-      };
-    },
-  };
   const routers: Router[] = [
-    createOAuthRoutes({
-      states: stores.oauthStates,
-      install,
-      clock,
-      logger,
-      clientId: config.hubspot.clientId,
-      appBaseUrl: config.appBaseUrl,
-      authBaseUrl: config.hubspot.authBaseUrl,
-      scopes,
-      optionalScopes: optional,
-      progress: installProgress,
-    }),
-    createInstallProgressRoutes({ source: installProgress, clock }),
+    ...wireInstallRoutes(wiring, { install, sync, scopes, optionalScopes: optional }),
+    ...admin.routers,
+    ...wireCardsAndWorkflowAction(wiring, { ruleSets, sync, insights, withCompaniesOf, pageGuard: admin.pageGuard }),
   ];
 
-  // --- Webhooks: signed intake into the inbox, drained by this process's worker loop (SQLite) or by per-portal jobs ---
-  let notifyJobs: ((portalIds: readonly number[]) => void) | undefined;
-  const webhooks = createWebhookReceiver({
-    inbox: stores.inbox,
-    crm: stores.crm,
-    assignments: stores.assignments,
-    refresher: sync,
-    committee,
-    rules: { live: async (portalId) => (await ruleSets.live(portalId)).compiled },
-    clientSecret: config.hubspot.clientSecret,
-    appBaseUrl: config.appBaseUrl,
-    appId: config.hubspot.appId,
-    clock,
-    logger,
-    // One SQLite file has one worker, so at start every claim left behind belongs to a dead process.
-    worker: { staleAfterMs: storage.dialect === 'sqlite' ? 0 : 60_000 },
-    onEnqueued: jobs.kind === 'pg-boss' ? (portalIds) => notifyJobs?.(portalIds) : undefined,
-  });
-  if (jobs.kind === 'pg-boss') {
-    notifyJobs = defineWebhookJobs({
-      runner: jobs,
-      worker: webhooks.worker,
-      inbox: stores.inbox,
-      clock,
-      sweepCron: '* * * * *',
-      housekeepingCron: config.jobs.reconcileCron,
-    }).onEnqueued;
-  }
-
-  // --- Admin: sign-in with HubSpot, /api/admin, the page at /admin/, share links, avatars ---
-  const publishImpact = new PublishImpactService({
-    automation: (id) => new SdkAutomationReader(id, gateways),
-    grantedScopes: async (id) => (await stores.portals.get(id))?.scopes ?? [],
-  });
-  const personaProperty = async (id: number) => (await ruleSets.live(id)).ruleSet.property.name;
-  const admin = createAdmin({
-    stores,
-    clock,
-    logger,
-    adminToken: config.adminToken,
-    appBaseUrl: config.appBaseUrl,
-    encryptionKey: config.encryptionKey,
-    rules: ruleSets,
-    oauth: {
-      authBaseUrl: config.hubspot.authBaseUrl,
-      clientId: config.hubspot.clientId,
-      scopes,
-      identify: identifyWithOAuth(
-        new OAuthClient({
-          apiBaseUrl: config.hubspot.apiBaseUrl,
-          clientId: config.hubspot.clientId,
-          clientSecret: config.hubspot.clientSecret,
-          redirectUri: `${config.appBaseUrl}${SIGNIN_CALLBACK_PATH}`,
-          fetch: tuning.oauthFetch,
-        }),
-      ),
-    },
-    syncPropertyOptions: async (portalId, ruleSet) => {
-      await propertySetup.ensure(portalId, ruleSet);
-    },
-    // Answers at once: a large portal's rescore takes minutes; the dashboard follows its run.
-    rescore: (portalId) => jobs.enqueue(SYNC_JOBS.rescore, portalId),
-    applyOverride: (portalId, contactId, override) =>
-      withCompaniesOf(portalId, [contactId], () => assignments.applyAdminOverride(portalId, contactId, override)),
-    verdicts: (portalId) => insights.personaVerdicts(portalId),
-    personaUsage: async (portalId, values) => publishImpact.usage(portalId, await personaProperty(portalId), values),
-  });
-  routers.push(...admin.routers);
-  jobs.schedule({ name: 'admin-sessions', cron: config.jobs.reconcileCron, run: () => stores.adminSessions.purgeExpired(clock.now()) });
-  routers.push(
-    createPortalStatusRoutes({
-      guard: admin.guard,
-      portals: stores.portals,
-      crm: stores.crm,
-      sync: stores.sync,
-      assignments: stores.assignments,
-      ruleSets,
-      currentRun: (id) => sync.currentRun(id),
-      streamProgress: (id) => sync.streamProgress(id),
-      flushUsage: () => usage.flush(),
-      clock,
-    }),
-    createInsightsRoutes({ guard: admin.guard, insights, discoveryRuns }),
-    createPublishImpactRoutes({ guard: admin.guard, impact: publishImpact, personaProperty }),
-  );
-
-  // --- Where reps and workflows meet the persona: the card API and preview, the workflow action ---
-  const cardQueries = new CardQueryService({
-    crm: stores.crm,
-    assignments: stores.assignments,
-    ruleSets,
-    sync: { refreshContacts: (portalId, ids) => withCompaniesOf(portalId, ids, () => sync.refreshContacts(portalId, ids)) },
-    clock,
-    verdicts: (id) => insights.personaVerdicts(id),
-    whatTheySay: (id, personaId) => stores.crm.recentSurveyComments(id, personaId, WHAT_THEY_SAY_SHOWN),
-  });
-  const signed = { clientSecret: config.hubspot.clientSecret, appBaseUrl: config.appBaseUrl, clock, logger };
-  routers.push(
-    createCardRoutes({ ...signed, cardQueries, adminGuard: admin.pageGuard }),
-    createCompanyCardRoutes({
-      ...signed,
-      companyCards: new CompanyCardService({ crm: stores.crm, ruleSets, clock }),
-      adminGuard: admin.pageGuard,
-    }),
-    createWorkflowActionRoutes({
-      ...signed,
-      workflowAction: new WorkflowPersonaService({ cardQueries, ruleSets, portals: stores.portals }),
-      responses: stores.workflowCallbacks,
-    }),
-  );
-
+  // --- HTTP ---
   const health = async () => {
     await storage.ping();
     const redis = config.redisUrl ? ((await gateways.ping()) ? 'ok' : 'unavailable') : 'not used';

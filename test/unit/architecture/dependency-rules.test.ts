@@ -37,6 +37,7 @@ describe('the architecture rules of `npm run lint` (.dependency-cruiser.cjs)', (
       'adapters-only-in-the-composition-root: src/beta/uses-hubspot.ts -> src/hubspot/gateway.ts',
       'adapters-only-in-the-composition-root: src/beta/uses-storage.ts -> src/storage/store.ts',
       'build-tools-stay-out-of-the-runtime: src/beta/uses-tools.ts -> tools/build.ts',
+      'composition-wires-adapters-it-is-handed: src/composition/wire-builds.ts -> src/hubspot/gateway.ts',
       'engine-through-its-index: src/beta/engine-internals.ts -> src/personas/engine/operators.ts',
       // alpha/deep -> beta -> alpha is a cycle between folders although no file reaches itself
       'no-folder-cycles: src/alpha -> src/beta',
