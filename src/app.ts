@@ -207,8 +207,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     exclusive: (portalId, task) => committeeMutex.exclusive(portalId, task),
   });
   // A failed recompute is logged, not retried here: the next run compares against what was last written and catches up.
-  const committeeFailed = (portalId: number) => (err: unknown) =>
-    logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'buying committee could not be written');
+  const committeeFailed = (portalId: number) => (err: unknown) => logger.warn({ portalId, err }, 'buying committee could not be written');
   const refreshAllCompanies = (portalId: number) => committee.refreshAll(portalId).then(() => undefined, committeeFailed(portalId));
   /** Runs a change to these contacts (an admin's override, the card's recompute), then rewrites the companies they were and are on. */
   const withCompaniesOf = async <T>(portalId: number, contactIds: readonly string[], change: () => Promise<T>): Promise<T> => {
@@ -247,9 +246,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
         : (portalId) => {
             jobs
               .enqueue(SYNC_JOBS.full, portalId)
-              .catch((err: unknown) =>
-                logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not queue the first sync'),
-              );
+              .catch((err: unknown) => logger.warn({ portalId, err }, 'could not queue the first sync'));
           },
   });
   defineSyncJobs({

@@ -65,7 +65,7 @@ export class PersonaPropertySetup {
       // A portal installed before the buying committee has not granted the company write scopes:
       // its contact properties (and publishing) must keep working; it gets the committee on reinstall.
       if (!(err instanceof HubSpotCallError && err.status === 403)) throw err;
-      this.deps.logger.warn({ portalId, err: err.message }, 'buying-committee company properties skipped: scope not granted');
+      this.deps.logger.warn({ portalId, err }, 'buying-committee company properties skipped: scope not granted');
     }
     this.deps.logger.info({ portalId, created, updated }, 'persona properties ensured');
     return { created, updated };

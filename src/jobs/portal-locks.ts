@@ -51,9 +51,7 @@ export class PortalLocks {
     if (!client) return; // the connection is gone, and the lock with it
     await this.inTurn(() =>
       client.query('select pg_advisory_unlock(hashtext($1), ($2::bigint % 2147483647)::int)', [this.options.namespace, portalId]),
-    ).catch((err: unknown) =>
-      this.options.logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not release a portal lock'),
-    );
+    ).catch((err: unknown) => this.options.logger.warn({ portalId, err }, 'could not release a portal lock'));
   }
 
   private inTurn<T>(fn: () => Promise<T>): Promise<T> {

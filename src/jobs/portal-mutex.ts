@@ -79,7 +79,7 @@ export class PgPortalMutex implements PortalMutex {
       } catch (err) {
         // Closing the connection releases the lock with it.
         client.release(true);
-        this.options.logger.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'could not release a portal mutex');
+        this.options.logger.warn({ portalId, err }, 'could not release a portal mutex');
       }
     }
   }

@@ -247,7 +247,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const e = err as { type?: string; message?: string; status?: number };
     if (e.type === 'entity.parse.failed') return sendError(res, 400, 'VALIDATION_ERROR', `Invalid input JSON: ${e.message ?? ''}`);
     if (e.type === 'entity.too.large') return sendError(res, 413, 'VALIDATION_ERROR', 'Request body too large');
-    logger?.warn({ err: e.message, path: req.path }, 'sandbox request failed');
+    logger?.warn({ err, path: req.path }, 'sandbox request failed');
     if (!res.headersSent) sendError(res, 500, 'INTERNAL_ERROR', 'internal error');
   });
 
