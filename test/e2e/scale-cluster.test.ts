@@ -188,7 +188,10 @@ scale('scale mode: web and worker processes on PostgreSQL and Redis', () => {
     let duplicates = 0;
     await inParallel(batches, 8, async (batch) => {
       const answer = await postSigned(cluster, batch);
-      expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: undefined });
+      // On failure, what the web processes logged says why.
+      const errors = () =>
+        cluster.processes.flatMap((p) => p.logs.filter((l) => Number(l.level) >= 50).map((l) => JSON.stringify(l).slice(0, 1500)));
+      if (answer.status !== 200) expect({ status: answer.status, body: answer.body, errors: errors() }).toEqual({ status: 200 });
       accepted += answer.accepted;
       duplicates += answer.duplicates;
     });
