@@ -1,6 +1,5 @@
 import type { Dialect } from '../dialect';
-import { sql, type Kysely } from 'kysely';
-import type { PropertyBag } from '../../crm/model';
+import type { Kysely } from 'kysely';
 import type {
   ContactCompanyLink,
   ContactSurveyLink,
@@ -20,30 +19,15 @@ import type {
 } from '../../crm/crm-store';
 import * as accounts from './account-sql';
 import * as committee from './committee-sql';
-import type { ContactsTable, Database, TicketsTable } from '../database';
-import { chunk, fromJson, toJson, inTransaction } from './json';
+import * as ticketSql from './ticket-sql';
+import * as contactSql from './contact-sql';
+import { toContact } from './contact-sql';
+import type { Database } from '../database';
+import { chunk, toJson, inTransaction } from './json';
 
 const IN_CHUNK = 500;
 
-function toContact(row: ContactsTable): StoredContact {
-  return {
-    id: row.id,
-    email: row.email,
-    properties: fromJson<PropertyBag>(row.properties, {}),
-    hsUpdatedAt: Number(row.hs_updated_at),
-    archived: row.archived === 1,
-  };
-}
-
-function toTicket(row: TicketsTable): StoredTicket {
-  return {
-    id: row.id,
-    properties: fromJson<PropertyBag>(row.properties, {}),
-    createdAt: row.created_at === null ? null : Number(row.created_at),
-    hsUpdatedAt: Number(row.hs_updated_at),
-  };
-}
-
+/** The CRM store port over SQL: contacts live here; tickets, accounts (companies, surveys) and the committee delegate to their *-sql.ts files. */
 export class CrmSqlStore implements CrmStore {
   constructor(
     private readonly db: Kysely<Database>,
@@ -85,72 +69,20 @@ export class CrmSqlStore implements CrmStore {
     });
   }
 
-  async upsertTickets(portalId: number, tickets: readonly StoredTicket[], syncedAt: number): Promise<void> {
-    if (tickets.length === 0) return;
-    await inTransaction(this.db, async (tx) => {
-      for (const part of chunk(tickets, 200)) {
-        await tx
-          .insertInto('tickets')
-          .values(
-            part.map((t) => ({
-              portal_id: portalId,
-              id: t.id,
-              properties: toJson(t.properties),
-              created_at: t.createdAt,
-              hs_updated_at: t.hsUpdatedAt,
-              synced_at: syncedAt,
-            })),
-          )
-          .onConflict((oc) =>
-            oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
-              properties: eb.ref('excluded.properties'),
-              created_at: eb.ref('excluded.created_at'),
-              hs_updated_at: eb.ref('excluded.hs_updated_at'),
-              synced_at: eb.ref('excluded.synced_at'),
-            })),
-          )
-          .execute();
-      }
-    });
+  upsertTickets(portalId: number, tickets: readonly StoredTicket[], syncedAt: number): Promise<void> {
+    return ticketSql.upsertTickets(this.db, portalId, tickets, syncedAt);
   }
 
-  async replaceContactTickets(portalId: number, contactIds: readonly string[], links: readonly ContactTicketLink[]): Promise<void> {
-    if (contactIds.length === 0) return;
-    await inTransaction(this.db, async (tx) => {
-      for (const ids of chunk(contactIds, IN_CHUNK)) {
-        await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('contact_id', 'in', ids).execute();
-      }
-      for (const part of chunk(links, 300)) {
-        await tx
-          .insertInto('contact_tickets')
-          .values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, ticket_id: l.ticketId })))
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-      }
-    });
+  replaceContactTickets(portalId: number, contactIds: readonly string[], links: readonly ContactTicketLink[]): Promise<void> {
+    return ticketSql.replaceContactTickets(this.db, portalId, contactIds, links);
   }
 
-  async link(portalId: number, links: readonly ContactTicketLink[]): Promise<void> {
-    for (const part of chunk(links, 300)) {
-      await this.db
-        .insertInto('contact_tickets')
-        .values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, ticket_id: l.ticketId })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
+  link(portalId: number, links: readonly ContactTicketLink[]): Promise<void> {
+    return ticketSql.link(this.db, portalId, links);
   }
 
-  async unlink(portalId: number, links: readonly ContactTicketLink[]): Promise<void> {
-    await inTransaction(this.db, async (tx) => {
-      for (const l of links) {
-        await tx
-          .deleteFrom('contact_tickets')
-          .where('portal_id', '=', portalId)
-          .where('contact_id', '=', l.contactId)
-          .where('ticket_id', '=', l.ticketId)
-          .execute();
-      }
-    });
+  unlink(portalId: number, links: readonly ContactTicketLink[]): Promise<void> {
+    return ticketSql.unlink(this.db, portalId, links);
   }
 
   upsertCompanies(portalId: number, companies: readonly StoredCompany[], syncedAt: number): Promise<void> {
@@ -242,7 +174,8 @@ export class CrmSqlStore implements CrmStore {
     const out = new Map<string, ContactWithStoredTickets>();
     for (const part of chunk(ids, IN_CHUNK)) {
       const rows = await this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).where('id', 'in', part).execute();
-      const tickets = await this.ticketsOf(
+      const ticketLists = await ticketSql.ticketsOf(
+        this.db,
         portalId,
         rows.map((r) => r.id),
       );
@@ -254,7 +187,7 @@ export class CrmSqlStore implements CrmStore {
       for (const row of rows) {
         out.set(row.id, {
           contact: toContact(row),
-          tickets: tickets.get(row.id) ?? [],
+          tickets: ticketLists.get(row.id) ?? [],
           company: related.companies.get(row.id) ?? null,
           surveys: related.surveys.get(row.id) ?? [],
         });
@@ -274,7 +207,8 @@ export class CrmSqlStore implements CrmStore {
       if (after !== null) q = q.where('id', '>', after);
       const rows = await q.orderBy('id').limit(batchSize).execute();
       if (rows.length === 0) return;
-      const tickets = await this.ticketsOf(
+      const ticketLists = await ticketSql.ticketsOf(
+        this.db,
         portalId,
         rows.map((r) => r.id),
       );
@@ -285,7 +219,7 @@ export class CrmSqlStore implements CrmStore {
       );
       yield rows.map((row) => ({
         contact: toContact(row),
-        tickets: tickets.get(row.id) ?? [],
+        tickets: ticketLists.get(row.id) ?? [],
         company: related.companies.get(row.id) ?? null,
         surveys: related.surveys.get(row.id) ?? [],
       }));
@@ -294,53 +228,12 @@ export class CrmSqlStore implements CrmStore {
     }
   }
 
-  private async ticketsOf(portalId: number, contactIds: readonly string[]): Promise<Map<string, StoredTicket[]>> {
-    const byContact = new Map<string, StoredTicket[]>();
-    if (contactIds.length === 0) return byContact;
-    for (const part of chunk(contactIds, IN_CHUNK)) {
-      const rows = await this.db
-        .selectFrom('contact_tickets as ct')
-        .innerJoin('tickets as t', (j) => j.onRef('t.portal_id', '=', 'ct.portal_id').onRef('t.id', '=', 'ct.ticket_id'))
-        .select(['ct.contact_id', 't.portal_id', 't.id', 't.properties', 't.created_at', 't.hs_updated_at', 't.synced_at'])
-        .where('ct.portal_id', '=', portalId)
-        .where('ct.contact_id', 'in', part)
-        // Ordered by the link's columns, never by t.id: ordering by the tickets table led SQLite to
-        // walk every ticket of the portal for each lookup (measured: 17 ms a card at 100k contacts).
-        .orderBy('ct.contact_id')
-        .orderBy('ct.ticket_id')
-        .execute();
-      for (const row of rows) {
-        const list = byContact.get(row.contact_id) ?? [];
-        list.push(toTicket(row));
-        byContact.set(row.contact_id, list);
-      }
-    }
-    return byContact;
+  contactIdsOfTicket(portalId: number, ticketId: string): Promise<string[]> {
+    return ticketSql.contactIdsOfTicket(this.db, portalId, ticketId);
   }
 
-  async contactIdsOfTicket(portalId: number, ticketId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('contact_tickets')
-      .select('contact_id')
-      .where('portal_id', '=', portalId)
-      .where('ticket_id', '=', ticketId)
-      .execute();
-    return rows.map((r) => r.contact_id);
-  }
-
-  async ticketIdsSyncedSince(portalId: number, ids: readonly string[], since: number): Promise<Set<string>> {
-    const out = new Set<string>();
-    for (const part of chunk(ids, IN_CHUNK)) {
-      const rows = await this.db
-        .selectFrom('tickets')
-        .select('id')
-        .where('portal_id', '=', portalId)
-        .where('id', 'in', part)
-        .where('synced_at', '>=', since)
-        .execute();
-      for (const r of rows) out.add(r.id);
-    }
-    return out;
+  ticketIdsSyncedSince(portalId: number, ids: readonly string[], since: number): Promise<Set<string>> {
+    return ticketSql.ticketIdsSyncedSince(this.db, portalId, ids, since);
   }
 
   async listContactIds(portalId: number, afterId: string | null, limit: number): Promise<string[]> {
@@ -349,47 +242,12 @@ export class CrmSqlStore implements CrmStore {
     return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id);
   }
 
-  async listTicketIds(portalId: number, afterId: string | null, limit: number): Promise<string[]> {
-    let q = this.db.selectFrom('tickets').select('id').where('portal_id', '=', portalId);
-    if (afterId !== null) q = q.where('id', '>', afterId);
-    return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id);
+  listTicketIds(portalId: number, afterId: string | null, limit: number): Promise<string[]> {
+    return ticketSql.listTicketIds(this.db, portalId, afterId, limit);
   }
 
-  async searchContacts(portalId: number, query: string, limit: number): Promise<StoredContact[]> {
-    const needle = query.trim().toLowerCase();
-    if (needle === '') {
-      return (await this.db.selectFrom('contacts').selectAll().where('portal_id', '=', portalId).orderBy('id').limit(limit).execute()).map(
-        toContact,
-      );
-    }
-    // The needle is matched against values (name, email, id), never the stored JSON text, where
-    // `"` or a property name would match every contact; LIKE's % and _ are taken literally.
-    const escaped = needle.replace(/[\\%_]/g, (m) => `\\${m}`);
-    const pattern = `%${escaped}%`;
-    const rows = await this.db
-      .selectFrom('contacts')
-      .selectAll()
-      .where('portal_id', '=', portalId)
-      .where((eb) =>
-        eb.or([
-          eb('id', '=', query.trim()),
-          eb(sql<string>`lower(coalesce(email, ''))`, 'like', sql<string>`${pattern} escape '\\'`),
-          eb(sql<string>`lower(${this.fullNameSql()})`, 'like', sql<string>`${pattern} escape '\\'`),
-        ]),
-      )
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map(toContact);
-  }
-
-  /** "firstname lastname" read from the stored properties JSON. */
-  private fullNameSql() {
-    const field = (name: 'firstname' | 'lastname') =>
-      this.dialect === 'postgres'
-        ? sql<string>`coalesce(properties::json->>${sql.lit(name)}, '')`
-        : sql<string>`coalesce(json_extract(properties, ${sql.lit(`$.${name}`)}), '')`;
-    return sql<string>`${field('firstname')} || ' ' || ${field('lastname')}`;
+  searchContacts(portalId: number, query: string, limit: number): Promise<StoredContact[]> {
+    return contactSql.searchContacts(this.db, this.dialect, portalId, query, limit);
   }
 
   async findContactIdsByEmail(portalId: number, emails: readonly string[]): Promise<Map<string, string>> {
@@ -432,14 +290,8 @@ export class CrmSqlStore implements CrmStore {
     });
   }
 
-  async deleteTickets(portalId: number, ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await inTransaction(this.db, async (tx) => {
-      for (const part of chunk(ids, IN_CHUNK)) {
-        await tx.deleteFrom('tickets').where('portal_id', '=', portalId).where('id', 'in', part).execute();
-        await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('ticket_id', 'in', part).execute();
-      }
-    });
+  deleteTickets(portalId: number, ids: readonly string[]): Promise<void> {
+    return ticketSql.deleteTickets(this.db, portalId, ids);
   }
 
   async counts(portalId: number): Promise<CrmCounts> {
