@@ -5,6 +5,8 @@ import type { Database, Row } from '../database';
 import { fromJson, toJson } from './json';
 
 const MAX_ATTEMPTS = 8;
+/** Advisory-lock key space of the inbox's intake (two-int form: the portal is the second key). */
+const INBOX_LOCK_SPACE = 0x1b0c;
 
 function toItem(row: Pick<Row<'webhook_inbox'>, 'id' | 'portal_id' | 'dedupe_key' | 'event' | 'occurred_at' | 'attempts'>): InboxItem {
   return {
@@ -27,7 +29,27 @@ export class InboxSqlStore implements InboxStore {
     if (entries.length === 0) return { inserted: 0, duplicates: 0 };
     // Duplicates inside one batch are collapsed before the insert; duplicates of earlier batches by the unique key.
     const unique = [...new Map(entries.map((e) => [`${e.portalId}|${e.dedupeKey}`, e])).values()];
-    const result = await this.db
+    if (this.dialect !== 'postgres') return this.insert(this.db, unique, now, entries.length);
+    // PostgreSQL's ON CONFLICT DO NOTHING waits on another transaction's uncommitted row for every key
+    // two batches share: two web processes taking the same retried events in different orders each
+    // waited on the other ("deadlock detected", a 500 at intake). A batch's portals are locked first,
+    // in order, so overlapping batches take turns; arrival order (the ids) stays the tie-break the
+    // worker applies events in, which sorting the rows instead would have lost.
+    const portals = [...new Set(unique.map((e) => e.portalId))].sort((a, b) => a - b);
+    return this.db.transaction().execute(async (trx) => {
+      for (const portalId of portals)
+        await sql`select pg_advisory_xact_lock(${INBOX_LOCK_SPACE}::int, ${portalId % 2_147_483_647}::int)`.execute(trx);
+      return this.insert(trx, unique, now, entries.length);
+    });
+  }
+
+  private async insert(
+    db: Kysely<Database>,
+    unique: readonly InboxEntry[],
+    now: number,
+    received: number,
+  ): Promise<{ inserted: number; duplicates: number }> {
+    const result = await db
       .insertInto('webhook_inbox')
       .values(
         unique.map((e) => ({
@@ -45,7 +67,7 @@ export class InboxSqlStore implements InboxStore {
       .onConflict((oc) => oc.columns(['portal_id', 'dedupe_key']).doNothing())
       .executeTakeFirst();
     const inserted = Number(result.numInsertedOrUpdatedRows ?? 0);
-    return { inserted, duplicates: entries.length - inserted };
+    return { inserted, duplicates: received - inserted };
   }
 
   async claim(limit: number, now: number, portalId?: number): Promise<InboxItem[]> {
