@@ -114,12 +114,15 @@ describe('the in-process job runner (embedded layout)', () => {
   // Named after the jest run, whose global teardown drops it (see test/support/postgres-run-schemas.js).
   const run = testEnvironment().schemaRun;
   const schema = `t${run ?? ''}_jobs_${randomBytes(5).toString('hex')}`;
+  // A cluster of its own for the start-up test: the runners of the earlier tests still work the shared
+  // schema's queues, and one of them took its job (the test then saw nothing run in its own process).
+  const startupSchema = `${schema}_startup`;
   const runners: JobRunner[] = [];
   afterAll(async () => {
     for (const r of runners) await r.stop();
     if (run) return;
     const pool = new Pool({ connectionString: databaseUrl, max: 1 });
-    await pool.query(`drop schema if exists ${schema} cascade`);
+    for (const name of [schema, startupSchema]) await pool.query(`drop schema if exists ${name} cascade`);
     await pool.end();
   });
 
@@ -162,7 +165,7 @@ describe('the in-process job runner (embedded layout)', () => {
     const ran: number[] = [];
     const runner = new PgBossJobRunner({
       connectionString: databaseUrl!,
-      schema,
+      schema: startupSchema,
       logger: silentLogger,
       concurrency: { long: 1, short: 1 },
       expireSeconds: 60,
