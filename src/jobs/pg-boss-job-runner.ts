@@ -13,6 +13,9 @@ import {
 } from './job-runner';
 import { PortalLocks } from './portal-locks';
 
+/** The queue pg-boss's cron clock sends its ticks through (pg-boss/src/timekeeper.js QUEUES.SEND_IT). */
+const PG_BOSS_CLOCK_QUEUE = '__pgboss__send-it';
+
 export interface PgBossJobRunnerOptions {
   readonly connectionString: string;
   /** pg-boss's own schema. */
@@ -123,6 +126,10 @@ export class PgBossJobRunner implements JobRunner {
     await this.ensureQueues([
       ...Object.values(QUEUE).map((name) => ({ name, policy: 'short' as const })),
       ...[...this.schedules.keys()].map((name) => ({ name: cronQueue(name), policy: 'standard' as const })),
+      // pg-boss's clock sends every cron tick through this queue and creates it at start, swallowing
+      // any failure: when that creation lost a deadlock in every worker started together, no schedule
+      // ever fired (reconcile, incremental syncs) and nothing said so. Made sure of here, under our lock.
+      ...(options.work && options.schedules ? [{ name: PG_BOSS_CLOCK_QUEUE, policy: 'standard' as const }] : []),
     ]);
     if (!options.work) return;
     this.working = true;
