@@ -299,7 +299,14 @@ scale('scale mode: web and worker processes on PostgreSQL and Redis', () => {
       "the clock's first sweep tick",
       async () => {
         const { rows } = await db.query(`select count(*)::int as n from ${jobsSchema}.job where name = $1`, [`cron-${CLOCKED}`]);
-        return rows[0].n >= 1 ? (rows[0].n as number) : undefined;
+        if (rows[0].n >= 1) return rows[0].n as number;
+        // Still none: say what the clock's state is, so a timeout tells why.
+        const clock = await db.query(
+          `select (select count(*)::int from ${jobsSchema}.queue where name = '__pgboss__send-it') as clock_queue,
+                  (select cron_on from ${jobsSchema}.version) as cron_on,
+                  (select count(*)::int from ${jobsSchema}.schedule) as schedules`,
+        );
+        throw new Error(`no sweep yet: ${JSON.stringify(clock.rows[0])}`);
       },
       120_000,
     );
