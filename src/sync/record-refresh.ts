@@ -101,8 +101,8 @@ export class RecordRefresh {
       await this.deps.crm.upsertCompanies(portalId, found.map(toStoredCompany), this.deps.clock.now());
       refreshed += found.length;
     }
-    await this.deps.assignments.rescore(portalId, affected, 'refresh');
-    const writeBack = await this.deps.assignments.writeBack(portalId);
+    // The contacts of these companies only, not every pending row of the portal.
+    const { writeBack } = await this.deps.assignments.rescoreAndWriteBack(portalId, { reason: 'refresh', contactIds: affected });
     return { refreshed, deleted, contacts: affected.length, writeBack };
   }
 }
