@@ -10,16 +10,16 @@ import { eventually, postSigned, startCluster, tick, type Cluster } from './supp
  * schema and one Redis, against a sandbox of 50 portals, each with HubSpot's own rate limits.
  *
  * Nothing here waits for the wall clock: every step waits for state it can observe (the database,
- * the sandbox's counters), and the cron ticks are driven by the test. The volume (50 portals, 4,000
- * deliveries) keeps it in CI on a loaded 2-core machine; the volume the issue names (10,000 events
- * on 50 portals × 5,000 contacts) is `npm run bench -- scale`'s.
+ * the sandbox's counters), and the cron ticks are driven by the test: 50 portals of 100 contacts,
+ * 20,000 signed deliveries (10,000 distinct events, each delivered twice, shuffled). The volume of
+ * the first syncs at scale (50 portals × 5,000 contacts) is `npm run bench -- scale`'s.
  */
 const { databaseUrl, redisUrl } = testEnvironment();
 const scale = databaseUrl && redisUrl ? describe : describe.skip;
 
 const PORTALS = Array.from({ length: 50 }, (_, i) => 9_300_001 + i);
-const CONTACTS_PER_PORTAL = 20;
-/** Two distinct changes per contact, each delivered twice: 4,000 deliveries, 2,000 distinct events. */
+const CONTACTS_PER_PORTAL = 100;
+/** Two distinct changes per contact, each delivered twice: 20,000 deliveries, 10,000 distinct events. */
 const DELIVERIES_PER_CONTACT = 4;
 /** Ticked by the test, each once, through the job engine (the way pg-boss's clock queues a tick). */
 const TICKED = [
@@ -95,7 +95,7 @@ scale('scale mode: web and worker processes on PostgreSQL and Redis', () => {
     await cluster?.close();
   });
 
-  it("applies 4,000 signed deliveries exactly once, within every portal's budget, with each cron tick run once", async () => {
+  it("applies 20,000 signed deliveries exactly once, within every portal's budget, with each cron tick run once", async () => {
     const { sandbox, db, schema, jobsSchema } = cluster;
     // Workers serve only their probes and metrics.
     const worker = cluster.processes.find((p) => p.role === 'worker')!;
