@@ -121,7 +121,7 @@ export class PgBossJobRunner implements JobRunner {
       supervise: options.work,
       schedule: options.work && options.schedules,
     });
-    this.boss.on('error', (err) => o.logger.warn({ err: errorText(err) }, 'job engine error'));
+    this.boss.on('error', (err) => o.logger.warn({ err }, 'job engine error'));
     await this.boss.start();
     await this.ensureQueues([
       ...Object.values(QUEUE).map((name) => ({ name, policy: 'short' as const })),
@@ -223,7 +223,7 @@ export class PgBossJobRunner implements JobRunner {
         try {
           fetched = await this.boss.fetch<PortalJobData>(QUEUE[lane], { batchSize: free });
         } catch (err) {
-          this.options.logger.warn({ lane, err: errorText(err) }, 'could not fetch jobs');
+          this.options.logger.warn({ lane, err }, 'could not fetch jobs');
         }
       }
       for (const job of fetched) {
@@ -264,7 +264,7 @@ export class PgBossJobRunner implements JobRunner {
     try {
       locked = await this.locks.tryLock(portalId);
     } catch (err) {
-      this.options.logger.warn({ job: name, portalId, err: errorText(err) }, 'could not take the portal lock');
+      this.options.logger.warn({ job: name, portalId, err }, 'could not take the portal lock');
     }
     if (!locked) {
       // Another job of this portal runs somewhere: try again shortly, behind the jobs waiting now.
