@@ -43,8 +43,29 @@ export function re2SyntaxProblem(source: string): string | null {
   }
 }
 
-/** Compiles an expression that passed re2SyntaxProblem(); one instance serves every contact. */
+/** Values longer than this are matched every time: long free text rarely repeats. */
+const MEMO_MAX_TEXT = 256;
+/** Remembered answers per expression; the memo starts over when full, so memory stays bounded. */
+const MEMO_MAX_ENTRIES = 4_096;
+
+/**
+ * Compiles an expression that passed re2SyntaxProblem(); one instance serves every contact.
+ * The values `matches` reads (job titles, countries, industries, ticket categories) repeat across a
+ * portal's contacts, and RE2 in JavaScript costs several times V8's RegExp, so each expression
+ * remembers its answers for short values: the answer is a pure function of the text.
+ */
 export function compileRe2Pattern(source: string): Re2Pattern {
   const pattern = compile(source);
-  return { test: (text) => pattern.test(text) };
+  const memo = new Map<string, boolean>();
+  return {
+    test: (text) => {
+      if (text.length > MEMO_MAX_TEXT) return pattern.test(text);
+      const known = memo.get(text);
+      if (known !== undefined) return known;
+      const answer = pattern.test(text);
+      if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+      memo.set(text, answer);
+      return answer;
+    },
+  };
 }
