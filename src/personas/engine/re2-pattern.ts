@@ -44,9 +44,12 @@ export function re2SyntaxProblem(source: string): string | null {
 }
 
 /** Values longer than this are matched every time: long free text rarely repeats. */
-const MEMO_MAX_TEXT = 256;
-/** Remembered answers per expression; the memo starts over when full, so memory stays bounded. */
-const MEMO_MAX_ENTRIES = 4_096;
+const MEMO_MAX_TEXT = 128;
+/**
+ * Remembered answers per expression; the memo starts over when full, so memory stays bounded: about
+ * 512 x 128 characters at most per expression, tens of kilobytes, even on a field whose values never repeat.
+ */
+const MEMO_MAX_ENTRIES = 512;
 
 /**
  * Compiles an expression that passed re2SyntaxProblem(); one instance serves every contact.
