@@ -18,6 +18,14 @@ export interface RelatedRecordReader {
   readAndStore(portalId: PortalId, ids: readonly string[]): Promise<number>;
 }
 
+/** What each related-record reader reads with and stores into. */
+export interface RelatedReaderDeps {
+  crm: CrmStore;
+  hubspot: PortalHubSpot;
+  properties: readonly string[];
+  clock: Clock;
+}
+
 export function toStoredContact(r: CrmRecord): StoredContact {
   return { id: r.id, email: r.properties.email ?? null, properties: r.properties, hsUpdatedAt: r.updatedAt, archived: false };
 }
@@ -28,12 +36,7 @@ export function toStoredTicket(r: CrmRecord): StoredTicket {
 }
 
 /** Tickets: their ids come with the contact page; tickets no contact names cannot change a persona and are never read. */
-export function ticketReader(deps: {
-  crm: CrmStore;
-  hubspot: PortalHubSpot;
-  properties: readonly string[];
-  clock: Clock;
-}): RelatedRecordReader {
+export function ticketReader(deps: RelatedReaderDeps): RelatedRecordReader {
   return {
     kind: 'tickets',
     async linkPage(portalId, contacts, crm) {
@@ -67,12 +70,7 @@ export function toStoredSurvey(r: CrmRecord): StoredSurvey {
  * Companies: every company a listed contact is associated with (any label; the Primary one is what
  * `company` conditions read, the others count for an account's buying committee).
  */
-export function companyReader(deps: {
-  crm: CrmStore;
-  hubspot: PortalHubSpot;
-  properties: readonly string[];
-  clock: Clock;
-}): RelatedRecordReader {
+export function companyReader(deps: RelatedReaderDeps): RelatedRecordReader {
   return {
     kind: 'companies',
     async linkPage(portalId, contacts, crm) {
@@ -96,12 +94,7 @@ export function companyReader(deps: {
 }
 
 /** Survey responses (feedback submissions) of the listed contacts; only when the portal granted their scope. */
-export function surveyReader(deps: {
-  crm: CrmStore;
-  hubspot: PortalHubSpot;
-  properties: readonly string[];
-  clock: Clock;
-}): RelatedRecordReader {
+export function surveyReader(deps: RelatedReaderDeps): RelatedRecordReader {
   return {
     kind: 'feedback_submissions',
     async linkPage(portalId, contacts, crm) {

@@ -5,6 +5,7 @@ import { silentLogger } from '../../../src/platform/logger';
 import { openStorage, type Storage } from '../../../src/storage/connect';
 import { createStores, type Stores } from '../../../src/storage/stores';
 import { aPersona, aRuleSet } from '../../support/rule-set-builders';
+import { seedCompaniesWithOneUser } from '../../support/committee-seed';
 
 const P = 5;
 const ruleSet = aRuleSet([aPersona({ id: 'buyer', kind: 'buyer', committee: true }), aPersona({ id: 'user' }), aPersona({ id: 'other' })]);
@@ -48,29 +49,8 @@ describe('CommitteeService', () => {
     });
   const mutex = new InProcessPortalMutex();
 
-  /** `companies` companies (ids c0000…), one contact each, all users. */
-  async function seed(companies: number): Promise<string[]> {
-    const ids = Array.from({ length: companies }, (_, i) => `c${String(i).padStart(4, '0')}`);
-    const contacts = ids.map((_, i) => ({ id: `k${i}`, email: null, properties: {}, hsUpdatedAt: 1, archived: false }));
-    await s.crm.upsertContacts(P, contacts, 1);
-    await s.crm.replaceContactCompanies(
-      P,
-      contacts.map((c) => c.id),
-      ids.map((companyId, i) => ({ contactId: `k${i}`, companyId, primary: true })),
-    );
-    const computed = contacts.map((c) => ({
-      contactId: c.id,
-      personaId: 'user',
-      score: 10,
-      secondary: [],
-      journeyStage: 'awareness',
-      explanation: { firedRules: [] },
-      ruleSetVersion: 1,
-      needsWrite: false,
-    }));
-    await s.assignments.saveComputed(P, computed, 'sync', 1);
-    return ids;
-  }
+  /** `companies` companies, one contact each, all users. */
+  const seed = (companies: number) => seedCompaniesWithOneUser(s, P, companies, 4);
 
   it('sends full batches of 100 across store chunks, so the first write costs companies ÷ 100 requests', async () => {
     await seed(1234);

@@ -8,6 +8,7 @@ import { openStorage, type Storage } from '../../../src/storage/connect';
 import { createStores, type Stores } from '../../../src/storage/stores';
 import { openPostgresForTest, postgresUrl } from '../../support/databases';
 import { aPersona, aRuleSet } from '../../support/rule-set-builders';
+import { seedCompaniesWithOneUser } from '../../support/committee-seed';
 
 const P = 7;
 const ruleSet = aRuleSet([aPersona({ id: 'buyer', kind: 'buyer', committee: true }), aPersona({ id: 'user' })]);
@@ -92,28 +93,8 @@ function sharedHubSpot() {
     });
   }
 
-  async function seed(companies: number): Promise<string[]> {
-    const ids = Array.from({ length: companies }, (_, i) => `c${String(i).padStart(3, '0')}`);
-    const contacts = ids.map((_, i) => ({ id: `k${i}`, email: null, properties: {}, hsUpdatedAt: 1, archived: false }));
-    await s.crm.upsertContacts(P, contacts, 1);
-    await s.crm.replaceContactCompanies(
-      P,
-      contacts.map((c) => c.id),
-      ids.map((companyId, i) => ({ contactId: `k${i}`, companyId, primary: true })),
-    );
-    const computed = contacts.map((c) => ({
-      contactId: c.id,
-      personaId: 'user',
-      score: 10,
-      secondary: [],
-      journeyStage: 'awareness',
-      explanation: { firedRules: [] },
-      ruleSetVersion: 1,
-      needsWrite: false,
-    }));
-    await s.assignments.saveComputed(P, computed, 'sync', 1);
-    return ids;
-  }
+  /** `companies` companies, one contact each, all users. */
+  const seed = (companies: number) => seedCompaniesWithOneUser(s, P, companies, 3);
 
   it('writes each change exactly once when two processes refresh the same companies at once', async () => {
     const ids = await seed(150);

@@ -63,6 +63,44 @@ function fakeHubSpot(
 /** 51 pages may wait for a batch, plus one listed ahead and up to four batches' pages still being written. */
 const LISTED_AHEAD_BOUND = 51 + 1 + 4;
 
+/** The sync service over these stores, with the default rule set and a fixed clock. */
+function service(
+  stores: Stores,
+  gateways: HubSpotGateways,
+  hooks?: SyncHooks,
+  options: { clock?: ReturnType<typeof fixedClock>; searchOverlapMs?: number } = {},
+) {
+  const clock = options.clock ?? fixedClock(Date.parse('2026-11-02T00:00:00Z'));
+  const ruleSets = new RuleSetService({
+    ruleSets: stores.ruleSets,
+    clock,
+    defaultRuleSet: () => JSON.parse(readFileSync('config/personas.json', 'utf8')) as unknown,
+  });
+  const assignments = new AssignmentService({
+    crm: stores.crm,
+    assignments: stores.assignments,
+    ruleSets,
+    gateways,
+    clock,
+    logger: silentLogger,
+  });
+  return {
+    ruleSets,
+    sync: new SyncService({
+      crm: stores.crm,
+      sync: stores.sync,
+      portals: stores.portals,
+      ruleSets,
+      assignments,
+      gateways,
+      clock,
+      logger: silentLogger,
+      hooks,
+      ...(options.searchOverlapMs !== undefined ? { searchOverlapMs: options.searchOverlapMs } : {}),
+    }),
+  };
+}
+
 describe('the full sync pipeline', () => {
   let storage: Storage;
   let stores: Stores;
@@ -89,37 +127,6 @@ describe('the full sync pipeline', () => {
     await storage.close();
   });
 
-  function service(gateways: HubSpotGateways, hooks?: SyncHooks) {
-    const clock = fixedClock(Date.parse('2026-11-02T00:00:00Z'));
-    const ruleSets = new RuleSetService({
-      ruleSets: stores.ruleSets,
-      clock,
-      defaultRuleSet: () => JSON.parse(readFileSync('config/personas.json', 'utf8')) as unknown,
-    });
-    const assignments = new AssignmentService({
-      crm: stores.crm,
-      assignments: stores.assignments,
-      ruleSets,
-      gateways,
-      clock,
-      logger: silentLogger,
-    });
-    return {
-      ruleSets,
-      sync: new SyncService({
-        crm: stores.crm,
-        sync: stores.sync,
-        portals: stores.portals,
-        ruleSets,
-        assignments,
-        gateways,
-        clock,
-        logger: silentLogger,
-        hooks,
-      }),
-    };
-  }
-
   async function storedTicketIds(): Promise<Set<string>> {
     const ids = new Set<string>();
     for (let after: string | null = null; ;) {
@@ -143,7 +150,7 @@ describe('the full sync pipeline', () => {
 
   it('reads tickets in full batches of 100 across pages when contacts have few tickets each, and finishes', async () => {
     const { gateways, calls } = fakeHubSpot(1_250, (i) => (i % 4 === 0 ? 1 : 0));
-    const { ruleSets, sync } = service(gateways);
+    const { ruleSets, sync } = service(stores, gateways);
     await ruleSets.ensureSeeded(PORTAL);
     const summary = await sync.fullSync(PORTAL);
     expect(summary.contacts).toBe(1_250);
@@ -157,7 +164,7 @@ describe('the full sync pipeline', () => {
   it('fills ticket batches to 100 on a sparse portal, where 100 ids span many pages', async () => {
     // One contact in ten has one ticket and one in 37 has two: about 15 ids a page.
     const { gateways, calls } = fakeHubSpot(3_000, (i) => (i % 10 === 0 ? 1 : 0) + (i % 37 === 0 ? 2 : 0));
-    const { ruleSets, sync } = service(gateways);
+    const { ruleSets, sync } = service(stores, gateways);
     await ruleSets.ensureSeeded(PORTAL);
     const summary = await sync.fullSync(PORTAL);
     const sizes = batchSizes(calls);
@@ -181,7 +188,7 @@ describe('the full sync pipeline', () => {
         checked.push(page);
       },
     };
-    const { ruleSets, sync } = service(fake.gateways, hooks);
+    const { ruleSets, sync } = service(stores, fake.gateways, hooks);
     await ruleSets.ensureSeeded(PORTAL);
     await sync.fullSync(PORTAL);
     expect(checked).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -193,7 +200,7 @@ describe('the full sync pipeline', () => {
     // The second batch holds the last ids of page 3 and those of pages 4 and 5.
     let failing = true;
     const fake = fakeHubSpot(1_000, splitPages, (n) => failing && n === 2);
-    const { ruleSets, sync } = service(fake.gateways);
+    const { ruleSets, sync } = service(stores, fake.gateways);
     await ruleSets.ensureSeeded(PORTAL);
     await expect(sync.fullSync(PORTAL)).rejects.toThrow('ticket batch read 2 failed');
     const cursor = Number((await stores.sync.getCursor(PORTAL, 'full:contacts')) ?? 0);
@@ -225,7 +232,7 @@ describe('the full sync pipeline', () => {
   it('does not save the cursor of a page whose last ids were still waiting for a batch when listing failed', async () => {
     // Pages 1-3 hold 106 ids: the first batch leaves six of page 3's ids waiting when listing page 4 fails.
     const fake = fakeHubSpot(1_000, splitPages, () => false, 300);
-    const { ruleSets, sync } = service(fake.gateways);
+    const { ruleSets, sync } = service(stores, fake.gateways);
     await ruleSets.ensureSeeded(PORTAL);
     await expect(sync.fullSync(PORTAL)).rejects.toThrow('listing from 300 failed');
     expect(await stores.sync.getCursor(PORTAL, 'full:contacts')).toBe('200');
@@ -236,7 +243,7 @@ describe('the full sync pipeline', () => {
     // One ticket per 200 contacts: 100 ids would take 200 pages.
     const listedWhenSaved: number[] = [];
     const fake = fakeHubSpot(12_000, (i) => (i % 200 === 0 ? 1 : 0));
-    const { ruleSets, sync } = service(fake.gateways, {
+    const { ruleSets, sync } = service(stores, fake.gateways, {
       afterPage: ({ page }) => {
         listedWhenSaved.push(fake.calls.filter((c) => c.startsWith('list')).length - page);
       },
@@ -255,7 +262,7 @@ describe('the full sync pipeline', () => {
   it("writes the first page's personas while most pages are still to be listed, and every contact once", async () => {
     const fake = fakeHubSpot(8_000, (i) => (i % 3 === 0 ? 1 : 0));
     let atFirstPage: { listed: number; written: number } | null = null;
-    const { ruleSets, sync } = service(fake.gateways, {
+    const { ruleSets, sync } = service(stores, fake.gateways, {
       afterPage: ({ page }) => {
         if (page === 1)
           atFirstPage = { listed: fake.calls.filter((c) => c.startsWith('list')).length, written: writtenIds(fake.calls).length };
@@ -274,7 +281,7 @@ describe('the full sync pipeline', () => {
 
   it('reads contacts without tickets with no ticket requests at all', async () => {
     const { gateways, calls } = fakeHubSpot(300, () => 0);
-    const { ruleSets, sync } = service(gateways);
+    const { ruleSets, sync } = service(stores, gateways);
     await ruleSets.ensureSeeded(PORTAL);
     await sync.fullSync(PORTAL);
     expect(calls.filter((c) => c.startsWith('tickets'))).toEqual([]);
@@ -302,7 +309,7 @@ describe('the full sync pipeline', () => {
       listsWhileStoring.push(listsInFlight);
       return transaction(work);
     });
-    const { ruleSets, sync } = service(fake.gateways);
+    const { ruleSets, sync } = service(stores, fake.gateways);
     await ruleSets.ensureSeeded(PORTAL);
     const summary = await sync.fullSync(PORTAL);
     expect(summary.contacts).toBe(1_000);
@@ -313,7 +320,7 @@ describe('the full sync pipeline', () => {
 
   it('keeps listing while a page is being scored: the budget goes on reads while the CPU scores', async () => {
     const fake = fakeHubSpot(2_000, () => 0);
-    const { ruleSets, sync } = service(fake.gateways);
+    const { ruleSets, sync } = service(stores, fake.gateways);
     await ruleSets.ensureSeeded(PORTAL);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -344,7 +351,7 @@ describe('the full sync pipeline', () => {
 
   it('joins a full sync already running instead of starting a second one', async () => {
     const { gateways, calls } = fakeHubSpot(200, () => 2);
-    const { ruleSets, sync } = service(gateways);
+    const { ruleSets, sync } = service(stores, gateways);
     await ruleSets.ensureSeeded(PORTAL);
     const [a, b] = await Promise.all([sync.fullSync(PORTAL), sync.fullSync(PORTAL)]);
     expect(a.runId).toBe(b.runId);
@@ -406,31 +413,7 @@ describe('the incremental sync', () => {
       updateContacts: async (inputs) => ({ written: inputs.map((i) => i.id), failed: [] }),
     };
     const gateways: HubSpotGateways = { forPortal: () => portal as PortalHubSpot };
-    const clock = fixedClock(base + 86_400_000);
-    const ruleSets = new RuleSetService({
-      ruleSets: stores.ruleSets,
-      clock,
-      defaultRuleSet: () => JSON.parse(readFileSync('config/personas.json', 'utf8')) as unknown,
-    });
-    const assignments = new AssignmentService({
-      crm: stores.crm,
-      assignments: stores.assignments,
-      ruleSets,
-      gateways,
-      clock,
-      logger: silentLogger,
-    });
-    const sync = new SyncService({
-      crm: stores.crm,
-      sync: stores.sync,
-      portals: stores.portals,
-      ruleSets,
-      assignments,
-      gateways,
-      clock,
-      logger: silentLogger,
-      searchOverlapMs: 0,
-    });
+    const { ruleSets, sync } = service(stores, gateways, undefined, { clock: fixedClock(base + 86_400_000), searchOverlapMs: 0 });
     await ruleSets.ensureSeeded(PORTAL);
     await stores.sync.setCursor(PORTAL, 'incremental:contacts', String(base), 0);
     await stores.sync.setCursor(PORTAL, 'incremental:tickets', String(base), 0);
