@@ -6,6 +6,7 @@ import type { AccessTokenProvider } from '../install/token-service';
 import type { Logger } from '../platform/logger';
 import { HubSpotCallError, type HubSpotGateways, type PortalHubSpot } from '../crm/hubspot-port';
 import type { ApiUsageRecorder } from './api-usage-recorder';
+import { holdFromRateHeaders } from './rate-headroom';
 import { backoffDelay, classifyFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 import { SdkPortalGateway } from './sdk-portal-gateway';
 
@@ -44,6 +45,15 @@ interface PortalLimits {
 /** Bottleneck runs lower numbers first; 5 is its default. */
 const PRIORITY_FIRST = 4;
 const PRIORITY_DEFAULT = 5;
+
+type SdkMiddleware = NonNullable<NonNullable<ConstructorParameters<typeof Client>[0]>['middleware']>;
+
+/** Thrown inside the limiter's slot when the portal is paused: the call gives the slot up unused. */
+class Paused extends Error {
+  constructor(readonly ms: number) {
+    super('paused');
+  }
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pauseKey = (portalId: PortalId, lane: string) => `personas:hubspot:${portalId}:${lane}:paused`;
@@ -91,6 +101,30 @@ export class SdkGateways implements HubSpotGateways {
     // NX then GT: a later, shorter pause never shortens a longer one another process set.
     const set = await this.redis.set(key, '1', 'PX', waitMs, 'NX');
     if (set === null) await this.redis.pexpire(key, waitMs, 'GT');
+  }
+
+  /**
+   * SDK middleware reading HubSpot's count of the portal's window off each general-API response
+   * (search responses carry none); when the spare our budget leaves is used up, the portal's next
+   * starts wait (rate-headroom.ts).
+   */
+  private steering(portalId: PortalId, lane: 'api' | 'search', limits: PortalLimits): SdkMiddleware {
+    if (lane === 'search') return [];
+    return [
+      {
+        pre: (context) => context,
+        post: (context) => {
+          const hold = holdFromRateHeaders((context as { headers?: Record<string, string> }).headers ?? {}, this.options.ratePer10s);
+          if (hold > 0) {
+            this.options.logger.debug({ portalId, holdMs: hold }, "HubSpot's window is fuller than our spacing; holding the next requests");
+            void this.pause(portalId, 'api', limits, hold).catch((err: unknown) =>
+              this.options.logger.warn({ portalId, err }, 'could not share a rate-limit pause'),
+            );
+          }
+          return context;
+        },
+      },
+    ];
   }
 
   forPortal(portalId: PortalId): PortalHubSpot {
@@ -145,18 +179,30 @@ export class SdkGateways implements HubSpotGateways {
     let token = await this.options.tokens.accessToken(portalId);
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
-      const client = new Client({ accessToken: token, basePath: this.options.apiBaseUrl });
+      const client = new Client({
+        accessToken: token,
+        basePath: this.options.apiBaseUrl,
+        middleware: this.steering(portalId, lane, limits),
+      });
       try {
         const options = { priority: first ? PRIORITY_FIRST : PRIORITY_DEFAULT, expiration: this.options.requestTimeoutMs ?? 60_000 };
         const result = await limits[lane].schedule(options, async () => {
           // Checked inside the limiter's slot, right before the request, so no queued call slips past a pause.
           const pause = await this.pauseLeft(portalId, lane, limits);
-          if (pause > 0) await sleep(pause);
+          if (pause > 0) throw new Paused(pause);
           return fn(client);
         });
         usage.record(portalId, { calls: 1 });
         return result;
       } catch (err) {
+        if (err instanceof Paused) {
+          // No request went out: wait the pause out and queue again. Sleeping inside the slot instead
+          // would send every call that reached a slot during the pause at once when it ends, a burst
+          // HubSpot's rolling window counts in full.
+          await sleep(err.ms);
+          attempt -= 1;
+          continue;
+        }
         const failure = classifyFailure(err, this.policy, lane === 'search');
         // A 404 or 409 answers a question (no such property, group exists); it is not a failure.
         const expected = failure.status === 404 || failure.status === 409;
