@@ -40,40 +40,6 @@ export async function upsertCompanies(
   });
 }
 
-export async function upsertSurveys(
-  db: Kysely<Database>,
-  portalId: number,
-  surveys: readonly StoredSurvey[],
-  syncedAt: number,
-): Promise<void> {
-  if (surveys.length === 0) return;
-  await inTransaction(db, async (tx) => {
-    for (const part of chunk(surveys, 200)) {
-      await tx
-        .insertInto('survey_responses')
-        .values(
-          part.map((s) => ({
-            portal_id: portalId,
-            id: s.id,
-            properties: toJson(s.properties),
-            created_at: s.createdAt,
-            hs_updated_at: s.hsUpdatedAt,
-            synced_at: syncedAt,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
-            properties: eb.ref('excluded.properties'),
-            created_at: eb.ref('excluded.created_at'),
-            hs_updated_at: eb.ref('excluded.hs_updated_at'),
-            synced_at: eb.ref('excluded.synced_at'),
-          })),
-        )
-        .execute();
-    }
-  });
-}
-
 export async function replaceContactCompanies(
   db: Kysely<Database>,
   portalId: number,

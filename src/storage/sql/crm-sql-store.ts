@@ -18,6 +18,7 @@ import type {
   WrittenCoverage,
 } from '../../crm/crm-store';
 import * as accounts from './account-sql';
+import { upsertDatedRecords } from './dated-record-sql';
 import * as committee from './committee-sql';
 import * as ticketSql from './ticket-sql';
 import * as contactSql from './contact-sql';
@@ -70,7 +71,7 @@ export class CrmSqlStore implements CrmStore {
   }
 
   upsertTickets(portalId: number, tickets: readonly StoredTicket[], syncedAt: number): Promise<void> {
-    return ticketSql.upsertTickets(this.db, portalId, tickets, syncedAt);
+    return upsertDatedRecords(this.db, 'tickets', portalId, tickets, syncedAt);
   }
 
   replaceContactTickets(portalId: number, contactIds: readonly string[], links: readonly ContactTicketLink[]): Promise<void> {
@@ -141,7 +142,7 @@ export class CrmSqlStore implements CrmStore {
   }
 
   upsertSurveys(portalId: number, surveys: readonly StoredSurvey[], syncedAt: number): Promise<void> {
-    return accounts.upsertSurveys(this.db, portalId, surveys, syncedAt);
+    return upsertDatedRecords(this.db, 'survey_responses', portalId, surveys, syncedAt);
   }
 
   replaceContactSurveys(portalId: number, contactIds: readonly string[], links: readonly ContactSurveyLink[]): Promise<void> {

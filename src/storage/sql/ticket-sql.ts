@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PropertyBag } from '../../crm/model';
 import type { ContactTicketLink, StoredTicket } from '../../crm/crm-store';
 import type { Database, TicketsTable } from '../database';
-import { chunk, fromJson, toJson, inTransaction } from './json';
+import { chunk, fromJson, inTransaction } from './json';
 
 /** Tickets and their contact links: the SQL behind CrmSqlStore's ticket methods. */
 
@@ -15,40 +15,6 @@ function toTicket(row: TicketsTable): StoredTicket {
     createdAt: row.created_at === null ? null : Number(row.created_at),
     hsUpdatedAt: Number(row.hs_updated_at),
   };
-}
-
-export async function upsertTickets(
-  db: Kysely<Database>,
-  portalId: number,
-  tickets: readonly StoredTicket[],
-  syncedAt: number,
-): Promise<void> {
-  if (tickets.length === 0) return;
-  await inTransaction(db, async (tx) => {
-    for (const part of chunk(tickets, 200)) {
-      await tx
-        .insertInto('tickets')
-        .values(
-          part.map((t) => ({
-            portal_id: portalId,
-            id: t.id,
-            properties: toJson(t.properties),
-            created_at: t.createdAt,
-            hs_updated_at: t.hsUpdatedAt,
-            synced_at: syncedAt,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['portal_id', 'id']).doUpdateSet((eb) => ({
-            properties: eb.ref('excluded.properties'),
-            created_at: eb.ref('excluded.created_at'),
-            hs_updated_at: eb.ref('excluded.hs_updated_at'),
-            synced_at: eb.ref('excluded.synced_at'),
-          })),
-        )
-        .execute();
-    }
-  });
 }
 
 export async function replaceContactTickets(
