@@ -44,10 +44,18 @@ export interface DiscoveryRunsDeps {
   readonly now: () => number;
   /** Progress is written at most this often (ms), plus at every phase change. */
   readonly progressEveryMs?: number;
+  /** How often a running run is touched (ms); a run silent for twelve of these is taken as lost. */
+  readonly heartbeatMs?: number;
 }
 
-/** A run queued or running this long ago without a word is taken as lost (its process died). */
-const STALE_RUN_MS = 30 * 60_000;
+/** A queued run waits for a free job slot (behind long syncs in scale mode): this long without starting, it is lost. */
+const QUEUED_LOST_MS = 30 * 60_000;
+/** A running run's job touches it this often, whatever its progress, so that silence means its process is gone. */
+const HEARTBEAT_MS = 10_000;
+/** A running run silent for this many heartbeats (two minutes; discovery on 100,000 contacts takes 3.9 s in all, docs/benchmarks.md) is lost: its process died or was killed. */
+const RUNNING_LOST_HEARTBEATS = 12;
+
+const LOST_MESSAGE = 'this run stopped without finishing (the process running it was stopped or crashed); start discovery again';
 
 /**
  * Discovery as a background job: `start` answers at once with a run the admin page polls; the job
@@ -60,7 +68,7 @@ export class DiscoveryRuns {
   async start(portalId: PortalId): Promise<DiscoveryRun> {
     const now = this.deps.now();
     const latest = await this.deps.runs.latest(portalId);
-    if (latest && (latest.status === 'queued' || latest.status === 'running') && now - latest.updatedAt < STALE_RUN_MS) return latest;
+    if (latest && (latest.status === 'queued' || latest.status === 'running') && !this.isLost(latest, now)) return latest;
     const run = await this.deps.runs.create(portalId, now);
     await this.deps.enqueue(portalId, run.id);
     return run;
@@ -69,11 +77,23 @@ export class DiscoveryRuns {
   async get(portalId: PortalId, runId: string): Promise<DiscoveryRun> {
     const run = /^\d+$/.test(runId) ? await this.deps.runs.get(portalId, runId) : null;
     if (!run) throw new AppError('not_found', `Discovery run ${runId} does not exist for this portal`);
-    return run;
+    return this.asSeen(run);
   }
 
-  latest(portalId: PortalId): Promise<DiscoveryRun | null> {
-    return this.deps.runs.latest(portalId);
+  async latest(portalId: PortalId): Promise<DiscoveryRun | null> {
+    const run = await this.deps.runs.latest(portalId);
+    return run && this.asSeen(run);
+  }
+
+  private isLost(run: DiscoveryRun, now: number): boolean {
+    const silentFor = now - run.updatedAt;
+    if (run.status === 'running') return silentFor > RUNNING_LOST_HEARTBEATS * (this.deps.heartbeatMs ?? HEARTBEAT_MS);
+    return run.status === 'queued' && silentFor > QUEUED_LOST_MS;
+  }
+
+  /** A lost run is shown as failed, so the admin page stops polling it and offers a new start. */
+  private asSeen(run: DiscoveryRun): DiscoveryRun {
+    return this.isLost(run, this.deps.now()) ? { ...run, status: 'failed', error: LOST_MESSAGE } : run;
   }
 
   /** The job's body. A failure is recorded on the run (the job itself succeeds: retrying would fail the same way). */
@@ -89,13 +109,29 @@ export class DiscoveryRuns {
       await this.deps.runs.update(portalId, runId, { status: 'running', ...p }, now);
     };
     await this.deps.runs.update(portalId, runId, { status: 'running', phase: 'reading contacts', done: 0, total: null }, this.deps.now());
+    // Clustering can go minutes without a progress report; the heartbeat keeps the run from looking lost.
+    let touching: Promise<void> = Promise.resolve();
+    const heartbeat = setInterval(() => {
+      touching = touching.then(() => this.deps.runs.update(portalId, runId, {}, this.deps.now())).catch(() => undefined);
+    }, this.deps.heartbeatMs ?? HEARTBEAT_MS);
+    heartbeat.unref();
+    let outcome: { id: string } | { err: unknown };
     try {
-      const { id } = await this.deps.discover(portalId, progress);
-      await this.deps.runs.update(portalId, runId, { status: 'succeeded', phase: 'done', reportId: id }, this.deps.now());
+      outcome = await this.deps.discover(portalId, progress);
     } catch (err) {
-      const message = err instanceof AppError ? err.message : `discovery failed: ${err instanceof Error ? err.message : String(err)}`;
-      await this.deps.runs.update(portalId, runId, { status: 'failed', error: message }, this.deps.now());
-      if (!(err instanceof AppError)) throw err;
+      outcome = { err };
+    } finally {
+      clearInterval(heartbeat);
+      // A touch still being written lands before the outcome, never after it.
+      await touching;
     }
+    if ('id' in outcome) {
+      await this.deps.runs.update(portalId, runId, { status: 'succeeded', phase: 'done', reportId: outcome.id }, this.deps.now());
+      return;
+    }
+    const { err } = outcome;
+    const message = err instanceof AppError ? err.message : `discovery failed: ${err instanceof Error ? err.message : String(err)}`;
+    await this.deps.runs.update(portalId, runId, { status: 'failed', error: message }, this.deps.now());
+    if (!(err instanceof AppError)) throw err;
   }
 }
