@@ -90,7 +90,7 @@ describe('discovery runs whose process died', () => {
   it('records a failure the admin can read, and stops touching the run', async () => {
     const runs = runsWith(async () => {
       await new Promise((r) => setTimeout(r, 3 * HEARTBEAT_MS));
-      throw new AppError('invalid_input', 'discovery needs at least 20 contacts');
+      throw new AppError('bad_request', 'discovery needs at least 20 contacts');
     });
     const run = await runs.start(P);
     await runs.execute(P, run.id);
