@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import Redis from 'ioredis';
 import type { Express, Router } from 'express';
 import { InsightsService } from './insights/insights-service';
 import { ApiUsageRecorder } from './hubspot/api-usage-recorder';
@@ -262,6 +263,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   // --- Insights, webhooks, admin, cards and the workflow action: wired in src/composition from what is built above ---
   const wiring: Wiring = { config, logger, clock, stores, jobs };
+  // Scale mode's Redis for what web processes must count together (the HubSpot limiter keeps its own connection).
+  const sharedRedis = config.redisUrl ? new Redis(config.redisUrl) : null;
   const { insights, discoveryRuns } = wireInsights(wiring, { ruleSets, sync, installedPortals });
   const webhooks = wireWebhooks(wiring, { ruleSets, sync, committee, dialect: storage.dialect });
   const admin = wireAdmin(wiring, {
@@ -276,6 +279,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     withCompaniesOf,
     scopes,
     oauthFetch: tuning.oauthFetch,
+    redis: sharedRedis,
   });
   const routers: Router[] = [
     ...wireInstallRoutes(wiring, { install, sync, scopes, optionalScopes: optional }),
@@ -319,6 +323,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       await sync.stop();
       await usage.close();
       await gateways.stop();
+      sharedRedis?.disconnect();
       await committeeMutex.close();
       if (!options.storage) await storage.close();
     },

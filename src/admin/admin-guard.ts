@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AdminPrincipal } from '../http/portal-access';
 import { AppError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
@@ -22,13 +23,23 @@ export interface AdminGuardOptions {
  * Wrong admin tokens per client address: after `limit` failures within `windowSeconds` every
  * bearer request from that address is refused, a right token included, until the window ends, so
  * guessing the token stops paying. The answer stays an immediate 401: nothing slows the event loop
- * and nothing tells a guesser more than before. Kept in this process's memory.
+ * and nothing tells a guesser more than before. With Redis (scale mode) the count is shared by every
+ * web process, so a guesser gets no more tries by landing on another; while Redis does not answer,
+ * each process counts in its own memory instead of failing the request.
  */
 export class FailedAdminAttempts {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterAbstract;
 
-  constructor(private readonly options: { limit?: number; windowSeconds?: number; logger?: Logger } = {}) {
-    this.limiter = new RateLimiterMemory({ points: options.limit ?? 10, duration: options.windowSeconds ?? 900 });
+  constructor(private readonly options: { limit?: number; windowSeconds?: number; logger?: Logger; redis?: Redis } = {}) {
+    const window = { points: options.limit ?? 10, duration: options.windowSeconds ?? 900 };
+    this.limiter = options.redis
+      ? new RateLimiterRedis({
+          ...window,
+          storeClient: options.redis,
+          keyPrefix: 'personas:admin-auth-failures',
+          insuranceLimiter: new RateLimiterMemory(window),
+        })
+      : new RateLimiterMemory(window);
   }
 
   /** Seconds until `client` may try again, or 0 when it may try now. */

@@ -1,4 +1,5 @@
 import type { RequestHandler, Router } from 'express';
+import type Redis from 'ioredis';
 import type { AuditStore } from '../audit/audit-store';
 import type { PortalId } from '../crm/model';
 import type { ManualOverride } from '../personas/writeback';
@@ -44,7 +45,7 @@ export interface AdminDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Failed admin-token attempts per client address (default: 10 per 15 minutes). */
-  readonly failedAdminAttempts?: { readonly limit?: number; readonly windowSeconds?: number };
+  readonly failedAdminAttempts?: { readonly limit?: number; readonly windowSeconds?: number; readonly redis?: Redis };
   readonly adminToken: string | undefined;
   readonly appBaseUrl: string;
   readonly encryptionKey: Buffer;

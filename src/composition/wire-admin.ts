@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type Redis from 'ioredis';
 import { createAdmin, type Admin } from '../admin/create-admin';
 import { createPublishImpactRoutes } from '../admin/publish-impact-routes';
 import { identifyWithOAuth, SIGNIN_CALLBACK_PATH } from '../admin/signin-routes';
@@ -31,6 +32,8 @@ export interface AdminParts {
   readonly withCompaniesOf: <T>(portalId: number, contactIds: readonly string[], change: () => Promise<T>) => Promise<T>;
   readonly scopes: readonly string[];
   readonly oauthFetch?: typeof fetch;
+  /** Scale mode's Redis: failed admin-token attempts are counted across web processes there. */
+  readonly redis: Redis | null;
 }
 
 /**
@@ -53,6 +56,7 @@ export function wireAdmin(
     withCompaniesOf,
     scopes,
     oauthFetch,
+    redis,
   } = parts;
   const publishImpact = new PublishImpactService({
     automation,
@@ -64,6 +68,7 @@ export function wireAdmin(
     clock,
     logger,
     adminToken: config.adminToken,
+    ...(redis ? { failedAdminAttempts: { redis } } : {}),
     appBaseUrl: config.appBaseUrl,
     encryptionKey: config.encryptionKey,
     rules: ruleSets,
