@@ -1,3 +1,6 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
 import { Client } from '@hubspot/api-client';
 import Bottleneck from 'bottleneck';
 import Redis from 'ioredis';
@@ -42,6 +45,8 @@ interface PortalLimits {
   pausedUntil: { api: number; search: number };
 }
 
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
 /** Bottleneck runs lower numbers first; 5 is its default. */
 const PRIORITY_FIRST = 4;
 const PRIORITY_DEFAULT = 5;
@@ -53,6 +58,25 @@ class Paused extends Error {
   constructor(readonly ms: number) {
     super('paused');
   }
+}
+
+/**
+ * Keep-alive connections to HubSpot whose request is given up, not left open, once nothing has come
+ * back for `timeoutMs`: the limiter's expiration only stops waiting for a request, and the retry
+ * would otherwise go out while the first is still in flight (Node emits a socket timeout but
+ * leaves closing to whoever listens, and the SDK does not listen). Passing an agent also moves the
+ * SDK from fetch to node:http, which it uses whenever it is given one.
+ */
+function abortingAgent(baseUrl: string, timeoutMs: number): http.Agent {
+  const Base = baseUrl.startsWith('https:') ? https.Agent : http.Agent;
+  class AbortingAgent extends Base {
+    override createConnection(...args: Parameters<http.Agent['createConnection']>): Duplex | null | undefined {
+      const socket = super.createConnection(...args);
+      socket?.on('timeout', () => socket.destroy(new Error(`no answer from HubSpot within ${timeoutMs} ms`)));
+      return socket;
+    }
+  }
+  return new AbortingAgent({ keepAlive: true, timeout: timeoutMs });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -70,11 +94,13 @@ export class SdkGateways implements HubSpotGateways {
 
   private readonly connection: Bottleneck.IORedisConnection | null;
   private readonly redis: Redis | null;
+  private readonly agent: http.Agent;
 
   constructor(private readonly options: SdkGatewayOptions) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.redis = options.redisUrl ? new Redis(options.redisUrl, { lazyConnect: false }) : null;
     this.connection = this.redis ? new Bottleneck.IORedisConnection({ client: this.redis }) : null;
+    this.agent = abortingAgent(options.apiBaseUrl, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   }
 
   /** Whether the shared budget's store answers (readiness); true when there is none to ask. */
@@ -137,6 +163,7 @@ export class SdkGateways implements HubSpotGateways {
     }
     this.limits.clear();
     await this.connection?.disconnect(true);
+    this.agent.destroy();
   }
 
   private limitsOf(portalId: PortalId): PortalLimits {
@@ -183,9 +210,10 @@ export class SdkGateways implements HubSpotGateways {
         accessToken: token,
         basePath: this.options.apiBaseUrl,
         middleware: this.steering(portalId, lane, limits),
+        httpAgent: this.agent,
       });
       try {
-        const options = { priority: first ? PRIORITY_FIRST : PRIORITY_DEFAULT, expiration: this.options.requestTimeoutMs ?? 60_000 };
+        const options = { priority: first ? PRIORITY_FIRST : PRIORITY_DEFAULT, expiration: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
         const result = await limits[lane].schedule(options, async () => {
           // Checked inside the limiter's slot, right before the request, so no queued call slips past a pause.
           const pause = await this.pauseLeft(portalId, lane, limits);
