@@ -213,7 +213,10 @@ export class SdkGateways implements HubSpotGateways {
         httpAgent: this.agent,
       });
       try {
-        const options = { priority: first ? PRIORITY_FIRST : PRIORITY_DEFAULT, expiration: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
+        const options = {
+          priority: first ? PRIORITY_FIRST : PRIORITY_DEFAULT,
+          expiration: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        };
         const result = await limits[lane].schedule(options, async () => {
           // Checked inside the limiter's slot, right before the request, so no queued call slips past a pause.
           const pause = await this.pauseLeft(portalId, lane, limits);
