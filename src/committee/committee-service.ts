@@ -35,6 +35,8 @@ interface Run {
   result: CommitteeWriteResult;
   /** Companies to write, carried across store chunks so every batch but the last is full. */
   pending: { companyId: string; values: WrittenCoverage; lastWritten: WrittenCoverage | null }[];
+  /** Aborted if the portal's mutex is lost mid-run: no batch goes out after that. */
+  held: AbortSignal;
 }
 
 export interface CommitteeServiceDeps {
@@ -49,7 +51,7 @@ export interface CommitteeServiceDeps {
    * read the same "last written" values and send the same write twice, and an older computation never
    * overwrites a newer one.
    */
-  exclusive: <T>(portalId: PortalId, task: () => Promise<T>) => Promise<T>;
+  exclusive: <T>(portalId: PortalId, task: (held: AbortSignal) => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -69,8 +71,8 @@ export class CommitteeService {
 
   refreshCompanies(portalId: PortalId, companyIds: readonly string[]): Promise<CommitteeWriteResult> {
     const ids = [...new Set(companyIds)].sort();
-    return this.deps.exclusive(portalId, async () => {
-      const run = await this.start(portalId);
+    return this.deps.exclusive(portalId, async (held) => {
+      const run = await this.start(portalId, held);
       if ('skipped' in run) return run.skipped;
       if (ids.length === 0) return run.result;
       for (let i = 0; i < ids.length; i += READ_CHUNK) await this.refreshChunk(portalId, run, ids.slice(i, i + READ_CHUNK));
@@ -81,8 +83,8 @@ export class CommitteeService {
 
   /** Every company with associated contacts, and every company written before (it may need emptying). */
   refreshAll(portalId: PortalId): Promise<CommitteeWriteResult> {
-    return this.deps.exclusive(portalId, async () => {
-      const run = await this.start(portalId);
+    return this.deps.exclusive(portalId, async (held) => {
+      const run = await this.start(portalId, held);
       if ('skipped' in run) return run.skipped;
       let after: string | null = null;
       for (;;) {
@@ -102,14 +104,14 @@ export class CommitteeService {
     });
   }
 
-  private async start(portalId: PortalId): Promise<Run | { skipped: CommitteeWriteResult }> {
+  private async start(portalId: PortalId, held: AbortSignal): Promise<Run | { skipped: CommitteeWriteResult }> {
     const result: CommitteeWriteResult = { companies: 0, written: 0, requests: 0, failed: 0, skipped: false };
     const scopes = await this.deps.grantedScopes(portalId);
     if (!scopes.includes(COMPANY_WRITE_SCOPE)) {
       this.deps.logger.warn({ portalId }, 'buying committee not written: the portal has not granted crm.objects.companies.write');
       return { skipped: { ...result, skipped: true } };
     }
-    return { ruleSet: await this.deps.ruleSet(portalId), result, pending: [] };
+    return { ruleSet: await this.deps.ruleSet(portalId), result, pending: [], held };
   }
 
   /** Diffs these companies against what was last written; `known` when their contacts were already read. */
@@ -143,6 +145,8 @@ export class CommitteeService {
     const names = committeePropertyNames(run.ruleSet.property);
     const hubspot = this.deps.gateways.forPortal(portalId);
     while (run.pending.length >= WRITE_BATCH || (all && run.pending.length > 0)) {
+      // Without the mutex another process may be writing the same companies from newer data.
+      run.held.throwIfAborted();
       const batch = run.pending.splice(0, WRITE_BATCH);
       run.result.requests += 1;
       const outcome = await hubspot.updateCompanies(

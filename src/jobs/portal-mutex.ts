@@ -2,19 +2,27 @@ import { Pool, type PoolClient } from 'pg';
 import type { PortalId } from '../crm/model';
 import type { Logger } from '../platform/logger';
 
-/** Runs one portal's tasks one at a time: the same portal waits for the task before it, other portals do not. */
+/**
+ * Runs one portal's tasks one at a time: the same portal waits for the task before it, other portals
+ * do not. `held` aborts if the mutex is lost while the task runs (scale mode: its database connection
+ * failed, so another process may take it): the task must stop before its next side effect.
+ */
 export interface PortalMutex {
-  exclusive<T>(portalId: PortalId, task: () => Promise<T>): Promise<T>;
+  exclusive<T>(portalId: PortalId, task: (held: AbortSignal) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** In one process nothing else can take the mutex: this is never aborted. */
+const NEVER_LOST = new AbortController().signal;
 
 /** The one-process mutex (SQLite, APP_ROLE=all): a promise chain per portal. */
 export class InProcessPortalMutex implements PortalMutex {
   private readonly queues = new Map<PortalId, Promise<unknown>>();
 
-  exclusive<T>(portalId: PortalId, task: () => Promise<T>): Promise<T> {
+  exclusive<T>(portalId: PortalId, task: (held: AbortSignal) => Promise<T>): Promise<T> {
+    const run = () => task(NEVER_LOST);
     const previous = this.queues.get(portalId) ?? Promise.resolve();
-    const next = previous.then(task, task);
+    const next = previous.then(run, run);
     const settled = next.catch(() => undefined);
     this.queues.set(portalId, settled);
     void settled.then(() => {
@@ -57,11 +65,11 @@ export class PgPortalMutex implements PortalMutex {
     this.pool.on('error', () => undefined);
   }
 
-  exclusive<T>(portalId: PortalId, task: () => Promise<T>): Promise<T> {
+  exclusive<T>(portalId: PortalId, task: (held: AbortSignal) => Promise<T>): Promise<T> {
     return this.local.exclusive(portalId, () => this.locked(portalId, task));
   }
 
-  private async locked<T>(portalId: PortalId, task: () => Promise<T>): Promise<T> {
+  private async locked<T>(portalId: PortalId, task: (held: AbortSignal) => Promise<T>): Promise<T> {
     const key = [this.options.namespace, portalId];
     const client: PoolClient = await this.pool.connect();
     try {
@@ -70,9 +78,20 @@ export class PgPortalMutex implements PortalMutex {
       client.release(true);
       throw err;
     }
+    // The lock lives as long as this connection. A checked-out pg client that fails emits 'error'
+    // (with no listener, an uncaught exception that ends the process); the session's lock is gone
+    // with it, so the task is told to stop.
+    const held = new AbortController();
+    const lost = (err: Error) => {
+      if (held.signal.aborted) return;
+      this.options.logger.warn({ portalId, err }, 'lost a portal mutex: its database connection failed');
+      held.abort(new Error(`the portal ${portalId} mutex was lost (its database connection failed): stopped before the next write`));
+    };
+    client.on('error', lost);
     try {
-      return await task();
+      return await task(held.signal);
     } finally {
+      client.off('error', lost);
       try {
         await client.query('select pg_advisory_unlock((hashtext($1)::bigint << 32) | ($2::bigint % 2147483647))', key);
         client.release();

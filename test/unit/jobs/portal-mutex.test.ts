@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import pino from 'pino';
 import { CommitteeService } from '../../../src/committee/committee-service';
 import type { BatchWriteResult, HubSpotGateways, PortalHubSpot } from '../../../src/crm/hubspot-port';
 import { PgPortalMutex } from '../../../src/jobs/portal-mutex';
@@ -75,11 +76,11 @@ function sharedHubSpot() {
   });
 
   /** A process: its own storage connections and its own lock connections, one namespace for the cluster. */
-  function processOn(storage: Storage, gateways: HubSpotGateways): CommitteeService {
+  function processOn(storage: Storage, gateways: HubSpotGateways, logger = silentLogger): CommitteeService {
     const mutex = new PgPortalMutex({
       connectionString: storage.postgres!.url,
       namespace: `personas:${storage.postgres!.schema}:committee`,
-      logger: silentLogger,
+      logger,
     });
     mutexes.push(mutex);
     return new CommitteeService({
@@ -156,6 +157,33 @@ function sharedHubSpot() {
     expect((await s.crm.writtenCoverage(P, [c0])).get(c0)).toEqual({ coverage: 'user', gaps: 'buyer' });
   });
 
+  it('stops before its next batch when its lock connection fails, and a later refresh writes the rest once', async () => {
+    await seed(250);
+    const hubspot = sharedHubSpot();
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) });
+    const a = processOn(first, hubspot.gatewaysOf('a'), logger);
+
+    // The first batch is on its way when the database ends the lock's session (a failover, a network cut).
+    const gate = hubspot.hold('a');
+    const refresh = a.refreshAll(P);
+    refresh.catch(() => undefined);
+    await gate.entered;
+    await terminateLockSessions(first.postgres!.url);
+    for (let i = 0; i < 500 && !warnings.includes('lost a portal mutex: its database connection failed'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    gate.open();
+    await expect(refresh).rejects.toThrow(/mutex was lost/);
+    expect(hubspot.sent).toHaveLength(100);
+
+    // Another lock connection, another run: the 150 not written yet, nothing twice.
+    const again = await a.refreshAll(P);
+    expect(again.written).toBe(150);
+    expect(new Set(hubspot.sent.map((x) => x.input.id)).size).toBe(250);
+    expect(hubspot.sent).toHaveLength(250);
+  });
+
   it("is not blocked by a job holding the portal's job lock (another key space)", async () => {
     await seed(1);
     const locks = new PortalLocks({
@@ -173,6 +201,21 @@ function sharedHubSpot() {
     }
   });
 });
+
+/** Ends this process's sessions that hold an advisory lock, as a failover or a network cut would. */
+async function terminateLockSessions(url: string): Promise<void> {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  try {
+    const { rows } = await pool.query<{ ended: boolean }>(
+      `select pg_terminate_backend(a.pid) as ended from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.granted and a.application_name = $1`,
+      [`personas-portal-mutex:${process.pid}`],
+    );
+    if (rows.length === 0) throw new Error('no session of this process held an advisory lock');
+  } finally {
+    await pool.end();
+  }
+}
 
 /** Resolves once some session waits for an advisory lock (the second process queued behind the first). */
 async function waitForAdvisoryLockWaiter(url: string): Promise<void> {
