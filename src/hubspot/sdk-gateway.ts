@@ -31,9 +31,9 @@ export interface SdkGatewayOptions {
    */
   readonly redisUrl?: string;
   /**
-   * A request unanswered after this long (the wait for a shared 429 pause included) is given up and
-   * retried. With Redis this is also what frees its slot in the shared limiter: a process killed
-   * mid-request would otherwise hold the portal's concurrency slots for every process, for good.
+   * A request unanswered after this long is given up (its connection closed) and retried. With
+   * Redis this is also what frees its slot in the shared limiter: a process killed mid-request
+   * would otherwise hold the portal's concurrency slots for every process, for good.
    */
   readonly requestTimeoutMs?: number;
 }
@@ -41,7 +41,7 @@ export interface SdkGatewayOptions {
 interface PortalLimits {
   readonly api: Bottleneck;
   readonly search: Bottleneck;
-  /** Set by a 429: every caller of this portal waits until then, not only the one that was refused. */
+  /** Set by a 429 or by HubSpot's rate headers: every caller of this portal waits until then, not only the one that was refused. */
   pausedUntil: { api: number; search: number };
 }
 
