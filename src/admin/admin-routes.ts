@@ -37,6 +37,7 @@ export interface AdminRoutesDeps {
 const ruleSetBody = z.object({ ruleSet: z.unknown(), note: z.string().max(500).nullish() });
 /** `confirmAffected`: the number of contacts leaving values HubSpot lists or workflows use, as the admin typed it. */
 const publishBody = ruleSetBody.extend({ confirmAffected: z.number().int().min(0).optional() });
+const rollbackBody = z.object({ confirmAffected: z.number().int().min(0).optional() });
 /** A hypothesis verdict as the gallery shows it. */
 export interface GalleryVerdict {
   readonly status: string;
@@ -128,7 +129,8 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Router {
   api.post('/portals/:portalId/rule-sets/rollback/:version', async (req, res) => {
     const portalId = portalOf(req);
     const version = parseOrThrow(positiveInt, req.params.version, 'version');
-    const result = await deps.ruleSetAdmin.rollback(portalId, version, { actor: principalOf(req).actor });
+    const { confirmAffected } = parseOrThrow(rollbackBody, req.body ?? {}, 'request');
+    const result = await deps.ruleSetAdmin.rollback(portalId, version, { actor: principalOf(req).actor, confirmAffected });
     res.status(201).json({ version: { ...result.version, body: undefined }, changes: result.changes, rescore: 'queued' });
   });
 

@@ -40,7 +40,7 @@ export function affectedCount(impact: PublishImpact, leaving: ReadonlyMap<string
 export type PersonaUsageReader = (portalId: PortalId, values: readonly string[]) => Promise<PublishImpact>;
 
 /**
- * Refuses a publish that moves contacts out of persona values HubSpot lists or workflows use,
+ * Refuses a publish (or a rollback) that moves contacts out of persona values HubSpot lists or workflows use,
  * unless the request confirms the exact number of such contacts (what the admin typed). A number
  * that no longer matches (contacts changed since the preview) is refused too, with the new count.
  */
@@ -50,15 +50,18 @@ export async function requirePublishConfirmation(input: {
   readonly draft: Pick<RuleSet, 'personas' | 'unassigned'>;
   readonly usage: PersonaUsageReader;
   readonly confirmAffected: number | undefined;
+  /** What is being confirmed, for the message: a rollback republishes an older version and needs the same. */
+  readonly action?: 'publish' | 'rollback';
 }): Promise<void> {
   const leaving = leavingCounts(input.preview, input.draft);
   if (leaving.size === 0) return;
   const { count, usedBy } = affectedCount(await input.usage(input.portalId, [...leaving.keys()].sort()), leaving);
   if (count === 0 || input.confirmAffected === count) return;
   const what = `${count} contact${count === 1 ? '' : 's'} would leave persona values that ${usedBy.join(', ')} use${usedBy.length === 1 ? 's' : ''}`;
+  const [doing, todo] = input.action === 'rollback' ? ['Rolling back', 'roll back'] : ['Publishing', 'publish'];
   const message =
     input.confirmAffected === undefined
-      ? `Publishing needs a typed confirmation: ${what}. Send "confirmAffected": ${count} to publish anyway.`
+      ? `${doing} needs a typed confirmation: ${what}. Send "confirmAffected": ${count} to ${todo} anyway.`
       : `The confirmation does not match: ${what}, not ${input.confirmAffected}. Preview again, then confirm ${count}.`;
   throw new AppError('conflict', message, { details: [{ path: 'confirmAffected', message: `must be ${count}` }] });
 }

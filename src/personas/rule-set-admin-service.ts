@@ -267,24 +267,37 @@ export class RuleSetAdminService {
     by: { actor: string; note?: string | null; confirmAffected?: number },
   ): Promise<PublishResult> {
     const ruleSet = this.parseOrRefuse(input);
-    if (this.deps.personaUsage) {
-      await requirePublishConfirmation({
-        portalId,
-        preview: await this.preview(portalId, ruleSet, { samplesPerMove: 0 }),
-        draft: ruleSet,
-        usage: this.deps.personaUsage,
-        confirmAffected: by.confirmAffected,
-      });
-    }
+    await this.confirmLeaving(portalId, ruleSet, by.confirmAffected, 'publish');
     return this.makeLive(portalId, ruleSet, by.actor, by.note ?? null, 'publish');
   }
 
-  /** Republishes an earlier version as a new version, so history only ever grows. */
-  async rollback(portalId: PortalId, toVersion: number, by: { actor: string }): Promise<PublishResult> {
+  /**
+   * Republishes an earlier version as a new version, so history only ever grows. It moves contacts
+   * as a publish does, so it needs the same typed confirmation when they leave values HubSpot uses.
+   */
+  async rollback(portalId: PortalId, toVersion: number, by: { actor: string; confirmAffected?: number }): Promise<PublishResult> {
     const target = await this.deps.ruleSets.get(portalId, toVersion);
     if (!target) throw new AppError('not_found', `Rule set version ${toVersion} does not exist`);
     const ruleSet = this.parseOrRefuse(target.body);
+    await this.confirmLeaving(portalId, ruleSet, by.confirmAffected, 'rollback');
     return this.makeLive(portalId, ruleSet, by.actor, `rollback to version ${toVersion}`, 'rollback');
+  }
+
+  private async confirmLeaving(
+    portalId: PortalId,
+    ruleSet: RuleSet,
+    confirmAffected: number | undefined,
+    action: 'publish' | 'rollback',
+  ): Promise<void> {
+    if (!this.deps.personaUsage) return;
+    await requirePublishConfirmation({
+      portalId,
+      preview: await this.preview(portalId, ruleSet, { samplesPerMove: 0 }),
+      draft: ruleSet,
+      usage: this.deps.personaUsage,
+      confirmAffected,
+      action,
+    });
   }
 
   private async makeLive(

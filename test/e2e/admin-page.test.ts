@@ -41,13 +41,17 @@ describeWithChromium('the admin page in headless Chromium', () => {
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.on('dialog', (dialog) => {
-      void dialog.accept();
+      // A typed confirmation (rolling back past a value HubSpot uses) gets the number it asks for.
+      const asked = /Type (\d+) to roll back anyway/.exec(dialog.message());
+      if (dialog.type() === 'prompt') prompts.push(dialog.message());
+      void dialog.accept(asked?.[1]);
     });
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
     });
   });
   const cspViolations: string[] = [];
+  const prompts: string[] = [];
 
   afterAll(async () => {
     await browser?.close();
@@ -168,6 +172,18 @@ describeWithChromium('the admin page in headless Chromium', () => {
     await page.screenshot({ path: `${SHOTS}/07-rolled-back.png`, fullPage: true });
     await stack.app.services.jobs.idle();
     expect(await distribution()).toEqual(before);
+    expect(prompts).toEqual([]);
+
+    // Rolling forward to version 2 takes the analysts out of the value the list and workflow use:
+    // like the publish, it asks for their number, typed.
+    await page.getByRole('button', { name: 'Roll back to version 2' }).click();
+    await page.locator('#toast', { hasText: 'Rolled back: version 4' }).waitFor();
+    expect(prompts).toHaveLength(1);
+    expect(prompts[0]).toMatch(
+      /^Rolling back needs a typed confirmation: \d+ contacts? would leave persona values that .*Nurture analysts/,
+    );
+    await stack.app.services.jobs.idle();
+    expect(await distribution()).toEqual(afterPublish);
 
     // No request left the app and the sandbox: no CDN, no remote fonts; nothing broke the page's CSP.
     expect(external).toEqual([]);

@@ -242,6 +242,26 @@ describe('admin API', () => {
     // When HubSpot cannot say, the page shows "could not check" and nothing is counted: no confirmation.
     flowsReadable = false;
     await publish({ ruleSet: defaultRuleSet }).expect(201);
+
+    // A rollback republishes an older version and moves contacts the same way: the same confirmation.
+    flowsReadable = true;
+    const rollback = (to: number, body?: object) => {
+      const r = request(guardedApp).post(`/api/admin/portals/${A}/rule-sets/rollback/${to}`).set(auth);
+      return body === undefined ? r : r.send(body);
+    };
+    const unconfirmed = await rollback(2).expect(409);
+    expect(unconfirmed.body.error.message).toBe(
+      'Rolling back needs a typed confirmation: 1 contact would leave persona values that workflow "Nurture analysts" uses. Send "confirmAffected": 1 to roll back anyway.',
+    );
+    await rollback(2, { confirmAffected: 3 }).expect(409);
+    await rollback(2, { confirmAffected: 'one' }).expect(400);
+    expect((await stores.ruleSets.list(A)).length).toBe(3);
+    await rollback(2, { confirmAffected: 1 }).expect(201);
+    // Back to the default rules: nobody leaves a used value, so none is asked.
+    await rollback(1).expect(201);
+    expect((await stores.ruleSets.list(A)).map((v) => v.note)).toEqual(
+      expect.arrayContaining(['rollback to version 2', 'rollback to version 1']),
+    );
   });
 
   it('refuses to publish an invalid rule set, naming each path, and keeps the live version', async () => {

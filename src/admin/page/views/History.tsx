@@ -1,4 +1,4 @@
-import { api } from '../lib/api';
+import { api, ApiError } from '../lib/api';
 import { useAction, useAdmin } from '../app/context';
 import { fmtTime, plural } from '../lib/format';
 import type { AuditEntry, Change, VersionMeta } from '../lib/types';
@@ -18,8 +18,25 @@ export function History({ base, versions, audit, liveVersion, onOpen, onRolledBa
   const rollback = (v: number) =>
     act(async () => {
       if (!window.confirm(`Roll back to version ${v}? It is republished as a new version and contacts are rescored.`)) return;
-      const r = await api<{ version: VersionMeta }>('POST', `${base}/rule-sets/rollback/${v}`);
-      onRolledBack({ version: r.version, from: v });
+      let confirmAffected: number | undefined;
+      for (;;) {
+        try {
+          const r = await api<{ version: VersionMeta }>(
+            'POST',
+            `${base}/rule-sets/rollback/${v}`,
+            confirmAffected === undefined ? undefined : { confirmAffected },
+          );
+          onRolledBack({ version: r.version, from: v });
+          return;
+        } catch (err) {
+          // Contacts would leave persona values HubSpot lists or workflows use: as for a publish, the admin types their number.
+          const needed = typedConfirmationNeeded(err);
+          if (needed === null) throw err;
+          const typed = window.prompt(`${needed.reason}\n\nType ${needed.count} to roll back anyway.`);
+          if (typed === null || Number(typed.trim()) !== needed.count) return;
+          confirmAffected = needed.count;
+        }
+      }
     });
   return (
     <div className="history">
@@ -80,6 +97,14 @@ export function History({ base, versions, audit, liveVersion, onOpen, onRolledBa
       </section>
     </div>
   );
+}
+
+/** The number a 409 asks the admin to type (`confirmAffected` must be N), or null for any other failure. */
+function typedConfirmationNeeded(err: unknown): { count: number; reason: string } | null {
+  if (!(err instanceof ApiError) || err.status !== 409) return null;
+  const detail = err.details.find((d) => d.path === 'confirmAffected');
+  const count = detail ? /^must be (\d+)$/.exec(detail.message)?.[1] : undefined;
+  return count === undefined ? null : { count: Number(count), reason: err.message.replace(/ Send "confirmAffected".*$/, '') };
 }
 
 const short = (v: unknown) => {
