@@ -23,6 +23,7 @@ import { systemClock } from '../../src/platform/clock';
 import { signV3 } from '../../src/platform/hubspot-signature';
 import { silentLogger } from '../../src/platform/logger';
 import { generatePortal } from '../../src/sandbox/generator';
+import { computedAssignment } from '../support/computed-assignment';
 
 const CONTACTS = 100_000;
 const PORTAL_ID = 4242;
@@ -70,16 +71,7 @@ async function serve(): Promise<void> {
       links.push(...ts.map((t) => ({ contactId: c.id, ticketId: t.id })));
       const a = live.compiled.assign({ properties: c.properties, tickets: ts }, portal.referenceTime);
       if (a.assigned) assigned += 1;
-      computed.push({
-        contactId: c.id,
-        personaId: a.personaId,
-        score: a.score,
-        secondary: a.secondary,
-        journeyStage: a.journeyStage,
-        explanation: a.explanation,
-        ruleSetVersion: live.version,
-        needsWrite: false,
-      });
+      computed.push(computedAssignment(c.id, a, live.version));
     }
     await stores.crm.upsertContacts(PORTAL_ID, contacts, portal.referenceTime);
     await stores.crm.upsertTickets(PORTAL_ID, tickets, portal.referenceTime);

@@ -33,6 +33,7 @@ import { generatePortal } from '../../src/sandbox/generator';
 import { startSandbox } from '../../src/sandbox';
 import { openStorage, type Storage } from '../../src/storage/connect';
 import { createStores } from '../../src/storage/stores';
+import { computedAssignment } from '../support/computed-assignment';
 
 const mutex = new InProcessPortalMutex();
 
@@ -81,16 +82,7 @@ async function seed(storage: Storage, live: RuleSet): Promise<{ companiesWithCon
         if (other !== primary) links.push({ contactId: c.id, companyId: accounts.companyIdAt(other), primary: false });
       }
       const a = compiled.assign({ properties: c.properties, tickets: [], company, surveys: [] }, portal.referenceTime);
-      computed.push({
-        contactId: c.id,
-        personaId: a.personaId,
-        score: a.score,
-        secondary: a.secondary,
-        journeyStage: a.journeyStage,
-        explanation: a.explanation,
-        ruleSetVersion: 1,
-        needsWrite: false,
-      });
+      computed.push(computedAssignment(c.id, a, 1));
     }
     for (const l of links) linked.add(l.companyId);
     await stores.crm.upsertContacts(PORTAL, contacts, portal.referenceTime);

@@ -14,6 +14,7 @@ import { systemClock } from '../../src/platform/clock';
 import { openStorage } from '../../src/storage/connect';
 import { createStores } from '../../src/storage/stores';
 import { generatePortal } from '../../src/sandbox/generator';
+import { computedAssignment } from '../support/computed-assignment';
 
 const PORTAL_ID = 4343;
 const LARGEST = Number(process.argv[2] ?? 5_000);
@@ -50,16 +51,7 @@ async function main(): Promise<void> {
         tickets.push(...ts);
         ticketLinks.push(...ts.map((t) => ({ contactId: c.id, ticketId: t.id })));
         const a = live.compiled.assign({ properties: c.properties, tickets: ts }, portal.referenceTime);
-        computed.push({
-          contactId: c.id,
-          personaId: a.personaId,
-          score: a.score,
-          secondary: a.secondary,
-          journeyStage: a.journeyStage,
-          explanation: a.explanation,
-          ruleSetVersion: live.version,
-          needsWrite: false,
-        });
+        computed.push(computedAssignment(c.id, a, live.version));
         ids.push(c.id);
       }
       await stores.crm.upsertContacts(PORTAL_ID, contacts, 0);

@@ -16,6 +16,7 @@ import { RuleSetService } from '../../src/personas/rule-set-service';
 import { generatePortal } from '../../src/sandbox/generator';
 import { openStorage } from '../../src/storage/connect';
 import { createStores } from '../../src/storage/stores';
+import { computedAssignment } from '../support/computed-assignment';
 
 const CONTACTS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 100_000);
 const CEILING_MS = 20_000;
@@ -61,16 +62,7 @@ async function main(): Promise<void> {
       contacts.push({ id: c.id, email: c.properties.email ?? null, properties: c.properties, hsUpdatedAt: c.updatedAt, archived: false });
       if (company) links.push({ contactId: c.id, companyId: company.id, primary: true });
       const a = compiled.assign({ properties: c.properties, tickets: [], company }, now);
-      computed.push({
-        contactId: c.id,
-        personaId: a.personaId,
-        score: a.score,
-        secondary: a.secondary,
-        journeyStage: a.journeyStage,
-        explanation: a.explanation,
-        ruleSetVersion: 1,
-        needsWrite: false,
-      });
+      computed.push(computedAssignment(c.id, a, 1));
       ids.push(c.id);
     }
     await stores.crm.upsertContacts(PORTAL, contacts, now);

@@ -15,6 +15,7 @@ import type { Storage } from '../../../src/storage/connect';
 import { createStores, type Stores } from '../../../src/storage/stores';
 import { openSqliteForTest } from '../../support/databases';
 import { committeeRuleSet, NOW } from './company-card-fixtures';
+import { computedAssignment } from '../../support/computed-assignment';
 
 jest.setTimeout(60_000);
 
@@ -73,16 +74,7 @@ async function seed(stores: Stores, portalId: number, company: { id: string; nam
     portalId,
     contacts.map(([id, properties]) => {
       const a = compiled.assign({ properties, tickets: [] }, NOW);
-      return {
-        contactId: id,
-        personaId: a.personaId,
-        score: a.score,
-        secondary: a.secondary,
-        journeyStage: a.journeyStage,
-        explanation: a.explanation,
-        ruleSetVersion: 1,
-        needsWrite: false,
-      };
+      return computedAssignment(id, a, 1);
     }),
     'test',
     NOW,
