@@ -1,4 +1,5 @@
 import type { PlantedGroup } from './planted-groups';
+import { COMPANY_PARTS_A, COMPANY_PARTS_B } from './word-lists';
 
 /** What the companies and survey responses of each planted group look like: size tiers, names, places, survey plans. */
 
@@ -24,48 +25,9 @@ export const TIER_INDUSTRIES: Record<Tier, readonly string[]> = {
   [LARGE]: ['FINANCIAL_SERVICES', 'HOSPITAL_HEALTH_CARE', 'MANUFACTURING', 'INSURANCE', 'COMPUTER_SOFTWARE'],
 };
 export const TIER_EMPLOYEES: Record<Tier, [number, number]> = { [SMALL]: [3, 49], [MID]: [50, 499], [LARGE]: [500, 60_000] };
-export const NAME_A = [
-  'Blue',
-  'North',
-  'Bright',
-  'Iron',
-  'Silver',
-  'Cedar',
-  'Quantum',
-  'Harbor',
-  'Summit',
-  'Nimbus',
-  'Atlas',
-  'Pine',
-  'Vertex',
-  'Copper',
-  'Lumen',
-  'Acme',
-  'Granite',
-  'Orbit',
-  'Meridian',
-  'Willow',
-];
-export const NAME_B = [
-  'Analytics',
-  'Labs',
-  'Systems',
-  'Health',
-  'Capital',
-  'Retail',
-  'Media',
-  'Works',
-  'Logic',
-  'Partners',
-  'Cloud',
-  'Foods',
-  'Bank',
-  'Learning',
-  'Digital',
-  'Insurance',
-  'Manufacturing',
-  'Logistics',
-];
+// Company names start from the words of the contacts' free-text company field, so the two read alike.
+export const NAME_A = [...COMPANY_PARTS_A, 'Acme', 'Granite', 'Orbit', 'Meridian', 'Willow'];
+export const NAME_B = [...COMPANY_PARTS_B, 'Insurance', 'Manufacturing', 'Logistics'];
 export const NAME_SUFFIX = ['Inc.', 'GmbH', 'Ltd', 'Group', 'Co.', 'AG', 'LLC'];
 export const PLACES: readonly (readonly [string, string])[] = [
   ['United States', 'Boston'],
