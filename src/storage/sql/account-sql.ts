@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { PropertyBag } from '../../crm/model';
 import type { ContactCompanyLink, ContactSurveyLink, StoredCompany, StoredSurvey, SurveyQuote } from '../../crm/crm-store';
 import type { Database } from '../database';
+import { replaceContactLinks } from './contact-links-sql';
 import { chunk, fromJson, toJson, inTransaction } from './json';
 
 /** Companies and survey responses with their contact links: the SQL behind CrmSqlStore's account methods. */
@@ -40,48 +41,36 @@ export async function upsertCompanies(
   });
 }
 
-export async function replaceContactCompanies(
+export function replaceContactCompanies(
   db: Kysely<Database>,
   portalId: number,
   contactIds: readonly string[],
   links: readonly ContactCompanyLink[],
 ): Promise<void> {
-  if (contactIds.length === 0) return;
-  await inTransaction(db, async (tx) => {
-    for (const ids of chunk(contactIds, IN_CHUNK)) {
-      await tx.deleteFrom('contact_companies').where('portal_id', '=', portalId).where('contact_id', 'in', ids).execute();
-    }
-    for (const part of chunk(links, 300)) {
-      await tx
-        .insertInto('contact_companies')
-        .values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, company_id: l.companyId, is_primary: l.primary ? 1 : 0 })))
-        .onConflict((oc) =>
-          oc.columns(['portal_id', 'contact_id', 'company_id']).doUpdateSet((eb) => ({ is_primary: eb.ref('excluded.is_primary') })),
-        )
-        .execute();
-    }
-  });
+  return replaceContactLinks(db, 'contact_companies', portalId, contactIds, links, (tx, part) =>
+    tx
+      .insertInto('contact_companies')
+      .values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, company_id: l.companyId, is_primary: l.primary ? 1 : 0 })))
+      .onConflict((oc) =>
+        oc.columns(['portal_id', 'contact_id', 'company_id']).doUpdateSet((eb) => ({ is_primary: eb.ref('excluded.is_primary') })),
+      )
+      .execute(),
+  );
 }
 
-export async function replaceContactSurveys(
+export function replaceContactSurveys(
   db: Kysely<Database>,
   portalId: number,
   contactIds: readonly string[],
   links: readonly ContactSurveyLink[],
 ): Promise<void> {
-  if (contactIds.length === 0) return;
-  await inTransaction(db, async (tx) => {
-    for (const ids of chunk(contactIds, IN_CHUNK)) {
-      await tx.deleteFrom('contact_surveys').where('portal_id', '=', portalId).where('contact_id', 'in', ids).execute();
-    }
-    for (const part of chunk(links, 300)) {
-      await tx
-        .insertInto('contact_surveys')
-        .values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, survey_id: l.surveyId })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-  });
+  return replaceContactLinks(db, 'contact_surveys', portalId, contactIds, links, (tx, part) =>
+    tx
+      .insertInto('contact_surveys')
+      .values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, survey_id: l.surveyId })))
+      .onConflict((oc) => oc.doNothing())
+      .execute(),
+  );
 }
 
 /** One stored company, or null when the app has not synced it. */

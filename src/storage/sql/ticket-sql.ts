@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PropertyBag } from '../../crm/model';
 import type { ContactTicketLink, StoredTicket } from '../../crm/crm-store';
 import type { Database, TicketsTable } from '../database';
+import { replaceContactLinks } from './contact-links-sql';
 import { chunk, fromJson, inTransaction } from './json';
 
 /** Tickets and their contact links: the SQL behind CrmSqlStore's ticket methods. */
@@ -17,35 +18,25 @@ function toTicket(row: TicketsTable): StoredTicket {
   };
 }
 
-export async function replaceContactTickets(
+function insertLinks(db: Kysely<Database>, portalId: number, links: readonly ContactTicketLink[]) {
+  return db
+    .insertInto('contact_tickets')
+    .values(links.map((l) => ({ portal_id: portalId, contact_id: l.contactId, ticket_id: l.ticketId })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export function replaceContactTickets(
   db: Kysely<Database>,
   portalId: number,
   contactIds: readonly string[],
   links: readonly ContactTicketLink[],
 ): Promise<void> {
-  if (contactIds.length === 0) return;
-  await inTransaction(db, async (tx) => {
-    for (const ids of chunk(contactIds, IN_CHUNK)) {
-      await tx.deleteFrom('contact_tickets').where('portal_id', '=', portalId).where('contact_id', 'in', ids).execute();
-    }
-    for (const part of chunk(links, 300)) {
-      await tx
-        .insertInto('contact_tickets')
-        .values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, ticket_id: l.ticketId })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-  });
+  return replaceContactLinks(db, 'contact_tickets', portalId, contactIds, links, (tx, part) => insertLinks(tx, portalId, part));
 }
 
 export async function link(db: Kysely<Database>, portalId: number, links: readonly ContactTicketLink[]): Promise<void> {
-  for (const part of chunk(links, 300)) {
-    await db
-      .insertInto('contact_tickets')
-      .values(part.map((l) => ({ portal_id: portalId, contact_id: l.contactId, ticket_id: l.ticketId })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
+  for (const part of chunk(links, 300)) await insertLinks(db, portalId, part);
 }
 
 export async function unlink(db: Kysely<Database>, portalId: number, links: readonly ContactTicketLink[]): Promise<void> {
