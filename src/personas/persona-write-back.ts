@@ -134,7 +134,8 @@ export class PersonaWriteBack {
     const patches = new Map([...values].map(([id, v]) => [id, changedProperties(held.get(id) ?? null, names, v)]));
     const written: string[] = [...patches].filter(([, patch]) => Object.keys(patch).length === 0).map(([id]) => id);
     let pending = [...values.keys()].filter((id) => !written.includes(id));
-    let notFound: string[] = [];
+    // Contacts HubSpot says it no longer has: never sent again, purged below.
+    const gone = new Set<string>();
     let requests = 0;
     let error: string | undefined;
     const attempts = 1 + (this.deps.failedInputRetries ?? 2);
@@ -144,9 +145,9 @@ export class PersonaWriteBack {
         const result = await hubspot.updateContacts(pending.map((id) => ({ id, properties: patches.get(id)! })));
         written.push(...result.written);
         const failedIds = new Set(result.failed.map((f) => f.id));
+        for (const f of result.failed) if (f.notFound) gone.add(f.id);
         // Inputs neither written nor reported failed are treated as failed: nothing is assumed written.
-        pending = pending.filter((id) => failedIds.has(id) || !result.written.includes(id));
-        notFound = result.failed.filter((f) => f.notFound).map((f) => f.id);
+        pending = pending.filter((id) => !gone.has(id) && (failedIds.has(id) || !result.written.includes(id)));
         if (result.failed.length > 0) error = result.failed[0].message;
       } catch (err) {
         error = err instanceof Error ? err.message : String(err);
@@ -160,11 +161,10 @@ export class PersonaWriteBack {
       now,
     );
     await this.rememberWritten(portalId, names, written, values, now, held);
-    const gone = pending.filter((id) => notFound.includes(id));
-    if (gone.length > 0) await this.deps.crm.purgeContacts(portalId, gone);
-    const failed = pending.length - gone.length;
+    if (gone.size > 0) await this.deps.crm.purgeContacts(portalId, [...gone]);
+    const failed = pending.length;
     if (failed > 0) this.deps.logger.warn({ portalId, failed, error }, 'some persona writes failed; they stay pending');
-    return { written: written.length, failed, purged: gone.length, requests, ...(failed > 0 && error ? { error } : {}) };
+    return { written: written.length, failed, purged: gone.size, requests, ...(failed > 0 && error ? { error } : {}) };
   }
 
   /** The store's copy of each contact now holds what HubSpot holds after our write, so a later sync's value reads as ours. */

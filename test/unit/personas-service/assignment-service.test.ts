@@ -98,6 +98,8 @@ describe('scoring and writing personas back', () => {
     const result = await service.writeBack(PORTAL);
     expect(result).toMatchObject({ written: 248, failed: 1, purged: 1 });
     expect(requests.filter((r) => r.includes('5001'))).toHaveLength(3);
+    // A contact HubSpot no longer has is not sent again.
+    expect(requests.filter((r) => r.includes('5000'))).toHaveLength(1);
     expect(await stores.crm.getContact(PORTAL, '5000')).toBeNull();
     expect((await stores.assignments.get(PORTAL, '5001'))?.needsWrite).toBe(true);
   });
