@@ -263,8 +263,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   // --- Insights, webhooks, admin, cards and the workflow action: wired in src/composition from what is built above ---
   const wiring: Wiring = { config, logger, clock, stores, jobs };
-  // Scale mode's Redis for what web processes must count together (the HubSpot limiter keeps its own connection).
-  const sharedRedis = config.redisUrl ? new Redis(config.redisUrl) : null;
+  // Scale mode's Redis for what web processes must count together (the HubSpot limiter keeps its own connection);
+  // a worker serves no admin routes, so it opens none.
+  const sharedRedis = config.redisUrl && role !== 'worker' ? new Redis(config.redisUrl) : null;
   const { insights, discoveryRuns } = wireInsights(wiring, { ruleSets, sync, installedPortals });
   const webhooks = wireWebhooks(wiring, { ruleSets, sync, committee, dialect: storage.dialect });
   const admin = wireAdmin(wiring, {
